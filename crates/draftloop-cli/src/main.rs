@@ -1,0 +1,59 @@
+//! `draftloop`: the core, headless, for pipelines and tests.
+//!
+//! Success exits 0. A bad input prints one line on stderr, exits non-zero and changes
+//! nothing (every write in the core is one transaction).
+
+mod documents;
+mod output;
+mod projects;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use draftloop_core::{data_dir, Actor, Error, ErrorKind, Workspace};
+
+#[derive(Parser)]
+#[command(name = "draftloop", version, about = "Co-draft with an LLM and keep a human in the loop")]
+struct Cli {
+    /// Workspace folder (holds draftloop.db). Default: $DRAFTLOOP_DATA_DIR, else the OS app-data dir.
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add, list, rename or remove projects.
+    #[command(subcommand)]
+    Projects(projects::ProjectsCommand),
+    /// Add, list or show documents.
+    #[command(subcommand)]
+    Documents(documents::DocumentsCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let dir = data_dir::resolve(cli.data_dir);
+    let result = Workspace::open(&dir, Actor::local_user()).and_then(|mut ws| match cli.command {
+        Command::Projects(cmd) => projects::run(&mut ws, cmd),
+        Command::Documents(cmd) => documents::run(&mut ws, cmd),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit_code(&e)
+        }
+    }
+}
+
+/// 2 for input the user can fix, 1 for everything else.
+fn exit_code(e: &Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::InvalidInput | ErrorKind::NotFound | ErrorKind::Conflict => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
+    }
+}

@@ -1,0 +1,53 @@
+//! The TypeScript types the UI uses, generated from these Rust types. A test compares
+//! the output with the checked-in `ui/src/bindings.ts`, so a stale file fails CI.
+
+use ts_rs::TS;
+
+use crate::{audit, document, error, project, store};
+
+/// The whole bindings file.
+pub fn typescript() -> String {
+    let decls = [
+        error::ErrorKind::decl(),
+        error::ErrorPayload::decl(),
+        project::Project::decl(),
+        project::NewProject::decl(),
+        project::RubricDimension::decl(),
+        project::RoutingPolicy::decl(),
+        document::Document::decl(),
+        document::DocumentSummary::decl(),
+        document::DocumentStatus::decl(),
+        document::DocumentText::decl(),
+        audit::AuditEntry::decl(),
+        store::WorkspaceInfo::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust core by `UPDATE_BINDINGS=1 cargo test -p draftloop-core \
+         bindings`.\n// Do not edit by hand.\n",
+    );
+    for decl in decls {
+        out.push_str("\nexport ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn bindings_are_fresh() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings.ts");
+        let generated = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).expect("write bindings");
+        }
+        let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            checked_in == generated,
+            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p draftloop-core bindings` and commit it"
+        );
+    }
+}

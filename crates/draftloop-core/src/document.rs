@@ -1,0 +1,283 @@
+//! Documents: a title, brief variables, a status and the current text, kept both as
+//! editor JSON (what the editor reloads) and Markdown (what people and exports read).
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::ids::{new_id, now};
+use crate::store::Workspace;
+
+const TITLE_MAX_CHARS: usize = 200;
+pub const UNTITLED: &str = "Untitled document";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentStatus {
+    Draft,
+    InReview,
+    Approved,
+    Rejected,
+    Published,
+}
+
+impl DocumentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentStatus::Draft => "draft",
+            DocumentStatus::InReview => "in_review",
+            DocumentStatus::Approved => "approved",
+            DocumentStatus::Rejected => "rejected",
+            DocumentStatus::Published => "published",
+        }
+    }
+
+    fn parse(s: &str) -> rusqlite::Result<Self> {
+        Ok(match s {
+            "draft" => DocumentStatus::Draft,
+            "in_review" => DocumentStatus::InReview,
+            "approved" => DocumentStatus::Approved,
+            "rejected" => DocumentStatus::Rejected,
+            "published" => DocumentStatus::Published,
+            other => {
+                return Err(rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    format!("unknown document status {other:?}").into(),
+                ))
+            }
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Document {
+    pub id: String,
+    pub project_id: String,
+    pub title: String,
+    pub brief: BTreeMap<String, String>,
+    pub status: DocumentStatus,
+    /// ProseMirror JSON of the editor; empty for a document never typed in.
+    pub body_json: String,
+    pub body_markdown: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A document as listed in the sidebar and by `documents list`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DocumentSummary {
+    pub id: String,
+    pub project_id: String,
+    pub title: String,
+    pub status: DocumentStatus,
+    pub words: u32,
+    pub updated_at: String,
+}
+
+/// The editor's text as the UI saves it.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct DocumentText {
+    pub body_json: String,
+    pub body_markdown: String,
+}
+
+fn clean_title(title: &str) -> Result<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Error::invalid("a document needs a title"));
+    }
+    if title.chars().count() > TITLE_MAX_CHARS {
+        return Err(Error::invalid(format!(
+            "a title can be at most {TITLE_MAX_CHARS} characters"
+        )));
+    }
+    Ok(title.to_owned())
+}
+
+pub fn word_count(markdown: &str) -> u32 {
+    markdown
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count() as u32
+}
+
+const COLUMNS: &str =
+    "id, project_id, title, brief, status, body_json, body_markdown, created_at, updated_at";
+
+fn from_row(row: &Row) -> rusqlite::Result<(Document, String)> {
+    Ok((
+        Document {
+            id: row.get(0)?,
+            project_id: row.get(1)?,
+            title: row.get(2)?,
+            brief: BTreeMap::new(),
+            status: DocumentStatus::parse(&row.get::<_, String>(4)?)?,
+            body_json: row.get(5)?,
+            body_markdown: row.get(6)?,
+            created_at: row.get(7)?,
+            updated_at: row.get(8)?,
+        },
+        row.get(3)?,
+    ))
+}
+
+impl Workspace {
+    pub fn create_document(&mut self, project_id: &str, title: &str) -> Result<Document> {
+        let title = clean_title(title)?;
+        self.project(project_id)?;
+        let at = now();
+        let document = Document {
+            id: new_id(),
+            project_id: project_id.to_owned(),
+            title,
+            brief: BTreeMap::new(),
+            status: DocumentStatus::Draft,
+            body_json: String::new(),
+            body_markdown: String::new(),
+            created_at: at.clone(),
+            updated_at: at,
+        };
+        self.write(|tx, actor| {
+            tx.execute(
+                &format!(
+                    "INSERT INTO documents ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                ),
+                params![
+                    document.id,
+                    document.project_id,
+                    document.title,
+                    serde_json::to_string(&document.brief)?,
+                    document.status.as_str(),
+                    document.body_json,
+                    document.body_markdown,
+                    document.created_at,
+                    document.updated_at,
+                ],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "document.created",
+                "document",
+                &document.id,
+                json!({"project_id": project_id, "title": document.title}),
+            )
+        })?;
+        Ok(document)
+    }
+
+    pub fn document(&self, id: &str) -> Result<Document> {
+        let row = self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM documents WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("document {id}")))?;
+        let (mut document, brief) = row;
+        document.brief = serde_json::from_str(&brief)?;
+        Ok(document)
+    }
+
+    /// Documents of one project, or of all projects, newest first.
+    pub fn documents(&self, project_id: Option<&str>) -> Result<Vec<DocumentSummary>> {
+        if let Some(id) = project_id {
+            self.project(id)?;
+        }
+        let mut stmt = self.conn().prepare(
+            "SELECT id, project_id, title, status, body_markdown, updated_at FROM documents
+             WHERE ?1 IS NULL OR project_id = ?1
+             ORDER BY created_at DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([project_id], |row| {
+            Ok(DocumentSummary {
+                id: row.get(0)?,
+                project_id: row.get(1)?,
+                title: row.get(2)?,
+                status: DocumentStatus::parse(&row.get::<_, String>(3)?)?,
+                words: word_count(&row.get::<_, String>(4)?),
+                updated_at: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn rename_document(&mut self, id: &str, title: &str) -> Result<Document> {
+        let title = clean_title(title)?;
+        let before = self.document(id)?;
+        if before.title == title {
+            return Ok(before);
+        }
+        let at = now();
+        self.write(|tx, actor| {
+            tx.execute(
+                "UPDATE documents SET title = ?1, updated_at = ?2 WHERE id = ?3",
+                params![title, at, id],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "document.renamed",
+                "document",
+                id,
+                json!({"from": before.title, "to": title}),
+            )
+        })?;
+        self.document(id)
+    }
+
+    /// Saves the editor's text. Once this returns, the text is on disk.
+    pub fn save_document_text(&mut self, id: &str, text: &DocumentText) -> Result<Document> {
+        if !text.body_json.is_empty() {
+            serde_json::from_str::<serde_json::Value>(&text.body_json).map_err(|e| {
+                Error::invalid(format!("the editor content is not valid JSON: {e}"))
+            })?;
+        }
+        let before = self.document(id)?;
+        if before.body_json == text.body_json && before.body_markdown == text.body_markdown {
+            return Ok(before);
+        }
+        let at = now();
+        let digest = hex::encode(Sha256::digest(text.body_markdown.as_bytes()));
+        self.write(|tx, actor| {
+            tx.execute(
+                "UPDATE documents SET body_json = ?1, body_markdown = ?2, updated_at = ?3
+                 WHERE id = ?4",
+                params![text.body_json, text.body_markdown, at, id],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "document.text_saved",
+                "document",
+                id,
+                json!({"words": word_count(&text.body_markdown), "markdown_sha256": digest}),
+            )
+        })?;
+        self.document(id)
+    }
+
+    pub fn delete_document(&mut self, id: &str) -> Result<()> {
+        let document = self.document(id)?;
+        self.write(|tx, actor| {
+            tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+            audit::record(
+                tx,
+                actor,
+                "document.deleted",
+                "document",
+                id,
+                json!({"project_id": document.project_id, "title": document.title}),
+            )
+        })
+    }
+}

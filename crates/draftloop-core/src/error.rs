@@ -1,0 +1,86 @@
+//! Errors with a stable kind the UI and the CLI branch on; never the message text.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(
+        "{path} was written by a newer Draftloop (schema version {found}; this build knows \
+         up to {supported}). Update Draftloop to open it; the file was left unchanged."
+    )]
+    DatabaseTooNew {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{path} is not a Draftloop workspace: {reason}. The file was left unchanged.")]
+    NotAWorkspace { path: String, reason: String },
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("stored data is malformed: {0}")]
+    Malformed(#[from] serde_json::Error),
+}
+
+/// What kind of failure this is; part of the contract with the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    InvalidInput,
+    NotFound,
+    Conflict,
+    DatabaseTooNew,
+    NotAWorkspace,
+    Database,
+    Io,
+    Internal,
+}
+
+/// An error as it crosses to the UI: `{kind, message}`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErrorPayload {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::DatabaseTooNew { .. } => ErrorKind::DatabaseTooNew,
+            Error::NotAWorkspace { .. } => ErrorKind::NotAWorkspace,
+            Error::Database(_) => ErrorKind::Database,
+            Error::Io(_) => ErrorKind::Io,
+            Error::Malformed(_) => ErrorKind::Internal,
+        }
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            kind: self.kind(),
+            message: self.to_string(),
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::InvalidInput(message.into())
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.payload().serialize(serializer)
+    }
+}

@@ -1,0 +1,21 @@
+//! Draftloop's core: everything the desktop app and the `draftloop` CLI share.
+//!
+//! The core owns the workspace (one SQLite file), the domain (projects, documents,
+//! feedback, audit log) and its rules. It has no Tauri dependency: the desktop shell
+//! and the CLI are thin adapters over [`Workspace`].
+
+pub mod actor;
+pub mod audit;
+pub mod bindings;
+pub mod data_dir;
+pub mod document;
+pub mod error;
+pub mod project;
+mod ids;
+mod store;
+
+pub use actor::Actor;
+pub use document::{Document, DocumentStatus, DocumentSummary};
+pub use error::{Error, ErrorKind, ErrorPayload, Result};
+pub use project::{NewProject, Project, RoutingPolicy, RubricDimension};
+pub use store::{Workspace, WorkspaceInfo, DATABASE_FILE, SCHEMA_VERSION};

@@ -1,0 +1,294 @@
+//! Projects: a content type, a rubric, a tag taxonomy and a routing policy.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::ids::{new_id, now};
+use crate::store::Workspace;
+
+const NAME_MAX_CHARS: usize = 120;
+const CONTENT_TYPE_MAX_CHARS: usize = 60;
+
+/// Content types offered in the app; any other non-empty name is accepted too.
+pub const CONTENT_TYPES: &[&str] = &[
+    "email",
+    "blog post",
+    "product description",
+    "landing page",
+    "social post",
+    "report",
+    "other",
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RubricDimension {
+    pub name: String,
+    pub description: String,
+    pub min: i32,
+    pub max: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RoutingPolicy {
+    /// Generations scoring below this confidence go to the review queue.
+    pub threshold: f64,
+    pub auto_approve: bool,
+    /// Share of auto-approved items sampled for audit.
+    pub audit_sample_rate: f64,
+}
+
+impl Default for RoutingPolicy {
+    fn default() -> Self {
+        RoutingPolicy {
+            threshold: 0.7,
+            auto_approve: false,
+            audit_sample_rate: 0.1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    pub rubric: Vec<RubricDimension>,
+    pub tags: Vec<String>,
+    pub routing: RoutingPolicy,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewProject {
+    pub name: String,
+    pub content_type: String,
+}
+
+pub fn default_rubric() -> Vec<RubricDimension> {
+    [
+        ("accuracy", "Facts, figures and claims are correct"),
+        ("clarity", "Easy to follow on first read"),
+        ("tone", "Matches the brand voice"),
+        ("concision", "No more words than needed"),
+    ]
+    .into_iter()
+    .map(|(name, description)| RubricDimension {
+        name: name.into(),
+        description: description.into(),
+        min: 1,
+        max: 5,
+    })
+    .collect()
+}
+
+pub fn default_tags() -> Vec<String> {
+    [
+        "too-long",
+        "off-brand",
+        "factual-error",
+        "hallucination",
+        "tone",
+        "grammar",
+        "missing-cta",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn clean_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("a project needs a name"));
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return Err(Error::invalid(format!(
+            "a project name can be at most {NAME_MAX_CHARS} characters"
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+fn clean_content_type(content_type: &str) -> Result<String> {
+    let content_type = content_type.trim().to_lowercase();
+    if content_type.is_empty() {
+        return Err(Error::invalid("a project needs a content type, e.g. email"));
+    }
+    if content_type.chars().count() > CONTENT_TYPE_MAX_CHARS {
+        return Err(Error::invalid(format!(
+            "a content type can be at most {CONTENT_TYPE_MAX_CHARS} characters"
+        )));
+    }
+    Ok(content_type)
+}
+
+const COLUMNS: &str = "id, name, content_type, rubric, tags, routing, created_at, updated_at";
+
+fn from_row(row: &Row) -> rusqlite::Result<(Project, [String; 3])> {
+    Ok((
+        Project {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            content_type: row.get(2)?,
+            rubric: Vec::new(),
+            tags: Vec::new(),
+            routing: RoutingPolicy::default(),
+            created_at: row.get(6)?,
+            updated_at: row.get(7)?,
+        },
+        [row.get(3)?, row.get(4)?, row.get(5)?],
+    ))
+}
+
+fn decode((mut project, [rubric, tags, routing]): (Project, [String; 3])) -> Result<Project> {
+    project.rubric = serde_json::from_str(&rubric)?;
+    project.tags = serde_json::from_str(&tags)?;
+    project.routing = serde_json::from_str(&routing)?;
+    Ok(project)
+}
+
+fn duplicate_name(name: &str) -> Error {
+    Error::Conflict(format!("a project named \"{name}\" already exists"))
+}
+
+impl Workspace {
+    pub fn create_project(&mut self, new: &NewProject) -> Result<Project> {
+        let name = clean_name(&new.name)?;
+        let content_type = clean_content_type(&new.content_type)?;
+        let at = now();
+        let project = Project {
+            id: new_id(),
+            name,
+            content_type,
+            rubric: default_rubric(),
+            tags: default_tags(),
+            routing: RoutingPolicy::default(),
+            created_at: at.clone(),
+            updated_at: at,
+        };
+        self.write(|tx, actor| {
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM projects WHERE name = ?1)",
+                [&project.name],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(duplicate_name(&project.name));
+            }
+            tx.execute(
+                &format!("INSERT INTO projects ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+                params![
+                    project.id,
+                    project.name,
+                    project.content_type,
+                    serde_json::to_string(&project.rubric)?,
+                    serde_json::to_string(&project.tags)?,
+                    serde_json::to_string(&project.routing)?,
+                    project.created_at,
+                    project.updated_at,
+                ],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "project.created",
+                "project",
+                &project.id,
+                json!({"name": project.name, "content_type": project.content_type}),
+            )?;
+            Ok(())
+        })?;
+        Ok(project)
+    }
+
+    /// All projects, by name.
+    pub fn projects(&self) -> Result<Vec<Project>> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {COLUMNS} FROM projects ORDER BY name COLLATE NOCASE"))?;
+        let rows = stmt.query_map([], from_row)?;
+        rows.map(|r| decode(r?)).collect()
+    }
+
+    pub fn project(&self, id: &str) -> Result<Project> {
+        let row = self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM projects WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?;
+        decode(row.ok_or_else(|| Error::NotFound(format!("project {id}")))?)
+    }
+
+    /// A project by its name (case-insensitive), as people type it on the command line.
+    pub fn project_named(&self, name: &str) -> Result<Project> {
+        let row = self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM projects WHERE name = ?1"),
+                [name.trim()],
+                from_row,
+            )
+            .optional()?;
+        decode(row.ok_or_else(|| Error::NotFound(format!("project \"{}\"", name.trim())))?)
+    }
+
+    pub fn rename_project(&mut self, id: &str, new_name: &str) -> Result<Project> {
+        let name = clean_name(new_name)?;
+        let before = self.project(id)?;
+        if before.name == name {
+            return Ok(before);
+        }
+        let at = now();
+        self.write(|tx, actor| {
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM projects WHERE name = ?1 AND id <> ?2)",
+                params![name, id],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(duplicate_name(&name));
+            }
+            tx.execute(
+                "UPDATE projects SET name = ?1, updated_at = ?2 WHERE id = ?3",
+                params![name, at, id],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "project.renamed",
+                "project",
+                id,
+                json!({"from": before.name, "to": name}),
+            )
+        })?;
+        self.project(id)
+    }
+
+    /// Deletes a project with its documents and everything recorded on them.
+    pub fn delete_project(&mut self, id: &str) -> Result<()> {
+        let project = self.project(id)?;
+        self.write(|tx, actor| {
+            let documents: i64 = tx.query_row(
+                "SELECT count(*) FROM documents WHERE project_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            tx.execute("DELETE FROM projects WHERE id = ?1", [id])?;
+            audit::record(
+                tx,
+                actor,
+                "project.deleted",
+                "project",
+                id,
+                json!({"name": project.name, "documents": documents}),
+            )
+        })
+    }
+}

@@ -1,0 +1,130 @@
+//! The workspace: one SQLite file, `draftloop.db`, in the data dir.
+//!
+//! Opening checks the schema version read-only first, so a database from a newer
+//! Draftloop is refused without a single byte written to it.
+
+mod migrations;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+
+pub use migrations::SCHEMA_VERSION;
+
+pub const DATABASE_FILE: &str = "draftloop.db";
+
+/// What the app shows about the open workspace.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WorkspaceInfo {
+    pub database_path: String,
+    pub schema_version: i32,
+    pub actor: String,
+    pub app_version: String,
+    /// Content types offered when creating a project.
+    pub content_types: Vec<String>,
+}
+
+pub struct Workspace {
+    conn: Connection,
+    path: PathBuf,
+    actor: Actor,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("path", &self.path)
+            .field("actor", &self.actor)
+            .finish()
+    }
+}
+
+impl Workspace {
+    /// Opens (creating if needed) the workspace in `data_dir`, migrating it forward.
+    pub fn open(data_dir: &Path, actor: Actor) -> Result<Self> {
+        std::fs::create_dir_all(data_dir)?;
+        let path = data_dir.join(DATABASE_FILE);
+        if path.exists() {
+            check_schema_version(&path)?;
+        }
+        let mut conn = Connection::open(&path)?;
+        // FULL sync: a save acknowledged to the user survives a power cut too.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )?;
+        migrations::migrate(&mut conn, &path)?;
+        Ok(Workspace { conn, path, actor })
+    }
+
+    pub fn info(&self) -> WorkspaceInfo {
+        WorkspaceInfo {
+            database_path: self.path.display().to_string(),
+            schema_version: SCHEMA_VERSION as i32,
+            actor: self.actor.as_str().to_owned(),
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            content_types: crate::project::CONTENT_TYPES
+                .iter()
+                .map(|t| (*t).to_owned())
+                .collect(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one transaction: all of a change and its audit entry, or nothing.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction, &Actor) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let out = f(&tx, &self.actor)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// Reads `user_version` through a read-only handle, before anything may write.
+fn check_schema_version(path: &Path) -> Result<()> {
+    let shown = path.display().to_string();
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                Error::NotAWorkspace {
+                    path: shown.clone(),
+                    reason: "it is not a SQLite database".into(),
+                }
+            }
+            other => Error::Database(other),
+        })?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::DatabaseTooNew {
+            path: shown,
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! The workspace as the app and the CLI use it, on real SQLite files in temp dirs.
+
+use draftloop_core::document::DocumentText;
+use draftloop_core::{Actor, Error, ErrorKind, NewProject, Workspace, DATABASE_FILE};
+use rusqlite::Connection;
+
+fn open(dir: &tempfile::TempDir) -> Workspace {
+    Workspace::open(dir.path(), Actor::new("test:alice")).expect("open workspace")
+}
+
+fn new_project(name: &str, content_type: &str) -> NewProject {
+    NewProject {
+        name: name.into(),
+        content_type: content_type.into(),
+    }
+}
+
+fn text(markdown: &str) -> DocumentText {
+    DocumentText {
+        body_json: format!(
+            r#"{{"type":"doc","content":[{{"type":"paragraph","content":[{{"type":"text","text":{}}}]}}]}}"#,
+            serde_json::to_string(markdown).expect("json")
+        ),
+        body_markdown: markdown.into(),
+    }
+}
+
+#[test]
+fn projects_are_created_listed_renamed_and_deleted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(&dir);
+    let spring = ws.create_project(&new_project("  Spring launch ", "Email")).expect("create");
+    assert_eq!(spring.name, "Spring launch");
+    assert_eq!(spring.content_type, "email");
+    assert_eq!(spring.rubric.len(), 4);
+    assert!(spring.tags.contains(&"missing-cta".to_owned()));
+    ws.create_project(&new_project("Autumn catalogue", "product description"))
+        .expect("create");
+
+    let names: Vec<String> = ws.projects().expect("list").into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["Autumn catalogue", "Spring launch"]);
+
+    let renamed = ws.rename_project(&spring.id, "Spring 2027 launch").expect("rename");
+    assert_eq!(renamed.name, "Spring 2027 launch");
+    assert_eq!(ws.project_named("spring 2027 LAUNCH").expect("by name").id, spring.id);
+
+    ws.delete_project(&spring.id).expect("delete");
+    let names: Vec<String> = ws.projects().expect("list").into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["Autumn catalogue"]);
+    assert_eq!(ws.project(&spring.id).unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn bad_project_input_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(&dir);
+    let p = ws.create_project(&new_project("Spring launch", "email")).expect("create");
+    let audit_before = ws.audit_log().expect("audit").len();
+
+    let dup = ws.create_project(&new_project("SPRING LAUNCH", "blog post")).unwrap_err();
+    assert_eq!(dup.kind(), ErrorKind::Conflict);
+    assert_eq!(dup.to_string(), "a project named \"SPRING LAUNCH\" already exists");
+    for bad in [new_project("   ", "email"), new_project("Ok", " "), new_project(&"x".repeat(121), "email")] {
+        assert_eq!(ws.create_project(&bad).unwrap_err().kind(), ErrorKind::InvalidInput);
+    }
+    let other = ws.create_project(&new_project("Other", "email")).expect("create");
+    let audit_mid = ws.audit_log().expect("audit").len();
+    assert_eq!(ws.rename_project(&other.id, "spring launch").unwrap_err().kind(), ErrorKind::Conflict);
+    assert_eq!(ws.rename_project(&p.id, "").unwrap_err().kind(), ErrorKind::InvalidInput);
+
+    assert_eq!(ws.projects().expect("list").len(), 2);
+    assert_eq!(ws.project(&p.id).expect("get").name, "Spring launch");
+    assert_eq!(audit_before + 1, audit_mid, "only the one good create was logged");
+    assert_eq!(ws.audit_log().expect("audit").len(), audit_mid);
+}
+
+#[test]
+fn document_text_survives_reopening_the_workspace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc_id = {
+        let mut ws = open(&dir);
+        let p = ws.create_project(&new_project("Blog", "blog post")).expect("project");
+        let doc = ws.create_document(&p.id, "Why drafts matter").expect("document");
+        assert_eq!(doc.body_markdown, "");
+        ws.save_document_text(&doc.id, &text("First words.")).expect("save");
+        ws.save_document_text(&doc.id, &text("First words, then more words."))
+            .expect("save again");
+        doc.id
+    };
+    let ws = open(&dir);
+    let doc = ws.document(&doc_id).expect("document");
+    assert_eq!(doc.title, "Why drafts matter");
+    assert_eq!(doc.body_markdown, "First words, then more words.");
+    assert!(doc.body_json.contains("then more words"));
+    let listed = ws.documents(Some(&doc.project_id)).expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].words, 5);
+}
+
+#[test]
+fn documents_are_renamed_deleted_and_go_with_their_project() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(&dir);
+    let p = ws.create_project(&new_project("Copy", "landing page")).expect("project");
+    let a = ws.create_document(&p.id, "Hero").expect("a");
+    let b = ws.create_document(&p.id, "Pricing").expect("b");
+    assert_eq!(ws.rename_document(&a.id, "Hero section").expect("rename").title, "Hero section");
+    assert_eq!(ws.rename_document(&a.id, "  ").unwrap_err().kind(), ErrorKind::InvalidInput);
+    let titles: Vec<String> = ws.documents(None).expect("list").into_iter().map(|d| d.title).collect();
+    assert_eq!(titles, ["Pricing", "Hero section"], "newest first");
+
+    ws.delete_document(&b.id).expect("delete");
+    assert_eq!(ws.documents(None).expect("list").len(), 1);
+    ws.delete_project(&p.id).expect("delete project");
+    assert!(ws.documents(None).expect("list").is_empty());
+    assert_eq!(ws.create_document(&p.id, "Orphan").unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn malformed_editor_json_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(&dir);
+    let p = ws.create_project(&new_project("P", "email")).expect("project");
+    let d = ws.create_document(&p.id, "D").expect("doc");
+    let bad = DocumentText {
+        body_json: "{not json".into(),
+        body_markdown: "text".into(),
+    };
+    assert_eq!(ws.save_document_text(&d.id, &bad).unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(ws.document(&d.id).expect("doc").body_markdown, "");
+}
+
+#[test]
+fn every_change_is_in_a_verifiable_audit_chain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(&dir);
+    let p = ws.create_project(&new_project("P", "email")).expect("project");
+    ws.rename_project(&p.id, "Q").expect("rename");
+    let d = ws.create_document(&p.id, "D").expect("doc");
+    ws.save_document_text(&d.id, &text("hello")).expect("save");
+    ws.rename_document(&d.id, "E").expect("rename doc");
+    ws.delete_document(&d.id).expect("delete doc");
+    ws.delete_project(&p.id).expect("delete project");
+
+    let actions: Vec<String> = ws.audit_log().expect("log").into_iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        [
+            "project.created",
+            "project.renamed",
+            "document.created",
+            "document.text_saved",
+            "document.renamed",
+            "document.deleted",
+            "project.deleted"
+        ]
+    );
+    assert!(ws.audit_log().expect("log").iter().all(|e| e.actor == "test:alice"));
+    assert_eq!(ws.verify_audit_log().expect("verify"), None);
+
+    // The log refuses edits through SQL...
+    let conn = Connection::open(dir.path().join(DATABASE_FILE)).expect("raw");
+    assert!(conn.execute("UPDATE audit_log SET actor = 'mallory'", []).is_err());
+    assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+    // ...and someone who drops the guard is still caught by the chain.
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update;
+         UPDATE audit_log SET detail = '{\"name\":\"forged\"}' WHERE seq = 2;",
+    )
+    .expect("tamper");
+    let broken = ws.verify_audit_log().expect("verify").expect("a break");
+    assert_eq!(broken.seq, 2);
+}
+
+#[test]
+fn feedback_events_cannot_be_updated_in_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = open(&dir);
+    drop(ws);
+    let conn = Connection::open(dir.path().join(DATABASE_FILE)).expect("raw");
+    conn.execute(
+        "INSERT INTO feedback_events (id, actor, kind, payload, created_at)
+         VALUES ('e1', 'test:alice', 'thumb', '{\"up\":true}', '2026-11-22T00:00:00.000Z')",
+        [],
+    )
+    .expect("append");
+    let err = conn
+        .execute("UPDATE feedback_events SET payload = '{\"up\":false}'", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+}
+
+fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+    std::fs::read(path).expect("read file")
+}
+
+#[test]
+fn a_database_from_a_newer_draftloop_is_refused_byte_for_byte_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(DATABASE_FILE);
+    {
+        let conn = Connection::open(&path).expect("create");
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 999;")
+            .expect("future schema");
+    }
+    let before = file_bytes(&path);
+
+    let err = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DatabaseTooNew);
+    let message = err.to_string();
+    assert!(message.contains("newer Draftloop"), "{message}");
+    assert!(message.contains("schema version 999"), "{message}");
+    assert!(message.contains("left unchanged"), "{message}");
+    assert!(matches!(err, Error::DatabaseTooNew { found: 999, .. }));
+
+    assert_eq!(file_bytes(&path), before);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [DATABASE_FILE], "no -wal or -shm file was created");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(DATABASE_FILE);
+    let junk = b"these are my notes, not a database".repeat(200);
+    std::fs::write(&path, &junk).expect("write");
+    let err = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotAWorkspace);
+    assert_eq!(file_bytes(&path), junk);
+}

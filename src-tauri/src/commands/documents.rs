@@ -1,0 +1,51 @@
+use draftloop_core::document::DocumentText;
+use draftloop_core::{Document, DocumentSummary};
+use tauri::State;
+
+use crate::state::{with_workspace, AppState, CommandResult};
+
+#[tauri::command]
+pub async fn list_documents(
+    state: State<'_, AppState>,
+    project_id: Option<String>,
+) -> CommandResult<Vec<DocumentSummary>> {
+    with_workspace(&state, |ws| ws.documents(project_id.as_deref()))
+}
+
+#[tauri::command]
+pub async fn get_document(state: State<'_, AppState>, id: String) -> CommandResult<Document> {
+    with_workspace(&state, |ws| ws.document(&id))
+}
+
+#[tauri::command]
+pub async fn create_document(
+    state: State<'_, AppState>,
+    project_id: String,
+    title: String,
+) -> CommandResult<Document> {
+    with_workspace(&state, |ws| ws.create_document(&project_id, &title))
+}
+
+#[tauri::command]
+pub async fn rename_document(
+    state: State<'_, AppState>,
+    id: String,
+    title: String,
+) -> CommandResult<Document> {
+    with_workspace(&state, |ws| ws.rename_document(&id, &title))
+}
+
+/// Returns once the text is durable on disk; the UI shows "Saved" only then.
+#[tauri::command]
+pub async fn save_document_text(
+    state: State<'_, AppState>,
+    id: String,
+    text: DocumentText,
+) -> CommandResult<Document> {
+    with_workspace(&state, |ws| ws.save_document_text(&id, &text))
+}
+
+#[tauri::command]
+pub async fn delete_document(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    with_workspace(&state, |ws| ws.delete_document(&id))
+}

@@ -1,0 +1,48 @@
+//! Draftloop's desktop shell. It opens the workspace and adapts the core to the UI;
+//! all behaviour lives in `draftloop-core`.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+use std::path::PathBuf;
+
+fn main() {
+    let data_dir = draftloop_core::data_dir::resolve(data_dir_arg(std::env::args().skip(1)));
+    let state = state::AppState::open(data_dir);
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::workspace::workspace_info,
+            commands::projects::list_projects,
+            commands::projects::create_project,
+            commands::projects::rename_project,
+            commands::projects::delete_project,
+            commands::documents::list_documents,
+            commands::documents::get_document,
+            commands::documents::create_document,
+            commands::documents::rename_document,
+            commands::documents::save_document_text,
+            commands::documents::delete_document,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Draftloop could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `--data-dir DIR` or `--data-dir=DIR`, as the CLI takes it.
+fn data_dir_arg(mut args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    None
+}

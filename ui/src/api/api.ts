@@ -1,0 +1,54 @@
+// The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
+// implements it over IPC and `memory.ts` in memory (for tests and a plain browser).
+import type {
+  Document,
+  DocumentSummary,
+  DocumentText,
+  ErrorKind,
+  ErrorPayload,
+  NewProject,
+  Project,
+  WorkspaceInfo,
+} from "../bindings";
+
+export interface DraftloopApi {
+  workspaceInfo(): Promise<WorkspaceInfo>;
+  listProjects(): Promise<Project[]>;
+  createProject(project: NewProject): Promise<Project>;
+  renameProject(id: string, name: string): Promise<Project>;
+  deleteProject(id: string): Promise<void>;
+  listDocuments(projectId?: string): Promise<DocumentSummary[]>;
+  getDocument(id: string): Promise<Document>;
+  createDocument(projectId: string, title: string): Promise<Document>;
+  renameDocument(id: string, title: string): Promise<Document>;
+  /** Resolves once the text is durable on disk. */
+  saveDocumentText(id: string, text: DocumentText): Promise<Document>;
+  deleteDocument(id: string): Promise<void>;
+  /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
+  onBeforeClose(flush: () => Promise<void>): void;
+}
+
+/** An error from the backend: branch on `kind`, show `message`. */
+export class ApiError extends Error {
+  readonly kind: ErrorKind;
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.kind = payload.kind;
+  }
+}
+
+function isPayload(value: unknown): value is ErrorPayload {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ErrorPayload).kind === "string" &&
+    typeof (value as ErrorPayload).message === "string"
+  );
+}
+
+export function toApiError(value: unknown): ApiError {
+  if (value instanceof ApiError) return value;
+  if (isPayload(value)) return new ApiError(value);
+  const message = value instanceof Error ? value.message : String(value);
+  return new ApiError({ kind: "internal", message });
+}
