@@ -8,7 +8,6 @@ use std::sync::{Mutex, MutexGuard};
 use draftloop_core::{Actor, Error, ErrorPayload, Workspace};
 
 pub struct AppState {
-    pub data_dir: PathBuf,
     workspace: Result<Mutex<Workspace>, ErrorPayload>,
 }
 
@@ -20,10 +19,7 @@ impl AppState {
         let workspace = Workspace::open(&data_dir, Actor::local_user())
             .map(Mutex::new)
             .map_err(|e| e.payload());
-        AppState {
-            data_dir,
-            workspace,
-        }
+        AppState { workspace }
     }
 
     pub fn workspace(&self) -> CommandResult<MutexGuard<'_, Workspace>> {

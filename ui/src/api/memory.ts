@@ -1,6 +1,7 @@
 // An in-memory backend with the core's rules, for tests and for running the UI in a
 // plain browser. It is not a second source of truth: the app always uses tauri.ts.
 import type { Document, DocumentSummary, Project } from "../bindings";
+import { wordCount as words } from "../lib/words";
 import { ApiError, type DraftloopApi } from "./api";
 
 const CONTENT_TYPES = ["email", "blog post", "product description", "landing page", "social post", "report", "other"];
@@ -15,9 +16,6 @@ function id(): string {
   return `mem-${Date.now().toString(36)}-${counter}`;
 }
 
-function words(markdown: string): number {
-  return markdown.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
-}
 
 export function memoryApi(): DraftloopApi {
   const projects = new Map<string, Project>();

@@ -1,0 +1,69 @@
+# Sourced by scripts/run and scripts/test: installs only what is missing, so a warm
+# machine skips straight to the build. Needs root or sudo for system packages.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# What WebKitGTK, Tauri and the tests need (TESTING.md lists the same).
+APP_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev pkg-config libdbus-1-dev)
+TEST_PACKAGES=(webkit2gtk-driver xvfb gnome-keyring dbus-x11 libsecret-tools python3)
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "Installing system packages: ${missing[*]}"
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${missing[@]}"
+  fi
+}
+
+ensure_toolchains() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    [ -x "$HOME/.cargo/bin/cargo" ] || {
+      step "Installing Rust (rustup)"
+      curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy -c rustfmt
+    }
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  local node_major
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$node_major" -lt 20 ]; then
+    echo "Draftloop needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))." >&2
+    echo "Install it from your distribution or nodejs.org, then run this again." >&2
+    exit 1
+  fi
+}
+
+ensure_npm_packages() {
+  # npm ci only when the lock file changed since the last install.
+  if [ ! -f "$ROOT/ui/node_modules/.package-lock.json" ] ||
+    [ "$ROOT/ui/package-lock.json" -nt "$ROOT/ui/node_modules/.package-lock.json" ]; then
+    step "Installing npm packages"
+    (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_tauri_driver() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if ! command -v tauri-driver >/dev/null 2>&1; then
+    step "Installing tauri-driver"
+    cargo install tauri-driver --locked
+  fi
+}
+
+# The desktop app with ui/dist embedded (custom-protocol is always on), and the CLI.
+build_app() {
+  step "Building the UI"
+  (cd "$ROOT/ui" && npm run --silent build)
+  step "Building the desktop app and the CLI"
+  (cd "$ROOT" && cargo build -p draftloop-desktop -p draftloop-cli)
+}

@@ -1,0 +1,148 @@
+// The real app, in its real webview, driven as a person would use it.
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Desktop, screenshot } from "./harness";
+import { KEY, type Session } from "./webdriver";
+
+const desktop = new Desktop();
+before(() => desktop.start());
+after(() => desktop.stop());
+
+const project = (name: string) => `[data-testid="project"][data-name="${name}"]`;
+const docLink = (title: string) => `[data-testid="document-link"][data-title="${title}"]`;
+
+async function createProject(s: Session, name: string, contentType: string): Promise<void> {
+  await (await s.find('[data-testid="new-project"]')).click();
+  await (await s.waitFor('[data-testid="project-name"]')).type(name);
+  await (await s.find(`[data-testid="project-content-type"] option[value="${contentType}"]`)).click();
+  await (await s.find('[data-testid="create-project"]')).click();
+  await s.waitFor(project(name));
+}
+
+/** Runs `body` against a fresh launch of the app; always closes it, keeping a screenshot on failure. */
+async function withApp(dir: string, name: string, body: (s: Session) => Promise<void>): Promise<void> {
+  const s = await desktop.launch(dir);
+  try {
+    await body(s);
+  } catch (e) {
+    await screenshot(s, `FAILED-${name}`).catch(() => undefined);
+    throw e;
+  } finally {
+    await s.quit().catch(() => undefined);
+  }
+}
+
+async function replaceText(s: Session, css: string, text: string): Promise<void> {
+  await (await s.waitFor(css)).click();
+  await s.chord([KEY.CONTROL, "a"]);
+  await s.keys(text);
+}
+
+async function waitSaved(s: Session): Promise<void> {
+  await s.waitUntil("the document is saved", `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved";`);
+}
+
+function editorText(s: Session): Promise<unknown> {
+  return s.execute(`return document.querySelector('[data-testid="editor"]')?.innerText ?? null;`);
+}
+
+describe("Draftloop desktop", () => {
+  it("keeps a project, a document and its text across a restart", async () => {
+    const dir = desktop.dataDir("persistence");
+    await withApp(dir, "before-restart", async (s) => {
+    await s.waitFor('[data-testid="empty-state"]');
+    await s.waitUntil("the window has finished loading", `return document.querySelector(".statusbar") && [...document.images].every((i) => i.complete);`);
+    await screenshot(s, "01-first-window");
+
+    await createProject(s, "Spring launch", "email");
+    await (await s.find(`${project("Spring launch")} [data-testid="new-document"]`)).click();
+    await s.waitFor('[data-testid="editor"]');
+    await replaceText(s, '[data-testid="document-title"]', `Launch email${KEY.ENTER}`);
+    await s.waitFor(docLink("Launch email"));
+
+    const editor = await s.find('[data-testid="editor"]');
+    await editor.click();
+    await editor.type("Dear reader, spring is here. Our new planner ships on Monday.");
+    await waitSaved(s);
+    await screenshot(s, "02-document-typed");
+
+    // The CLI sees what the app wrote, in the same data dir.
+    const listed = desktop.cli(["--data-dir", dir, "projects", "list", "--format", "json"]);
+    assert.equal(listed.status, 0, listed.stderr);
+    const projects = JSON.parse(listed.stdout) as { name: string; content_type: string }[];
+    assert.deepEqual(projects.map((p) => [p.name, p.content_type]), [["Spring launch", "email"]]);
+
+    });
+    await withApp(dir, "after-restart", async (s) => {
+    await (await s.waitFor(docLink("Launch email"))).click();
+    await s.waitUntil(
+      "the text typed before the restart is back",
+      `return document.querySelector('[data-testid="editor"]')?.innerText.includes("Our new planner ships on Monday.");`,
+    );
+    assert.equal(await (await s.find('[data-testid="document-title"]')).property("value"), "Launch email");
+    assert.match(String(await editorText(s)), /^Dear reader, spring is here\./);
+    await screenshot(s, "03-after-restart");
+    });
+  });
+
+  it("renames and deletes, asking before it deletes", async () => {
+    const dir = desktop.dataDir("rename-delete");
+    const added = desktop.cli(["--data-dir", dir, "projects", "add", "Spring launch", "--content-type", "product description"]);
+    assert.equal(added.status, 0, added.stderr);
+    desktop.cli(["--data-dir", dir, "projects", "add", "Blog", "--content-type", "blog post"]);
+
+    await withApp(dir, "rename-delete", async (s) => {
+    await (await s.waitFor(`${project("Spring launch")} .project-name`)).click();
+    await (await s.find(`${project("Spring launch")} [data-testid="rename-project"]`)).click();
+    await replaceText(s, '[data-testid="rename-input"]', `Blog${KEY.ENTER}`);
+    const error = await s.waitFor('[data-testid="rename-dialog"] .form-error');
+    assert.equal(await error.text(), 'a project named "Blog" already exists');
+    await replaceText(s, '[data-testid="rename-input"]', `Summer launch${KEY.ENTER}`);
+    await s.waitFor(project("Summer launch"));
+
+    // Ctrl+N: a new document in the selected project.
+    await s.chord([KEY.CONTROL, "n"]);
+    await s.waitFor('[data-testid="editor"]');
+    await s.waitFor(`${project("Summer launch")} ${docLink("Untitled document")}`);
+
+    await (await s.find('[data-testid="delete-document"]')).click();
+    await s.waitFor('[data-testid="confirm-dialog"]');
+    await screenshot(s, "04-confirm-delete");
+    await s.chord([KEY.ESCAPE]);
+    await s.waitUntil("the dialog is gone", `return !document.querySelector('[data-testid="confirm-dialog"]');`);
+    await s.find(docLink("Untitled document"));
+
+    await (await s.find('[data-testid="delete-document"]')).click();
+    await (await s.waitFor('[data-testid="confirm"]')).click();
+    await s.waitUntil("the document is gone", `return !document.querySelector('[data-testid="document-link"]');`);
+
+    await (await s.find(`${project("Summer launch")} [data-testid="delete-project"]`)).click();
+    await (await s.waitFor('[data-testid="confirm"]')).click();
+    await s.waitUntil("the project is gone", `return !document.querySelector('[data-name="Summer launch"]');`);
+    });
+
+    const listed = desktop.cli(["--data-dir", dir, "projects", "list", "--format", "json"]);
+    assert.deepEqual((JSON.parse(listed.stdout) as { name: string }[]).map((p) => p.name), ["Blog"]);
+  });
+
+  it("refuses a workspace from a newer Draftloop, says why, and leaves it untouched", async () => {
+    const dir = desktop.dataDir("from-the-future");
+    const db = join(dir, "draftloop.db");
+    const made = spawnSync("python3", ["-c", `import sqlite3; c = sqlite3.connect(${JSON.stringify(db)}); c.execute("create table t(x)"); c.execute("pragma user_version = 42"); c.commit()`]);
+    assert.equal(made.status, 0, String(made.stderr));
+    const hash = () => createHash("sha256").update(readFileSync(db)).digest("hex");
+    const before = hash();
+
+    await withApp(dir, "newer-workspace", async (s) => {
+      const fatal = await s.waitFor('[data-testid="fatal-error"]');
+      assert.match(await fatal.text(), /written by a newer Draftloop \(schema version 42/);
+      await screenshot(s, "05-newer-workspace-refused");
+    });
+    assert.equal(hash(), before);
+  });
+});

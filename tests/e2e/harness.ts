@@ -1,0 +1,113 @@
+// Starts the real app under Xvfb through tauri-driver, isolated in temp dirs, and
+// keeps screenshots under target/e2e-screenshots for people to look at.
+
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Session, sleep } from "./webdriver";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const APP = join(ROOT, "target/debug/draftloop-desktop");
+export const CLI = join(ROOT, "target/debug/draftloop");
+export const SCREENSHOTS = join(ROOT, "target/e2e-screenshots");
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? res(address.port) : rej(new Error("no port"))));
+    });
+  });
+}
+
+async function waitHttp(url: string, what: string, timeoutMs = 20000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${what} did not come up at ${url}`);
+}
+
+/** One isolated desktop: a display, a driver, and fresh HOME/XDG dirs. */
+export class Desktop {
+  readonly home: string;
+  private xvfb: ChildProcess | null = null;
+  private driver: ChildProcess | null = null;
+  private base = "";
+
+  constructor() {
+    this.home = mkdtempSync(join(tmpdir(), "draftloop-e2e-"));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }
+
+  /** A data dir inside this desktop's temp home. */
+  dataDir(name: string): string {
+    const dir = join(this.home, name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      HOME: this.home,
+      XDG_DATA_HOME: join(this.home, ".local/share"),
+      XDG_CONFIG_HOME: join(this.home, ".config"),
+      XDG_CACHE_HOME: join(this.home, ".cache"),
+      DRAFTLOOP_DATA_DIR: join(this.home, "default-workspace"),
+      // WebKitGTK under Xvfb without a GPU. (WEBKIT_DISABLE_COMPOSITING_MODE would hang screenshots of a static page.)
+      LIBGL_ALWAYS_SOFTWARE: "1",
+    };
+  }
+
+  async start(): Promise<void> {
+    if (!existsSync(APP)) throw new Error(`build the app first: ${APP} is missing`);
+    let display = 90 + Math.floor(Math.random() * 400);
+    while (existsSync(`/tmp/.X11-unix/X${display}`)) display += 1;
+    this.xvfb = spawn("Xvfb", [`:${display}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], { stdio: "ignore" });
+    const until = Date.now() + 10000;
+    while (!existsSync(`/tmp/.X11-unix/X${display}`)) {
+      if (Date.now() > until) throw new Error("Xvfb did not start");
+      await sleep(50);
+    }
+    const port = await freePort();
+    const nativePort = await freePort();
+    this.driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+      env: { ...this.env, DISPLAY: `:${display}` },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    this.base = `http://127.0.0.1:${port}`;
+    await waitHttp(`${this.base}/status`, "tauri-driver");
+  }
+
+  /** Launches the app on `dataDir`; the returned session is the app's window. */
+  launch(dataDir: string): Promise<Session> {
+    return Session.start(this.base, APP, ["--data-dir", dataDir]);
+  }
+
+  cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const out = spawnSync(CLI, args, { env: this.env, encoding: "utf8" });
+    return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+  }
+
+  async stop(): Promise<void> {
+    this.driver?.kill("SIGTERM");
+    this.xvfb?.kill("SIGTERM");
+    await sleep(200);
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+export async function screenshot(session: Session, name: string): Promise<string> {
+  const path = join(SCREENSHOTS, `${name}.png`);
+  writeFileSync(path, await session.screenshot());
+  return path;
+}

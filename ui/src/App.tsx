@@ -1,0 +1,264 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, toApiError } from "./api";
+import type { Document, DocumentSummary, Project, WorkspaceInfo } from "./bindings";
+import { ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
+import { DocumentPane } from "./components/DocumentPane";
+import { FeedbackPanel } from "./components/FeedbackPanel";
+import { Sidebar } from "./components/Sidebar";
+import { wordCount } from "./lib/words";
+
+type DialogState =
+  | { kind: "new-project" }
+  | { kind: "rename-project"; project: Project }
+  | { kind: "delete-project"; project: Project }
+  | { kind: "delete-document"; document: Document }
+  | { kind: "shortcuts" }
+  | null;
+
+const LAST_DOCUMENT_KEY = "draftloop.lastDocument";
+
+export function App() {
+  const [info, setInfo] = useState<WorkspaceInfo | null>(null);
+  const [fatal, setFatal] = useState<string | null>(null);
+  const [projects, setProjects] = useState<Project[]>([]);
+  const [documents, setDocuments] = useState<DocumentSummary[]>([]);
+  const [projectId, setProjectId] = useState<string | null>(null);
+  const [current, setCurrent] = useState<Document | null>(null);
+  const [dialog, setDialog] = useState<DialogState>(null);
+  const [toast, setToast] = useState<string | null>(null);
+  const flushRef = useRef<(() => Promise<void>) | null>(null);
+  const titleRef = useRef<HTMLInputElement>(null);
+
+  const showError = useCallback((e: unknown) => setToast(toApiError(e).message), []);
+
+  const reload = useCallback(async () => {
+    const [p, d] = await Promise.all([api.listProjects(), api.listDocuments()]);
+    setProjects(p);
+    setDocuments(d);
+    return { projects: p, documents: d };
+  }, []);
+
+  const openDocument = useCallback(
+    async (id: string) => {
+      await flushRef.current?.().catch(() => undefined);
+      const doc = await api.getDocument(id);
+      setCurrent(doc);
+      setProjectId(doc.project_id);
+      localStorage.setItem(LAST_DOCUMENT_KEY, id);
+    },
+    [],
+  );
+
+  useEffect(() => {
+    (async () => {
+      try {
+        setInfo(await api.workspaceInfo());
+        const { projects: p, documents: d } = await reload();
+        const last = localStorage.getItem(LAST_DOCUMENT_KEY);
+        if (last && d.some((doc) => doc.id === last)) await openDocument(last);
+        else if (p[0]) setProjectId(p[0].id);
+      } catch (e) {
+        setFatal(toApiError(e).message);
+      }
+    })();
+    api.onBeforeClose(async () => {
+      await flushRef.current?.();
+    });
+  }, [reload, openDocument]);
+
+  useEffect(() => {
+    if (!toast) return;
+    const t = setTimeout(() => setToast(null), 6000);
+    return () => clearTimeout(t);
+  }, [toast]);
+
+  const newDocument = useCallback(
+    async (pid: string) => {
+      try {
+        const doc = await api.createDocument(pid, "Untitled document");
+        await reload();
+        await openDocument(doc.id);
+        requestAnimationFrame(() => titleRef.current?.select());
+      } catch (e) {
+        showError(e);
+      }
+    },
+    [reload, openDocument, showError],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && e.shiftKey && key === "n") {
+        e.preventDefault();
+        setDialog({ kind: "new-project" });
+      } else if (mod && !e.shiftKey && key === "n") {
+        e.preventDefault();
+        if (projectId) void newDocument(projectId);
+        else setDialog({ kind: "new-project" });
+      } else if (mod && key === "s") {
+        e.preventDefault();
+        flushRef.current?.().catch(showError);
+      } else if (mod && key === "/") {
+        e.preventDefault();
+        setDialog({ kind: "shortcuts" });
+      } else if (e.key === "F2" && current) {
+        e.preventDefault();
+        titleRef.current?.select();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [projectId, current, newDocument, showError]);
+
+  const registerFlush = useCallback((flush: (() => Promise<void>) | null) => {
+    flushRef.current = flush;
+  }, []);
+
+  const saveText = useCallback((id: string, text: Parameters<typeof api.saveDocumentText>[1]) => api.saveDocumentText(id, text), []);
+
+  const onSaved = useCallback((doc: Document) => {
+    setDocuments((ds) => ds.map((d) => (d.id === doc.id ? { ...d, words: wordCount(doc.body_markdown), updated_at: doc.updated_at } : d)));
+    setCurrent((c) => (c && c.id === doc.id ? { ...c, updated_at: doc.updated_at, body_markdown: doc.body_markdown } : c));
+  }, []);
+
+  const renameDocument = useCallback(
+    async (id: string, title: string) => {
+      const doc = await api.renameDocument(id, title);
+      setCurrent((c) => (c && c.id === id ? { ...c, title: doc.title, updated_at: doc.updated_at } : c));
+      setDocuments((ds) => ds.map((d) => (d.id === id ? { ...d, title: doc.title } : d)));
+    },
+    [],
+  );
+
+  if (fatal) {
+    return (
+      <div className="fatal" role="alert" data-testid="fatal-error">
+        <h1>Draftloop could not open this workspace</h1>
+        <p>{fatal}</p>
+      </div>
+    );
+  }
+
+  const currentProject = projects.find((p) => p.id === (current?.project_id ?? projectId)) ?? null;
+
+  return (
+    <div className="app">
+      <Sidebar
+        projects={projects}
+        documents={documents}
+        selectedProjectId={projectId}
+        selectedDocumentId={current?.id ?? null}
+        onSelectProject={setProjectId}
+        onSelectDocument={(d) => openDocument(d.id).catch(showError)}
+        onNewProject={() => setDialog({ kind: "new-project" })}
+        onNewDocument={(pid) => void newDocument(pid)}
+        onRenameProject={(project) => setDialog({ kind: "rename-project", project })}
+        onDeleteProject={(project) => setDialog({ kind: "delete-project", project })}
+        onShowShortcuts={() => setDialog({ kind: "shortcuts" })}
+      />
+      {current ? (
+        <DocumentPane
+          key={current.id}
+          document={current}
+          projectName={currentProject?.name ?? ""}
+          save={saveText}
+          rename={renameDocument}
+          onDelete={() => setDialog({ kind: "delete-document", document: current })}
+          onSaved={onSaved}
+          onError={setToast}
+          registerFlush={registerFlush}
+          titleRef={titleRef}
+        />
+      ) : (
+        <main className="document-pane empty-state" data-testid="empty-state">
+          <div>
+            <h1>{projects.length ? "Open a document" : "Welcome to Draftloop"}</h1>
+            <p className="muted">
+              {projects.length
+                ? "Pick a document on the left, or start a new one."
+                : "Co-draft with a model and keep people in charge of what ships. Start with a project."}
+            </p>
+            {currentProject ? (
+              <button className="primary" onClick={() => void newDocument(currentProject.id)}>
+                New document in {currentProject.name}
+              </button>
+            ) : (
+              <button className="primary" onClick={() => setDialog({ kind: "new-project" })}>
+                Create a project
+              </button>
+            )}
+          </div>
+        </main>
+      )}
+      <FeedbackPanel project={currentProject} document={current} words={current ? wordCount(current.body_markdown) : 0} />
+      {info && (
+        <div className="statusbar muted" title={info.database_path}>
+          {info.database_path} · schema v{info.schema_version} · Draftloop {info.app_version}
+        </div>
+      )}
+
+      {dialog?.kind === "new-project" && info && (
+        <NewProjectDialog
+          contentTypes={info.content_types}
+          onClose={() => setDialog(null)}
+          onCreate={async (name, contentType) => {
+            const project = await api.createProject({ name, content_type: contentType });
+            await reload();
+            setProjectId(project.id);
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog?.kind === "rename-project" && (
+        <RenameDialog
+          title="Rename project"
+          label="Name"
+          initial={dialog.project.name}
+          onClose={() => setDialog(null)}
+          onRename={async (name) => {
+            await api.renameProject(dialog.project.id, name);
+            await reload();
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog?.kind === "delete-project" && (
+        <ConfirmDialog
+          title="Delete project?"
+          message={`"${dialog.project.name}" and its ${documents.filter((d) => d.project_id === dialog.project.id).length} document(s), with all their feedback, will be deleted. This cannot be undone.`}
+          confirmLabel="Delete project"
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            await api.deleteProject(dialog.project.id);
+            if (current?.project_id === dialog.project.id) setCurrent(null);
+            if (projectId === dialog.project.id) setProjectId(null);
+            await reload();
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog?.kind === "delete-document" && (
+        <ConfirmDialog
+          title="Delete document?"
+          message={`"${dialog.document.title}" and all its feedback will be deleted. This cannot be undone.`}
+          confirmLabel="Delete document"
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            await api.deleteDocument(dialog.document.id);
+            setCurrent(null);
+            await reload();
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog?.kind === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
+      {toast && (
+        <div className="toast" role="alert" data-testid="toast" onClick={() => setToast(null)}>
+          {toast}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,187 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+
+interface ShellProps {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  testId: string;
+}
+
+/** A modal: Escape or the backdrop closes it; focus starts on its first field. */
+function Shell({ title, onClose, children, testId }: ShellProps) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") onClose();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+  return (
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
+        <h2>{title}</h2>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+interface ProjectDialogProps {
+  contentTypes: string[];
+  onCreate: (name: string, contentType: string) => Promise<void>;
+  onClose: () => void;
+}
+
+export function NewProjectDialog({ contentTypes, onCreate, onClose }: ProjectDialogProps) {
+  const [name, setName] = useState("");
+  const [contentType, setContentType] = useState(contentTypes[0] ?? "email");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await onCreate(name, contentType);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Shell title="New project" onClose={onClose} testId="new-project-dialog">
+      <form onSubmit={submit}>
+        <label>
+          Name
+          <input autoFocus data-testid="project-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Spring launch" />
+        </label>
+        <label>
+          Content type
+          <select data-testid="project-content-type" value={contentType} onChange={(e) => setContentType(e.target.value)}>
+            {contentTypes.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        {error && <p className="form-error" role="alert">{error}</p>}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" data-testid="create-project" disabled={busy || !name.trim()}>
+            Create project
+          </button>
+        </div>
+      </form>
+    </Shell>
+  );
+}
+
+interface RenameDialogProps {
+  title: string;
+  label: string;
+  initial: string;
+  onRename: (value: string) => Promise<void>;
+  onClose: () => void;
+}
+
+export function RenameDialog({ title, label, initial, onRename, onClose }: RenameDialogProps) {
+  const [value, setValue] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.select(), []);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await onRename(value);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <Shell title={title} onClose={onClose} testId="rename-dialog">
+      <form onSubmit={submit}>
+        <label>
+          {label}
+          <input ref={input} data-testid="rename-input" value={value} onChange={(e) => setValue(e.target.value)} />
+        </label>
+        {error && <p className="form-error" role="alert">{error}</p>}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" data-testid="rename-confirm" disabled={!value.trim()}>
+            Rename
+          </button>
+        </div>
+      </form>
+    </Shell>
+  );
+}
+
+interface ConfirmDialogProps {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}
+
+export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Shell title={title} onClose={onClose} testId="confirm-dialog">
+      <p>{message}</p>
+      {error && <p className="form-error" role="alert">{error}</p>}
+      <div className="dialog-actions">
+        <button type="button" autoFocus onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger"
+          data-testid="confirm"
+          onClick={() => onConfirm().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))}
+        >
+          {confirmLabel}
+        </button>
+      </div>
+    </Shell>
+  );
+}
+
+export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+  const mod = navigator.platform.startsWith("Mac") ? "⌘" : "Ctrl";
+  const rows: [string, string][] = [
+    [`${mod}+Shift+N`, "New project"],
+    [`${mod}+N`, "New document in the current project"],
+    [`${mod}+S`, "Save now (edits also save by themselves)"],
+    ["F2", "Rename the current document"],
+    [`${mod}+B / ${mod}+I`, "Bold / italic"],
+    [`${mod}+Z / ${mod}+Shift+Z`, "Undo / redo"],
+    [`${mod}+/`, "This sheet"],
+    ["Esc", "Close a dialog"],
+  ];
+  return (
+    <Shell title="Keyboard shortcuts" onClose={onClose} testId="shortcuts-dialog">
+      <table className="shortcuts">
+        <tbody>
+          {rows.map(([keys, what]) => (
+            <tr key={keys}>
+              <td>
+                <kbd>{keys}</kbd>
+              </td>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="dialog-actions">
+        <button type="button" className="primary" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </Shell>
+  );
+}

@@ -1,0 +1,95 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { Document, DocumentText } from "../bindings";
+import { Autosave, type SaveState } from "../lib/autosave";
+import { SAVE_LABELS } from "../lib/labels";
+import { Editor } from "./Editor";
+
+interface DocumentPaneProps {
+  document: Document;
+  projectName: string;
+  save: (id: string, text: DocumentText) => Promise<Document>;
+  rename: (id: string, title: string) => Promise<void>;
+  onDelete: () => void;
+  onSaved: (doc: Document) => void;
+  onError: (message: string) => void;
+  /** Gives the app a way to flush this pane's pending text (on close, on switch). */
+  registerFlush: (flush: (() => Promise<void>) | null) => void;
+  titleRef: React.RefObject<HTMLInputElement | null>;
+}
+
+export function DocumentPane(props: DocumentPaneProps) {
+  const { document: doc, save, onSaved, onError, registerFlush } = props;
+  const [saveState, setSaveState] = useState<SaveState>("saved");
+  const [title, setTitle] = useState(doc.title);
+  const latest = useRef({ onSaved, onError });
+  latest.current = { onSaved, onError };
+
+  const autosave = useMemo(
+    () =>
+      new Autosave<DocumentText>({
+        save: async (text) => latest.current.onSaved(await save(doc.id, text)),
+        onState: (state, error) => {
+          setSaveState(state);
+          if (state === "error") latest.current.onError(`Could not save "${doc.title}": ${error instanceof Error ? error.message : String(error)}. Retrying.`);
+        },
+      }),
+    // One autosave per document: switching documents flushes the old one.
+    [doc.id, save],
+  );
+
+  useEffect(() => {
+    const flush = () => autosave.flush();
+    registerFlush(flush);
+    return () => {
+      registerFlush(null);
+      autosave.flush().catch(() => undefined);
+      autosave.dispose();
+    };
+  }, [autosave, registerFlush]);
+
+  useEffect(() => setTitle(doc.title), [doc.title]);
+
+  const commitTitle = async () => {
+    if (title.trim() === doc.title) return setTitle(doc.title);
+    try {
+      await props.rename(doc.id, title);
+    } catch (err) {
+      onError(err instanceof Error ? err.message : String(err));
+      setTitle(doc.title);
+    }
+  };
+  const onTitleKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === "Enter") e.currentTarget.blur();
+    if (e.key === "Escape") {
+      setTitle(doc.title);
+      requestAnimationFrame(() => e.currentTarget.blur());
+    }
+  };
+
+  return (
+    <main className="document-pane" data-testid="document-pane">
+      <header className="document-header">
+        <div className="crumbs muted">{props.projectName}</div>
+        <div className="title-row">
+          <input
+            ref={props.titleRef}
+            className="title"
+            data-testid="document-title"
+            aria-label="Document title"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            onBlur={commitTitle}
+            onKeyDown={onTitleKey}
+          />
+          <span className={`save-state save-${saveState}`} data-testid="save-state" data-state={saveState} role="status">
+            {SAVE_LABELS[saveState]}
+          </span>
+          <button className="icon danger-text" title="Delete document" aria-label="Delete document" data-testid="delete-document" onClick={props.onDelete}>
+            Delete
+          </button>
+        </div>
+      </header>
+      <Editor key={doc.id} initialJson={doc.body_json} onChange={(text) => autosave.change(text)} />
+    </main>
+  );
+}

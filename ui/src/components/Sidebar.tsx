@@ -1,0 +1,81 @@
+import type { DocumentSummary, Project } from "../bindings";
+
+interface SidebarProps {
+  projects: Project[];
+  documents: DocumentSummary[];
+  selectedProjectId: string | null;
+  selectedDocumentId: string | null;
+  onSelectProject: (id: string) => void;
+  onSelectDocument: (doc: DocumentSummary) => void;
+  onNewProject: () => void;
+  onNewDocument: (projectId: string) => void;
+  onRenameProject: (project: Project) => void;
+  onDeleteProject: (project: Project) => void;
+  onShowShortcuts: () => void;
+}
+
+export function Sidebar(props: SidebarProps) {
+  const { projects, documents, selectedProjectId, selectedDocumentId } = props;
+  return (
+    <aside className="sidebar" aria-label="Projects and documents">
+      <header className="brand">
+        <img src="/draftloop.svg" alt="" width={26} height={26} />
+        <span>Draftloop</span>
+      </header>
+      <div className="sidebar-actions">
+        <button className="primary wide" data-testid="new-project" onClick={props.onNewProject} title="New project (Ctrl+Shift+N)">
+          + New project
+        </button>
+      </div>
+      <nav className="projects">
+        {projects.length === 0 && <p className="muted hint">No projects yet. A project holds documents of one kind: campaign emails, blog posts, product copy.</p>}
+        {projects.map((project) => {
+          const docs = documents.filter((d) => d.project_id === project.id);
+          const selected = project.id === selectedProjectId;
+          return (
+            <section key={project.id} className={`project ${selected ? "selected" : ""}`} data-testid="project" data-name={project.name}>
+              <div className="project-row">
+                <button className="project-name" onClick={() => props.onSelectProject(project.id)} title={project.name}>
+                  <span className="name">{project.name}</span>
+                  <span className="kind">{project.content_type}</span>
+                </button>
+                <span className="row-actions">
+                  <button className="icon" aria-label={`New document in ${project.name}`} title="New document (Ctrl+N)" data-testid="new-document" onClick={() => props.onNewDocument(project.id)}>
+                    +
+                  </button>
+                  <button className="icon" aria-label={`Rename ${project.name}`} title="Rename project" data-testid="rename-project" onClick={() => props.onRenameProject(project)}>
+                    ✎
+                  </button>
+                  <button className="icon" aria-label={`Delete ${project.name}`} title="Delete project" data-testid="delete-project" onClick={() => props.onDeleteProject(project)}>
+                    ×
+                  </button>
+                </span>
+              </div>
+              <ul className="documents">
+                {docs.length === 0 && <li className="muted empty">No documents</li>}
+                {docs.map((doc) => (
+                  <li key={doc.id}>
+                    <button
+                      className={`document-link ${doc.id === selectedDocumentId ? "active" : ""}`}
+                      data-testid="document-link"
+                      data-title={doc.title}
+                      onClick={() => props.onSelectDocument(doc)}
+                    >
+                      <span className="name">{doc.title}</span>
+                      <span className="meta">{doc.words} words</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          );
+        })}
+      </nav>
+      <footer className="sidebar-footer">
+        <button className="link" onClick={props.onShowShortcuts}>
+          Keyboard shortcuts <kbd>Ctrl+/</kbd>
+        </button>
+      </footer>
+    </aside>
+  );
+}

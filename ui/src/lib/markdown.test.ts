@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { toMarkdown, type PmNode } from "./markdown";
+
+const text = (t: string, marks: string[] = []): PmNode => ({ type: "text", text: t, marks: marks.map((type) => ({ type })) });
+const p = (...content: PmNode[]): PmNode => ({ type: "paragraph", content });
+const doc = (...content: PmNode[]): PmNode => ({ type: "doc", content });
+
+describe("toMarkdown", () => {
+  it("writes paragraphs separated by a blank line", () => {
+    expect(toMarkdown(doc(p(text("One.")), p(text("Two."))))).toBe("One.\n\nTwo.");
+  });
+
+  it("writes headings, marks and links", () => {
+    const md = toMarkdown(
+      doc(
+        { type: "heading", attrs: { level: 2 }, content: [text("Launch")] },
+        p(
+          text("Buy "),
+          text("now", ["bold"]),
+          text(" or "),
+          text("later", ["italic"]),
+          text(" at "),
+          { type: "text", text: "our shop", marks: [{ type: "link", attrs: { href: "https://example.com" } }] },
+        ),
+      ),
+    );
+    expect(md).toBe("## Launch\n\nBuy **now** or _later_ at [our shop](https://example.com)");
+  });
+
+  it("writes bullet and ordered lists, nested content indented", () => {
+    const item = (...content: PmNode[]): PmNode => ({ type: "listItem", content });
+    const md = toMarkdown(
+      doc(
+        { type: "bulletList", content: [item(p(text("fast"))), item(p(text("local")), p(text("private")))] },
+        { type: "orderedList", attrs: { start: 3 }, content: [item(p(text("third"))), item(p(text("fourth")))] },
+      ),
+    );
+    expect(md).toBe("- fast\n- local\n\n  private\n\n3. third\n4. fourth");
+  });
+
+  it("escapes Markdown characters typed as text", () => {
+    expect(toMarkdown(doc(p(text("2 * 3 = 6 and a_b [x]"))))).toBe("2 \\* 3 = 6 and a\\_b \\[x\\]");
+  });
+
+  it("writes an empty document as an empty string", () => {
+    expect(toMarkdown(doc())).toBe("");
+    expect(toMarkdown(doc(p()))).toBe("");
+  });
+});
