@@ -7,6 +7,17 @@ export default defineConfig({
   clearScreen: false,
   server: { port: 5173, strictPort: true },
   esbuild: { jsx: "automatic" },
-  build: { target: "safari16", outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    target: "safari16",
+    outDir: "dist",
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      // TipTap marks its React entry "use client" for server frameworks; meaningless here.
+      onwarn(warning, warn) {
+        if (warning.code !== "MODULE_LEVEL_DIRECTIVE") warn(warning);
+      },
+    },
+  },
   test: { include: ["src/**/*.test.ts"], environment: "node" },
 });

@@ -67,7 +67,11 @@ describe("Draftloop desktop", () => {
 
     const editor = await s.find('[data-testid="editor"]');
     await editor.click();
-    await editor.type("Dear reader, spring is here. Our new planner ships on Monday.");
+    await (await s.find('.toolbar button[title="Heading"]')).click();
+    await editor.type(`Spring is here${KEY.ENTER}`);
+    await editor.type(`Dear reader, our new planner ships on Monday. It keeps three things in view:${KEY.ENTER}`);
+    await (await s.find('.toolbar button[title="Bulleted list"]')).click();
+    await editor.type(`what you promised${KEY.ENTER}what is due${KEY.ENTER}what you can drop`);
     await waitSaved(s);
     await screenshot(s, "02-document-typed");
 
@@ -76,16 +80,23 @@ describe("Draftloop desktop", () => {
     assert.equal(listed.status, 0, listed.stderr);
     const projects = JSON.parse(listed.stdout) as { name: string; content_type: string }[];
     assert.deepEqual(projects.map((p) => [p.name, p.content_type]), [["Spring launch", "email"]]);
+    const docs = JSON.parse(desktop.cli(["--data-dir", dir, "documents", "list", "--format", "json"]).stdout) as { id: string }[];
+    const shown = desktop.cli(["--data-dir", dir, "documents", "show", docs[0]?.id ?? "", "--format", "json"]);
+    assert.equal(
+      (JSON.parse(shown.stdout) as { body_markdown: string }).body_markdown,
+      "## Spring is here\n\nDear reader, our new planner ships on Monday. It keeps three things in view:\n\n- what you promised\n- what is due\n- what you can drop",
+    );
 
     });
     await withApp(dir, "after-restart", async (s) => {
     await (await s.waitFor(docLink("Launch email"))).click();
     await s.waitUntil(
       "the text typed before the restart is back",
-      `return document.querySelector('[data-testid="editor"]')?.innerText.includes("Our new planner ships on Monday.");`,
+      `return document.querySelector('[data-testid="editor"]')?.innerText.includes("what you can drop");`,
     );
     assert.equal(await (await s.find('[data-testid="document-title"]')).property("value"), "Launch email");
-    assert.match(String(await editorText(s)), /^Dear reader, spring is here\./);
+    assert.match(String(await editorText(s)), /^Spring is here\n+Dear reader, our new planner/);
+    assert.equal(await s.execute(`return document.querySelectorAll('[data-testid="editor"] ul li').length;`), 3);
     await screenshot(s, "03-after-restart");
     });
   });

@@ -31,7 +31,10 @@ pub fn run(ws: &mut Workspace, cmd: DocumentsCommand) -> Result<()> {
         DocumentsCommand::Add { title, project } => {
             let project = ws.project_named(&project)?;
             let doc = ws.create_document(&project.id, &title)?;
-            println!("added document \"{}\" ({}) to \"{}\"", doc.title, doc.id, project.name);
+            println!(
+                "added document \"{}\" ({}) to \"{}\"",
+                doc.title, doc.id, project.name
+            );
         }
         DocumentsCommand::List { project, format } => {
             let project = project.map(|name| ws.project_named(&name)).transpose()?;

@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand};
 use draftloop_core::{data_dir, Actor, Error, ErrorKind, Workspace};
 
 #[derive(Parser)]
-#[command(name = "draftloop", version, about = "Co-draft with an LLM and keep a human in the loop")]
+#[command(
+    name = "draftloop",
+    version,
+    about = "Co-draft with an LLM and keep a human in the loop"
+)]
 struct Cli {
     /// Workspace folder (holds draftloop.db). Default: $DRAFTLOOP_DATA_DIR, else the OS app-data dir.
     #[arg(long, global = true, value_name = "DIR")]

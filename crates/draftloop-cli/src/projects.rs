@@ -39,7 +39,12 @@ pub fn run(ws: &mut Workspace, cmd: ProjectsCommand) -> Result<()> {
                         .iter()
                         .map(|p| {
                             let docs = counts.iter().filter(|d| d.project_id == p.id).count();
-                            vec![p.name.clone(), p.content_type.clone(), docs.to_string(), p.id.clone()]
+                            vec![
+                                p.name.clone(),
+                                p.content_type.clone(),
+                                docs.to_string(),
+                                p.id.clone(),
+                            ]
                         })
                         .collect();
                     output::table(&["NAME", "CONTENT TYPE", "DOCUMENTS", "ID"], &rows);
@@ -49,7 +54,10 @@ pub fn run(ws: &mut Workspace, cmd: ProjectsCommand) -> Result<()> {
         ProjectsCommand::Rename { name, new_name } => {
             let project = ws.project_named(&name)?;
             let renamed = ws.rename_project(&project.id, &new_name)?;
-            println!("renamed project \"{}\" to \"{}\"", project.name, renamed.name);
+            println!(
+                "renamed project \"{}\" to \"{}\"",
+                project.name, renamed.name
+            );
         }
         ProjectsCommand::Remove { name } => {
             let project = ws.project_named(&name)?;

@@ -59,7 +59,16 @@ pub(crate) fn record(
     let id = new_id();
     let at = now();
     let detail = detail.to_string();
-    let hash = entry_hash(&prev_hash, &id, &at, actor.as_str(), action, entity_kind, entity_id, &detail);
+    let hash = entry_hash(
+        &prev_hash,
+        &id,
+        &at,
+        actor.as_str(),
+        action,
+        entity_kind,
+        entity_id,
+        &detail,
+    );
     tx.execute(
         "INSERT INTO audit_log (id, at, actor, action, entity_kind, entity_id, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -81,7 +90,16 @@ fn entry_hash(
 ) -> String {
     let mut hasher = Sha256::new();
     // Length-prefix each field so no two different entries hash the same bytes.
-    for field in [prev_hash, id, at, actor, action, entity_kind, entity_id, detail] {
+    for field in [
+        prev_hash,
+        id,
+        at,
+        actor,
+        action,
+        entity_kind,
+        entity_id,
+        detail,
+    ] {
         hasher.update((field.len() as u64).to_le_bytes());
         hasher.update(field.as_bytes());
     }

@@ -10,8 +10,8 @@ pub mod bindings;
 pub mod data_dir;
 pub mod document;
 pub mod error;
-pub mod project;
 mod ids;
+pub mod project;
 mod store;
 
 pub use actor::Actor;

@@ -180,7 +180,9 @@ impl Workspace {
                 return Err(duplicate_name(&project.name));
             }
             tx.execute(
-                &format!("INSERT INTO projects ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+                &format!(
+                    "INSERT INTO projects ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                ),
                 params![
                     project.id,
                     project.name,
@@ -207,9 +209,9 @@ impl Workspace {
 
     /// All projects, by name.
     pub fn projects(&self) -> Result<Vec<Project>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM projects ORDER BY name COLLATE NOCASE"))?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM projects ORDER BY name COLLATE NOCASE"
+        ))?;
         let rows = stmt.query_map([], from_row)?;
         rows.map(|r| decode(r?)).collect()
     }

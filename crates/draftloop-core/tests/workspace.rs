@@ -29,7 +29,9 @@ fn text(markdown: &str) -> DocumentText {
 fn projects_are_created_listed_renamed_and_deleted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ws = open(&dir);
-    let spring = ws.create_project(&new_project("  Spring launch ", "Email")).expect("create");
+    let spring = ws
+        .create_project(&new_project("  Spring launch ", "Email"))
+        .expect("create");
     assert_eq!(spring.name, "Spring launch");
     assert_eq!(spring.content_type, "email");
     assert_eq!(spring.rubric.len(), 4);
@@ -37,40 +39,86 @@ fn projects_are_created_listed_renamed_and_deleted() {
     ws.create_project(&new_project("Autumn catalogue", "product description"))
         .expect("create");
 
-    let names: Vec<String> = ws.projects().expect("list").into_iter().map(|p| p.name).collect();
+    let names: Vec<String> = ws
+        .projects()
+        .expect("list")
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     assert_eq!(names, ["Autumn catalogue", "Spring launch"]);
 
-    let renamed = ws.rename_project(&spring.id, "Spring 2027 launch").expect("rename");
+    let renamed = ws
+        .rename_project(&spring.id, "Spring 2027 launch")
+        .expect("rename");
     assert_eq!(renamed.name, "Spring 2027 launch");
-    assert_eq!(ws.project_named("spring 2027 LAUNCH").expect("by name").id, spring.id);
+    assert_eq!(
+        ws.project_named("spring 2027 LAUNCH").expect("by name").id,
+        spring.id
+    );
 
     ws.delete_project(&spring.id).expect("delete");
-    let names: Vec<String> = ws.projects().expect("list").into_iter().map(|p| p.name).collect();
+    let names: Vec<String> = ws
+        .projects()
+        .expect("list")
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     assert_eq!(names, ["Autumn catalogue"]);
-    assert_eq!(ws.project(&spring.id).unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(
+        ws.project(&spring.id).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
 }
 
 #[test]
 fn bad_project_input_is_refused_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ws = open(&dir);
-    let p = ws.create_project(&new_project("Spring launch", "email")).expect("create");
+    let p = ws
+        .create_project(&new_project("Spring launch", "email"))
+        .expect("create");
     let audit_before = ws.audit_log().expect("audit").len();
 
-    let dup = ws.create_project(&new_project("SPRING LAUNCH", "blog post")).unwrap_err();
+    let dup = ws
+        .create_project(&new_project("SPRING LAUNCH", "blog post"))
+        .unwrap_err();
     assert_eq!(dup.kind(), ErrorKind::Conflict);
-    assert_eq!(dup.to_string(), "a project named \"SPRING LAUNCH\" already exists");
-    for bad in [new_project("   ", "email"), new_project("Ok", " "), new_project(&"x".repeat(121), "email")] {
-        assert_eq!(ws.create_project(&bad).unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        dup.to_string(),
+        "a project named \"SPRING LAUNCH\" already exists"
+    );
+    for bad in [
+        new_project("   ", "email"),
+        new_project("Ok", " "),
+        new_project(&"x".repeat(121), "email"),
+    ] {
+        assert_eq!(
+            ws.create_project(&bad).unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
     }
-    let other = ws.create_project(&new_project("Other", "email")).expect("create");
+    let other = ws
+        .create_project(&new_project("Other", "email"))
+        .expect("create");
     let audit_mid = ws.audit_log().expect("audit").len();
-    assert_eq!(ws.rename_project(&other.id, "spring launch").unwrap_err().kind(), ErrorKind::Conflict);
-    assert_eq!(ws.rename_project(&p.id, "").unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        ws.rename_project(&other.id, "spring launch")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Conflict
+    );
+    assert_eq!(
+        ws.rename_project(&p.id, "").unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
 
     assert_eq!(ws.projects().expect("list").len(), 2);
     assert_eq!(ws.project(&p.id).expect("get").name, "Spring launch");
-    assert_eq!(audit_before + 1, audit_mid, "only the one good create was logged");
+    assert_eq!(
+        audit_before + 1,
+        audit_mid,
+        "only the one good create was logged"
+    );
     assert_eq!(ws.audit_log().expect("audit").len(), audit_mid);
 }
 
@@ -79,10 +127,15 @@ fn document_text_survives_reopening_the_workspace() {
     let dir = tempfile::tempdir().expect("tempdir");
     let doc_id = {
         let mut ws = open(&dir);
-        let p = ws.create_project(&new_project("Blog", "blog post")).expect("project");
-        let doc = ws.create_document(&p.id, "Why drafts matter").expect("document");
+        let p = ws
+            .create_project(&new_project("Blog", "blog post"))
+            .expect("project");
+        let doc = ws
+            .create_document(&p.id, "Why drafts matter")
+            .expect("document");
         assert_eq!(doc.body_markdown, "");
-        ws.save_document_text(&doc.id, &text("First words.")).expect("save");
+        ws.save_document_text(&doc.id, &text("First words."))
+            .expect("save");
         ws.save_document_text(&doc.id, &text("First words, then more words."))
             .expect("save again");
         doc.id
@@ -101,32 +154,55 @@ fn document_text_survives_reopening_the_workspace() {
 fn documents_are_renamed_deleted_and_go_with_their_project() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ws = open(&dir);
-    let p = ws.create_project(&new_project("Copy", "landing page")).expect("project");
+    let p = ws
+        .create_project(&new_project("Copy", "landing page"))
+        .expect("project");
     let a = ws.create_document(&p.id, "Hero").expect("a");
     let b = ws.create_document(&p.id, "Pricing").expect("b");
-    assert_eq!(ws.rename_document(&a.id, "Hero section").expect("rename").title, "Hero section");
-    assert_eq!(ws.rename_document(&a.id, "  ").unwrap_err().kind(), ErrorKind::InvalidInput);
-    let titles: Vec<String> = ws.documents(None).expect("list").into_iter().map(|d| d.title).collect();
+    assert_eq!(
+        ws.rename_document(&a.id, "Hero section")
+            .expect("rename")
+            .title,
+        "Hero section"
+    );
+    assert_eq!(
+        ws.rename_document(&a.id, "  ").unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    let titles: Vec<String> = ws
+        .documents(None)
+        .expect("list")
+        .into_iter()
+        .map(|d| d.title)
+        .collect();
     assert_eq!(titles, ["Pricing", "Hero section"], "newest first");
 
     ws.delete_document(&b.id).expect("delete");
     assert_eq!(ws.documents(None).expect("list").len(), 1);
     ws.delete_project(&p.id).expect("delete project");
     assert!(ws.documents(None).expect("list").is_empty());
-    assert_eq!(ws.create_document(&p.id, "Orphan").unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(
+        ws.create_document(&p.id, "Orphan").unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
 }
 
 #[test]
 fn malformed_editor_json_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ws = open(&dir);
-    let p = ws.create_project(&new_project("P", "email")).expect("project");
+    let p = ws
+        .create_project(&new_project("P", "email"))
+        .expect("project");
     let d = ws.create_document(&p.id, "D").expect("doc");
     let bad = DocumentText {
         body_json: "{not json".into(),
         body_markdown: "text".into(),
     };
-    assert_eq!(ws.save_document_text(&d.id, &bad).unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        ws.save_document_text(&d.id, &bad).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
     assert_eq!(ws.document(&d.id).expect("doc").body_markdown, "");
 }
 
@@ -134,7 +210,9 @@ fn malformed_editor_json_is_refused() {
 fn every_change_is_in_a_verifiable_audit_chain() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ws = open(&dir);
-    let p = ws.create_project(&new_project("P", "email")).expect("project");
+    let p = ws
+        .create_project(&new_project("P", "email"))
+        .expect("project");
     ws.rename_project(&p.id, "Q").expect("rename");
     let d = ws.create_document(&p.id, "D").expect("doc");
     ws.save_document_text(&d.id, &text("hello")).expect("save");
@@ -142,7 +220,12 @@ fn every_change_is_in_a_verifiable_audit_chain() {
     ws.delete_document(&d.id).expect("delete doc");
     ws.delete_project(&p.id).expect("delete project");
 
-    let actions: Vec<String> = ws.audit_log().expect("log").into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = ws
+        .audit_log()
+        .expect("log")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
     assert_eq!(
         actions,
         [
@@ -155,12 +238,18 @@ fn every_change_is_in_a_verifiable_audit_chain() {
             "project.deleted"
         ]
     );
-    assert!(ws.audit_log().expect("log").iter().all(|e| e.actor == "test:alice"));
+    assert!(ws
+        .audit_log()
+        .expect("log")
+        .iter()
+        .all(|e| e.actor == "test:alice"));
     assert_eq!(ws.verify_audit_log().expect("verify"), None);
 
     // The log refuses edits through SQL...
     let conn = Connection::open(dir.path().join(DATABASE_FILE)).expect("raw");
-    assert!(conn.execute("UPDATE audit_log SET actor = 'mallory'", []).is_err());
+    assert!(conn
+        .execute("UPDATE audit_log SET actor = 'mallory'", [])
+        .is_err());
     assert!(conn.execute("DELETE FROM audit_log", []).is_err());
     // ...and someone who drops the guard is still caught by the chain.
     conn.execute_batch(

@@ -9,12 +9,19 @@ pub async fn list_projects(state: State<'_, AppState>) -> CommandResult<Vec<Proj
 }
 
 #[tauri::command]
-pub async fn create_project(state: State<'_, AppState>, project: NewProject) -> CommandResult<Project> {
+pub async fn create_project(
+    state: State<'_, AppState>,
+    project: NewProject,
+) -> CommandResult<Project> {
     with_workspace(&state, |ws| ws.create_project(&project))
 }
 
 #[tauri::command]
-pub async fn rename_project(state: State<'_, AppState>, id: String, name: String) -> CommandResult<Project> {
+pub async fn rename_project(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+) -> CommandResult<Project> {
     with_workspace(&state, |ws| ws.rename_project(&id, &name))
 }
 

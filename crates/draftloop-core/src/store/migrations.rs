@@ -13,7 +13,9 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     migrate_to(conn, SCHEMA_VERSION).map_err(|e| match e {
-        Error::DatabaseTooNew { found, supported, .. } => Error::DatabaseTooNew {
+        Error::DatabaseTooNew {
+            found, supported, ..
+        } => Error::DatabaseTooNew {
             path: path.display().to_string(),
             found,
             supported,
@@ -67,7 +69,9 @@ mod tests {
                 .expect("version");
             assert_eq!(at, SCHEMA_VERSION);
             let fk_problems: i64 = conn
-                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })
                 .expect("fk check");
             assert_eq!(fk_problems, 0);
             let ok: String = conn

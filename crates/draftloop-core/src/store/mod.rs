@@ -91,7 +91,10 @@ impl Workspace {
     }
 
     /// Runs `f` in one transaction: all of a change and its audit entry, or nothing.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction, &Actor) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction, &Actor) -> Result<T>,
+    ) -> Result<T> {
         let tx = self.conn.transaction()?;
         let out = f(&tx, &self.actor)?;
         tx.commit()?;
@@ -109,9 +112,7 @@ fn check_schema_version(path: &Path) -> Result<()> {
     let found: i64 = conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::NotADatabase =>
-            {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
                 Error::NotAWorkspace {
                     path: shown.clone(),
                     reason: "it is not a SQLite database".into(),

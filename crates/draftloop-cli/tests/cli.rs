@@ -1,0 +1,223 @@
+//! The `draftloop` binary as a pipeline would run it, on temp data dirs.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn draftloop(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_draftloop"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("DRAFTLOOP_DATA_DIR")
+        .output()
+        .expect("run draftloop")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = draftloop(dir, args);
+    assert!(
+        out.status.success(),
+        "draftloop {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 stdout")
+}
+
+/// Asserts a failure with exactly one line on stderr and nothing on stdout.
+fn fails(dir: &Path, args: &[&str], code: i32) -> String {
+    let out = draftloop(dir, args);
+    assert_eq!(out.status.code(), Some(code), "draftloop {args:?}");
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    let stderr = String::from_utf8(out.stderr).expect("utf-8 stderr");
+    assert_eq!(stderr.lines().count(), 1, "one line on stderr: {stderr:?}");
+    stderr.trim_end().to_owned()
+}
+
+fn database_bytes(dir: &Path) -> Vec<u8> {
+    std::fs::read(dir.join("draftloop.db")).expect("read db")
+}
+
+#[test]
+fn prints_its_version() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = ok(dir.path(), &["--version"]);
+    assert_eq!(
+        out.trim(),
+        format!("draftloop {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn manages_projects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let added = ok(
+        d,
+        &[
+            "projects",
+            "add",
+            "Spring launch",
+            "--content-type",
+            "email",
+        ],
+    );
+    assert!(
+        added.starts_with("added project \"Spring launch\""),
+        "{added}"
+    );
+    ok(
+        d,
+        &[
+            "projects",
+            "add",
+            "Catalogue",
+            "--content-type",
+            "product description",
+        ],
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(d, &["projects", "list", "--format", "json"])).expect("json");
+    let names: Vec<&str> = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["Catalogue", "Spring launch"]);
+    assert_eq!(json[1]["content_type"], "email");
+    assert_eq!(json[1]["rubric"][0]["name"], "accuracy");
+
+    let table = ok(d, &["projects", "list"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("NAME"), "{table}");
+    assert!(lines[2].starts_with("Spring launch"), "{table}");
+    assert!(lines[2].contains("email"), "{table}");
+
+    ok(d, &["projects", "rename", "spring launch", "Summer launch"]);
+    ok(d, &["projects", "remove", "Catalogue"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(d, &["projects", "list", "--format", "json"])).expect("json");
+    assert_eq!(json.as_array().expect("array").len(), 1);
+    assert_eq!(json[0]["name"], "Summer launch");
+}
+
+#[test]
+fn manages_documents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    ok(
+        d,
+        &["projects", "add", "Blog", "--content-type", "blog post"],
+    );
+    ok(
+        d,
+        &["documents", "add", "Why drafts matter", "--project", "Blog"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        d,
+        &["documents", "list", "--project", "blog", "--format", "json"],
+    ))
+    .expect("json");
+    assert_eq!(json[0]["title"], "Why drafts matter");
+    assert_eq!(json[0]["status"], "draft");
+    let id = json[0]["id"].as_str().expect("id");
+
+    let shown = ok(d, &["documents", "show", id]);
+    assert_eq!(shown.lines().next(), Some("# Why drafts matter"));
+    let table = ok(d, &["documents", "list"]);
+    assert!(
+        table
+            .lines()
+            .nth(1)
+            .expect("row")
+            .starts_with("Why drafts matter  Blog"),
+        "{table}"
+    );
+}
+
+#[test]
+fn bad_input_says_one_clear_line_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    ok(
+        d,
+        &[
+            "projects",
+            "add",
+            "Spring launch",
+            "--content-type",
+            "email",
+        ],
+    );
+    let before = database_bytes(d);
+
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "projects",
+                "add",
+                "SPRING LAUNCH",
+                "--content-type",
+                "email",
+            ],
+            "error: a project named \"SPRING LAUNCH\" already exists",
+        ),
+        (
+            &["projects", "add", " ", "--content-type", "email"],
+            "error: a project needs a name",
+        ),
+        (
+            &["projects", "rename", "Nope", "Other"],
+            "error: project \"Nope\" not found",
+        ),
+        (
+            &["documents", "add", "Draft", "--project", "Nope"],
+            "error: project \"Nope\" not found",
+        ),
+        (
+            &["documents", "show", "no-such-id"],
+            "error: document no-such-id not found",
+        ),
+    ];
+    for (args, message) in cases {
+        assert_eq!(fails(d, args, 2), message);
+    }
+    assert_eq!(
+        database_bytes(d),
+        before,
+        "the database is byte-for-byte unchanged"
+    );
+}
+
+#[test]
+fn refuses_a_workspace_from_a_newer_draftloop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    {
+        let conn = rusqlite::Connection::open(d.join("draftloop.db")).expect("create");
+        conn.execute_batch("PRAGMA user_version = 7;")
+            .expect("version");
+    }
+    let before = database_bytes(d);
+    let message = fails(d, &["projects", "list"], 1);
+    assert!(
+        message.contains("written by a newer Draftloop (schema version 7"),
+        "{message}"
+    );
+    assert_eq!(database_bytes(d), before);
+}
+
+#[test]
+fn takes_the_data_dir_from_the_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_draftloop"))
+        .args(["projects", "add", "Env", "--content-type", "email"])
+        .env("DRAFTLOOP_DATA_DIR", dir.path())
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert!(dir.path().join("draftloop.db").exists());
+    let listed = ok(dir.path(), &["projects", "list", "--format", "json"]);
+    assert!(listed.contains("\"Env\""));
+}
