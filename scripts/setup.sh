@@ -48,7 +48,11 @@ ensure_npm_packages() {
   if [ ! -f "$ROOT/ui/node_modules/.package-lock.json" ] ||
     [ "$ROOT/ui/package-lock.json" -nt "$ROOT/ui/node_modules/.package-lock.json" ]; then
     step "Installing npm packages"
-    (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+    # npm ci refuses a lock file missing other platforms' optional packages, which a
+    # partial registry mirror leaves out; npm install --no-save installs the same
+    # locked versions without rewriting the lock file.
+    (cd "$ROOT/ui" && { npm ci --no-audit --no-fund 2>/dev/null ||
+      npm install --no-save --no-audit --no-fund; })
   fi
 }
 
