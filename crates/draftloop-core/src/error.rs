@@ -30,6 +30,10 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("stored data is malformed: {0}")]
     Malformed(#[from] serde_json::Error),
+    #[error("{0}")]
+    Llm(#[from] crate::llm::LlmError),
+    #[error("{0}")]
+    Keychain(String),
 }
 
 /// What kind of failure this is; part of the contract with the UI.
@@ -44,6 +48,17 @@ pub enum ErrorKind {
     Database,
     Io,
     Internal,
+    Keychain,
+    Auth,
+    ModelNotFound,
+    RateLimited,
+    Unreachable,
+    Timeout,
+    ContextTooLong,
+    MalformedResponse,
+    ResponseTooLarge,
+    Provider,
+    Cancelled,
 }
 
 /// An error as it crosses to the UI: `{kind, message}`.
@@ -64,6 +79,22 @@ impl Error {
             Error::Database(_) => ErrorKind::Database,
             Error::Io(_) => ErrorKind::Io,
             Error::Malformed(_) => ErrorKind::Internal,
+            Error::Keychain(_) => ErrorKind::Keychain,
+            Error::Llm(e) => {
+                use crate::llm::LlmErrorKind as K;
+                match e.kind {
+                    K::Auth => ErrorKind::Auth,
+                    K::ModelNotFound => ErrorKind::ModelNotFound,
+                    K::RateLimited => ErrorKind::RateLimited,
+                    K::Unreachable => ErrorKind::Unreachable,
+                    K::Timeout => ErrorKind::Timeout,
+                    K::ContextTooLong => ErrorKind::ContextTooLong,
+                    K::MalformedResponse => ErrorKind::MalformedResponse,
+                    K::ResponseTooLarge => ErrorKind::ResponseTooLarge,
+                    K::Provider => ErrorKind::Provider,
+                    K::Cancelled => ErrorKind::Cancelled,
+                }
+            }
         }
     }
 

@@ -11,11 +11,15 @@ pub mod data_dir;
 pub mod document;
 pub mod error;
 mod ids;
+pub mod keychain;
+pub mod llm;
 pub mod project;
+pub mod secret;
 mod store;
 
 pub use actor::Actor;
 pub use document::{Document, DocumentStatus, DocumentSummary};
 pub use error::{Error, ErrorKind, ErrorPayload, Result};
 pub use project::{NewProject, Project, RoutingPolicy, RubricDimension};
+pub use secret::Secret;
 pub use store::{Workspace, WorkspaceInfo, DATABASE_FILE, SCHEMA_VERSION};

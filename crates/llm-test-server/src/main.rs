@@ -1,0 +1,22 @@
+//! Runs the test LLM server until killed, for end-to-end tests of the desktop app.
+//! Prints `listening on http://127.0.0.1:PORT` once it accepts connections.
+
+fn main() {
+    let port = std::env::args()
+        .skip_while(|a| a != "--port")
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let key = std::env::var("LLM_TEST_SERVER_KEY").ok();
+    let server = match llm_test_server::TestLlmServer::start_on(port, key) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("llm-test-server: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("listening on http://{}", server.addr());
+    loop {
+        std::thread::park();
+    }
+}
