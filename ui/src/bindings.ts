@@ -1,7 +1,7 @@
 // Generated from the Rust core by `UPDATE_BINDINGS=1 cargo test -p draftloop-core bindings`.
 // Do not edit by hand.
 
-export type ErrorKind = "invalid_input" | "not_found" | "conflict" | "database_too_new" | "not_a_workspace" | "database" | "io" | "internal";
+export type ErrorKind = "invalid_input" | "not_found" | "conflict" | "database_too_new" | "not_a_workspace" | "database" | "io" | "internal" | "keychain" | "auth" | "model_not_found" | "rate_limited" | "unreachable" | "timeout" | "context_too_long" | "malformed_response" | "response_too_large" | "provider" | "cancelled";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 
@@ -40,3 +40,27 @@ export type WorkspaceInfo = { database_path: string, schema_version: number, act
  * Content types offered when creating a project.
  */
 content_types: Array<string>, };
+
+export type ProviderKind = "openai" | "anthropic" | "openai-compatible";
+
+export type Role = "system" | "user" | "assistant";
+
+export type ChatMessage = { role: Role, content: string, };
+
+export type Token = { variant: number, text: string, };
+
+export type Provider = { id: string, name: string, kind: ProviderKind, base_url: string, default_model: string, 
+/**
+ * Whether a key is filed in the OS keychain (the key itself never leaves it).
+ */
+has_key: boolean, created_at: string, };
+
+export type NewProvider = { name: string, kind: ProviderKind, base_url: string, default_model: string, };
+
+export type PromptVersion = { id: string, project_id: string, parent_id: string | null, system_prompt: string, user_template: string, 
+/**
+ * `hand` or `suggestion`.
+ */
+origin: string, author: string, created_at: string, };
+
+export type Generation = { id: string, document_id: string | null, group_id: string, provider: string, model: string, prompt_version_id: string | null, output: string, incomplete: boolean, logprob_mean: number | null, logprob_min: number | null, latency_ms: number | null, prompt_tokens: number | null, completion_tokens: number | null, error: string | null, created_at: string, };

@@ -4,8 +4,10 @@
 //! nothing (every write in the core is one transaction).
 
 mod documents;
+mod generate;
 mod output;
 mod projects;
+mod providers;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +38,11 @@ enum Command {
     /// Add, list or show documents.
     #[command(subcommand)]
     Documents(documents::DocumentsCommand),
+    /// Add, list, test or remove LLM providers (keys go to the OS keychain).
+    #[command(subcommand)]
+    Providers(providers::ProvidersCommand),
+    /// Generate with a provider, streaming to stdout, and record the generation.
+    Generate(generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +51,8 @@ fn main() -> ExitCode {
     let result = Workspace::open(&dir, Actor::local_user()).and_then(|mut ws| match cli.command {
         Command::Projects(cmd) => projects::run(&mut ws, cmd),
         Command::Documents(cmd) => documents::run(&mut ws, cmd),
+        Command::Providers(cmd) => providers::run(&mut ws, cmd),
+        Command::Generate(args) => generate::run(&mut ws, args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,7 +3,7 @@
 
 use ts_rs::TS;
 
-use crate::{audit, document, error, project, store};
+use crate::{audit, document, error, generation, llm, project, prompt, provider, store};
 
 /// The whole bindings file.
 pub fn typescript() -> String {
@@ -20,6 +20,14 @@ pub fn typescript() -> String {
         document::DocumentText::decl(),
         audit::AuditEntry::decl(),
         store::WorkspaceInfo::decl(),
+        llm::ProviderKind::decl(),
+        llm::Role::decl(),
+        llm::ChatMessage::decl(),
+        llm::Token::decl(),
+        provider::Provider::decl(),
+        provider::NewProvider::decl(),
+        prompt::PromptVersion::decl(),
+        generation::Generation::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by `UPDATE_BINDINGS=1 cargo test -p draftloop-core \

@@ -10,10 +10,13 @@ pub mod bindings;
 pub mod data_dir;
 pub mod document;
 pub mod error;
+pub mod generation;
 mod ids;
 pub mod keychain;
 pub mod llm;
 pub mod project;
+pub mod prompt;
+pub mod provider;
 pub mod secret;
 mod store;
 

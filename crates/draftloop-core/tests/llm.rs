@@ -1,11 +1,13 @@
 //! The LLM clients against a real HTTP server on loopback that speaks both APIs.
 
+#![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use draftloop_core::llm::{
     ChatMessage, CompletionRequest, Ending, Endpoint, Limits, LlmClient, LlmErrorKind,
-    ProviderKind, RetryPolicy, Role, Token,
+    ProviderKind, RetryPolicy, Role, Token, TokenSink,
 };
 use draftloop_core::Secret;
 use llm_test_server::{reply_text, Fault, TestLlmServer, TOO_LONG_MARKER, UNKNOWN_MODEL};
@@ -54,7 +56,7 @@ fn request(prompt: &str, n: u8, stream: bool) -> CompletionRequest {
 }
 
 /// Collects streamed tokens per variant.
-fn collector() -> (Arc<dyn Fn(Token) + Send + Sync>, Arc<Mutex<Vec<Token>>>) {
+fn collector() -> (TokenSink, Arc<Mutex<Vec<Token>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink_seen = seen.clone();
     (

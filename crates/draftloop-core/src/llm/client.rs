@@ -140,24 +140,35 @@ impl LlmClient {
         merged.ok_or_else(|| LlmError::malformed("no variants were requested"))
     }
 
-    /// Lists the endpoint's models: a cheap request that checks address and key.
-    pub async fn check(&self, endpoint: &Endpoint) -> Result<(), LlmError> {
-        let url = format!("{}/models", openai_base(endpoint));
-        let response = self
-            .http
-            .get(url)
-            .headers(headers(endpoint)?)
-            .timeout(self.limits.first_byte)
-            .send()
+    /// Tests a provider the way a person would: one tiny completion with `model`, no
+    /// retries, so a bad key, an unknown model or a rate limit shows at once.
+    pub async fn check(&self, endpoint: &Endpoint, model: &str) -> Result<Completion, LlmError> {
+        let probe = LlmClient {
+            http: self.http.clone(),
+            limits: Limits {
+                retry: RetryPolicy {
+                    max_attempts: 1,
+                    ..self.limits.retry.clone()
+                },
+                ..self.limits.clone()
+            },
+        };
+        let mut request = CompletionRequest::new(
+            model,
+            vec![super::ChatMessage::new(super::Role::User, "Say OK.")],
+        );
+        request.max_tokens = 1;
+        request.stream = false;
+        probe
+            .one(
+                endpoint,
+                &request,
+                1,
+                0,
+                &CancellationToken::new(),
+                Arc::new(|_| {}),
+            )
             .await
-            .map_err(network_error)?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            let status = response.status();
-            let body = response.text().await.unwrap_or_default();
-            Err(status_error(status, &body, "", 1))
-        }
     }
 
     async fn one(

@@ -14,7 +14,7 @@ pub mod sse;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use client::{Limits, LlmClient, RetryPolicy};
+pub use client::{Limits, LlmClient, RetryPolicy, TokenSink};
 
 use crate::secret::Secret;
 

@@ -7,7 +7,10 @@ use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_workspace.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_workspace.sql"),
+    include_str!("../../migrations/0002_providers.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

@@ -1,0 +1,143 @@
+use std::io::Read;
+
+use clap::Subcommand;
+use draftloop_core::keychain::OsKeychain;
+use draftloop_core::llm::{Limits, LlmClient, LlmErrorKind, ProviderKind};
+use draftloop_core::provider::NewProvider;
+use draftloop_core::{Error, Result, Secret, Workspace};
+
+use crate::output::{self, Format};
+
+#[derive(Subcommand)]
+pub enum ProvidersCommand {
+    /// Add a provider. The key is read from an environment variable or stdin, never from
+    /// the command line, and is stored in the OS keychain.
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_kind)]
+        kind: ProviderKind,
+        /// `…/v1` for openai and openai-compatible; the host for anthropic.
+        #[arg(long)]
+        base_url: String,
+        #[arg(long)]
+        model: String,
+        /// Read the API key from this environment variable.
+        #[arg(long, value_name = "VAR", conflicts_with = "api_key_stdin")]
+        api_key_env: Option<String>,
+        /// Read the API key from standard input.
+        #[arg(long)]
+        api_key_stdin: bool,
+    },
+    /// List providers.
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Check a provider: works, bad key, unknown model, unreachable or rate limited.
+    Test { name: String },
+    /// Remove a provider and its key.
+    Remove { name: String },
+}
+
+fn parse_kind(s: &str) -> std::result::Result<ProviderKind, String> {
+    ProviderKind::parse(s).ok_or_else(|| "expected openai, anthropic or openai-compatible".into())
+}
+
+fn read_key(env: Option<String>, stdin: bool) -> Result<Option<Secret>> {
+    let key = if let Some(var) = env {
+        Some(std::env::var(&var).map_err(|_| {
+            Error::InvalidInput(format!("the environment variable {var} is not set"))
+        })?)
+    } else if stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        Some(s)
+    } else {
+        None
+    };
+    match key.map(|k| k.trim().to_owned()) {
+        Some(k) if k.is_empty() => Err(Error::InvalidInput("the API key is empty".into())),
+        other => Ok(other.map(Secret::new)),
+    }
+}
+
+pub fn run(ws: &mut Workspace, cmd: ProvidersCommand) -> Result<()> {
+    match cmd {
+        ProvidersCommand::Add {
+            name,
+            kind,
+            base_url,
+            model,
+            api_key_env,
+            api_key_stdin,
+        } => {
+            let key = read_key(api_key_env, api_key_stdin)?;
+            let new = NewProvider {
+                name,
+                kind,
+                base_url,
+                default_model: model,
+            };
+            let p = ws.add_provider(&new, key.as_ref(), &OsKeychain)?;
+            let key_note = if p.has_key {
+                ", key in the OS keychain"
+            } else {
+                ""
+            };
+            println!(
+                "added provider \"{}\" ({}{key_note})",
+                p.name,
+                p.kind.as_str()
+            );
+        }
+        ProvidersCommand::List { format } => {
+            let providers = ws.providers()?;
+            match format {
+                Format::Json => output::json(&providers)?,
+                Format::Table => {
+                    let rows: Vec<Vec<String>> = providers
+                        .iter()
+                        .map(|p| {
+                            vec![
+                                p.name.clone(),
+                                p.kind.as_str().to_owned(),
+                                p.base_url.clone(),
+                                p.default_model.clone(),
+                                if p.has_key { "yes" } else { "no" }.to_owned(),
+                            ]
+                        })
+                        .collect();
+                    output::table(&["NAME", "KIND", "BASE URL", "MODEL", "KEY"], &rows);
+                }
+            }
+        }
+        ProvidersCommand::Test { name } => {
+            let provider = ws.provider_named(&name)?;
+            let endpoint = ws.endpoint(&provider, &OsKeychain)?;
+            let client = LlmClient::new(Limits::default())?;
+            let runtime = crate::generate::runtime()?;
+            match runtime.block_on(client.check(&endpoint, &provider.default_model)) {
+                Ok(c) => println!(
+                    "works: \"{}\" answered with model {} in {} ms",
+                    provider.name, provider.default_model, c.latency_ms
+                ),
+                Err(mut e) => {
+                    let verdict = match e.kind {
+                        LlmErrorKind::Auth => "bad key",
+                        LlmErrorKind::ModelNotFound => "unknown model",
+                        LlmErrorKind::Unreachable | LlmErrorKind::Timeout => "unreachable",
+                        LlmErrorKind::RateLimited => "rate limited",
+                        _ => "failed",
+                    };
+                    e.message = format!("{verdict}: {}", e.message);
+                    return Err(e.into());
+                }
+            }
+        }
+        ProvidersCommand::Remove { name } => {
+            ws.remove_provider(&name, &OsKeychain)?;
+            println!("removed provider \"{}\"", name.trim());
+        }
+    }
+    Ok(())
+}

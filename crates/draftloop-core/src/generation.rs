@@ -1,0 +1,183 @@
+//! Generations: every model call, recorded with what was sent and what came back.
+//! Variants of one request share a group; each variant is one generation.
+
+use rusqlite::{params, Row};
+use serde::Serialize;
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit;
+use crate::error::Result;
+use crate::ids::{new_id, now};
+use crate::llm::{ChatMessage, Completion, CompletionRequest, Ending};
+use crate::store::Workspace;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Generation {
+    pub id: String,
+    pub document_id: Option<String>,
+    pub group_id: String,
+    pub provider: String,
+    pub model: String,
+    pub prompt_version_id: Option<String>,
+    pub output: String,
+    pub incomplete: bool,
+    pub logprob_mean: Option<f64>,
+    pub logprob_min: Option<f64>,
+    #[ts(type = "number | null")]
+    pub latency_ms: Option<i64>,
+    #[ts(type = "number | null")]
+    pub prompt_tokens: Option<i64>,
+    #[ts(type = "number | null")]
+    pub completion_tokens: Option<i64>,
+    pub error: Option<String>,
+    pub created_at: String,
+}
+
+/// What a generation was asked: where it goes and the exact request.
+pub struct GenerationContext<'a> {
+    pub document_id: Option<&'a str>,
+    pub provider: &'a str,
+    pub prompt_version_id: Option<&'a str>,
+    pub request: &'a CompletionRequest,
+}
+
+fn parameters(request: &CompletionRequest) -> serde_json::Value {
+    json!({
+        "n": request.n,
+        "temperature": request.temperature,
+        "max_tokens": request.max_tokens,
+        "logprobs": request.logprobs,
+        "stream": request.stream,
+    })
+}
+
+const COLUMNS: &str = "id, document_id, group_id, provider, model, prompt_version_id, output, \
+    incomplete, logprob_mean, logprob_min, latency_ms, prompt_tokens, completion_tokens, error, created_at";
+
+fn from_row(row: &Row) -> rusqlite::Result<Generation> {
+    Ok(Generation {
+        id: row.get(0)?,
+        document_id: row.get(1)?,
+        group_id: row.get(2)?,
+        provider: row.get(3)?,
+        model: row.get(4)?,
+        prompt_version_id: row.get(5)?,
+        output: row.get(6)?,
+        incomplete: row.get(7)?,
+        logprob_mean: row.get(8)?,
+        logprob_min: row.get(9)?,
+        latency_ms: row.get(10)?,
+        prompt_tokens: row.get(11)?,
+        completion_tokens: row.get(12)?,
+        error: row.get(13)?,
+        created_at: row.get(14)?,
+    })
+}
+
+impl Workspace {
+    /// Records each variant of `outcome` (or the failure) as one generation of a group.
+    pub fn record_generation(
+        &mut self,
+        ctx: &GenerationContext<'_>,
+        outcome: &std::result::Result<Completion, crate::llm::LlmError>,
+    ) -> Result<Vec<Generation>> {
+        let group_id = new_id();
+        let at = now();
+        let messages = serde_json::to_string::<Vec<ChatMessage>>(&ctx.request.messages)?;
+        let params_json = parameters(ctx.request).to_string();
+        let base = Generation {
+            id: String::new(),
+            document_id: ctx.document_id.map(str::to_owned),
+            group_id: group_id.clone(),
+            provider: ctx.provider.to_owned(),
+            model: ctx.request.model.clone(),
+            prompt_version_id: ctx.prompt_version_id.map(str::to_owned),
+            output: String::new(),
+            incomplete: false,
+            logprob_mean: None,
+            logprob_min: None,
+            latency_ms: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            error: None,
+            created_at: at,
+        };
+        let rows: Vec<Generation> = match outcome {
+            Err(e) => vec![Generation {
+                id: new_id(),
+                incomplete: true,
+                error: Some(e.message.clone()),
+                ..base
+            }],
+            Ok(c) => c
+                .variants
+                .iter()
+                .map(|v| {
+                    let summary = v.logprob_summary();
+                    Generation {
+                        id: new_id(),
+                        output: v.text.clone(),
+                        incomplete: v.incomplete,
+                        logprob_mean: summary.map(|s| s.0),
+                        logprob_min: summary.map(|s| s.1),
+                        latency_ms: Some(c.latency_ms as i64),
+                        prompt_tokens: c.prompt_tokens.map(i64::from),
+                        completion_tokens: v.completion_tokens.map(i64::from),
+                        error: match &c.ending {
+                            Ending::Complete => None,
+                            Ending::Cut(reason) => Some(reason.clone()),
+                            Ending::Cancelled => Some("cancelled".into()),
+                        },
+                        ..base.clone()
+                    }
+                })
+                .collect(),
+        };
+        self.write(|tx, actor| {
+            for g in &rows {
+                tx.execute(
+                    "INSERT INTO generations (id, document_id, group_id, provider, model, parameters,
+                        prompt_version_id, messages, output, logprob_mean, logprob_min, latency_ms,
+                        prompt_tokens, completion_tokens, incomplete, error, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                    params![
+                        g.id, g.document_id, g.group_id, g.provider, g.model, params_json,
+                        g.prompt_version_id, messages, g.output, g.logprob_mean, g.logprob_min,
+                        g.latency_ms, g.prompt_tokens, g.completion_tokens, g.incomplete, g.error,
+                        g.created_at,
+                    ],
+                )?;
+            }
+            audit::record(
+                tx,
+                actor,
+                "generation.recorded",
+                "generation_group",
+                &group_id,
+                json!({"provider": ctx.provider, "model": ctx.request.model, "variants": rows.len(),
+                       "document_id": ctx.document_id, "failed": outcome.is_err()}),
+            )
+        })?;
+        Ok(rows)
+    }
+
+    /// The generations of a group, variant order.
+    pub fn generation_group(&self, group_id: &str) -> Result<Vec<Generation>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM generations WHERE group_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([group_id], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The exact messages a generation sent.
+    pub fn generation_messages(&self, id: &str) -> Result<Vec<ChatMessage>> {
+        let json: String = self.conn().query_row(
+            "SELECT messages FROM generations WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        Ok(serde_json::from_str(&json)?)
+    }
+}

@@ -1,0 +1,238 @@
+//! Prompt versions: a system prompt and a user template with `{{variables}}`. A
+//! version is never edited; saving a change makes a new version whose parent is the
+//! one it changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::ids::{new_id, now};
+use crate::llm::{ChatMessage, Role};
+use crate::store::Workspace;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PromptVersion {
+    pub id: String,
+    pub project_id: String,
+    pub parent_id: Option<String>,
+    pub system_prompt: String,
+    pub user_template: String,
+    /// `hand` or `suggestion`.
+    pub origin: String,
+    pub author: String,
+    pub created_at: String,
+}
+
+/// The `{{variables}}` a template uses, each once, in name order.
+pub fn variables(template: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let name = after[..end].trim();
+        if !name.is_empty() {
+            names.insert(name.to_owned());
+        }
+        rest = &after[end + 2..];
+    }
+    names
+}
+
+/// Fills every `{{name}}`; a variable without a value is an error naming it.
+pub fn render(template: &str, values: &BTreeMap<String, String>) -> Result<String> {
+    let missing: Vec<String> = variables(template)
+        .into_iter()
+        .filter(|v| !values.contains_key(v))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::invalid(format!(
+            "the prompt needs a value for {}",
+            missing
+                .iter()
+                .map(|m| format!("{{{{{m}}}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return Ok(out);
+        };
+        let name = after[..end].trim();
+        match values.get(name) {
+            Some(v) => out.push_str(v),
+            None => out.push_str(&rest[start..start + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+impl PromptVersion {
+    /// The messages this version sends for `values`.
+    pub fn messages(&self, values: &BTreeMap<String, String>) -> Result<Vec<ChatMessage>> {
+        let mut messages = Vec::new();
+        if !self.system_prompt.trim().is_empty() {
+            messages.push(ChatMessage::new(
+                Role::System,
+                render(&self.system_prompt, values)?,
+            ));
+        }
+        messages.push(ChatMessage::new(
+            Role::User,
+            render(&self.user_template, values)?,
+        ));
+        Ok(messages)
+    }
+}
+
+const COLUMNS: &str =
+    "id, project_id, parent_id, system_prompt, user_template, origin, author, created_at";
+
+fn from_row(row: &Row) -> rusqlite::Result<PromptVersion> {
+    Ok(PromptVersion {
+        id: row.get(0)?,
+        project_id: row.get(1)?,
+        parent_id: row.get(2)?,
+        system_prompt: row.get(3)?,
+        user_template: row.get(4)?,
+        origin: row.get(5)?,
+        author: row.get(6)?,
+        created_at: row.get(7)?,
+    })
+}
+
+impl Workspace {
+    /// Newest first.
+    pub fn prompt_versions(&self, project_id: &str) -> Result<Vec<PromptVersion>> {
+        self.project(project_id)?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM prompt_versions WHERE project_id = ?1 ORDER BY id DESC"
+        ))?;
+        let rows = stmt.query_map([project_id], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn latest_prompt(&self, project_id: &str) -> Result<Option<PromptVersion>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM prompt_versions WHERE project_id = ?1 ORDER BY id DESC LIMIT 1"
+                ),
+                [project_id],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn prompt_version(&self, id: &str) -> Result<PromptVersion> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM prompt_versions WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("prompt version {id}")))
+    }
+
+    /// Saves the prompt as a new version, unless it equals the latest one.
+    pub fn save_prompt(
+        &mut self,
+        project_id: &str,
+        system_prompt: &str,
+        user_template: &str,
+    ) -> Result<PromptVersion> {
+        if user_template.trim().is_empty() {
+            return Err(Error::invalid("the user template cannot be empty"));
+        }
+        self.project(project_id)?;
+        let latest = self.latest_prompt(project_id)?;
+        if let Some(latest) = &latest {
+            if latest.system_prompt == system_prompt && latest.user_template == user_template {
+                return Ok(latest.clone());
+            }
+        }
+        let version = PromptVersion {
+            id: new_id(),
+            project_id: project_id.to_owned(),
+            parent_id: latest.map(|l| l.id),
+            system_prompt: system_prompt.to_owned(),
+            user_template: user_template.to_owned(),
+            origin: "hand".into(),
+            author: self.actor().as_str().to_owned(),
+            created_at: now(),
+        };
+        self.write(|tx, actor| {
+            tx.execute(
+                &format!("INSERT INTO prompt_versions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+                params![
+                    version.id,
+                    version.project_id,
+                    version.parent_id,
+                    version.system_prompt,
+                    version.user_template,
+                    version.origin,
+                    version.author,
+                    version.created_at,
+                ],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "prompt.saved",
+                "prompt_version",
+                &version.id,
+                json!({"project_id": project_id, "parent_id": version.parent_id}),
+            )
+        })?;
+        Ok(version)
+    }
+
+    /// Makes an old version the newest again, as a new version copying it.
+    pub fn restore_prompt_version(&mut self, id: &str) -> Result<PromptVersion> {
+        let old = self.prompt_version(id)?;
+        self.save_prompt(&old.project_id, &old.system_prompt, &old.user_template)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect()
+    }
+
+    #[test]
+    fn renders_variables_and_names_missing_ones() {
+        let t = "Write a {{ kind }} about {{topic}} for {{topic}} fans.";
+        assert_eq!(
+            variables(t).into_iter().collect::<Vec<_>>(),
+            ["kind", "topic"]
+        );
+        assert_eq!(
+            render(t, &vars(&[("kind", "post"), ("topic", "tea")])).unwrap(),
+            "Write a post about tea for tea fans."
+        );
+        let err = render(t, &vars(&[("kind", "post")])).unwrap_err();
+        assert_eq!(err.to_string(), "the prompt needs a value for {{topic}}");
+        assert_eq!(render("no {{ end", &vars(&[])).unwrap(), "no {{ end");
+    }
+}

@@ -1,0 +1,206 @@
+//! LLM providers: where to send requests, which model by default, and (in the OS
+//! keychain, never here) the API key.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::ids::{new_id, now};
+use crate::keychain::Keychain;
+use crate::llm::{Endpoint, ProviderKind};
+use crate::secret::Secret;
+use crate::store::Workspace;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub kind: ProviderKind,
+    pub base_url: String,
+    pub default_model: String,
+    /// Whether a key is filed in the OS keychain (the key itself never leaves it).
+    pub has_key: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewProvider {
+    pub name: String,
+    pub kind: ProviderKind,
+    pub base_url: String,
+    pub default_model: String,
+}
+
+/// Where a provider's key is filed in the keychain.
+fn key_account(provider_id: &str) -> String {
+    format!("provider:{provider_id}")
+}
+
+fn clean(new: &NewProvider) -> Result<NewProvider> {
+    let name = new.name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("a provider needs a name"));
+    }
+    let base_url = new.base_url.trim().trim_end_matches('/');
+    let parsed = reqwest::Url::parse(base_url)
+        .map_err(|e| Error::invalid(format!("\"{base_url}\" is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::invalid(
+            "a provider's base URL starts with http:// or https://",
+        ));
+    }
+    let model = new.default_model.trim();
+    if model.is_empty() {
+        return Err(Error::invalid("a provider needs a default model"));
+    }
+    Ok(NewProvider {
+        name: name.to_owned(),
+        kind: new.kind,
+        base_url: base_url.to_owned(),
+        default_model: model.to_owned(),
+    })
+}
+
+const COLUMNS: &str = "id, name, kind, base_url, default_model, key_account, created_at";
+
+fn from_row(row: &Row) -> rusqlite::Result<Provider> {
+    let kind: String = row.get(2)?;
+    Ok(Provider {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        kind: ProviderKind::parse(&kind).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                format!("unknown provider kind {kind:?}").into(),
+            )
+        })?,
+        base_url: row.get(3)?,
+        default_model: row.get(4)?,
+        has_key: row.get::<_, Option<String>>(5)?.is_some(),
+        created_at: row.get(6)?,
+    })
+}
+
+impl Workspace {
+    /// Adds a provider; its key, if any, goes to the keychain before the row is written,
+    /// and is taken back out if the row cannot be written.
+    pub fn add_provider(
+        &mut self,
+        new: &NewProvider,
+        key: Option<&Secret>,
+        keychain: &dyn Keychain,
+    ) -> Result<Provider> {
+        let new = clean(new)?;
+        if self.provider_named(&new.name).is_ok() {
+            return Err(Error::Conflict(format!(
+                "a provider named \"{}\" already exists",
+                new.name
+            )));
+        }
+        let provider = Provider {
+            id: new_id(),
+            name: new.name,
+            kind: new.kind,
+            base_url: new.base_url,
+            default_model: new.default_model,
+            has_key: key.is_some(),
+            created_at: now(),
+        };
+        let account = key.map(|_| key_account(&provider.id));
+        if let (Some(key), Some(account)) = (key, &account) {
+            keychain.set(account, key)?;
+        }
+        let written = self.write(|tx, actor| {
+            tx.execute(
+                &format!("INSERT INTO providers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                params![
+                    provider.id,
+                    provider.name,
+                    provider.kind.as_str(),
+                    provider.base_url,
+                    provider.default_model,
+                    account,
+                    provider.created_at,
+                ],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "provider.added",
+                "provider",
+                &provider.id,
+                json!({"name": provider.name, "kind": provider.kind.as_str(),
+                       "base_url": provider.base_url, "has_key": provider.has_key}),
+            )
+        });
+        if let Err(e) = written {
+            if let Some(account) = &account {
+                let _ = keychain.delete(account);
+            }
+            return Err(e);
+        }
+        Ok(provider)
+    }
+
+    pub fn providers(&self) -> Result<Vec<Provider>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM providers ORDER BY name COLLATE NOCASE"
+        ))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn provider_named(&self, name: &str) -> Result<Provider> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM providers WHERE name = ?1"),
+                [name.trim()],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("provider \"{}\"", name.trim())))
+    }
+
+    /// Removes the provider and its key from the keychain.
+    pub fn remove_provider(&mut self, name: &str, keychain: &dyn Keychain) -> Result<()> {
+        let provider = self.provider_named(name)?;
+        self.write(|tx, actor| {
+            tx.execute("DELETE FROM providers WHERE id = ?1", [&provider.id])?;
+            audit::record(
+                tx,
+                actor,
+                "provider.removed",
+                "provider",
+                &provider.id,
+                json!({"name": provider.name}),
+            )
+        })?;
+        if provider.has_key {
+            keychain.delete(&key_account(&provider.id))?;
+        }
+        Ok(())
+    }
+
+    /// The provider's address with its key fetched from the keychain.
+    pub fn endpoint(&self, provider: &Provider, keychain: &dyn Keychain) -> Result<Endpoint> {
+        let api_key = if provider.has_key {
+            Some(keychain.get(&key_account(&provider.id))?.ok_or_else(|| {
+                Error::Keychain(format!(
+                    "the API key of provider \"{}\" is missing from the OS keychain; remove the provider and add it again",
+                    provider.name
+                ))
+            })?)
+        } else {
+            None
+        };
+        Ok(Endpoint {
+            kind: provider.kind,
+            base_url: provider.base_url.clone(),
+            api_key,
+        })
+    }
+}
