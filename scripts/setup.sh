@@ -69,5 +69,5 @@ build_app() {
   step "Building the UI"
   (cd "$ROOT/ui" && npm run --silent build)
   step "Building the desktop app and the CLI"
-  (cd "$ROOT" && cargo build -p draftloop-desktop -p draftloop-cli)
+  (cd "$ROOT" && cargo build -p draftloop-desktop -p draftloop-cli -p llm-test-server)
 }

@@ -26,6 +26,19 @@ fn main() {
             commands::documents::rename_document,
             commands::documents::save_document_text,
             commands::documents::delete_document,
+            commands::providers::list_providers,
+            commands::providers::add_provider,
+            commands::providers::remove_provider,
+            commands::providers::test_provider,
+            commands::providers::detect_local_providers,
+            commands::prompts::list_prompt_versions,
+            commands::prompts::save_prompt,
+            commands::prompts::restore_prompt_version,
+            commands::generation::set_document_brief,
+            commands::generation::generate,
+            commands::generation::cancel_variant,
+            commands::generation::apply_generation,
+            commands::generation::list_revisions,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

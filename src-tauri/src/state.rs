@@ -2,13 +2,51 @@
 //! database from a newer Draftloop), every command answers with that error so the UI
 //! can show it, rather than the app dying at start.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use draftloop_core::llm::{Limits, LlmClient};
 use draftloop_core::{Actor, Error, ErrorPayload, Workspace};
+use tokio_util::sync::CancellationToken;
 
 pub struct AppState {
     workspace: Result<Mutex<Workspace>, ErrorPayload>,
+    pub llm: Result<LlmClient, ErrorPayload>,
+    /// Generations still streaming, by request id.
+    pub running: Mutex<HashMap<String, Running>>,
+}
+
+/// How the variants of a running generation can be stopped.
+pub enum Running {
+    /// One request per variant (Anthropic): each has its own token.
+    Separate(Vec<CancellationToken>),
+    /// One request for all variants (OpenAI `n`): a cancelled variant is dropped, and
+    /// the request stops once no variant is wanted.
+    Shared {
+        token: CancellationToken,
+        cancelled: Vec<bool>,
+    },
+}
+
+impl Running {
+    pub fn cancel(&mut self, variant: usize) {
+        match self {
+            Running::Separate(tokens) => {
+                if let Some(t) = tokens.get(variant) {
+                    t.cancel();
+                }
+            }
+            Running::Shared { token, cancelled } => {
+                if let Some(c) = cancelled.get_mut(variant) {
+                    *c = true;
+                }
+                if cancelled.iter().all(|c| *c) {
+                    token.cancel();
+                }
+            }
+        }
+    }
 }
 
 /// An error as a command returns it: `{kind, message}`.
@@ -19,7 +57,12 @@ impl AppState {
         let workspace = Workspace::open(&data_dir, Actor::local_user())
             .map(Mutex::new)
             .map_err(|e| e.payload());
-        AppState { workspace }
+        let llm = LlmClient::new(Limits::default()).map_err(|e| Error::from(e).payload());
+        AppState {
+            workspace,
+            llm,
+            running: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn workspace(&self) -> CommandResult<MutexGuard<'_, Workspace>> {
@@ -28,6 +71,11 @@ impl AppState {
         // is one transaction), so a poisoned lock is safe to keep using.
         Ok(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
+}
+
+/// Locks a plain mutex, which no panic can leave inconsistent here.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Runs a core call against the workspace, mapping its error to the payload.

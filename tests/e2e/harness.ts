@@ -2,7 +2,7 @@
 // keeps screenshots under target/e2e-screenshots for people to look at.
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,6 +12,47 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 export const APP = join(ROOT, "target/debug/draftloop-desktop");
 export const CLI = join(ROOT, "target/debug/draftloop");
 export const SCREENSHOTS = join(ROOT, "target/e2e-screenshots");
+export const LLM_SERVER = join(ROOT, "target/debug/llm-test-server");
+
+/** The test LLM server as its own process, logging requests as JSON lines. */
+export class LlmServer {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly base: string,
+    readonly logPath: string,
+  ) {}
+
+  static async start(apiKey: string, logDir: string): Promise<LlmServer> {
+    const logPath = join(logDir, "llm-requests.jsonl");
+    const child = spawn(LLM_SERVER, [], {
+      env: { ...process.env, LLM_TEST_SERVER_KEY: apiKey, LLM_TEST_SERVER_LOG: logPath },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const base = await new Promise<string>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error("llm-test-server did not start")), 10000);
+      child.stdout?.on("data", (chunk: Buffer) => {
+        const m = /listening on (http:\/\/\S+)/.exec(chunk.toString());
+        if (m?.[1]) {
+          clearTimeout(timer);
+          res(m[1]);
+        }
+      });
+    });
+    return new LlmServer(child, base, logPath);
+  }
+
+  requests(): { method: string; path: string; body: { n?: number; messages?: { role: string; content: string }[] } }[] {
+    if (!existsSync(this.logPath)) return [];
+    return readFileSync(this.logPath, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { method: string; path: string; body: { n?: number; messages?: { role: string; content: string }[] } });
+  }
+
+  stop(): void {
+    this.child.kill("SIGTERM");
+  }
+}
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {

@@ -4,6 +4,8 @@ import type { Document, DocumentSummary, Project, WorkspaceInfo } from "./bindin
 import { ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
 import { DocumentPane } from "./components/DocumentPane";
 import { FeedbackPanel } from "./components/FeedbackPanel";
+import { PromptDialog } from "./components/PromptDialog";
+import { ProvidersDialog } from "./components/ProvidersDialog";
 import { Sidebar } from "./components/Sidebar";
 import { wordCount } from "./lib/words";
 
@@ -13,6 +15,8 @@ type DialogState =
   | { kind: "delete-project"; project: Project }
   | { kind: "delete-document"; document: Document }
   | { kind: "shortcuts" }
+  | { kind: "providers" }
+  | { kind: "prompt"; project: Project }
   | null;
 
 const LAST_DOCUMENT_KEY = "draftloop.lastDocument";
@@ -157,6 +161,7 @@ export function App() {
         onRenameProject={(project) => setDialog({ kind: "rename-project", project })}
         onDeleteProject={(project) => setDialog({ kind: "delete-project", project })}
         onShowShortcuts={() => setDialog({ kind: "shortcuts" })}
+        onShowProviders={() => setDialog({ kind: "providers" })}
       />
       {current ? (
         <DocumentPane
@@ -170,6 +175,12 @@ export function App() {
           onError={setToast}
           registerFlush={registerFlush}
           titleRef={titleRef}
+          onApplied={(doc) => {
+            setCurrent(doc);
+            onSaved(doc);
+          }}
+          onOpenPrompt={() => currentProject && setDialog({ kind: "prompt", project: currentProject })}
+          onOpenProviders={() => setDialog({ kind: "providers" })}
         />
       ) : (
         <main className="document-pane empty-state" data-testid="empty-state">
@@ -254,6 +265,8 @@ export function App() {
         />
       )}
       {dialog?.kind === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === "providers" && <ProvidersDialog onClose={() => setDialog(null)} onChanged={() => undefined} />}
+      {dialog?.kind === "prompt" && <PromptDialog project={dialog.project} onClose={() => setDialog(null)} />}
       {toast && (
         <div className="toast" role="alert" data-testid="toast" onClick={() => setToast(null)}>
           {toast}

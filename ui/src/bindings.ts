@@ -61,6 +61,30 @@ export type PromptVersion = { id: string, project_id: string, parent_id: string 
 /**
  * `hand` or `suggestion`.
  */
-origin: string, author: string, created_at: string, };
+origin: string, author: string, created_at: string, 
+/**
+ * The `{{variables}}` its system prompt and template use.
+ */
+variables: Array<string>, };
 
 export type Generation = { id: string, document_id: string | null, group_id: string, provider: string, model: string, prompt_version_id: string | null, output: string, incomplete: boolean, logprob_mean: number | null, logprob_min: number | null, latency_ms: number | null, prompt_tokens: number | null, completion_tokens: number | null, error: string | null, created_at: string, };
+
+export type Revision = { id: string, document_id: string, 
+/**
+ * `human` or `model`.
+ */
+author_kind: string, actor: string, generation_id: string | null, body_markdown: string, created_at: string, };
+
+export type GenerateRequest = { 
+/**
+ * Chosen by the UI, so it can cancel variants while they stream.
+ */
+request_id: string, document_id: string, provider: string, model: string | null, n: number, temperature: number | null, };
+
+export type ProviderCheck = { works: boolean, 
+/**
+ * works, bad key, unknown model, unreachable, rate limited or failed.
+ */
+verdict: string, message: string, };
+
+export type LocalServer = { name: string, base_url: string, models: Array<string>, };

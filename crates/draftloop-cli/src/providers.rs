@@ -2,8 +2,8 @@ use std::io::Read;
 
 use clap::Subcommand;
 use draftloop_core::keychain::OsKeychain;
-use draftloop_core::llm::{Limits, LlmClient, LlmErrorKind, ProviderKind};
-use draftloop_core::provider::NewProvider;
+use draftloop_core::llm::{Limits, LlmClient, ProviderKind};
+use draftloop_core::provider::{NewProvider, ProviderCheck};
 use draftloop_core::{Error, Result, Secret, Workspace};
 
 use crate::output::{self, Format};
@@ -116,22 +116,13 @@ pub fn run(ws: &mut Workspace, cmd: ProvidersCommand) -> Result<()> {
             let endpoint = ws.endpoint(&provider, &OsKeychain)?;
             let client = LlmClient::new(Limits::default())?;
             let runtime = crate::generate::runtime()?;
-            match runtime.block_on(client.check(&endpoint, &provider.default_model)) {
-                Ok(c) => println!(
-                    "works: \"{}\" answered with model {} in {} ms",
-                    provider.name, provider.default_model, c.latency_ms
-                ),
-                Err(mut e) => {
-                    let verdict = match e.kind {
-                        LlmErrorKind::Auth => "bad key",
-                        LlmErrorKind::ModelNotFound => "unknown model",
-                        LlmErrorKind::Unreachable | LlmErrorKind::Timeout => "unreachable",
-                        LlmErrorKind::RateLimited => "rate limited",
-                        _ => "failed",
-                    };
-                    e.message = format!("{verdict}: {}", e.message);
-                    return Err(e.into());
-                }
+            let outcome = runtime.block_on(client.check(&endpoint, &provider.default_model));
+            let check = ProviderCheck::from_outcome(&provider.default_model, &outcome);
+            if check.works {
+                println!("works: \"{}\" {}", provider.name, check.message);
+            } else if let Err(mut e) = outcome {
+                e.message = format!("{}: {}", check.verdict, e.message);
+                return Err(e.into());
             }
         }
         ProvidersCommand::Remove { name } => {

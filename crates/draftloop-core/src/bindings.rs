@@ -3,7 +3,7 @@
 
 use ts_rs::TS;
 
-use crate::{audit, document, error, generation, llm, project, prompt, provider, store};
+use crate::{audit, document, error, generation, llm, project, prompt, provider, revision, store};
 
 /// The whole bindings file.
 pub fn typescript() -> String {
@@ -28,6 +28,10 @@ pub fn typescript() -> String {
         provider::NewProvider::decl(),
         prompt::PromptVersion::decl(),
         generation::Generation::decl(),
+        revision::Revision::decl(),
+        generation::GenerateRequest::decl(),
+        provider::ProviderCheck::decl(),
+        llm::local::LocalServer::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by `UPDATE_BINDINGS=1 cargo test -p draftloop-core \

@@ -266,6 +266,35 @@ impl Workspace {
         self.document(id)
     }
 
+    /// Sets the brief's variables (the values a prompt's `{{variables}}` are filled with).
+    pub fn set_document_brief(
+        &mut self,
+        id: &str,
+        brief: &BTreeMap<String, String>,
+    ) -> Result<Document> {
+        let before = self.document(id)?;
+        if &before.brief == brief {
+            return Ok(before);
+        }
+        let at = now();
+        let json = serde_json::to_string(brief)?;
+        self.write(|tx, actor| {
+            tx.execute(
+                "UPDATE documents SET brief = ?1, updated_at = ?2 WHERE id = ?3",
+                params![json, at, id],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "document.brief_set",
+                "document",
+                id,
+                json!({"brief": brief}),
+            )
+        })?;
+        self.document(id)
+    }
+
     pub fn delete_document(&mut self, id: &str) -> Result<()> {
         let document = self.document(id)?;
         self.write(|tx, actor| {

@@ -34,6 +34,18 @@ pub struct Generation {
     pub created_at: String,
 }
 
+/// What the app asks for when a person presses Generate in a document.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+pub struct GenerateRequest {
+    /// Chosen by the UI, so it can cancel variants while they stream.
+    pub request_id: String,
+    pub document_id: String,
+    pub provider: String,
+    pub model: Option<String>,
+    pub n: u8,
+    pub temperature: Option<f32>,
+}
+
 /// What a generation was asked: where it goes and the exact request.
 pub struct GenerationContext<'a> {
     pub document_id: Option<&'a str>,
@@ -124,10 +136,10 @@ impl Workspace {
                         latency_ms: Some(c.latency_ms as i64),
                         prompt_tokens: c.prompt_tokens.map(i64::from),
                         completion_tokens: v.completion_tokens.map(i64::from),
-                        error: match &c.ending {
-                            Ending::Complete => None,
-                            Ending::Cut(reason) => Some(reason.clone()),
-                            Ending::Cancelled => Some("cancelled".into()),
+                        error: match (&c.ending, v.incomplete) {
+                            (_, false) | (Ending::Complete, _) => None,
+                            (Ending::Cut(reason), true) => Some(reason.clone()),
+                            (Ending::Cancelled, true) => Some("cancelled".into()),
                         },
                         ..base.clone()
                     }

@@ -17,6 +17,7 @@ pub mod llm;
 pub mod project;
 pub mod prompt;
 pub mod provider;
+pub mod revision;
 pub mod secret;
 mod store;
 

@@ -26,6 +26,8 @@ pub struct PromptVersion {
     pub origin: String,
     pub author: String,
     pub created_at: String,
+    /// The `{{variables}}` its system prompt and template use.
+    pub variables: Vec<String>,
 }
 
 /// The `{{variables}}` a template uses, each once, in name order.
@@ -42,6 +44,12 @@ pub fn variables(template: &str) -> BTreeSet<String> {
         rest = &after[end + 2..];
     }
     names
+}
+
+fn prompt_variables(system_prompt: &str, user_template: &str) -> Vec<String> {
+    let mut all = variables(system_prompt);
+    all.extend(variables(user_template));
+    all.into_iter().collect()
 }
 
 /// Fills every `{{name}}`; a variable without a value is an error naming it.
@@ -102,12 +110,15 @@ const COLUMNS: &str =
     "id, project_id, parent_id, system_prompt, user_template, origin, author, created_at";
 
 fn from_row(row: &Row) -> rusqlite::Result<PromptVersion> {
+    let system_prompt: String = row.get(3)?;
+    let user_template: String = row.get(4)?;
     Ok(PromptVersion {
+        variables: prompt_variables(&system_prompt, &user_template),
         id: row.get(0)?,
         project_id: row.get(1)?,
         parent_id: row.get(2)?,
-        system_prompt: row.get(3)?,
-        user_template: row.get(4)?,
+        system_prompt,
+        user_template,
         origin: row.get(5)?,
         author: row.get(6)?,
         created_at: row.get(7)?,
@@ -175,6 +186,7 @@ impl Workspace {
             origin: "hand".into(),
             author: self.actor().as_str().to_owned(),
             created_at: now(),
+            variables: prompt_variables(system_prompt, user_template),
         };
         self.write(|tx, actor| {
             tx.execute(

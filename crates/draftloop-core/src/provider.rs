@@ -26,6 +26,43 @@ pub struct Provider {
     pub created_at: String,
 }
 
+/// The answer to "Test connection", in plain words.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ProviderCheck {
+    pub works: bool,
+    /// works, bad key, unknown model, unreachable, rate limited or failed.
+    pub verdict: String,
+    pub message: String,
+}
+
+impl ProviderCheck {
+    pub fn from_outcome(
+        model: &str,
+        outcome: &std::result::Result<crate::llm::Completion, crate::llm::LlmError>,
+    ) -> Self {
+        use crate::llm::LlmErrorKind as K;
+        match outcome {
+            Ok(c) => ProviderCheck {
+                works: true,
+                verdict: "works".into(),
+                message: format!("answered with model {model} in {} ms", c.latency_ms),
+            },
+            Err(e) => ProviderCheck {
+                works: false,
+                verdict: match e.kind {
+                    K::Auth => "bad key",
+                    K::ModelNotFound => "unknown model",
+                    K::Unreachable | K::Timeout => "unreachable",
+                    K::RateLimited => "rate limited",
+                    _ => "failed",
+                }
+                .into(),
+                message: e.message.clone(),
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct NewProvider {
     pub name: String,

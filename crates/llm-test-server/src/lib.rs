@@ -63,6 +63,8 @@ struct Shared {
     faults: VecDeque<Fault>,
     log: Vec<RecordedRequest>,
     api_key: Option<String>,
+    /// Also append each request as a JSON line here, for tests in another process.
+    log_file: Option<std::path::PathBuf>,
 }
 
 pub struct TestLlmServer {
@@ -99,6 +101,11 @@ impl TestLlmServer {
             }
         });
         Ok(TestLlmServer { addr, shared })
+    }
+
+    /// Appends every request from now on to `path` as one JSON line.
+    pub fn log_to(&self, path: std::path::PathBuf) {
+        lock(&self.shared).log_file = Some(path);
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -159,6 +166,17 @@ fn serve(stream: TcpStream, shared: &Mutex<Shared>) -> std::io::Result<()> {
     let (fault, api_key) = {
         let mut s = lock(shared);
         s.log.push(request.clone());
+        if let Some(path) = &s.log_file {
+            let line =
+                json!({"method": request.method, "path": request.path, "body": request.body});
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
+                let _ = writeln!(f, "{line}");
+            }
+        }
         (s.faults.pop_front(), s.api_key.clone())
     };
     let mut out = stream;

@@ -15,6 +15,9 @@ fn main() {
             std::process::exit(1);
         }
     };
+    if let Some(path) = std::env::var_os("LLM_TEST_SERVER_LOG") {
+        server.log_to(path.into());
+    }
     println!("listening on http://{}", server.addr());
     loop {
         std::thread::park();

@@ -1,5 +1,8 @@
 //! One module per domain; each command is a thin adapter to the core.
 
 pub mod documents;
+pub mod generation;
 pub mod projects;
+pub mod prompts;
+pub mod providers;
 pub mod workspace;

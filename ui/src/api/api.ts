@@ -6,8 +6,17 @@ import type {
   DocumentText,
   ErrorKind,
   ErrorPayload,
+  GenerateRequest,
+  Generation,
+  LocalServer,
   NewProject,
+  NewProvider,
   Project,
+  PromptVersion,
+  Provider,
+  ProviderCheck,
+  Revision,
+  Token,
   WorkspaceInfo,
 } from "../bindings";
 
@@ -24,6 +33,24 @@ export interface DraftloopApi {
   /** Resolves once the text is durable on disk. */
   saveDocumentText(id: string, text: DocumentText): Promise<Document>;
   deleteDocument(id: string): Promise<void>;
+  setDocumentBrief(id: string, brief: Record<string, string>): Promise<Document>;
+
+  listProviders(): Promise<Provider[]>;
+  /** The key goes to the OS keychain only. */
+  addProvider(provider: NewProvider, apiKey: string | null): Promise<Provider>;
+  removeProvider(name: string): Promise<void>;
+  testProvider(name: string): Promise<ProviderCheck>;
+  detectLocalProviders(): Promise<LocalServer[]>;
+
+  listPromptVersions(projectId: string): Promise<PromptVersion[]>;
+  savePrompt(projectId: string, systemPrompt: string, userTemplate: string): Promise<PromptVersion>;
+  restorePromptVersion(id: string): Promise<PromptVersion>;
+
+  /** Streams tokens to `onToken` while variants generate; resolves with the recorded generations. */
+  generate(request: GenerateRequest, onToken: (token: Token) => void): Promise<Generation[]>;
+  cancelVariant(requestId: string, variant: number): Promise<void>;
+  applyGeneration(documentId: string, generationId: string, text: DocumentText): Promise<Document>;
+  listRevisions(documentId: string): Promise<Revision[]>;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
   onBeforeClose(flush: () => Promise<void>): void;
 }

@@ -1,6 +1,6 @@
 // An in-memory backend with the core's rules, for tests and for running the UI in a
 // plain browser. It is not a second source of truth: the app always uses tauri.ts.
-import type { Document, DocumentSummary, Project } from "../bindings";
+import type { Document, DocumentSummary, Generation, Project, PromptVersion, Provider, Revision } from "../bindings";
 import { wordCount as words } from "../lib/words";
 import { ApiError, type DraftloopApi } from "./api";
 
@@ -20,6 +20,10 @@ function id(): string {
 export function memoryApi(): DraftloopApi {
   const projects = new Map<string, Project>();
   const documents = new Map<string, Document>();
+  const providers = new Map<string, Provider>();
+  const prompts: PromptVersion[] = [];
+  const generations = new Map<string, Generation>();
+  const revisions: Revision[] = [];
 
   const project = (pid: string): Project => {
     const p = projects.get(pid);
@@ -134,6 +138,80 @@ export function memoryApi(): DraftloopApi {
     async deleteDocument(did) {
       doc(did);
       documents.delete(did);
+    },
+    async setDocumentBrief(did, brief) {
+      const clean: Record<string, string> = {};
+      for (const [k, v] of Object.entries(brief)) clean[k] = v;
+      const d = { ...doc(did), brief: clean, updated_at: now() };
+      documents.set(did, d);
+      return d;
+    },
+    async listProviders() {
+      return [...providers.values()];
+    },
+    async addProvider(p, apiKey) {
+      if (!p.name.trim()) throw new ApiError({ kind: "invalid_input", message: "a provider needs a name" });
+      const provider: Provider = { ...p, id: id(), has_key: Boolean(apiKey), created_at: now() };
+      providers.set(provider.name.toLowerCase(), provider);
+      return provider;
+    },
+    async removeProvider(name) {
+      providers.delete(name.toLowerCase());
+    },
+    async testProvider() {
+      return { works: true, verdict: "works", message: "answered (in-memory backend)" };
+    },
+    async detectLocalProviders() {
+      return [];
+    },
+    async listPromptVersions(projectId) {
+      return prompts.filter((v) => v.project_id === projectId).reverse();
+    },
+    async savePrompt(projectId, system_prompt, user_template) {
+      const latest = prompts.filter((v) => v.project_id === projectId).at(-1);
+      const variables = [...new Set([...(system_prompt + user_template).matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)].map((m) => m[1] ?? ""))].sort();
+      const v: PromptVersion = {
+        id: id(),
+        project_id: projectId,
+        parent_id: latest?.id ?? null,
+        system_prompt,
+        user_template,
+        origin: "hand",
+        author: "local:browser",
+        created_at: now(),
+        variables,
+      };
+      prompts.push(v);
+      return v;
+    },
+    async restorePromptVersion(vid) {
+      const old = prompts.find((v) => v.id === vid);
+      if (!old) throw new ApiError({ kind: "not_found", message: `prompt version ${vid} not found` });
+      return this.savePrompt(old.project_id, old.system_prompt, old.user_template);
+    },
+    async generate(request, onToken) {
+      const group = id();
+      const out: Generation[] = [];
+      for (let i = 0; i < request.n; i++) {
+        const text = `Variant ${i + 1}: a draft from the in-memory backend.`;
+        for (const word of text.split(" ")) onToken({ variant: i, text: word + " " });
+        const g: Generation = {
+          id: id(), document_id: request.document_id, group_id: group, provider: request.provider, model: request.model ?? "memory",
+          prompt_version_id: null, output: text, incomplete: false, logprob_mean: null, logprob_min: null, latency_ms: 1,
+          prompt_tokens: null, completion_tokens: null, error: null, created_at: now(),
+        };
+        generations.set(g.id, g);
+        out.push(g);
+      }
+      return out;
+    },
+    async cancelVariant() {},
+    async applyGeneration(did, gid, text) {
+      revisions.push({ id: id(), document_id: did, author_kind: "model", actor: "local:browser", generation_id: gid, body_markdown: text.body_markdown, created_at: now() });
+      return this.saveDocumentText(did, text);
+    },
+    async listRevisions(did) {
+      return revisions.filter((r) => r.document_id === did);
     },
     onBeforeClose() {},
   };

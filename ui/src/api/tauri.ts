@@ -1,6 +1,7 @@
 // The only module that imports @tauri-apps/*.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWindow } from "@tauri-apps/api/window";
+import type { Token } from "../bindings";
 import { toApiError, type DraftloopApi } from "./api";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -27,6 +28,23 @@ export const tauriApi: DraftloopApi = {
   renameDocument: (id, title) => call("rename_document", { id, title }),
   saveDocumentText: (id, text) => call("save_document_text", { id, text }),
   deleteDocument: (id) => call("delete_document", { id }),
+  setDocumentBrief: (id, brief) => call("set_document_brief", { id, brief }),
+  listProviders: () => call("list_providers"),
+  addProvider: (provider, apiKey) => call("add_provider", { provider, apiKey }),
+  removeProvider: (name) => call("remove_provider", { name }),
+  testProvider: (name) => call("test_provider", { name }),
+  detectLocalProviders: () => call("detect_local_providers"),
+  listPromptVersions: (projectId) => call("list_prompt_versions", { projectId }),
+  savePrompt: (projectId, systemPrompt, userTemplate) => call("save_prompt", { projectId, systemPrompt, userTemplate }),
+  restorePromptVersion: (id) => call("restore_prompt_version", { id }),
+  generate(request, onToken) {
+    const channel = new Channel<Token>();
+    channel.onmessage = onToken;
+    return call("generate", { request, onToken: channel });
+  },
+  cancelVariant: (requestId, variant) => call("cancel_variant", { requestId, variant }),
+  applyGeneration: (documentId, generationId, text) => call("apply_generation", { documentId, generationId, text }),
+  listRevisions: (documentId) => call("list_revisions", { documentId }),
   onBeforeClose(flush) {
     // Without preventDefault the window closes once the handler settles.
     void getCurrentWindow().onCloseRequested(async () => {

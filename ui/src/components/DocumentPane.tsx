@@ -3,6 +3,7 @@ import type { Document, DocumentText } from "../bindings";
 import { Autosave, type SaveState } from "../lib/autosave";
 import { SAVE_LABELS } from "../lib/labels";
 import { Editor } from "./Editor";
+import { GeneratePanel } from "./GeneratePanel";
 
 interface DocumentPaneProps {
   document: Document;
@@ -15,12 +16,18 @@ interface DocumentPaneProps {
   /** Gives the app a way to flush this pane's pending text (on close, on switch). */
   registerFlush: (flush: (() => Promise<void>) | null) => void;
   titleRef: React.RefObject<HTMLInputElement | null>;
+  onApplied: (doc: Document) => void;
+  onOpenPrompt: () => void;
+  onOpenProviders: () => void;
 }
 
 export function DocumentPane(props: DocumentPaneProps) {
   const { document: doc, save, onSaved, onError, registerFlush } = props;
   const [saveState, setSaveState] = useState<SaveState>("saved");
   const [title, setTitle] = useState(doc.title);
+  const [generating, setGenerating] = useState(false);
+  // Bumped when the model's text replaces the editor's, so the editor reloads.
+  const [editorVersion, setEditorVersion] = useState(0);
   const latest = useRef({ onSaved, onError });
   latest.current = { onSaved, onError };
 
@@ -84,12 +91,31 @@ export function DocumentPane(props: DocumentPaneProps) {
           <span className={`save-state save-${saveState}`} data-testid="save-state" data-state={saveState} role="status">
             {SAVE_LABELS[saveState]}
           </span>
+          <button onClick={props.onOpenPrompt} data-testid="open-prompt" title="The project's prompt">
+            Prompt
+          </button>
+          <button className={generating ? "on" : ""} onClick={() => setGenerating((g) => !g)} data-testid="open-generate" title="Generate variants with a model">
+            ✦ Generate
+          </button>
           <button className="icon danger-text" title="Delete document" aria-label="Delete document" data-testid="delete-document" onClick={props.onDelete}>
             Delete
           </button>
         </div>
       </header>
-      <Editor key={doc.id} initialJson={doc.body_json} onChange={(text) => autosave.change(text)} />
+      {generating && (
+        <GeneratePanel
+          document={doc}
+          flush={() => autosave.flush()}
+          onApplied={(updated) => {
+            props.onApplied(updated);
+            setEditorVersion((v) => v + 1);
+          }}
+          onOpenPrompt={props.onOpenPrompt}
+          onOpenProviders={props.onOpenProviders}
+          onClose={() => setGenerating(false)}
+        />
+      )}
+      <Editor key={`${doc.id}:${editorVersion}`} initialJson={doc.body_json} onChange={(text) => autosave.change(text)} />
     </main>
   );
 }

@@ -12,6 +12,7 @@ interface SidebarProps {
   onRenameProject: (project: Project) => void;
   onDeleteProject: (project: Project) => void;
   onShowShortcuts: () => void;
+  onShowProviders: () => void;
 }
 
 export function Sidebar(props: SidebarProps) {
@@ -72,6 +73,9 @@ export function Sidebar(props: SidebarProps) {
         })}
       </nav>
       <footer className="sidebar-footer">
+        <button className="link" onClick={props.onShowProviders} data-testid="open-providers">
+          Providers
+        </button>
         <button className="link" onClick={props.onShowShortcuts}>
           Keyboard shortcuts <kbd>Ctrl+/</kbd>
         </button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toMarkdown, type PmNode } from "./markdown";
+import { fromMarkdown, toMarkdown, type PmNode } from "./markdown";
 
 const text = (t: string, marks: string[] = []): PmNode => ({ type: "text", text: t, marks: marks.map((type) => ({ type })) });
 const p = (...content: PmNode[]): PmNode => ({ type: "paragraph", content });
@@ -45,5 +45,26 @@ describe("toMarkdown", () => {
   it("writes an empty document as an empty string", () => {
     expect(toMarkdown(doc())).toBe("");
     expect(toMarkdown(doc(p()))).toBe("");
+  });
+});
+
+describe("fromMarkdown", () => {
+  it("reads headings, paragraphs, lists and marks", () => {
+    const md = "# Spring\n\nBuy **now**, pay _later_.\n\n- one\n- two\n\n1. first\n2. second";
+    const d = fromMarkdown(md);
+    expect(d.content?.map((n) => n.type)).toEqual(["heading", "paragraph", "bulletList", "orderedList"]);
+    expect(toMarkdown(d)).toBe(md.replace("# Spring", "# Spring"));
+  });
+
+  it("keeps HTML in a model's answer as plain text", () => {
+    const md = 'Hello <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))';
+    const d = fromMarkdown(md);
+    const texts = (d.content?.[0]?.content ?? []).map((n) => n.type);
+    expect(new Set(texts)).toEqual(new Set(["text"]));
+    expect(d.content?.[0]?.content?.map((n) => n.text).join("")).toContain("<script>alert(1)</script>");
+  });
+
+  it("gives an empty document one empty paragraph", () => {
+    expect(fromMarkdown("  \n")).toEqual({ type: "doc", content: [{ type: "paragraph" }] });
   });
 });

@@ -89,3 +89,75 @@ function blocks(nodes: PmNode[] | undefined): string {
 export function toMarkdown(doc: PmNode): string {
   return blocks(doc.content).replace(/\n{3,}/g, "\n\n").trim();
 }
+
+// Markdown to ProseMirror JSON: how model output enters the editor. Everything becomes
+// text nodes in the editor's schema, so HTML in a model's answer is shown, never run.
+
+function inlineNodes(text: string): PmNode[] {
+  const nodes: PmNode[] = [];
+  const pattern = /(\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_|`([^`]+)`)/g;
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    const at = m.index ?? 0;
+    if (at > last) nodes.push({ type: "text", text: text.slice(last, at) });
+    const [, , bold1, bold2, it1, it2, code] = m;
+    const content = bold1 ?? bold2 ?? it1 ?? it2 ?? code ?? "";
+    const mark = bold1 !== undefined || bold2 !== undefined ? "bold" : code !== undefined ? "code" : "italic";
+    nodes.push({ type: "text", text: content, marks: [{ type: mark }] });
+    last = at + m[0].length;
+  }
+  if (last < text.length) nodes.push({ type: "text", text: text.slice(last) });
+  return nodes.filter((n) => n.text !== "");
+}
+
+function paragraph(text: string): PmNode {
+  const content = inlineNodes(text);
+  return content.length ? { type: "paragraph", content } : { type: "paragraph" };
+}
+
+export function fromMarkdown(markdown: string): PmNode {
+  const blocks: PmNode[] = [];
+  const lines = markdown.replace(/\r\n?/g, "\n").split("\n");
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i] ?? "";
+    if (!line.trim()) {
+      i++;
+      continue;
+    }
+    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+    if (heading) {
+      blocks.push({ type: "heading", attrs: { level: Math.min(heading[1]?.length ?? 1, 3) }, content: inlineNodes(heading[2] ?? "") });
+      i++;
+      continue;
+    }
+    const listKind = /^\s*[-*+]\s+/.test(line) ? "bulletList" : /^\s*\d+[.)]\s+/.test(line) ? "orderedList" : null;
+    if (listKind) {
+      const marker = listKind === "bulletList" ? /^\s*[-*+]\s+/ : /^\s*\d+[.)]\s+/;
+      const items: PmNode[] = [];
+      while (i < lines.length && marker.test(lines[i] ?? "")) {
+        items.push({ type: "listItem", content: [paragraph((lines[i] ?? "").replace(marker, ""))] });
+        i++;
+      }
+      blocks.push({ type: listKind, content: items });
+      continue;
+    }
+    if (line.startsWith(">")) {
+      const quoted: string[] = [];
+      while (i < lines.length && (lines[i] ?? "").startsWith(">")) quoted.push((lines[i] ?? "").replace(/^>\s?/, ""));
+      blocks.push({ type: "blockquote", content: [paragraph(quoted.join(" "))] });
+      continue;
+    }
+    const para: string[] = [];
+    while (i < lines.length && (lines[i] ?? "").trim() && !/^(#{1,6}\s|\s*[-*+]\s|\s*\d+[.)]\s|>)/.test(lines[i] ?? "")) {
+      para.push((lines[i] ?? "").trim());
+      i++;
+    }
+    if (para.length === 0) {
+      para.push(line.trim());
+      i++;
+    }
+    blocks.push(paragraph(para.join(" ")));
+  }
+  return { type: "doc", content: blocks.length ? blocks : [{ type: "paragraph" }] };
+}

@@ -100,8 +100,22 @@ impl LlmClient {
             return self.one(endpoint, request, n, 0, cancel, sink).await;
         }
         // The Messages API has no `n`: one request per variant, side by side.
+        let cancels = vec![cancel.clone(); n as usize];
+        self.complete_separately(endpoint, request, &cancels, sink)
+            .await
+    }
+
+    /// One request per variant, run side by side, each with its own cancel token, so
+    /// a person can stop one variant and keep the others.
+    pub async fn complete_separately(
+        &self,
+        endpoint: &Endpoint,
+        request: &CompletionRequest,
+        cancels: &[CancellationToken],
+        sink: TokenSink,
+    ) -> Result<Completion, LlmError> {
         let mut tasks = Vec::new();
-        for variant in 0..n {
+        for (variant, cancel) in cancels.iter().enumerate() {
             let (client, endpoint, request, cancel, sink) = (
                 self.clone(),
                 endpoint.clone(),

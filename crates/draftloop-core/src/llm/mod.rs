@@ -8,6 +8,7 @@
 
 mod anthropic;
 mod client;
+pub mod local;
 mod openai;
 pub mod sse;
 

@@ -1,0 +1,128 @@
+//! Revisions: snapshots of a document's text, by a person or by the model. Nothing a
+//! person wrote is lost when the model's text comes in: their text is kept first.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::actor::Actor;
+use crate::audit;
+use crate::document::{Document, DocumentText};
+use crate::error::{Error, Result};
+use crate::ids::{new_id, now};
+use crate::store::Workspace;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Revision {
+    pub id: String,
+    pub document_id: String,
+    /// `human` or `model`.
+    pub author_kind: String,
+    pub actor: String,
+    pub generation_id: Option<String>,
+    pub body_markdown: String,
+    pub created_at: String,
+}
+
+fn insert(
+    tx: &Transaction,
+    actor: &Actor,
+    document_id: &str,
+    author_kind: &str,
+    generation_id: Option<&str>,
+    text: &DocumentText,
+) -> Result<String> {
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO revisions (id, document_id, author_kind, actor, generation_id, body_json, body_markdown, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, document_id, author_kind, actor.as_str(), generation_id, text.body_json, text.body_markdown, now()],
+    )?;
+    audit::record(
+        tx,
+        actor,
+        "revision.recorded",
+        "revision",
+        &id,
+        json!({"document_id": document_id, "author_kind": author_kind, "generation_id": generation_id}),
+    )?;
+    Ok(id)
+}
+
+impl Workspace {
+    /// Puts a generation's text into the document as a model revision. The person's
+    /// current text is kept as a human revision first, unless it is already the latest.
+    pub fn apply_generation(
+        &mut self,
+        document_id: &str,
+        generation_id: &str,
+        text: &DocumentText,
+    ) -> Result<Document> {
+        let document = self.document(document_id)?;
+        let belongs: Option<Option<String>> = self
+            .conn()
+            .query_row(
+                "SELECT document_id FROM generations WHERE id = ?1",
+                [generation_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match belongs {
+            None => return Err(Error::NotFound(format!("generation {generation_id}"))),
+            Some(Some(d)) if d != document_id => {
+                return Err(Error::invalid(
+                    "that generation belongs to another document",
+                ))
+            }
+            _ => {}
+        }
+        let latest: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT body_markdown FROM revisions WHERE document_id = ?1 ORDER BY id DESC LIMIT 1",
+                [document_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let at = now();
+        self.write(|tx, actor| {
+            if !document.body_markdown.trim().is_empty()
+                && latest.as_deref() != Some(document.body_markdown.as_str())
+            {
+                let current = DocumentText {
+                    body_json: document.body_json.clone(),
+                    body_markdown: document.body_markdown.clone(),
+                };
+                insert(tx, actor, document_id, "human", None, &current)?;
+            }
+            insert(tx, actor, document_id, "model", Some(generation_id), text)?;
+            tx.execute(
+                "UPDATE documents SET body_json = ?1, body_markdown = ?2, updated_at = ?3 WHERE id = ?4",
+                params![text.body_json, text.body_markdown, at, document_id],
+            )?;
+            Ok(())
+        })?;
+        self.document(document_id)
+    }
+
+    /// Oldest first.
+    pub fn revisions(&self, document_id: &str) -> Result<Vec<Revision>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, document_id, author_kind, actor, generation_id, body_markdown, created_at
+             FROM revisions WHERE document_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([document_id], |r| {
+            Ok(Revision {
+                id: r.get(0)?,
+                document_id: r.get(1)?,
+                author_kind: r.get(2)?,
+                actor: r.get(3)?,
+                generation_id: r.get(4)?,
+                body_markdown: r.get(5)?,
+                created_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,128 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use draftloop_core::document::DocumentText;
+use draftloop_core::generation::{GenerateRequest, Generation, GenerationContext};
+use draftloop_core::keychain::OsKeychain;
+use draftloop_core::llm::{CompletionRequest, ProviderKind, Token};
+use draftloop_core::revision::Revision;
+use draftloop_core::{Document, Error};
+use tauri::ipc::Channel;
+use tauri::State;
+use tokio_util::sync::CancellationToken;
+
+use crate::state::{lock, with_workspace, AppState, CommandResult, Running};
+
+#[tauri::command]
+pub async fn set_document_brief(
+    state: State<'_, AppState>,
+    id: String,
+    brief: BTreeMap<String, String>,
+) -> CommandResult<Document> {
+    with_workspace(&state, |ws| ws.set_document_brief(&id, &brief))
+}
+
+/// Generates `n` variants for a document from its project's latest prompt filled with
+/// the document's brief. Tokens stream over `on_token`; each variant can be cancelled.
+#[tauri::command]
+pub async fn generate(
+    state: State<'_, AppState>,
+    request: GenerateRequest,
+    on_token: Channel<Token>,
+) -> CommandResult<Vec<Generation>> {
+    let (provider, endpoint, version, completion_request) = with_workspace(&state, |ws| {
+        let document = ws.document(&request.document_id)?;
+        let version = ws.latest_prompt(&document.project_id)?.ok_or_else(|| {
+            Error::InvalidInput(
+                "write the project's prompt first (Prompt, in the document header)".into(),
+            )
+        })?;
+        let messages = version.messages(&document.brief)?;
+        let provider = ws.provider_named(&request.provider)?;
+        let endpoint = ws.endpoint(&provider, &OsKeychain)?;
+        let model = request
+            .model
+            .clone()
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or_else(|| provider.default_model.clone());
+        let completion_request = CompletionRequest {
+            n: request.n.clamp(1, 4),
+            temperature: request.temperature,
+            ..CompletionRequest::new(model, messages)
+        };
+        Ok((provider, endpoint, version, completion_request))
+    })?;
+    let client = state.llm.clone()?;
+    let sink = Arc::new(move |token: Token| {
+        // A closed window just drops the tokens; the generation is still recorded.
+        let _ = on_token.send(token);
+    });
+    let n = completion_request.n as usize;
+    let outcome = if endpoint.kind == ProviderKind::Anthropic {
+        let tokens: Vec<CancellationToken> = (0..n).map(|_| CancellationToken::new()).collect();
+        lock(&state.running).insert(
+            request.request_id.clone(),
+            Running::Separate(tokens.clone()),
+        );
+        client
+            .complete_separately(&endpoint, &completion_request, &tokens, sink)
+            .await
+    } else {
+        let token = CancellationToken::new();
+        let running = Running::Shared {
+            token: token.clone(),
+            cancelled: vec![false; n],
+        };
+        lock(&state.running).insert(request.request_id.clone(), running);
+        client
+            .complete(&endpoint, &completion_request, &token, sink)
+            .await
+    };
+    lock(&state.running).remove(&request.request_id);
+    let recorded = with_workspace(&state, |ws| {
+        ws.record_generation(
+            &GenerationContext {
+                document_id: Some(&request.document_id),
+                provider: &provider.name,
+                prompt_version_id: Some(&version.id),
+                request: &completion_request,
+            },
+            &outcome,
+        )
+    })?;
+    outcome.map_err(|e| Error::from(e).payload())?;
+    Ok(recorded)
+}
+
+#[tauri::command]
+pub async fn cancel_variant(
+    state: State<'_, AppState>,
+    request_id: String,
+    variant: usize,
+) -> CommandResult<()> {
+    if let Some(running) = lock(&state.running).get_mut(&request_id) {
+        running.cancel(variant);
+    }
+    Ok(())
+}
+
+/// Puts a generation's text into the document, keeping the person's text as a revision.
+#[tauri::command]
+pub async fn apply_generation(
+    state: State<'_, AppState>,
+    document_id: String,
+    generation_id: String,
+    text: DocumentText,
+) -> CommandResult<Document> {
+    with_workspace(&state, |ws| {
+        ws.apply_generation(&document_id, &generation_id, &text)
+    })
+}
+
+#[tauri::command]
+pub async fn list_revisions(
+    state: State<'_, AppState>,
+    document_id: String,
+) -> CommandResult<Vec<Revision>> {
+    with_workspace(&state, |ws| ws.revisions(&document_id))
+}

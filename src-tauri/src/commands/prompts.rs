@@ -1,0 +1,32 @@
+use draftloop_core::prompt::PromptVersion;
+use tauri::State;
+
+use crate::state::{with_workspace, AppState, CommandResult};
+
+#[tauri::command]
+pub async fn list_prompt_versions(
+    state: State<'_, AppState>,
+    project_id: String,
+) -> CommandResult<Vec<PromptVersion>> {
+    with_workspace(&state, |ws| ws.prompt_versions(&project_id))
+}
+
+#[tauri::command]
+pub async fn save_prompt(
+    state: State<'_, AppState>,
+    project_id: String,
+    system_prompt: String,
+    user_template: String,
+) -> CommandResult<PromptVersion> {
+    with_workspace(&state, |ws| {
+        ws.save_prompt(&project_id, &system_prompt, &user_template)
+    })
+}
+
+#[tauri::command]
+pub async fn restore_prompt_version(
+    state: State<'_, AppState>,
+    id: String,
+) -> CommandResult<PromptVersion> {
+    with_workspace(&state, |ws| ws.restore_prompt_version(&id))
+}

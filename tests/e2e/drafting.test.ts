@@ -1,0 +1,90 @@
+// Drafting with a model in the real app: a provider pointing at the test LLM server,
+// a prompt, two variants streamed side by side, one picked into the editor.
+
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Desktop, LlmServer, screenshot } from "./harness";
+import type { Session } from "./webdriver";
+
+const desktop = new Desktop();
+let llm: LlmServer;
+before(async () => {
+  await desktop.start();
+  llm = await LlmServer.start("sk-e2e-key", desktop.home);
+});
+after(async () => {
+  llm.stop();
+  await desktop.stop();
+});
+
+async function fill(s: Session, css: string, text: string): Promise<void> {
+  const el = await s.waitFor(css);
+  await el.clear();
+  await el.type(text);
+}
+
+describe("Drafting with a model", () => {
+  it("adds a provider, writes a prompt, generates two variants and uses one", async () => {
+    const dir = desktop.dataDir("drafting");
+    assert.equal(desktop.cli(["--data-dir", dir, "projects", "add", "Spring launch", "--content-type", "email"]).status, 0);
+    assert.equal(desktop.cli(["--data-dir", dir, "documents", "add", "Launch email", "--project", "Spring launch"]).status, 0);
+
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="open-providers"]')).click();
+      await fill(s, '[data-testid="provider-name"]', "Test server");
+      await fill(s, '[data-testid="provider-base-url"]', `${llm.base}/v1`);
+      await fill(s, '[data-testid="provider-model"]', "test-model");
+      await fill(s, '[data-testid="provider-key"]', "sk-e2e-key");
+      await (await s.find('[data-testid="add-provider"]')).click();
+      await (await s.waitFor('[data-testid="provider"][data-name="Test server"] [data-testid="test-provider"]')).click();
+      await s.waitUntil("the connection test passed", `return document.querySelector('[data-testid="provider-check"]')?.textContent.startsWith("✓ Works");`);
+      await screenshot(s, "10-provider-works");
+      await (await s.find('[data-testid="providers-dialog"] .dialog-actions button')).click();
+
+      await (await s.waitFor('[data-testid="document-link"][data-title="Launch email"]')).click();
+      await (await s.waitFor('[data-testid="open-prompt"]')).click();
+      await fill(s, '[data-testid="prompt-system"]', "You write warm, short launch emails.");
+      await fill(s, '[data-testid="prompt-template"]', "Write an email about {{topic}} for {{audience}}.");
+      await (await s.find('[data-testid="save-prompt"]')).click();
+      await s.waitFor('[data-testid="prompt-versions"] li');
+      await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
+
+      await (await s.find('[data-testid="open-generate"]')).click();
+      await fill(s, '[data-testid="brief-topic"]', "the spring planner");
+      await fill(s, '[data-testid="brief-audience"]', "busy parents");
+      await (await s.find('[data-testid="generate"]')).click();
+      await s.waitUntil(
+        "both variants are done",
+        `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done");`,
+      );
+      await screenshot(s, "11-two-variants");
+      const texts = (await s.execute(`return [...document.querySelectorAll('[data-testid="variant"] .variant-text')].map((e) => e.textContent);`)) as string[];
+      const prompt = "Write an email about the spring planner for busy parents.";
+      const topic = prompt.split(" ").slice(0, 8).join(" ");
+      assert.deepEqual(texts, [1, 2].map((i) => `Variant ${i}: Here is a draft about ${topic}. It is short, clear and ready for your edits.`));
+
+      // The server received exactly the prompt version filled with the brief: one
+      // request asking for two choices.
+      const sent = llm.requests().filter((r) => r.path === "/v1/chat/completions" && r.body.messages?.length === 2);
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0]?.body.n, 2);
+      assert.deepEqual(sent[0]?.body.messages, [
+        { role: "system", content: "You write warm, short launch emails." },
+        { role: "user", content: prompt },
+      ]);
+
+      await (await s.findAll('[data-testid="use-variant"]'))[1]?.click();
+      await s.waitUntil(
+        "variant B is in the editor",
+        `return document.querySelector('[data-testid="editor"]')?.innerText.startsWith("Variant 2: Here is a draft");`,
+      );
+      await screenshot(s, "12-variant-in-editor");
+    } catch (e) {
+      await screenshot(s, "FAILED-drafting").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit().catch(() => undefined);
+    }
+  });
+});

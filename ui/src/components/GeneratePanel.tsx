@@ -1,0 +1,173 @@
+import { useEffect, useRef, useState } from "react";
+import { api, toApiError } from "../api";
+import type { Document, Generation, PromptVersion, Provider } from "../bindings";
+import { fromMarkdown, toMarkdown } from "../lib/markdown";
+
+type VariantState = { text: string; status: "streaming" | "done" | "cancelled" | "incomplete"; generation: Generation | null };
+
+interface GeneratePanelProps {
+  document: Document;
+  /** Saves pending edits before the model's text replaces them. */
+  flush: () => Promise<void>;
+  onApplied: (doc: Document) => void;
+  onOpenPrompt: () => void;
+  onOpenProviders: () => void;
+  onClose: () => void;
+}
+
+/** Generate 1–4 variants side by side from the project's prompt and the document's brief. */
+export function GeneratePanel(props: GeneratePanelProps) {
+  const { document: doc } = props;
+  const [prompt, setPrompt] = useState<PromptVersion | null | undefined>(undefined);
+  const [providers, setProviders] = useState<Provider[]>([]);
+  const [provider, setProvider] = useState("");
+  const [n, setN] = useState(2);
+  const [brief, setBrief] = useState<Record<string, string>>(() => ({ ...(doc.brief as Record<string, string>) }));
+  const [variants, setVariants] = useState<VariantState[]>([]);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const requestId = useRef("");
+
+  useEffect(() => {
+    api.listPromptVersions(doc.project_id).then((v) => setPrompt(v[0] ?? null)).catch((e: unknown) => setError(toApiError(e).message));
+    api
+      .listProviders()
+      .then((p) => {
+        setProviders(p);
+        setProvider((current) => current || p[0]?.name || "");
+      })
+      .catch((e: unknown) => setError(toApiError(e).message));
+  }, [doc.project_id]);
+
+  const generate = async () => {
+    setError(null);
+    setRunning(true);
+    requestId.current = `${doc.id}:${Date.now()}`;
+    setVariants(Array.from({ length: n }, () => ({ text: "", status: "streaming", generation: null })));
+    try {
+      await api.setDocumentBrief(doc.id, brief);
+      const generations = await api.generate(
+        { request_id: requestId.current, document_id: doc.id, provider, model: null, n, temperature: null },
+        (token) =>
+          setVariants((vs) => vs.map((v, i) => (i === token.variant && v.status === "streaming" ? { ...v, text: v.text + token.text } : v))),
+      );
+      setVariants((vs) =>
+        vs.map((v, i) => {
+          const g = generations[i] ?? null;
+          // A cancelled variant keeps the text it showed when it was stopped.
+          if (v.status === "cancelled") return { ...v, generation: g };
+          return { text: g?.output ?? v.text, status: g?.incomplete ? "incomplete" : "done", generation: g };
+        }),
+      );
+    } catch (e) {
+      setError(toApiError(e).message);
+      setVariants((vs) => vs.map((v) => (v.status === "streaming" ? { ...v, status: "incomplete" } : v)));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  const cancel = (i: number) => {
+    setVariants((vs) => vs.map((v, j) => (j === i ? { ...v, status: "cancelled" } : v)));
+    void api.cancelVariant(requestId.current, i);
+  };
+
+  const use = async (v: VariantState) => {
+    if (!v.generation) return;
+    try {
+      await props.flush();
+      const json = fromMarkdown(v.generation.output);
+      const updated = await api.applyGeneration(doc.id, v.generation.id, { body_json: JSON.stringify(json), body_markdown: toMarkdown(json) });
+      props.onApplied(updated);
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  };
+
+  const ready = prompt && provider && !running;
+  return (
+    <section className="generate-panel" data-testid="generate-panel" aria-label="Generate">
+      <div className="generate-controls">
+        {prompt === null ? (
+          <p className="muted">
+            This project has no prompt yet.{" "}
+            <button className="link accent" onClick={props.onOpenPrompt}>
+              Write the prompt
+            </button>
+          </p>
+        ) : (
+          prompt?.variables.map((name) => (
+            <label key={name} className="inline-field">
+              {name}
+              <input data-testid={`brief-${name}`} value={brief[name] ?? ""} onChange={(e) => setBrief((b) => ({ ...b, [name]: e.target.value }))} />
+            </label>
+          ))
+        )}
+        {providers.length === 0 ? (
+          <p className="muted">
+            No provider yet.{" "}
+            <button className="link accent" onClick={props.onOpenProviders}>
+              Add a provider
+            </button>
+          </p>
+        ) : (
+          <label className="inline-field">
+            Provider
+            <select data-testid="generate-provider" value={provider} onChange={(e) => setProvider(e.target.value)}>
+              {providers.map((p) => (
+                <option key={p.id} value={p.name}>
+                  {p.name} · {p.default_model}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label className="inline-field">
+          Variants
+          <select data-testid="generate-n" value={n} onChange={(e) => setN(Number(e.target.value))}>
+            {[1, 2, 3, 4].map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className="primary" data-testid="generate" disabled={!ready} onClick={() => void generate()}>
+          {running ? "Generating…" : "Generate"}
+        </button>
+        <button className="icon close" aria-label="Close generate panel" onClick={props.onClose}>
+          ×
+        </button>
+      </div>
+      {error && (
+        <p className="form-error" role="alert" data-testid="generate-error">
+          {error}
+        </p>
+      )}
+      {variants.length > 0 && (
+        <div className="variants" style={{ gridTemplateColumns: `repeat(${variants.length}, minmax(0, 1fr))` }}>
+          {variants.map((v, i) => (
+            <article key={i} className={`variant ${v.status}`} data-testid="variant" data-status={v.status}>
+              <header>
+                <strong>Variant {String.fromCharCode(65 + i)}</strong>
+                <span className="muted small">{v.status === "streaming" ? "writing…" : v.status}</span>
+              </header>
+              <div className="variant-text">{v.text}</div>
+              <footer>
+                {v.status === "streaming" ? (
+                  <button onClick={() => cancel(i)} data-testid="cancel-variant">
+                    Cancel
+                  </button>
+                ) : (
+                  <button className="primary" disabled={!v.generation || !v.text} onClick={() => void use(v)} data-testid="use-variant">
+                    Use this
+                  </button>
+                )}
+              </footer>
+            </article>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

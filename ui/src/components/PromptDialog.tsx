@@ -1,0 +1,92 @@
+import { useEffect, useState } from "react";
+import { api, toApiError } from "../api";
+import type { Project, PromptVersion } from "../bindings";
+
+/** The project's prompt. Saving a change makes a new version; any version can be restored. */
+export function PromptDialog({ project, onClose }: { project: Project; onClose: () => void }) {
+  const [versions, setVersions] = useState<PromptVersion[]>([]);
+  const [system, setSystem] = useState("");
+  const [template, setTemplate] = useState("");
+  const [error, setError] = useState<string | null>(null);
+
+  const load = async () => {
+    const v = await api.listPromptVersions(project.id);
+    setVersions(v);
+    setSystem(v[0]?.system_prompt ?? `You write ${project.content_type} copy for our brand. Be clear and concrete.`);
+    setTemplate(v[0]?.user_template ?? `Write a ${project.content_type} about {{topic}} for {{audience}}.`);
+  };
+  useEffect(() => {
+    load().catch((e: unknown) => setError(toApiError(e).message));
+    // Reload only when the project changes; load is recreated every render.
+  }, [project.id]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+
+  const save = async () => {
+    try {
+      await api.savePrompt(project.id, system, template);
+      await load();
+      setError(null);
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  };
+  const restore = async (id: string) => {
+    try {
+      await api.restorePromptVersion(id);
+      await load();
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  };
+  const latest = versions[0];
+  const changed = !latest || latest.system_prompt !== system || latest.user_template !== template;
+
+  return (
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog wide-dialog" role="dialog" aria-modal="true" aria-label="Prompt" data-testid="prompt-dialog">
+        <h2>Prompt for {project.name}</h2>
+        <label>
+          System prompt
+          <textarea data-testid="prompt-system" rows={3} value={system} onChange={(e) => setSystem(e.target.value)} />
+        </label>
+        <label>
+          User template <span className="muted">(use {"{{variables}}"}; each document fills them in)</span>
+          <textarea data-testid="prompt-template" rows={4} value={template} onChange={(e) => setTemplate(e.target.value)} />
+        </label>
+        {error && <p className="form-error" role="alert">{error}</p>}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+          <button type="button" className="primary" data-testid="save-prompt" disabled={!changed} onClick={() => void save()}>
+            {latest ? "Save as new version" : "Save prompt"}
+          </button>
+        </div>
+        {versions.length > 0 && (
+          <>
+            <h3>Versions</h3>
+            <ol className="versions" data-testid="prompt-versions">
+              {versions.map((v, i) => (
+                <li key={v.id}>
+                  <span>
+                    v{versions.length - i} · {new Date(v.created_at).toLocaleString()} · {v.origin === "hand" ? "written by hand" : "from a suggestion"}
+                    {i === 0 && <strong> (current)</strong>}
+                  </span>
+                  {i > 0 && (
+                    <button className="link" onClick={() => void restore(v.id)}>
+                      Restore
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ol>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

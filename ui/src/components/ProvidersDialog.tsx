@@ -1,0 +1,166 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { api, toApiError } from "../api";
+import type { LocalServer, Provider, ProviderCheck, ProviderKind } from "../bindings";
+
+const BASE_URLS: Record<ProviderKind, string> = {
+  openai: "https://api.openai.com/v1",
+  anthropic: "https://api.anthropic.com",
+  "openai-compatible": "http://127.0.0.1:11434/v1",
+};
+
+/** Settings → Providers: add, test and remove LLM providers. Keys go to the OS keychain. */
+export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; onChanged: () => void }) {
+  const [providers, setProviders] = useState<Provider[]>([]);
+  const [local, setLocal] = useState<LocalServer[]>([]);
+  const [checks, setChecks] = useState<Record<string, ProviderCheck | "testing">>({});
+  const [kind, setKind] = useState<ProviderKind>("openai-compatible");
+  const [name, setName] = useState("");
+  const [baseUrl, setBaseUrl] = useState(BASE_URLS["openai-compatible"]);
+  const [model, setModel] = useState("");
+  const [apiKey, setApiKey] = useState("");
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = () => api.listProviders().then(setProviders).catch((e: unknown) => setError(toApiError(e).message));
+  useEffect(() => {
+    void reload();
+    api.detectLocalProviders().then(setLocal).catch(() => undefined);
+  }, []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.addProvider({ name, kind, base_url: baseUrl, default_model: model }, apiKey || null);
+      setName("");
+      setModel("");
+      setApiKey("");
+      await reload();
+      onChanged();
+    } catch (err) {
+      setError(toApiError(err).message);
+    }
+  };
+  const test = async (p: Provider) => {
+    setChecks((c) => ({ ...c, [p.name]: "testing" }));
+    try {
+      const check = await api.testProvider(p.name);
+      setChecks((c) => ({ ...c, [p.name]: check }));
+    } catch (err) {
+      setChecks((c) => ({ ...c, [p.name]: { works: false, verdict: "failed", message: toApiError(err).message } }));
+    }
+  };
+  const remove = async (p: Provider) => {
+    await api.removeProvider(p.name).catch((e: unknown) => setError(toApiError(e).message));
+    await reload();
+    onChanged();
+  };
+
+  return (
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog wide-dialog" role="dialog" aria-modal="true" aria-label="Providers" data-testid="providers-dialog">
+        <h2>Providers</h2>
+        {providers.length === 0 ? (
+          <p className="muted">No provider yet. Add one below: OpenAI, Anthropic, or any OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM, OpenRouter).</p>
+        ) : (
+          <ul className="provider-list">
+            {providers.map((p) => {
+              const check = checks[p.name];
+              return (
+                <li key={p.id} data-testid="provider" data-name={p.name}>
+                  <div>
+                    <strong>{p.name}</strong> <span className="chip">{p.kind}</span>
+                    <div className="muted small">
+                      {p.base_url} · {p.default_model} · {p.has_key ? "key in the OS keychain" : "no key"}
+                    </div>
+                    {check && (
+                      <div className={`check ${check !== "testing" && check.works ? "ok" : "bad"}`} data-testid="provider-check">
+                        {check === "testing" ? "Testing…" : `${check.works ? "✓ Works" : `✗ ${check.verdict[0]?.toUpperCase()}${check.verdict.slice(1)}`}: ${check.message}`}
+                      </div>
+                    )}
+                  </div>
+                  <span className="row-buttons">
+                    <button onClick={() => void test(p)} data-testid="test-provider">
+                      Test connection
+                    </button>
+                    <button onClick={() => void remove(p)} aria-label={`Remove ${p.name}`}>
+                      Remove
+                    </button>
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        {local.length > 0 && (
+          <div className="local-servers">
+            {local.map((s) => (
+              <button
+                key={s.base_url}
+                className="link"
+                onClick={() => {
+                  setKind("openai-compatible");
+                  setName(s.name);
+                  setBaseUrl(s.base_url);
+                  setModel(s.models[0] ?? "");
+                }}
+              >
+                Found {s.name} at {s.base_url} — use it
+              </button>
+            ))}
+          </div>
+        )}
+        <form onSubmit={add} className="provider-form">
+          <h3>Add a provider</h3>
+          <div className="grid2">
+            <label>
+              Name
+              <input data-testid="provider-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="My Ollama" />
+            </label>
+            <label>
+              Kind
+              <select
+                data-testid="provider-kind"
+                value={kind}
+                onChange={(e) => {
+                  const k = e.target.value as ProviderKind;
+                  setKind(k);
+                  setBaseUrl(BASE_URLS[k]);
+                }}
+              >
+                <option value="openai-compatible">OpenAI-compatible</option>
+                <option value="openai">OpenAI</option>
+                <option value="anthropic">Anthropic</option>
+              </select>
+            </label>
+            <label>
+              Base URL
+              <input data-testid="provider-base-url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} />
+            </label>
+            <label>
+              Default model
+              <input data-testid="provider-model" value={model} onChange={(e) => setModel(e.target.value)} placeholder="llama3.1" />
+            </label>
+          </div>
+          <label>
+            API key <span className="muted">(optional for local servers; stored in the OS keychain only)</span>
+            <input data-testid="provider-key" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
+          </label>
+          {error && <p className="form-error" role="alert">{error}</p>}
+          <div className="dialog-actions">
+            <button type="button" onClick={onClose}>
+              Done
+            </button>
+            <button type="submit" className="primary" data-testid="add-provider" disabled={!name.trim() || !model.trim() || !baseUrl.trim()}>
+              Add provider
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}
