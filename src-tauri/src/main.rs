@@ -37,6 +37,8 @@ fn main() {
             commands::generation::set_document_brief,
             commands::generation::generate,
             commands::generation::cancel_variant,
+            commands::generation::revise,
+            commands::generation::diff_texts,
             commands::generation::apply_generation,
             commands::generation::list_revisions,
         ])

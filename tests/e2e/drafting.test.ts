@@ -80,6 +80,39 @@ describe("Drafting with a model", () => {
         `return document.querySelector('[data-testid="editor"]')?.innerText.startsWith("Variant 2: Here is a draft");`,
       );
       await screenshot(s, "12-variant-in-editor");
+
+      // A person edits the model's text, then asks for a revision with notes.
+      const editor = await s.find('[data-testid="editor"]');
+      await editor.click();
+      await s.execute(`const ed = document.querySelector('[data-testid="editor"]'); const r = document.createRange(); r.selectNodeContents(ed); r.collapse(false); const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);`);
+      await editor.type(" Order before Friday.");
+      await s.waitUntil("the edit is saved", `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved";`);
+      await (await s.find('[data-testid="open-revise"]')).click();
+      await fill(s, '[data-testid="revise-notes"]', "Make it shorter and warmer.");
+      await (await s.find('[data-testid="revise"]')).click();
+      await s.waitFor('[data-testid="proposal"] [data-testid="diff"] ins');
+      await screenshot(s, "13-revision-proposed");
+      const revisePrompt = llm.requests().at(-1)?.body.messages?.[1]?.content ?? "";
+      assert.match(revisePrompt, /Order before Friday\./, "the revision request carries the person's edit");
+      assert.match(revisePrompt, /Make it shorter and warmer\./);
+      await (await s.find('[data-testid="accept-revision"]')).click();
+      await s.waitUntil(
+        "the accepted revision is in the editor",
+        `return document.querySelector('[data-testid="editor"]')?.innerText.startsWith("Variant 1: Here is a draft about Here is the current draft");`,
+      );
+
+      // History: the model's pick, the person's edit, the model's revision; compare the first two.
+      await (await s.find('[data-testid="open-history"]')).click();
+      await s.waitUntil("four entries", `return document.querySelectorAll('[data-testid="revision"]').length === 4;`);
+      const radios = await s.findAll('[data-testid="revision"] input[name="from"]');
+      const toRadios = await s.findAll('[data-testid="revision"] input[name="to"]');
+      await radios[0]?.click();
+      await toRadios[1]?.click();
+      await s.waitUntil(
+        "the diff shows the person's addition",
+        `return [...document.querySelectorAll('[data-testid="history-panel"] ins')].some((e) => e.textContent.includes("Order before Friday"));`,
+      );
+      await screenshot(s, "14-history-diff");
     } catch (e) {
       await screenshot(s, "FAILED-drafting").catch(() => undefined);
       throw e;

@@ -81,6 +81,8 @@ export type GenerateRequest = {
  */
 request_id: string, document_id: string, provider: string, model: string | null, n: number, temperature: number | null, };
 
+export type ReviseRequest = { request_id: string, document_id: string, provider: string, notes: string, };
+
 export type ProviderCheck = { works: boolean, 
 /**
  * works, bad key, unknown model, unreachable, rate limited or failed.
@@ -88,3 +90,7 @@ export type ProviderCheck = { works: boolean,
 verdict: string, message: string, };
 
 export type LocalServer = { name: string, base_url: string, models: Array<string>, };
+
+export type DiffKind = "equal" | "insert" | "delete";
+
+export type DiffSpan = { kind: DiffKind, text: string, };

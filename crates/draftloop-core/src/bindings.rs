@@ -3,7 +3,9 @@
 
 use ts_rs::TS;
 
-use crate::{audit, document, error, generation, llm, project, prompt, provider, revision, store};
+use crate::{
+    audit, diff, document, error, generation, llm, project, prompt, provider, revision, store,
+};
 
 /// The whole bindings file.
 pub fn typescript() -> String {
@@ -30,8 +32,11 @@ pub fn typescript() -> String {
         generation::Generation::decl(),
         revision::Revision::decl(),
         generation::GenerateRequest::decl(),
+        generation::ReviseRequest::decl(),
         provider::ProviderCheck::decl(),
         llm::local::LocalServer::decl(),
+        diff::DiffKind::decl(),
+        diff::DiffSpan::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by `UPDATE_BINDINGS=1 cargo test -p draftloop-core \

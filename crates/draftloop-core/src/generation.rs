@@ -46,6 +46,15 @@ pub struct GenerateRequest {
     pub temperature: Option<f32>,
 }
 
+/// "Revise with notes" on a document's current text.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+pub struct ReviseRequest {
+    pub request_id: String,
+    pub document_id: String,
+    pub provider: String,
+    pub notes: String,
+}
+
 /// What a generation was asked: where it goes and the exact request.
 pub struct GenerationContext<'a> {
     pub document_id: Option<&'a str>,

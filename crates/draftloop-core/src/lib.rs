@@ -8,6 +8,7 @@ pub mod actor;
 pub mod audit;
 pub mod bindings;
 pub mod data_dir;
+pub mod diff;
 pub mod document;
 pub mod error;
 pub mod generation;

@@ -106,6 +106,40 @@ impl PromptVersion {
     }
 }
 
+/// The system prompt used to revise when a project has no prompt yet.
+const DEFAULT_SYSTEM: &str =
+    "You are a careful editor. You revise drafts as asked and keep everything else as it is.";
+
+/// "Revise with notes": the project's system prompt (if any), then the current draft
+/// and the person's notes in one user turn, asking for the whole revised text.
+pub fn revision_messages(
+    version: Option<&PromptVersion>,
+    brief: &BTreeMap<String, String>,
+    draft: &str,
+    notes: &str,
+) -> Result<Vec<ChatMessage>> {
+    if notes.trim().is_empty() {
+        return Err(Error::invalid("write a note on what to change"));
+    }
+    if draft.trim().is_empty() {
+        return Err(Error::invalid("there is no text to revise yet"));
+    }
+    let system = match version {
+        Some(v) if !v.system_prompt.trim().is_empty() => render(&v.system_prompt, brief)?,
+        _ => DEFAULT_SYSTEM.to_owned(),
+    };
+    let user = format!(
+        "Here is the current draft:\n\n{draft}\n\nRevise it following these notes, and reply with the \
+         whole revised text only, in Markdown.\n\nNotes:\n{notes}",
+        draft = draft.trim(),
+        notes = notes.trim()
+    );
+    Ok(vec![
+        ChatMessage::new(Role::System, system),
+        ChatMessage::new(Role::User, user),
+    ])
+}
+
 const COLUMNS: &str =
     "id, project_id, parent_id, system_prompt, user_template, origin, author, created_at";
 

@@ -1,10 +1,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use draftloop_core::diff::{word_diff, DiffSpan};
 use draftloop_core::document::DocumentText;
-use draftloop_core::generation::{GenerateRequest, Generation, GenerationContext};
+use draftloop_core::generation::{GenerateRequest, Generation, GenerationContext, ReviseRequest};
 use draftloop_core::keychain::OsKeychain;
 use draftloop_core::llm::{CompletionRequest, ProviderKind, Token};
+use draftloop_core::prompt::revision_messages;
 use draftloop_core::revision::Revision;
 use draftloop_core::{Document, Error};
 use tauri::ipc::Channel;
@@ -92,6 +94,69 @@ pub async fn generate(
     })?;
     outcome.map_err(|e| Error::from(e).payload())?;
     Ok(recorded)
+}
+
+/// Revises the document's current text with the person's notes. The result comes back
+/// as a generation for the person to accept or reject; nothing is overwritten here.
+#[tauri::command]
+pub async fn revise(
+    state: State<'_, AppState>,
+    request: ReviseRequest,
+    on_token: Channel<Token>,
+) -> CommandResult<Generation> {
+    let (provider, endpoint, version_id, completion_request) = with_workspace(&state, |ws| {
+        let document = ws.document(&request.document_id)?;
+        let version = ws.latest_prompt(&document.project_id)?;
+        let messages = revision_messages(
+            version.as_ref(),
+            &document.brief,
+            &document.body_markdown,
+            &request.notes,
+        )?;
+        let provider = ws.provider_named(&request.provider)?;
+        let endpoint = ws.endpoint(&provider, &OsKeychain)?;
+        let completion_request = CompletionRequest::new(provider.default_model.clone(), messages);
+        Ok((
+            provider,
+            endpoint,
+            version.map(|v| v.id),
+            completion_request,
+        ))
+    })?;
+    let client = state.llm.clone()?;
+    let token = CancellationToken::new();
+    lock(&state.running).insert(
+        request.request_id.clone(),
+        Running::Separate(vec![token.clone()]),
+    );
+    let sink = Arc::new(move |t: Token| {
+        let _ = on_token.send(t);
+    });
+    let outcome = client
+        .complete(&endpoint, &completion_request, &token, sink)
+        .await;
+    lock(&state.running).remove(&request.request_id);
+    let mut recorded = with_workspace(&state, |ws| {
+        ws.record_generation(
+            &GenerationContext {
+                document_id: Some(&request.document_id),
+                provider: &provider.name,
+                prompt_version_id: version_id.as_deref(),
+                request: &completion_request,
+            },
+            &outcome,
+        )
+    })?;
+    outcome.map_err(|e| Error::from(e).payload())?;
+    recorded
+        .pop()
+        .ok_or_else(|| Error::NotFound("the recorded revision".into()).payload())
+}
+
+/// The word-level changes that turn `old` into `new`.
+#[tauri::command]
+pub async fn diff_texts(old: String, new: String) -> CommandResult<Vec<DiffSpan>> {
+    Ok(word_diff(&old, &new))
 }
 
 #[tauri::command]

@@ -4,6 +4,7 @@ import type {
   Document,
   DocumentSummary,
   DocumentText,
+  DiffSpan,
   ErrorKind,
   ErrorPayload,
   GenerateRequest,
@@ -15,6 +16,7 @@ import type {
   PromptVersion,
   Provider,
   ProviderCheck,
+  ReviseRequest,
   Revision,
   Token,
   WorkspaceInfo,
@@ -49,6 +51,9 @@ export interface DraftloopApi {
   /** Streams tokens to `onToken` while variants generate; resolves with the recorded generations. */
   generate(request: GenerateRequest, onToken: (token: Token) => void): Promise<Generation[]>;
   cancelVariant(requestId: string, variant: number): Promise<void>;
+  /** The model's revision of the current text, recorded but not applied. */
+  revise(request: ReviseRequest, onToken: (token: Token) => void): Promise<Generation>;
+  diffTexts(oldText: string, newText: string): Promise<DiffSpan[]>;
   applyGeneration(documentId: string, generationId: string, text: DocumentText): Promise<Document>;
   listRevisions(documentId: string): Promise<Revision[]>;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */

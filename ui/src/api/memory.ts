@@ -206,6 +206,20 @@ export function memoryApi(): DraftloopApi {
       return out;
     },
     async cancelVariant() {},
+    async revise(request, onToken) {
+      const text = `${doc(request.document_id).body_markdown}\n\n(revised: ${request.notes})`;
+      onToken({ variant: 0, text });
+      const g: Generation = {
+        id: id(), document_id: request.document_id, group_id: id(), provider: request.provider, model: "memory",
+        prompt_version_id: null, output: text, incomplete: false, logprob_mean: null, logprob_min: null, latency_ms: 1,
+        prompt_tokens: null, completion_tokens: null, error: null, created_at: now(),
+      };
+      generations.set(g.id, g);
+      return g;
+    },
+    async diffTexts(oldText, newText) {
+      return oldText === newText ? [{ kind: "equal", text: oldText }] : [{ kind: "delete", text: oldText }, { kind: "insert", text: newText }];
+    },
     async applyGeneration(did, gid, text) {
       revisions.push({ id: id(), document_id: did, author_kind: "model", actor: "local:browser", generation_id: gid, body_markdown: text.body_markdown, created_at: now() });
       return this.saveDocumentText(did, text);

@@ -43,6 +43,12 @@ export const tauriApi: DraftloopApi = {
     return call("generate", { request, onToken: channel });
   },
   cancelVariant: (requestId, variant) => call("cancel_variant", { requestId, variant }),
+  revise(request, onToken) {
+    const channel = new Channel<Token>();
+    channel.onmessage = onToken;
+    return call("revise", { request, onToken: channel });
+  },
+  diffTexts: (oldText, newText) => call("diff_texts", { old: oldText, new: newText }),
   applyGeneration: (documentId, generationId, text) => call("apply_generation", { documentId, generationId, text }),
   listRevisions: (documentId) => call("list_revisions", { documentId }),
   onBeforeClose(flush) {

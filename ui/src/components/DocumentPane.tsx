@@ -4,6 +4,8 @@ import { Autosave, type SaveState } from "../lib/autosave";
 import { SAVE_LABELS } from "../lib/labels";
 import { Editor } from "./Editor";
 import { GeneratePanel } from "./GeneratePanel";
+import { HistoryPanel } from "./HistoryPanel";
+import { RevisePanel } from "./RevisePanel";
 
 interface DocumentPaneProps {
   document: Document;
@@ -25,7 +27,8 @@ export function DocumentPane(props: DocumentPaneProps) {
   const { document: doc, save, onSaved, onError, registerFlush } = props;
   const [saveState, setSaveState] = useState<SaveState>("saved");
   const [title, setTitle] = useState(doc.title);
-  const [generating, setGenerating] = useState(false);
+  const [panel, setPanel] = useState<"generate" | "revise" | "history" | null>(null);
+  const toggle = (p: "generate" | "revise" | "history") => setPanel((current) => (current === p ? null : p));
   // Bumped when the model's text replaces the editor's, so the editor reloads.
   const [editorVersion, setEditorVersion] = useState(0);
   const latest = useRef({ onSaved, onError });
@@ -91,18 +94,26 @@ export function DocumentPane(props: DocumentPaneProps) {
           <span className={`save-state save-${saveState}`} data-testid="save-state" data-state={saveState} role="status">
             {SAVE_LABELS[saveState]}
           </span>
+        </div>
+        <div className="doc-actions">
           <button onClick={props.onOpenPrompt} data-testid="open-prompt" title="The project's prompt">
             Prompt
           </button>
-          <button className={generating ? "on" : ""} onClick={() => setGenerating((g) => !g)} data-testid="open-generate" title="Generate variants with a model">
+          <button className={panel === "generate" ? "on" : ""} onClick={() => toggle("generate")} data-testid="open-generate" title="Generate variants with a model">
             ✦ Generate
+          </button>
+          <button className={panel === "revise" ? "on" : ""} onClick={() => toggle("revise")} data-testid="open-revise" title="Ask the model to revise with your notes">
+            Revise with notes
+          </button>
+          <button className={panel === "history" ? "on" : ""} onClick={() => toggle("history")} data-testid="open-history" title="Every revision, compared word by word">
+            History
           </button>
           <button className="icon danger-text" title="Delete document" aria-label="Delete document" data-testid="delete-document" onClick={props.onDelete}>
             Delete
           </button>
         </div>
       </header>
-      {generating && (
+      {panel === "generate" && (
         <GeneratePanel
           document={doc}
           flush={() => autosave.flush()}
@@ -112,9 +123,21 @@ export function DocumentPane(props: DocumentPaneProps) {
           }}
           onOpenPrompt={props.onOpenPrompt}
           onOpenProviders={props.onOpenProviders}
-          onClose={() => setGenerating(false)}
+          onClose={() => setPanel(null)}
         />
       )}
+      {panel === "revise" && (
+        <RevisePanel
+          document={doc}
+          flush={() => autosave.flush()}
+          onApplied={(updated) => {
+            props.onApplied(updated);
+            setEditorVersion((v) => v + 1);
+          }}
+          onClose={() => setPanel(null)}
+        />
+      )}
+      {panel === "history" && <HistoryPanel document={doc} onClose={() => setPanel(null)} />}
       <Editor key={`${doc.id}:${editorVersion}`} initialJson={doc.body_json} onChange={(text) => autosave.change(text)} />
     </main>
   );

@@ -1,0 +1,18 @@
+import type { DiffSpan } from "../bindings";
+
+/** Word-level changes: deletions struck through, insertions highlighted. */
+export function DiffView({ spans }: { spans: DiffSpan[] }) {
+  return (
+    <div className="diff" data-testid="diff">
+      {spans.map((s, i) =>
+        s.kind === "equal" ? (
+          <span key={i}>{s.text}</span>
+        ) : s.kind === "insert" ? (
+          <ins key={i}>{s.text}</ins>
+        ) : (
+          <del key={i}>{s.text}</del>
+        ),
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import { useEffect, useState } from "react";
+import { api, toApiError } from "../api";
+import type { DiffSpan, Document, Revision } from "../bindings";
+import { DiffView } from "./DiffView";
+
+type Entry = { id: string; label: string; markdown: string };
+
+/** Every revision, by a person or by the model; any two compared word by word. */
+export function HistoryPanel({ document: doc, onClose }: { document: Document; onClose: () => void }) {
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [from, setFrom] = useState<string | null>(null);
+  const [to, setTo] = useState<string | null>(null);
+  const [spans, setSpans] = useState<DiffSpan[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api
+      .listRevisions(doc.id)
+      .then((revisions: Revision[]) => {
+        const list: Entry[] = revisions.map((r, i) => ({
+          id: r.id,
+          label: `#${i + 1} ${r.author_kind === "model" ? "model" : r.actor.replace(/^local:/, "")} · ${new Date(r.created_at).toLocaleTimeString()}`,
+          markdown: r.body_markdown,
+        }));
+        list.push({ id: "current", label: "Current text", markdown: doc.body_markdown });
+        setEntries(list);
+        setFrom(list.length > 1 ? (list[list.length - 2]?.id ?? null) : null);
+        setTo("current");
+      })
+      .catch((e: unknown) => setError(toApiError(e).message));
+  }, [doc.id, doc.body_markdown]);
+
+  useEffect(() => {
+    const a = entries.find((e) => e.id === from);
+    const b = entries.find((e) => e.id === to);
+    if (!a || !b) return setSpans(null);
+    api.diffTexts(a.markdown, b.markdown).then(setSpans).catch((e: unknown) => setError(toApiError(e).message));
+  }, [entries, from, to]);
+
+  return (
+    <section className="generate-panel" data-testid="history-panel" aria-label="History">
+      <div className="generate-controls">
+        <strong>History</strong>
+        <button className="icon close" aria-label="Close history" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      {error && <p className="form-error">{error}</p>}
+      <table className="history">
+        <thead>
+          <tr>
+            <th>From</th>
+            <th>To</th>
+            <th>Revision</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id} data-testid="revision">
+              <td>
+                <input type="radio" name="from" aria-label={`Compare from ${e.label}`} checked={from === e.id} onChange={() => setFrom(e.id)} />
+              </td>
+              <td>
+                <input type="radio" name="to" aria-label={`Compare to ${e.label}`} checked={to === e.id} onChange={() => setTo(e.id)} />
+              </td>
+              <td>{e.label}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {spans && <DiffView spans={spans} />}
+    </section>
+  );
+}
