@@ -2,6 +2,8 @@
 // a prompt, two variants streamed side by side, one picked into the editor.
 
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Desktop, LlmServer, screenshot } from "./harness";
 import type { Session } from "./webdriver";
@@ -118,6 +120,10 @@ describe("Drafting with a model", () => {
       throw e;
     } finally {
       await s.quit().catch(() => undefined);
+    }
+    // The key went to the OS keychain only: no file in the data dir holds it.
+    for (const file of readdirSync(dir)) {
+      assert.ok(!readFileSync(join(dir, file)).includes("sk-e2e-key"), `${file} holds the API key`);
     }
   });
 });

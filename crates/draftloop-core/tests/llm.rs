@@ -473,3 +473,21 @@ fn a_secret_never_prints() {
     };
     assert!(!format!("{ep:?}").contains("abcdef"));
 }
+
+#[tokio::test]
+async fn local_servers_are_found_on_their_ports() {
+    let server = TestLlmServer::start().unwrap();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let found = draftloop_core::llm::local::detect(&[
+        ("Nobody", closed),
+        ("Test server", server.addr().port()),
+    ])
+    .await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name, "Test server");
+    assert_eq!(found[0].base_url, server.openai_base());
+    assert_eq!(found[0].models, ["test-model"]);
+}

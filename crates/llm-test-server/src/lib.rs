@@ -39,6 +39,10 @@ pub enum Fault {
     Slow {
         per_event: Duration,
     },
+    /// Streams an answer of this many tokens, written in large batches, for benchmarks.
+    Long {
+        tokens: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +259,7 @@ fn respond(
             return Ok(());
         }
         Some(Fault::CutStream { after_events }) => cut_after = Some(after_events),
+        Some(Fault::Long { tokens }) => return send_long(out, anthropic, tokens),
         Some(Fault::Slow { per_event: d }) => per_event = d,
         None => {}
     }
@@ -517,6 +522,34 @@ fn json_response(
         body.len()
     )?;
     out.flush()
+}
+
+fn send_long(out: &mut TcpStream, anthropic: bool, tokens: usize) -> std::io::Result<()> {
+    stream_head(out)?;
+    let mut w = std::io::BufWriter::with_capacity(256 * 1024, out.try_clone()?);
+    for k in 0..tokens {
+        let t = format!(" w{}", k % 1000);
+        if anthropic {
+            let e = json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": t}});
+            write!(w, "event: content_block_delta\ndata: {e}\n\n")?;
+        } else {
+            let e = json!({"choices": [{"index": 0, "delta": {"content": t}, "finish_reason": Value::Null}]});
+            write!(w, "data: {e}\n\n")?;
+        }
+        // The first token goes out alone, so time-to-first-token is measurable.
+        if k == 0 {
+            w.flush()?;
+        }
+    }
+    if anthropic {
+        write!(
+            w,
+            "event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n"
+        )?;
+    } else {
+        write!(w, "data: [DONE]\n\n")?;
+    }
+    w.flush()
 }
 
 /// Streams end when the connection closes, as HTTP/1.1 allows without a length.
