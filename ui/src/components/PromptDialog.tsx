@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
-import type { Project, PromptVersion } from "../bindings";
+import type { DiffSpan, Project, PromptVersion } from "../bindings";
+import { DiffView } from "./DiffView";
 
 /** The project's prompt. Saving a change makes a new version; any version can be restored. */
 export function PromptDialog({ project, onClose }: { project: Project; onClose: () => void }) {
@@ -8,6 +9,7 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
   const [system, setSystem] = useState("");
   const [template, setTemplate] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [comparing, setComparing] = useState<{ version: number; spans: DiffSpan[] } | null>(null);
 
   const load = async () => {
     const v = await api.listPromptVersions(project.id);
@@ -38,6 +40,14 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
     try {
       await api.restorePromptVersion(id);
       await load();
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  };
+  const compare = async (v: PromptVersion, number: number) => {
+    const asText = (p: { system_prompt: string; user_template: string }) => `System: ${p.system_prompt}\n\nTemplate: ${p.user_template}`;
+    try {
+      setComparing({ version: number, spans: await api.diffTexts(asText(v), asText({ system_prompt: system, user_template: template })) });
     } catch (e) {
       setError(toApiError(e).message);
     }
@@ -77,13 +87,24 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
                     {i === 0 && <strong> (current)</strong>}
                   </span>
                   {i > 0 && (
-                    <button className="link" onClick={() => void restore(v.id)}>
-                      Restore
-                    </button>
+                    <>
+                      <button className="link" onClick={() => void compare(v, versions.length - i)}>
+                        Compare with the text above
+                      </button>{" "}
+                      <button className="link" onClick={() => void restore(v.id)}>
+                        Restore
+                      </button>
+                    </>
                   )}
                 </li>
               ))}
             </ol>
+            {comparing && (
+              <>
+                <p className="muted small">Changes from v{comparing.version} to the prompt above:</p>
+                <DiffView spans={comparing.spans} />
+              </>
+            )}
           </>
         )}
       </div>
