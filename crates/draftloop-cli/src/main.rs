@@ -5,6 +5,7 @@
 
 mod documents;
 mod generate;
+mod mine;
 mod output;
 mod projects;
 mod providers;
@@ -43,6 +44,8 @@ enum Command {
     Providers(providers::ProvidersCommand),
     /// Generate with a provider, streaming to stdout, and record the generation.
     Generate(generate::GenerateArgs),
+    /// Mine draft→final edits into prompt-refinement suggestions.
+    Mine(mine::MineArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Documents(cmd) => documents::run(&mut ws, cmd),
         Command::Providers(cmd) => providers::run(&mut ws, cmd),
         Command::Generate(args) => generate::run(&mut ws, args),
+        Command::Mine(args) => mine::run(&ws, args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -37,6 +37,10 @@ pub fn typescript() -> String {
         llm::local::LocalServer::decl(),
         diff::DiffKind::decl(),
         diff::DiffSpan::decl(),
+        mining::Kind::decl(),
+        mining::Example::decl(),
+        mining::Suggestion::decl(),
+        mining::MiningReport::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by `UPDATE_BINDINGS=1 cargo test -p draftloop-core \

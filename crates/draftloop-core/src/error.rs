@@ -80,21 +80,7 @@ impl Error {
             Error::Io(_) => ErrorKind::Io,
             Error::Malformed(_) => ErrorKind::Internal,
             Error::Keychain(_) => ErrorKind::Keychain,
-            Error::Llm(e) => {
-                use crate::llm::LlmErrorKind as K;
-                match e.kind {
-                    K::Auth => ErrorKind::Auth,
-                    K::ModelNotFound => ErrorKind::ModelNotFound,
-                    K::RateLimited => ErrorKind::RateLimited,
-                    K::Unreachable => ErrorKind::Unreachable,
-                    K::Timeout => ErrorKind::Timeout,
-                    K::ContextTooLong => ErrorKind::ContextTooLong,
-                    K::MalformedResponse => ErrorKind::MalformedResponse,
-                    K::ResponseTooLarge => ErrorKind::ResponseTooLarge,
-                    K::Provider => ErrorKind::Provider,
-                    K::Cancelled => ErrorKind::Cancelled,
-                }
-            }
+            Error::Llm(e) => e.kind,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod generation;
 mod ids;
 pub mod keychain;
 pub mod llm;
+pub mod mining;
 pub mod project;
 pub mod prompt;
 pub mod provider;

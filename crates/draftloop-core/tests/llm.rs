@@ -73,6 +73,12 @@ fn streamed_text(tokens: &[Token], variant: u32) -> String {
         .collect()
 }
 
+/// A loopback port nobody listens on.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
 const PROMPT: &str = "Announce the spring planner launch to our newsletter readers";
 
 #[tokio::test]
@@ -432,10 +438,7 @@ async fn cancelling_stops_the_stream_and_keeps_what_arrived() {
 
 #[tokio::test]
 async fn an_unreachable_server_says_so() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = closed_port();
     let ep = Endpoint {
         kind: ProviderKind::Openai,
         base_url: format!("http://127.0.0.1:{port}/v1"),
@@ -477,10 +480,7 @@ fn a_secret_never_prints() {
 #[tokio::test]
 async fn local_servers_are_found_on_their_ports() {
     let server = TestLlmServer::start().unwrap();
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = closed_port();
     let found = draftloop_core::llm::local::detect(&[
         ("Nobody", closed),
         ("Test server", server.addr().port()),

@@ -5,10 +5,11 @@ interface ShellProps {
   onClose: () => void;
   children: ReactNode;
   testId: string;
+  wide?: boolean;
 }
 
-/** A modal: Escape or the backdrop closes it; focus starts on its first field. */
-function Shell({ title, onClose, children, testId }: ShellProps) {
+/** A modal: Escape or the backdrop closes it. */
+export function Modal({ title, onClose, children, testId, wide = false }: ShellProps) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") onClose();
@@ -18,7 +19,7 @@ function Shell({ title, onClose, children, testId }: ShellProps) {
   }, [onClose]);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
+      <div className={`dialog ${wide ? "wide-dialog" : ""}`} role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
         <h2>{title}</h2>
         {children}
       </div>
@@ -48,7 +49,7 @@ export function NewProjectDialog({ contentTypes, onCreate, onClose }: ProjectDia
     }
   };
   return (
-    <Shell title="New project" onClose={onClose} testId="new-project-dialog">
+    <Modal title="New project" onClose={onClose} testId="new-project-dialog">
       <form onSubmit={submit}>
         <label>
           Name
@@ -74,7 +75,7 @@ export function NewProjectDialog({ contentTypes, onCreate, onClose }: ProjectDia
           </button>
         </div>
       </form>
-    </Shell>
+    </Modal>
   );
 }
 
@@ -100,7 +101,7 @@ export function RenameDialog({ title, label, initial, onRename, onClose }: Renam
     }
   };
   return (
-    <Shell title={title} onClose={onClose} testId="rename-dialog">
+    <Modal title={title} onClose={onClose} testId="rename-dialog">
       <form onSubmit={submit}>
         <label>
           {label}
@@ -116,7 +117,7 @@ export function RenameDialog({ title, label, initial, onRename, onClose }: Renam
           </button>
         </div>
       </form>
-    </Shell>
+    </Modal>
   );
 }
 
@@ -131,7 +132,7 @@ interface ConfirmDialogProps {
 export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) {
   const [error, setError] = useState<string | null>(null);
   return (
-    <Shell title={title} onClose={onClose} testId="confirm-dialog">
+    <Modal title={title} onClose={onClose} testId="confirm-dialog">
       <p>{message}</p>
       {error && <p className="form-error" role="alert">{error}</p>}
       <div className="dialog-actions">
@@ -147,7 +148,7 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onClose
           {confirmLabel}
         </button>
       </div>
-    </Shell>
+    </Modal>
   );
 }
 
@@ -164,7 +165,7 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
     ["Esc", "Close a dialog"],
   ];
   return (
-    <Shell title="Keyboard shortcuts" onClose={onClose} testId="shortcuts-dialog">
+    <Modal title="Keyboard shortcuts" onClose={onClose} testId="shortcuts-dialog">
       <table className="shortcuts">
         <tbody>
           {rows.map(([keys, what]) => (
@@ -182,6 +183,6 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
           Done
         </button>
       </div>
-    </Shell>
+    </Modal>
   );
 }

@@ -59,6 +59,12 @@ export function DocumentPane(props: DocumentPaneProps) {
 
   useEffect(() => setTitle(doc.title), [doc.title]);
 
+  // The model's text replaced the editor's: show it and reload the editor.
+  const applied = (updated: Document) => {
+    props.onApplied(updated);
+    setEditorVersion((v) => v + 1);
+  };
+
   const commitTitle = async () => {
     if (title.trim() === doc.title) return setTitle(doc.title);
     try {
@@ -117,10 +123,7 @@ export function DocumentPane(props: DocumentPaneProps) {
         <GeneratePanel
           document={doc}
           flush={() => autosave.flush()}
-          onApplied={(updated) => {
-            props.onApplied(updated);
-            setEditorVersion((v) => v + 1);
-          }}
+          onApplied={applied}
           onOpenPrompt={props.onOpenPrompt}
           onOpenProviders={props.onOpenProviders}
           onClose={() => setPanel(null)}
@@ -130,10 +133,7 @@ export function DocumentPane(props: DocumentPaneProps) {
         <RevisePanel
           document={doc}
           flush={() => autosave.flush()}
-          onApplied={(updated) => {
-            props.onApplied(updated);
-            setEditorVersion((v) => v + 1);
-          }}
+          onApplied={applied}
           onClose={() => setPanel(null)}
         />
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
 import type { DiffSpan, Project, PromptVersion } from "../bindings";
+import { Modal } from "./Dialog";
 import { DiffView } from "./DiffView";
 
 /** The project's prompt. Saving a change makes a new version; any version can be restored. */
@@ -21,11 +22,6 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
     load().catch((e: unknown) => setError(toApiError(e).message));
     // Reload only when the project changes; load is recreated every render.
   }, [project.id]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
 
   const save = async () => {
     try {
@@ -56,9 +52,7 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
   const changed = !latest || latest.system_prompt !== system || latest.user_template !== template;
 
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog wide-dialog" role="dialog" aria-modal="true" aria-label="Prompt" data-testid="prompt-dialog">
-        <h2>Prompt for {project.name}</h2>
+    <Modal title={`Prompt for ${project.name}`} onClose={onClose} testId="prompt-dialog" wide>
         <label>
           System prompt
           <textarea data-testid="prompt-system" rows={3} value={system} onChange={(e) => setSystem(e.target.value)} />
@@ -107,7 +101,6 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
             )}
           </>
         )}
-      </div>
-    </div>
+    </Modal>
   );
 }

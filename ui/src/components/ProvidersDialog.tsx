@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, toApiError } from "../api";
+import { Modal } from "./Dialog";
 import type { LocalServer, Provider, ProviderCheck, ProviderKind } from "../bindings";
 
 const BASE_URLS: Record<ProviderKind, string> = {
@@ -25,11 +26,6 @@ export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; o
     void reload();
     api.detectLocalProviders().then(setLocal).catch(() => undefined);
   }, []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -61,9 +57,7 @@ export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; o
   };
 
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog wide-dialog" role="dialog" aria-modal="true" aria-label="Providers" data-testid="providers-dialog">
-        <h2>Providers</h2>
+    <Modal title="Providers" onClose={onClose} testId="providers-dialog" wide>
         {providers.length === 0 ? (
           <p className="muted">No provider yet. Add one below: OpenAI, Anthropic, or any OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM, OpenRouter).</p>
         ) : (
@@ -160,7 +154,6 @@ export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; o
             </button>
           </div>
         </form>
-      </div>
-    </div>
+    </Modal>
   );
 }

@@ -163,19 +163,8 @@ pub struct LlmError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LlmErrorKind {
-    Auth,
-    ModelNotFound,
-    RateLimited,
-    Unreachable,
-    Timeout,
-    ContextTooLong,
-    MalformedResponse,
-    ResponseTooLarge,
-    Provider,
-    Cancelled,
-}
+/// An LLM failure's kind is one of the core's error kinds, so it reaches the UI as is.
+pub type LlmErrorKind = crate::error::ErrorKind;
 
 impl LlmError {
     pub(crate) fn new(kind: LlmErrorKind, message: impl Into<String>) -> Self {

@@ -1,0 +1,381 @@
+//! The miner: every kind of edit, exact support, scoping by content type, and silence
+//! on noise.
+
+#![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
+
+use std::time::{Duration, Instant};
+
+use draftloop_core::mining::{analyze, mine, Kind, MineOptions, Pair, Suggestion};
+
+const BODIES: &[&str] = &[
+    "Our new planner helps teams plan the week. It syncs with your calendar and shows what is due. Setup takes two minutes and the first month is free.",
+    "The spring collection is here. Each jacket is cut from recycled wool and lined with soft cotton. Sizes run from small to extra large.",
+    "We rebuilt the reporting page from scratch. Charts load faster, filters remember your choices, and exports arrive as spreadsheets.",
+    "Join our webinar on remote onboarding. We will cover checklists, buddy systems and the first ninety days of a new hire.",
+    "The kitchen scale weighs to the gram and folds flat. A single battery lasts a year of daily baking and the bowl is dishwasher safe.",
+    "Our support team now answers chats around the clock. Average wait time fell below one minute this quarter across every region.",
+    "The trail shoes grip wet rock and dry quickly. A wider toe box gives room on long descents and the laces stay tied.",
+    "This guide explains how to price a freelance project. It covers day rates, fixed fees and how to handle changes of scope.",
+];
+
+fn pair(draft: String, final_text: String, doc_type: &str) -> Pair {
+    Pair {
+        draft,
+        final_text,
+        doc_type: Some(doc_type.into()),
+    }
+}
+
+/// `n` pairs of distinct drafts; `edit` is applied to the first `k`, the rest are kept as written.
+fn pairs(
+    n: usize,
+    k: usize,
+    doc_type: &str,
+    draft: impl Fn(&str) -> String,
+    edit: impl Fn(&str) -> String,
+) -> Vec<Pair> {
+    (0..n)
+        .map(|i| {
+            let d = draft(&format!("{} Ref {i}.", BODIES[i % BODIES.len()]));
+            let f = if i < k { edit(&d) } else { d.clone() };
+            pair(d, f, doc_type)
+        })
+        .collect()
+}
+
+fn suggestions(pairs: &[Pair]) -> Vec<Suggestion> {
+    mine(pairs, &MineOptions::default()).suggestions
+}
+
+fn only(pairs: &[Pair], kind: Kind) -> Suggestion {
+    let all = suggestions(pairs);
+    let of_kind: Vec<&Suggestion> = all.iter().filter(|s| s.kind == kind).collect();
+    assert_eq!(
+        of_kind.len(),
+        1,
+        "expected one {kind:?} suggestion, got {all:#?}"
+    );
+    of_kind[0].clone()
+}
+
+fn same(s: &str) -> String {
+    s.to_string()
+}
+
+#[test]
+fn replace_term_counts_exact_support() {
+    let p = pairs(
+        10,
+        4,
+        "email",
+        |b| format!("We utilize it daily. {b}"),
+        |d| d.replace("utilize", "use"),
+    );
+    let s = only(&p, Kind::ReplaceTerm);
+    assert_eq!(s.support, 4);
+    assert_eq!(s.instruction, "Replace 'utilize' with 'use'.");
+    assert_eq!(s.details["from"], "utilize");
+    assert_eq!(s.details["to"], "use");
+    assert_eq!(s.doc_type.as_deref(), Some("email"));
+    assert!(s.examples[0].before.contains("utilize") && s.examples[0].after.contains("use"));
+    assert!(
+        (s.impact - 1.0).abs() < 1e-9,
+        "the only edits there are: {}",
+        s.impact
+    );
+}
+
+#[test]
+fn below_minimum_support_is_not_suggested() {
+    let p = pairs(
+        10,
+        2,
+        "email",
+        |b| format!("We utilize it daily. {b}"),
+        |d| d.replace("utilize", "use"),
+    );
+    assert!(suggestions(&p).is_empty());
+    let opts = MineOptions {
+        min_support: 2,
+        ..MineOptions::default()
+    };
+    assert_eq!(
+        mine(&p, &opts).suggestions.len(),
+        1,
+        "the minimum is configurable"
+    );
+}
+
+#[test]
+fn remove_phrase_at_the_start() {
+    let opener = "In today's fast-paced world, ";
+    let p = pairs(
+        6,
+        5,
+        "blog post",
+        |b| format!("{opener}{b}"),
+        |d| d.replacen(opener, "", 1),
+    );
+    let s = only(&p, Kind::RemovePhrase);
+    assert_eq!(s.support, 5);
+    assert_eq!(s.details["phrase"], "In today's fast-paced world");
+    assert_eq!(
+        s.instruction,
+        "Don't open with 'In today's fast-paced world'."
+    );
+}
+
+#[test]
+fn add_phrase_at_the_end() {
+    let cta = " Book a demo today.";
+    let p = pairs(6, 3, "email", same, |d| format!("{d}{cta}"));
+    let s = only(&p, Kind::AddPhrase);
+    assert_eq!(s.support, 3);
+    assert_eq!(s.details["phrase"], "Book a demo today");
+    assert_eq!(s.instruction, "End with 'Book a demo today'.");
+}
+
+#[test]
+fn shorten_reports_the_ratio() {
+    // Keep the first sentence only: drafts are cut hard.
+    let long = |b: &str| format!("{b} {b}");
+    let p = pairs(6, 6, "email", long, |d| {
+        d.split_inclusive(". ").take(2).collect()
+    });
+    let s = only(&p, Kind::Shorten);
+    assert_eq!(s.support, 6);
+    let ratio = s.details["ratio"].as_f64().unwrap();
+    assert!(ratio < 0.85, "{ratio}");
+    assert!(
+        s.instruction.starts_with("Drafts are cut to about"),
+        "{}",
+        s.instruction
+    );
+}
+
+#[test]
+fn lengthen_is_its_opposite() {
+    let p = pairs(6, 4, "product description", same, |d| format!("{d} {d}"));
+    let s = only(&p, Kind::Lengthen);
+    assert_eq!(s.support, 4);
+    assert!(s.details["ratio"].as_f64().unwrap() > 1.15);
+}
+
+#[test]
+fn to_bullets() {
+    let p = pairs(5, 3, "email", same, |d| {
+        d.split(". ")
+            .map(|s| format!("- {}", s.trim_end_matches('.')))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let s = only(&p, Kind::ToBullets);
+    assert_eq!(s.support, 3);
+    assert_eq!(s.instruction, "Use bullet points for lists of items.");
+}
+
+#[test]
+fn punctuation_and_emoji() {
+    let p = pairs(
+        6,
+        4,
+        "social post",
+        |b| format!("Big news! {b} 🚀"),
+        |d| d.replace('!', ".").replace(" 🚀", ""),
+    );
+    let all = suggestions(&p);
+    let punct = all
+        .iter()
+        .find(|s| s.kind == Kind::Punctuation)
+        .expect("punctuation");
+    assert_eq!(
+        (punct.support, punct.details["chars"].as_str()),
+        (4, Some("!"))
+    );
+    assert_eq!(punct.instruction, "Don't use exclamation marks.");
+    let emoji = all.iter().find(|s| s.kind == Kind::Emoji).expect("emoji");
+    assert_eq!(
+        (emoji.support, emoji.details["chars"].as_str()),
+        (4, Some("🚀"))
+    );
+}
+
+#[test]
+fn casing_contractions_and_spelling() {
+    let p = pairs(
+        5,
+        3,
+        "email",
+        |b| format!("Meet The Team. We do not wait. Pick a colour. {b}"),
+        |d| {
+            d.replace("The Team", "the team")
+                .replace("do not", "don't")
+                .replace("colour", "color")
+        },
+    );
+    let all = suggestions(&p);
+    let kinds: Vec<Kind> = all.iter().map(|s| s.kind).collect();
+    for kind in [Kind::Casing, Kind::Contractions, Kind::SpellingVariant] {
+        let s = all
+            .iter()
+            .find(|s| s.kind == kind)
+            .unwrap_or_else(|| panic!("{kind:?} missing from {kinds:?}"));
+        assert_eq!(s.support, 3, "{kind:?}");
+    }
+    assert!(
+        !kinds.contains(&Kind::ReplaceTerm),
+        "these are not term swaps: {all:#?}"
+    );
+    assert_eq!(
+        all.iter()
+            .find(|s| s.kind == Kind::Contractions)
+            .unwrap()
+            .instruction,
+        "Use contractions (don't, it's, we're)."
+    );
+    assert_eq!(
+        all.iter()
+            .find(|s| s.kind == Kind::SpellingVariant)
+            .unwrap()
+            .instruction,
+        "Use American spelling (color, organize)."
+    );
+}
+
+#[test]
+fn greeting_and_closing() {
+    let p = pairs(
+        5,
+        4,
+        "email",
+        |b| format!("Hello,\n\n{b}\n\nRegards"),
+        |d| {
+            d.replace("Hello,", "Hi there,")
+                .replace("\n\nRegards", "\n\nThanks,\nSam")
+        },
+    );
+    let all = suggestions(&p);
+    let greeting = all
+        .iter()
+        .find(|s| s.kind == Kind::Greeting)
+        .expect("greeting");
+    assert_eq!(
+        (greeting.support, greeting.details["phrase"].as_str()),
+        (4, Some("Hi there,"))
+    );
+    assert_eq!(greeting.instruction, "Open with 'Hi there,'.");
+    let closing = all
+        .iter()
+        .find(|s| s.kind == Kind::Closing)
+        .expect("closing");
+    assert_eq!(
+        (closing.support, closing.details["phrase"].as_str()),
+        (4, Some("Thanks,"))
+    );
+    assert!(
+        all.iter()
+            .all(|s| s.kind != Kind::ReplaceTerm || !s.instruction.contains("Hello")),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn a_rule_seen_only_in_emails_is_not_suggested_for_product_copy() {
+    let mut p = pairs(
+        6,
+        4,
+        "email",
+        |b| format!("We utilize it daily. {b}"),
+        |d| d.replace("utilize", "use"),
+    );
+    p.extend(pairs(
+        6,
+        1,
+        "product description",
+        |b| format!("We utilize it daily. {b}"),
+        |d| d.replace("utilize", "use"),
+    ));
+    let all = suggestions(&p);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].doc_type.as_deref(), Some("email"));
+}
+
+#[test]
+fn one_off_typos_and_rewordings_are_noise() {
+    // Every pair fixes a different typo or rewords something once.
+    let typos = [
+        ("planer", "planner"),
+        ("wek", "week"),
+        ("calender", "calendar"),
+        ("recieve", "receive"),
+        ("teh", "the"),
+        ("wieghs", "weighs"),
+    ];
+    let mut p: Vec<Pair> = typos
+        .iter()
+        .enumerate()
+        .map(|(i, (bad, good))| {
+            let d = format!("{} {bad} {}", BODIES[i], BODIES[(i + 1) % BODIES.len()]);
+            pair(d.clone(), d.replace(bad, good), "email")
+        })
+        .collect();
+    // The same typo fixed in many drafts is still a typo, not a rule.
+    p.extend(pairs(
+        6,
+        6,
+        "email",
+        |b| format!("Teh plan. {b}"),
+        |d| d.replace("Teh", "The"),
+    ));
+    let rewordings = [("helps", "lets"), ("shows", "lists"), ("quickly", "fast")];
+    for (i, (a, b)) in rewordings.iter().enumerate() {
+        let d = BODIES[i + 2]
+            .replace(' ', &format!(" {a} "))
+            .replacen(&format!(" {a} "), " ", 20);
+        p.push(pair(
+            format!("{d} It {a} you."),
+            format!("{d} It {b} you."),
+            "email",
+        ));
+    }
+    assert_eq!(suggestions(&p), vec![]);
+}
+
+#[test]
+fn reports_pairs_distance_and_length_ratio() {
+    let p = vec![
+        pair(
+            "one two three four".into(),
+            "one two three four".into(),
+            "email",
+        ),
+        pair("one two three four".into(), "one two".into(), "email"),
+    ];
+    let report = mine(&p, &MineOptions::default());
+    assert_eq!(report.pairs, 2);
+    assert!(
+        (report.mean_edit_distance - 0.25).abs() < 1e-9,
+        "{}",
+        report.mean_edit_distance
+    );
+    assert!((report.mean_length_ratio - 0.75).abs() < 1e-9);
+}
+
+#[test]
+fn a_full_rewrite_of_20000_words_respects_the_deadline() {
+    let draft: String = (0..20_000).map(|i| format!("w{} ", i * 7 % 1013)).collect();
+    let final_text: String = (0..20_000).map(|i| format!("x{} ", i * 11 % 997)).collect();
+    let started = Instant::now();
+    let a = analyze(
+        &draft,
+        &final_text,
+        Instant::now() + Duration::from_millis(200),
+    );
+    // A generous ceiling: the point is that it returns rather than running for minutes.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(a.edits >= 20_000);
+}
