@@ -94,3 +94,19 @@ export type LocalServer = { name: string, base_url: string, models: Array<string
 export type DiffKind = "equal" | "insert" | "delete";
 
 export type DiffSpan = { kind: DiffKind, text: string, };
+
+export type Kind = "replace_term" | "remove_phrase" | "add_phrase" | "shorten" | "lengthen" | "to_bullets" | "punctuation" | "emoji" | "casing" | "contractions" | "greeting" | "closing" | "spelling_variant";
+
+export type Example = { before: string, after: string, };
+
+export type Suggestion = { kind: Kind, instruction: string, 
+/**
+ * Pairs that show the pattern.
+ */
+support: number, doc_type: string | null, 
+/**
+ * Share of the group's word edit distance the pattern explains.
+ */
+impact: number, examples: Array<Example>, details: Record<string, unknown>, };
+
+export type MiningReport = { pairs: number, mean_edit_distance: number, mean_length_ratio: number, suggestions: Array<Suggestion>, };

@@ -4,7 +4,8 @@
 use ts_rs::TS;
 
 use crate::{
-    audit, diff, document, error, generation, llm, project, prompt, provider, revision, store,
+    audit, diff, document, error, generation, llm, mining, project, prompt, provider, revision,
+    store,
 };
 
 /// The whole bindings file.
