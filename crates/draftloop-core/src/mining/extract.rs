@@ -110,9 +110,11 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
             before: context(draft, &a, old.start, old.end),
             after: context(final_text, &b, new.start, new.end),
         };
-        // Punctuation and emoji people take out, character by character.
+        // Punctuation and emoji people take out, character by character; not the
+        // hyphens and commas inside a phrase removed whole.
         let inserted: Vec<&str> = ins.iter().map(|t| t.text).collect();
-        for t in del.iter().filter(|t| !t.is_word()) {
+        let words_removed = del.iter().any(Tok::is_word);
+        for t in del.iter().filter(|t| !t.is_word() && !words_removed) {
             if t.is_emoji() {
                 found.push(Found {
                     kind: Kind::Emoji,
