@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Desktop, LlmServer, screenshot } from "./harness";
-import type { Session } from "./webdriver";
+import { KEY, type Session } from "./webdriver";
 
 const desktop = new Desktop();
 let llm: LlmServer;
@@ -19,10 +19,16 @@ after(async () => {
   await desktop.stop();
 });
 
+/** Replaces a field's text as a person would: select all, then type. (WebDriver's
+ * clear() bypasses React, which then restores the old value.) */
 async function fill(s: Session, css: string, text: string): Promise<void> {
   const el = await s.waitFor(css);
-  await el.clear();
+  await el.click();
+  await s.chord([KEY.CONTROL, "a"]);
+  await s.keys(KEY.BACKSPACE);
   await el.type(text);
+  const value = await el.property("value");
+  if (value !== text) throw new Error(`${css} holds ${JSON.stringify(value)}, not ${JSON.stringify(text)}`);
 }
 
 describe("Drafting with a model", () => {
