@@ -1,5 +1,7 @@
 //! One edit pair (what the model wrote, what the person kept) → the patterns it shows.
 
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::time::Instant;
 
 use serde_json::{json, Value};
@@ -42,6 +44,8 @@ pub struct Found {
     /// Word-level edits this pattern accounts for in the pair.
     pub weight: f64,
     pub example: Example,
+    /// A whole sentence taken out: explained by shortening when the pair is shortened.
+    pub whole_sentence: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -90,21 +94,166 @@ fn context(text: &str, toks: &[Tok<'_>], from: usize, to: usize) -> String {
 const MAX_PHRASE_WORDS: usize = 12;
 const MAX_TERM_WORDS: usize = 3;
 
+/// Token ranges of each sentence (line breaks end sentences too).
+fn sentences(text: &str, toks: &[Tok<'_>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut t = 0;
+    for (start, sentence) in text.split_sentence_bound_indices() {
+        let end = start + sentence.len();
+        let first = t;
+        while t < toks.len() && toks[t].start < end {
+            t += 1;
+        }
+        if t > first {
+            out.push(first..t);
+        }
+    }
+    out
+}
+
+type Op = (DiffTag, Range<usize>, Range<usize>);
+
+/// A replaced run often hides separate edits that differ only in case ("In today's
+/// world, teams utilize" → "Teams use"): align ignoring case, then split the run.
+fn split_by_case(
+    a: &[Tok<'_>],
+    b: &[Tok<'_>],
+    old: Range<usize>,
+    new: Range<usize>,
+    deadline: Instant,
+) -> Vec<Op> {
+    let lower = |t: &[Tok<'_>]| t.iter().map(|t| t.text.to_lowercase()).collect::<Vec<_>>();
+    let (la, lb) = (lower(&a[old.clone()]), lower(&b[new.clone()]));
+    let ops = capture_diff_slices_deadline(Algorithm::Myers, &la, &lb, Some(deadline));
+    if !ops.iter().any(|op| op.tag() == DiffTag::Equal) {
+        return vec![(DiffTag::Replace, old, new)];
+    }
+    let mut out = Vec::new();
+    for op in ops {
+        let (t, o, n) = op.as_tag_tuple();
+        let (o, n) = (
+            old.start + o.start..old.start + o.end,
+            new.start + n.start..new.start + n.end,
+        );
+        if t != DiffTag::Equal {
+            out.push((t, o, n));
+        } else {
+            // Equal but for case: each token a casing change of its own.
+            out.extend(
+                o.zip(n)
+                    .filter(|(i, j)| a[*i].text != b[*j].text)
+                    .map(|(i, j)| (DiffTag::Replace, i..i + 1, j..j + 1)),
+            );
+        }
+    }
+    out
+}
+
+/// Share of the longer side's words that the other side also has.
+fn similarity(a: &[Tok<'_>], b: &[Tok<'_>]) -> f64 {
+    let mut counts: HashMap<String, i64> = HashMap::new();
+    let (mut la, mut lb) = (0, 0);
+    for t in a.iter().filter(|t| t.is_word()) {
+        *counts.entry(t.text.to_lowercase()).or_default() += 1;
+        la += 1;
+    }
+    let mut shared = 0;
+    for t in b.iter().filter(|t| t.is_word()) {
+        lb += 1;
+        if let Some(c) = counts.get_mut(&t.text.to_lowercase()).filter(|c| **c > 0) {
+            *c -= 1;
+            shared += 1;
+        }
+    }
+    let longer = la.max(lb);
+    if longer == 0 {
+        1.0
+    } else {
+        f64::from(shared) / f64::from(longer)
+    }
+}
+
+/// Changes in two steps: which sentences changed, then which words within changed
+/// sentences. Words never align across sentences ("sends a summary" is not "Book a demo").
+fn changes(
+    a: &[Tok<'_>],
+    b: &[Tok<'_>],
+    sa: &[Range<usize>],
+    sb: &[Range<usize>],
+    deadline: Instant,
+) -> Vec<Op> {
+    let key = |toks: &[Tok<'_>], r: &Range<usize>| {
+        toks[r.clone()]
+            .iter()
+            .map(|t| t.text)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (ka, kb): (Vec<String>, Vec<String>) = (
+        sa.iter().map(|r| key(a, r)).collect(),
+        sb.iter().map(|r| key(b, r)).collect(),
+    );
+    let span_of = |ranges: &[Range<usize>], r: Range<usize>, len: usize| match (
+        ranges.get(r.start),
+        r.end.checked_sub(1).and_then(|e| ranges.get(e)),
+    ) {
+        (Some(first), Some(last)) if !r.is_empty() => first.start..last.end,
+        // An empty range sits where the next sentence starts (or at the end).
+        _ => ranges.get(r.start).map_or(len..len, |s| s.start..s.start),
+    };
+    let mut out = Vec::new();
+    for op in capture_diff_slices_deadline(Algorithm::Myers, &ka, &kb, Some(deadline)) {
+        let (tag, os, ns) = op.as_tag_tuple();
+        let (old, new) = (
+            span_of(sa, os.clone(), a.len()),
+            span_of(sb, ns.clone(), b.len()),
+        );
+        match tag {
+            DiffTag::Equal => {}
+            // Each removed or added sentence is a change of its own.
+            DiffTag::Delete => {
+                out.extend(os.map(|i| (DiffTag::Delete, sa[i].clone(), new.start..new.start)))
+            }
+            DiffTag::Insert => {
+                out.extend(ns.map(|i| (DiffTag::Insert, old.start..old.start, sb[i].clone())))
+            }
+            // Sentences with little in common were replaced, not edited.
+            DiffTag::Replace if similarity(&a[old.clone()], &b[new.clone()]) < 0.5 => {
+                out.extend(os.map(|i| (DiffTag::Delete, sa[i].clone(), new.start..new.start)));
+                out.extend(ns.map(|i| (DiffTag::Insert, old.end..old.end, sb[i].clone())));
+            }
+            DiffTag::Replace => {
+                let (ta, tb): (Vec<&str>, Vec<&str>) = (
+                    a[old.clone()].iter().map(|t| t.text).collect(),
+                    b[new.clone()].iter().map(|t| t.text).collect(),
+                );
+                for w in capture_diff_slices_deadline(Algorithm::Myers, &ta, &tb, Some(deadline)) {
+                    let (t, o, n) = w.as_tag_tuple();
+                    let (o, n) = (
+                        old.start + o.start..old.start + o.end,
+                        new.start + n.start..new.start + n.end,
+                    );
+                    match t {
+                        DiffTag::Equal => {}
+                        DiffTag::Replace => out.extend(split_by_case(a, b, o, n, deadline)),
+                        _ => out.push((t, o, n)),
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
     let (a, b) = (tokenize(draft), tokenize(final_text));
-    let (ta, tb): (Vec<&str>, Vec<&str>) = (
-        a.iter().map(|t| t.text).collect(),
-        b.iter().map(|t| t.text).collect(),
-    );
-    let ops = capture_diff_slices_deadline(Algorithm::Myers, &ta, &tb, Some(deadline));
+    let (sa, sb) = (sentences(draft, &a), sentences(final_text, &b));
+    let sentence_starts: HashSet<usize> = sb.iter().map(|r| r.start).collect();
     let mut found: Vec<Found> = Vec::new();
     let mut edits = 0;
-    for op in ops {
-        let (tag, old, new) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
-            continue;
-        }
+    for (tag, old, new) in changes(&a, &b, &sa, &sb, deadline) {
         edits += old.len().max(new.len());
+        let whole_sentence = tag == DiffTag::Delete && sa.contains(&old);
         let (del, ins) = (&a[old.clone()], &b[new.clone()]);
         let example = Example {
             before: context(draft, &a, old.start, old.end),
@@ -117,6 +266,7 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
         for t in del.iter().filter(|t| !t.is_word() && !words_removed) {
             if t.is_emoji() {
                 found.push(Found {
+                    whole_sentence: false,
                     kind: Kind::Emoji,
                     key: String::new(),
                     details: json!({"chars": t.text}),
@@ -125,6 +275,7 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                 });
             } else if !inserted.contains(&t.text) && !matches!(t.text, "," | "." | "'" | "\"") {
                 found.push(Found {
+                    whole_sentence: false,
                     kind: Kind::Punctuation,
                     key: t.text.to_owned(),
                     details: json!({"chars": t.text}),
@@ -143,6 +294,7 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                 if let Some(made) = words::contraction(from, to) {
                     let key = if made { "use" } else { "avoid" };
                     found.push(Found {
+                        whole_sentence: false,
                         kind: Kind::Contractions,
                         key: key.into(),
                         details: json!({"use": made}),
@@ -150,10 +302,14 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                         example,
                     });
                 } else if from.to_lowercase() == to.to_lowercase() {
-                    let lower = to.chars().filter(|c| c.is_uppercase()).count()
-                        < from.chars().filter(|c| c.is_uppercase()).count();
+                    // A word that now starts a sentence is capitalized by grammar, not taste.
+                    if sentence_starts.contains(&new.start) && !lowered(from, to) {
+                        continue;
+                    }
+                    let lower = lowered(from, to);
                     let key = if lower { "lower" } else { "upper" };
                     found.push(Found {
+                        whole_sentence: false,
                         kind: Kind::Casing,
                         key: key.into(),
                         details: json!({"to": key}),
@@ -163,6 +319,7 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                 } else if dw.len() == 1 && iw.len() == 1 {
                     if let Some(dir) = words::spelling_variant(from, to) {
                         found.push(Found {
+                            whole_sentence: false,
                             kind: Kind::SpellingVariant,
                             key: dir.into(),
                             details: json!({"spelling": dir}),
@@ -179,6 +336,7 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
             (false, true) if dw.len() <= MAX_PHRASE_WORDS => {
                 let at_start = old.start <= 1;
                 found.push(Found {
+ whole_sentence,
                     kind: Kind::RemovePhrase,
                     key: phrase_key(from),
                     details: json!({"phrase": from.trim_end_matches([',', ';', ':']), "position": if at_start { "start" } else { "any" }}),
@@ -189,6 +347,7 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
             (true, false) if iw.len() <= MAX_PHRASE_WORDS => {
                 let at_end = new.end + 1 >= b.len();
                 found.push(Found {
+                    whole_sentence: false,
                     kind: Kind::AddPhrase,
                     key: phrase_key(to),
                     details: json!({"phrase": to, "position": if at_end { "end" } else { "any" }}),
@@ -210,8 +369,15 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
     }
 }
 
+/// Whether `to` has fewer capitals than `from`.
+fn lowered(from: &str, to: &str) -> bool {
+    to.chars().filter(|c| c.is_uppercase()).count()
+        < from.chars().filter(|c| c.is_uppercase()).count()
+}
+
 fn push_term(found: &mut Vec<Found>, from: &str, to: &str, weight: f64, example: Example) {
     found.push(Found {
+        whole_sentence: false,
         kind: Kind::ReplaceTerm,
         key: format!("{}→{}", from.to_lowercase(), to.to_lowercase()),
         details: json!({"from": from, "to": to}),
@@ -274,6 +440,7 @@ fn lines(draft: &str, final_text: &str, found: &mut Vec<Found>) {
             !part
         });
         found.push(Found {
+            whole_sentence: false,
             kind,
             key,
             details: json!({"phrase": kept}),
@@ -329,11 +496,16 @@ fn whole(
             None
         };
         if let Some(kind) = kind {
+            let weight = draft_words.abs_diff(final_words) as f64;
+            if kind == Kind::Shorten {
+                found.retain(|f| !f.whole_sentence);
+            }
             found.push(Found {
+                whole_sentence: false,
                 kind,
                 key: String::new(),
                 details: json!({"ratio": ratio, "final_words": final_words}),
-                weight: draft_words.abs_diff(final_words) as f64,
+                weight,
                 example: example(),
             });
         }
@@ -341,6 +513,7 @@ fn whole(
     let added = bullets(final_text).saturating_sub(bullets(draft));
     if added >= 2 {
         found.push(Found {
+            whole_sentence: false,
             kind: Kind::ToBullets,
             key: String::new(),
             details: json!({"bullets": added}),
