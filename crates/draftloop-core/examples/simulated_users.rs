@@ -249,6 +249,7 @@ fn run(seed: u64, rules: &BTreeSet<Rule>, learner: Learner) -> Outcome {
             draft: d,
             final_text: f,
             doc_type: Some("email".into()),
+            document_id: None,
         });
         if learner == Learner::Ours && round % 5 == 4 {
             // The person accepts every new suggestion; the generator follows what it can.

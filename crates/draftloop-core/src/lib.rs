@@ -13,6 +13,7 @@ pub mod document;
 pub mod error;
 pub mod generation;
 mod ids;
+pub mod insights;
 pub mod keychain;
 pub mod llm;
 pub mod mining;

@@ -201,6 +201,18 @@ impl Workspace {
         system_prompt: &str,
         user_template: &str,
     ) -> Result<PromptVersion> {
+        self.save_prompt_from(project_id, system_prompt, user_template, "hand", None)
+    }
+
+    /// Saves a new version, saying where it came from: by hand, or an accepted suggestion.
+    pub(crate) fn save_prompt_from(
+        &mut self,
+        project_id: &str,
+        system_prompt: &str,
+        user_template: &str,
+        origin: &str,
+        suggestion_id: Option<&str>,
+    ) -> Result<PromptVersion> {
         if user_template.trim().is_empty() {
             return Err(Error::invalid("the user template cannot be empty"));
         }
@@ -217,14 +229,14 @@ impl Workspace {
             parent_id: latest.map(|l| l.id),
             system_prompt: system_prompt.to_owned(),
             user_template: user_template.to_owned(),
-            origin: "hand".into(),
+            origin: origin.into(),
             author: self.actor().as_str().to_owned(),
             created_at: now(),
             variables: prompt_variables(system_prompt, user_template),
         };
         self.write(|tx, actor| {
             tx.execute(
-                &format!("INSERT INTO prompt_versions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+                &format!("INSERT INTO prompt_versions ({COLUMNS}, suggestion_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
                 params![
                     version.id,
                     version.project_id,
@@ -234,6 +246,7 @@ impl Workspace {
                     version.origin,
                     version.author,
                     version.created_at,
+                    suggestion_id,
                 ],
             )?;
             audit::record(

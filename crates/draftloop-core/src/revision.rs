@@ -106,34 +106,6 @@ impl Workspace {
         self.document(document_id)
     }
 
-    /// The workspace's own edit pairs in a project: each model revision with the text
-    /// people kept after it (the next human revision, or the current text).
-    pub fn edit_pairs(&self, project_id: &str) -> Result<Vec<crate::mining::Pair>> {
-        let project = self.project(project_id)?;
-        let mut pairs = Vec::new();
-        for doc in self.documents(Some(project_id))? {
-            let revisions = self.revisions(&doc.id)?;
-            for (i, r) in revisions.iter().enumerate() {
-                if r.author_kind != "model" {
-                    continue;
-                }
-                let kept = match revisions.get(i + 1) {
-                    Some(next) if next.author_kind == "human" => next.body_markdown.clone(),
-                    Some(_) => continue,
-                    None => self.document(&doc.id)?.body_markdown,
-                };
-                if kept != r.body_markdown {
-                    pairs.push(crate::mining::Pair {
-                        draft: r.body_markdown.clone(),
-                        final_text: kept,
-                        doc_type: Some(project.content_type.clone()),
-                    });
-                }
-            }
-        }
-        Ok(pairs)
-    }
-
     /// Oldest first.
     pub fn revisions(&self, document_id: &str) -> Result<Vec<Revision>> {
         let mut stmt = self.conn().prepare(

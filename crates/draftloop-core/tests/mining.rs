@@ -23,6 +23,7 @@ fn pair(draft: String, final_text: String, doc_type: &str) -> Pair {
         draft,
         final_text,
         doc_type: Some(doc_type.into()),
+        document_id: None,
     }
 }
 

@@ -47,6 +47,9 @@ pub struct Pair {
     pub final_text: String,
     #[serde(default)]
     pub doc_type: Option<String>,
+    /// Set when the pair comes from a workspace document.
+    #[serde(skip)]
+    pub document_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -61,6 +64,13 @@ pub struct Suggestion {
     pub examples: Vec<Example>,
     #[ts(type = "Record<string, unknown>")]
     pub details: Value,
+    /// What makes two finds the same pattern; how accepted and rejected ones are known.
+    /// Not part of the JSON contract.
+    #[serde(skip)]
+    pub key: String,
+    /// The document each example comes from, when mining a workspace's own edits.
+    #[serde(skip)]
+    pub example_documents: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -96,6 +106,7 @@ struct Tally {
     support: u32,
     weight: f64,
     examples: Vec<Example>,
+    documents: Vec<Option<String>>,
     details: Vec<Value>,
 }
 
@@ -120,20 +131,27 @@ pub fn mine(pairs: &[Pair], options: &MineOptions) -> MiningReport {
         .sum::<f64>()
         / n;
 
-    let mut groups: BTreeMap<Option<String>, Vec<&Analysis>> = BTreeMap::new();
+    let mut groups: BTreeMap<Option<String>, Vec<(&Analysis, &Option<String>)>> = BTreeMap::new();
     for (pair, analysis) in pairs.iter().zip(&analyses) {
         let doc_type = pair
             .doc_type
             .as_ref()
             .map(|d| d.trim().to_lowercase())
             .filter(|d| !d.is_empty());
-        groups.entry(doc_type).or_default().push(analysis);
+        groups
+            .entry(doc_type)
+            .or_default()
+            .push((analysis, &pair.document_id));
     }
     let mut suggestions = Vec::new();
     for (doc_type, members) in groups {
-        let total_edits: f64 = members.iter().map(|a| a.edits as f64).sum::<f64>().max(1.0);
+        let total_edits: f64 = members
+            .iter()
+            .map(|(a, _)| a.edits as f64)
+            .sum::<f64>()
+            .max(1.0);
         let mut tallies: HashMap<(Kind, String), Tally> = HashMap::new();
-        for analysis in &members {
+        for (analysis, document_id) in &members {
             // Support counts pairs: a pattern found twice in one pair counts once.
             let mut in_pair: HashMap<(Kind, String), usize> = HashMap::new();
             for (i, f) in analysis.found.iter().enumerate() {
@@ -142,6 +160,7 @@ pub fn mine(pairs: &[Pair], options: &MineOptions) -> MiningReport {
                     support: 0,
                     weight: 0.0,
                     examples: Vec::new(),
+                    documents: Vec::new(),
                     details: Vec::new(),
                 });
                 t.weight += f.weight;
@@ -150,11 +169,12 @@ pub fn mine(pairs: &[Pair], options: &MineOptions) -> MiningReport {
                     t.details.push(f.details.clone());
                     if t.examples.len() < MAX_EXAMPLES {
                         t.examples.push(f.example.clone());
+                        t.documents.push((*document_id).clone());
                     }
                 }
             }
         }
-        for ((kind, _), tally) in tallies {
+        for ((kind, key), tally) in tallies {
             let mut needed = options.min_support;
             if matches!(kind, Kind::Shorten | Kind::Lengthen) {
                 needed =
@@ -172,6 +192,8 @@ pub fn mine(pairs: &[Pair], options: &MineOptions) -> MiningReport {
                 impact: (tally.weight / total_edits).min(1.0),
                 examples: tally.examples,
                 details,
+                key,
+                example_documents: tally.documents,
             });
         }
     }

@@ -147,16 +147,26 @@ const CLOSINGS: &[&str] = &[
     "talk soon",
 ];
 
+/// Whether `line` starts with `word` as a whole word ("Hi Sam", not "His plan").
+fn starts_with_word(line: &str, word: &str) -> bool {
+    line.strip_prefix(word)
+        .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+}
+
 pub fn is_greeting(line: &str) -> bool {
     let l = line.trim().to_lowercase();
-    GREETINGS.iter().any(|g| l.starts_with(g) && l.len() < 60)
+    l.len() < 60 && GREETINGS.iter().any(|g| starts_with_word(&l, g))
 }
 
 pub fn is_closing(line: &str) -> bool {
     let l = line.trim().trim_end_matches([',', '.', '!']).to_lowercase();
-    CLOSINGS
-        .iter()
-        .any(|c| l == *c || (l.starts_with(c) && l.len() < 30))
+    // The sign-off alone, or with a short name after a comma ("Thanks, Sam").
+    CLOSINGS.iter().any(|c| {
+        l == *c
+            || l.strip_prefix(c)
+                .and_then(|rest| rest.strip_prefix(','))
+                .is_some_and(|name| name.split_whitespace().count() <= 2)
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,269 @@
+//! A project's Insights: suggestions mined from its own edits, the person's accept or
+//! reject, and the learning curve that shows whether accepted suggestions helped.
+
+use std::time::Instant;
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::ids::{new_id, now};
+use crate::mining::{self, Example, Kind, MineOptions, Pair, Suggestion};
+use crate::prompt::PromptVersion;
+use crate::store::Workspace;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Insight {
+    pub suggestion: Suggestion,
+    /// Identifies the pattern when the person accepts or rejects it.
+    pub key: String,
+    /// The document each example comes from.
+    pub example_documents: Vec<Option<String>>,
+}
+
+/// Edit distance and approval for the drafts one prompt version produced.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CurvePoint {
+    pub prompt_version_id: String,
+    /// 1 for the first version.
+    pub version: u32,
+    pub origin: String,
+    /// Edited drafts made with this version.
+    pub pairs: u32,
+    pub mean_edit_distance: Option<f64>,
+    /// Share of this version's drafts approved; none until reviews exist.
+    pub approval_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Insights {
+    pub pairs: u32,
+    pub mean_edit_distance: f64,
+    pub suggestions: Vec<Insight>,
+    pub curve: Vec<CurvePoint>,
+}
+
+/// What the person decided about a suggestion, as the UI sends it back.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SuggestionDecision {
+    pub kind: Kind,
+    pub key: String,
+    /// The instruction as the person edited it.
+    pub instruction: String,
+    pub support: u32,
+    pub doc_type: Option<String>,
+    pub examples: Vec<Example>,
+}
+
+impl Workspace {
+    /// Model drafts and what people kept, with the prompt version behind each draft.
+    fn versioned_pairs(&self, project_id: &str) -> Result<Vec<(Pair, Option<String>)>> {
+        let project = self.project(project_id)?;
+        let mut out = Vec::new();
+        for doc in self.documents(Some(project_id))? {
+            let revisions = self.revisions(&doc.id)?;
+            for (i, r) in revisions.iter().enumerate() {
+                if r.author_kind != "model" {
+                    continue;
+                }
+                let kept = match revisions.get(i + 1) {
+                    Some(next) if next.author_kind == "human" => next.body_markdown.clone(),
+                    Some(_) => continue,
+                    None => self.document(&doc.id)?.body_markdown,
+                };
+                if kept == r.body_markdown {
+                    continue;
+                }
+                let version: Option<String> = match &r.generation_id {
+                    Some(g) => self.conn().query_row(
+                        "SELECT prompt_version_id FROM generations WHERE id = ?1",
+                        [g],
+                        |row| row.get(0),
+                    )?,
+                    None => None,
+                };
+                let pair = Pair {
+                    draft: r.body_markdown.clone(),
+                    final_text: kept,
+                    doc_type: Some(project.content_type.clone()),
+                    document_id: Some(doc.id.clone()),
+                };
+                out.push((pair, version));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The workspace's own edit pairs in a project.
+    pub fn edit_pairs(&self, project_id: &str) -> Result<Vec<Pair>> {
+        Ok(self
+            .versioned_pairs(project_id)?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect())
+    }
+
+    /// Patterns people already accepted or rejected in this project.
+    fn decided(&self, project_id: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT kind, json_extract(scope, '$.key') FROM suggestions WHERE project_id = ?1",
+        )?;
+        let rows = stmt.query_map([project_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn insights(&self, project_id: &str) -> Result<Insights> {
+        let versioned = self.versioned_pairs(project_id)?;
+        let pairs: Vec<Pair> = versioned.iter().map(|(p, _)| p.clone()).collect();
+        let report = mining::mine(&pairs, &MineOptions::default());
+        let decided = self.decided(project_id)?;
+        let kind_name = |k: Kind| {
+            serde_json::to_value(k)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        let suggestions = report
+            .suggestions
+            .into_iter()
+            .filter(|s| {
+                !decided
+                    .iter()
+                    .any(|(k, key)| *k == kind_name(s.kind) && *key == s.key)
+            })
+            .map(|s| Insight {
+                key: s.key.clone(),
+                example_documents: s.example_documents.clone(),
+                suggestion: s,
+            })
+            .collect();
+
+        let mut versions: Vec<PromptVersion> = self.prompt_versions(project_id)?;
+        versions.reverse();
+        let curve = versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let distances: Vec<f64> = versioned
+                    .iter()
+                    .filter(|(_, pv)| pv.as_deref() == Some(v.id.as_str()))
+                    .map(|(p, _)| {
+                        mining::analyze(
+                            &p.draft,
+                            &p.final_text,
+                            Instant::now() + MineOptions::default().diff_deadline,
+                        )
+                        .normalized_distance()
+                    })
+                    .collect();
+                CurvePoint {
+                    prompt_version_id: v.id.clone(),
+                    version: i as u32 + 1,
+                    origin: v.origin.clone(),
+                    pairs: distances.len() as u32,
+                    mean_edit_distance: (!distances.is_empty())
+                        .then(|| distances.iter().sum::<f64>() / distances.len() as f64),
+                    approval_rate: None,
+                }
+            })
+            .collect();
+        Ok(Insights {
+            pairs: report.pairs,
+            mean_edit_distance: report.mean_edit_distance,
+            suggestions,
+            curve,
+        })
+    }
+
+    fn decide(
+        &mut self,
+        id: &str,
+        project_id: &str,
+        d: &SuggestionDecision,
+        status: &str,
+        prompt_version_id: Option<&str>,
+    ) -> Result<()> {
+        let kind = serde_json::to_value(d.kind)?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let scope = json!({"doc_type": d.doc_type, "key": d.key}).to_string();
+        let examples = serde_json::to_string(&d.examples)?;
+        self.write(|tx, actor| {
+            tx.execute(
+                "INSERT INTO suggestions (id, project_id, kind, instruction, support, examples,
+                     scope, status, prompt_version_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    id,
+                    project_id,
+                    kind,
+                    d.instruction.trim(),
+                    d.support,
+                    examples,
+                    scope,
+                    status,
+                    prompt_version_id,
+                    now()
+                ],
+            )?;
+            let detail = json!({"kind": kind, "instruction": d.instruction});
+            audit::record(
+                tx,
+                actor,
+                &format!("suggestion.{status}"),
+                "suggestion",
+                id,
+                detail,
+            )
+        })
+    }
+
+    /// Accepting makes a new prompt version with the instruction; the next generation
+    /// uses it.
+    pub fn accept_suggestion(
+        &mut self,
+        project_id: &str,
+        decision: &SuggestionDecision,
+        system_prompt: &str,
+        user_template: &str,
+    ) -> Result<PromptVersion> {
+        check(decision)?;
+        let id = new_id();
+        let version = self.save_prompt_from(
+            project_id,
+            system_prompt,
+            user_template,
+            "suggestion",
+            Some(&id),
+        )?;
+        self.decide(&id, project_id, decision, "accepted", Some(&version.id))?;
+        Ok(version)
+    }
+
+    /// A rejected pattern is not suggested again in this project.
+    pub fn reject_suggestion(
+        &mut self,
+        project_id: &str,
+        decision: &SuggestionDecision,
+    ) -> Result<()> {
+        check(decision)?;
+        self.project(project_id)?;
+        self.decide(&new_id(), project_id, decision, "rejected", None)
+    }
+}
+
+fn check(d: &SuggestionDecision) -> Result<()> {
+    if d.instruction.trim().is_empty() {
+        return Err(Error::invalid("the instruction cannot be empty"));
+    }
+    Ok(())
+}
