@@ -41,6 +41,9 @@ fn main() {
             commands::generation::diff_texts,
             commands::generation::apply_generation,
             commands::generation::list_revisions,
+            commands::insights::project_insights,
+            commands::insights::accept_suggestion,
+            commands::insights::reject_suggestion,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

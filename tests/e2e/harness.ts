@@ -25,7 +25,7 @@ export class LlmServer {
   static async start(apiKey: string, logDir: string): Promise<LlmServer> {
     const logPath = join(logDir, "llm-requests.jsonl");
     const child = spawn(LLM_SERVER, [], {
-      env: { ...process.env, LLM_TEST_SERVER_KEY: apiKey, LLM_TEST_SERVER_LOG: logPath },
+      env: { ...process.env, ...(apiKey ? { LLM_TEST_SERVER_KEY: apiKey } : {}), LLM_TEST_SERVER_LOG: logPath },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const base = await new Promise<string>((res, rej) => {

@@ -85,7 +85,16 @@ export class Session {
     await this.call("DELETE", "/actions");
   }
 
+  /** Waits two animation frames, so what the DOM holds has been painted. */
+  async painted(): Promise<void> {
+    await this.call("POST", "/execute/async", {
+      script: "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+      args: [],
+    });
+  }
+
   async screenshot(): Promise<Buffer> {
+    await this.painted();
     const value = (await this.call("GET", "/screenshot")) as string;
     return Buffer.from(value, "base64");
   }

@@ -4,6 +4,7 @@ import type { Document, DocumentSummary, Project, WorkspaceInfo } from "./bindin
 import { ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
 import { DocumentPane } from "./components/DocumentPane";
 import { FeedbackPanel } from "./components/FeedbackPanel";
+import { InsightsDialog } from "./components/InsightsDialog";
 import { PromptDialog } from "./components/PromptDialog";
 import { ProvidersDialog } from "./components/ProvidersDialog";
 import { Sidebar } from "./components/Sidebar";
@@ -17,6 +18,7 @@ type DialogState =
   | { kind: "shortcuts" }
   | { kind: "providers" }
   | { kind: "prompt"; project: Project }
+  | { kind: "insights"; project: Project }
   | null;
 
 const LAST_DOCUMENT_KEY = "draftloop.lastDocument";
@@ -181,6 +183,7 @@ export function App() {
           }}
           onOpenPrompt={() => currentProject && setDialog({ kind: "prompt", project: currentProject })}
           onOpenProviders={() => setDialog({ kind: "providers" })}
+          onOpenInsights={() => currentProject && setDialog({ kind: "insights", project: currentProject })}
         />
       ) : (
         <main className="document-pane empty-state" data-testid="empty-state">
@@ -267,6 +270,16 @@ export function App() {
       {dialog?.kind === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === "providers" && <ProvidersDialog onClose={() => setDialog(null)} onChanged={() => undefined} />}
       {dialog?.kind === "prompt" && <PromptDialog project={dialog.project} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "insights" && (
+        <InsightsDialog
+          project={dialog.project}
+          onClose={() => setDialog(null)}
+          onOpenDocument={(id) => {
+            setDialog(null);
+            openDocument(id).catch(showError);
+          }}
+        />
+      )}
       {toast && (
         <div className="toast" role="alert" data-testid="toast" onClick={() => setToast(null)}>
           {toast}

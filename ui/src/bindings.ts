@@ -110,3 +110,35 @@ support: number, doc_type: string | null,
 impact: number, examples: Array<Example>, details: Record<string, unknown>, };
 
 export type MiningReport = { pairs: number, mean_edit_distance: number, mean_length_ratio: number, suggestions: Array<Suggestion>, };
+
+export type Insight = { suggestion: Suggestion, 
+/**
+ * Identifies the pattern when the person accepts or rejects it.
+ */
+key: string, 
+/**
+ * The document each example comes from.
+ */
+example_documents: Array<string | null>, };
+
+export type CurvePoint = { prompt_version_id: string, 
+/**
+ * 1 for the first version.
+ */
+version: number, origin: string, 
+/**
+ * Edited drafts made with this version.
+ */
+pairs: number, mean_edit_distance: number | null, 
+/**
+ * Share of this version's drafts approved; none until reviews exist.
+ */
+approval_rate: number | null, };
+
+export type Insights = { pairs: number, mean_edit_distance: number, suggestions: Array<Insight>, curve: Array<CurvePoint>, };
+
+export type SuggestionDecision = { kind: Kind, key: string, 
+/**
+ * The instruction as the person edited it.
+ */
+instruction: string, support: number, doc_type: string | null, examples: Array<Example>, };

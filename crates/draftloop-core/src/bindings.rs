@@ -4,8 +4,8 @@
 use ts_rs::TS;
 
 use crate::{
-    audit, diff, document, error, generation, llm, mining, project, prompt, provider, revision,
-    store,
+    audit, diff, document, error, generation, insights, llm, mining, project, prompt, provider,
+    revision, store,
 };
 
 /// The whole bindings file.
@@ -42,6 +42,10 @@ pub fn typescript() -> String {
         mining::Example::decl(),
         mining::Suggestion::decl(),
         mining::MiningReport::decl(),
+        insights::Insight::decl(),
+        insights::CurvePoint::decl(),
+        insights::Insights::decl(),
+        insights::SuggestionDecision::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by `UPDATE_BINDINGS=1 cargo test -p draftloop-core \

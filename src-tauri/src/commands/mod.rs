@@ -2,6 +2,7 @@
 
 pub mod documents;
 pub mod generation;
+pub mod insights;
 pub mod projects;
 pub mod prompts;
 pub mod providers;

@@ -8,6 +8,7 @@ import type {
   ErrorKind,
   ErrorPayload,
   GenerateRequest,
+  Insights,
   Generation,
   LocalServer,
   NewProject,
@@ -17,6 +18,7 @@ import type {
   Provider,
   ProviderCheck,
   ReviseRequest,
+  SuggestionDecision,
   Revision,
   Token,
   WorkspaceInfo,
@@ -56,6 +58,11 @@ export interface DraftloopApi {
   diffTexts(oldText: string, newText: string): Promise<DiffSpan[]>;
   applyGeneration(documentId: string, generationId: string, text: DocumentText): Promise<Document>;
   listRevisions(documentId: string): Promise<Revision[]>;
+
+  projectInsights(projectId: string): Promise<Insights>;
+  /** Saves the edited prompt as a new version made from the suggestion. */
+  acceptSuggestion(projectId: string, decision: SuggestionDecision, systemPrompt: string, userTemplate: string): Promise<PromptVersion>;
+  rejectSuggestion(projectId: string, decision: SuggestionDecision): Promise<void>;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
   onBeforeClose(flush: () => Promise<void>): void;
 }

@@ -227,6 +227,13 @@ export function memoryApi(): DraftloopApi {
     async listRevisions(did) {
       return revisions.filter((r) => r.document_id === did);
     },
+    async projectInsights() {
+      return { pairs: 0, mean_edit_distance: 0, suggestions: [], curve: [] };
+    },
+    async acceptSuggestion(projectId, _decision, systemPrompt, userTemplate) {
+      return this.savePrompt(projectId, systemPrompt, userTemplate);
+    },
+    async rejectSuggestion() {},
     onBeforeClose() {},
   };
 }

@@ -51,6 +51,10 @@ export const tauriApi: DraftloopApi = {
   diffTexts: (oldText, newText) => call("diff_texts", { old: oldText, new: newText }),
   applyGeneration: (documentId, generationId, text) => call("apply_generation", { documentId, generationId, text }),
   listRevisions: (documentId) => call("list_revisions", { documentId }),
+  projectInsights: (projectId) => call("project_insights", { projectId }),
+  acceptSuggestion: (projectId, decision, systemPrompt, userTemplate) =>
+    call("accept_suggestion", { projectId, decision, systemPrompt, userTemplate }),
+  rejectSuggestion: (projectId, decision) => call("reject_suggestion", { projectId, decision }),
   onBeforeClose(flush) {
     // Without preventDefault the window closes once the handler settles.
     void getCurrentWindow().onCloseRequested(async () => {

@@ -21,6 +21,7 @@ interface DocumentPaneProps {
   onApplied: (doc: Document) => void;
   onOpenPrompt: () => void;
   onOpenProviders: () => void;
+  onOpenInsights: () => void;
 }
 
 export function DocumentPane(props: DocumentPaneProps) {
@@ -113,6 +114,9 @@ export function DocumentPane(props: DocumentPaneProps) {
           </button>
           <button className={panel === "history" ? "on" : ""} onClick={() => toggle("history")} data-testid="open-history" title="Every revision, compared word by word">
             History
+          </button>
+          <button onClick={props.onOpenInsights} data-testid="open-insights" title="What people keep changing, as prompt suggestions">
+            Insights
           </button>
           <button className="icon danger-text" title="Delete document" aria-label="Delete document" data-testid="delete-document" onClick={props.onDelete}>
             Delete

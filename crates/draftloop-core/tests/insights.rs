@@ -1,0 +1,162 @@
+//! A project's Insights from its own documents: suggestions, accept, reject, curve.
+
+#![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
+
+use draftloop_core::document::DocumentText;
+use draftloop_core::generation::GenerationContext;
+use draftloop_core::insights::SuggestionDecision;
+use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Ending, Role, Variant};
+use draftloop_core::mining::Kind;
+use draftloop_core::{Actor, NewProject, Workspace};
+
+fn text(markdown: &str) -> DocumentText {
+    DocumentText {
+        body_json: String::new(),
+        body_markdown: markdown.into(),
+    }
+}
+
+/// A document whose model draft a person then edits.
+fn edited_draft(
+    ws: &mut Workspace,
+    project_id: &str,
+    version_id: &str,
+    draft: &str,
+    kept: &str,
+) -> String {
+    let doc = ws.create_document(project_id, "Launch").unwrap();
+    let request = CompletionRequest::new("m", vec![ChatMessage::new(Role::User, "write")]);
+    let completion = Completion {
+        variants: vec![Variant {
+            text: draft.into(),
+            ..Variant::default()
+        }],
+        prompt_tokens: None,
+        ending: Ending::Complete,
+        latency_ms: 1,
+        first_token_ms: None,
+        attempts: 1,
+    };
+    let ctx = GenerationContext {
+        document_id: Some(&doc.id),
+        provider: "p",
+        prompt_version_id: Some(version_id),
+        request: &request,
+    };
+    let generation = ws
+        .record_generation(&ctx, &Ok(completion))
+        .unwrap()
+        .remove(0);
+    ws.apply_generation(&doc.id, &generation.id, &text(draft))
+        .unwrap();
+    ws.save_document_text(&doc.id, &text(kept)).unwrap();
+    doc.id
+}
+
+#[test]
+fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
+    let p = ws
+        .create_project(&NewProject {
+            name: "Spring".into(),
+            content_type: "email".into(),
+        })
+        .unwrap();
+    let v1 = ws
+        .save_prompt(&p.id, "You write emails.", "Write about {{topic}}.")
+        .unwrap();
+    let mut docs = Vec::new();
+    for topic in ["the planner", "the report", "the webinar", "the scale"] {
+        let draft = format!("We utilize {topic} every day. It keeps the team on track.");
+        docs.push(edited_draft(
+            &mut ws,
+            &p.id,
+            &v1.id,
+            &draft,
+            &draft.replace("utilize", "use"),
+        ));
+    }
+
+    let insights = ws.insights(&p.id).unwrap();
+    assert_eq!(insights.pairs, 4);
+    assert_eq!(insights.suggestions.len(), 1, "{:#?}", insights.suggestions);
+    let s = &insights.suggestions[0];
+    assert_eq!(s.suggestion.kind, Kind::ReplaceTerm);
+    assert_eq!(s.suggestion.support, 4);
+    assert!(
+        docs.contains(s.example_documents[0].as_ref().unwrap()),
+        "examples open their document"
+    );
+    assert_eq!(insights.curve.len(), 1);
+    assert_eq!(insights.curve[0].pairs, 4);
+    assert!(insights.curve[0].mean_edit_distance.unwrap() > 0.0);
+
+    let decision = SuggestionDecision {
+        kind: s.suggestion.kind,
+        key: s.key.clone(),
+        instruction: "Write 'use', never 'utilize'.".into(),
+        support: s.suggestion.support,
+        doc_type: s.suggestion.doc_type.clone(),
+        examples: s.suggestion.examples.clone(),
+    };
+    let system = format!("{}\n{}", v1.system_prompt, decision.instruction);
+    let v2 = ws
+        .accept_suggestion(&p.id, &decision, &system, &v1.user_template)
+        .unwrap();
+    assert_eq!(v2.origin, "suggestion");
+    assert_eq!(v2.parent_id.as_deref(), Some(v1.id.as_str()));
+    assert_eq!(
+        ws.latest_prompt(&p.id).unwrap().unwrap().system_prompt,
+        "You write emails.\nWrite 'use', never 'utilize'."
+    );
+
+    let after = ws.insights(&p.id).unwrap();
+    assert!(
+        after.suggestions.is_empty(),
+        "an accepted pattern is not suggested again"
+    );
+    assert_eq!(
+        after
+            .curve
+            .iter()
+            .map(|c| (c.version, c.origin.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "hand"), (2, "suggestion")]
+    );
+    assert_eq!(after.curve[1].pairs, 0);
+}
+
+#[test]
+fn a_rejected_pattern_is_not_suggested_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
+    let p = ws
+        .create_project(&NewProject {
+            name: "Spring".into(),
+            content_type: "email".into(),
+        })
+        .unwrap();
+    let v1 = ws.save_prompt(&p.id, "", "Write.").unwrap();
+    for i in 0..3 {
+        let draft = format!("Big news about item {i}! It ships on Monday.");
+        edited_draft(&mut ws, &p.id, &v1.id, &draft, &draft.replace('!', "."));
+    }
+    let s = ws.insights(&p.id).unwrap().suggestions.remove(0);
+    assert_eq!(s.suggestion.instruction, "Don't use exclamation marks.");
+    let decision = SuggestionDecision {
+        kind: s.suggestion.kind,
+        key: s.key,
+        instruction: s.suggestion.instruction,
+        support: s.suggestion.support,
+        doc_type: s.suggestion.doc_type,
+        examples: s.suggestion.examples,
+    };
+    ws.reject_suggestion(&p.id, &decision).unwrap();
+    assert!(ws.insights(&p.id).unwrap().suggestions.is_empty());
+    assert_eq!(
+        ws.prompt_versions(&p.id).unwrap().len(),
+        1,
+        "rejecting changes no prompt"
+    );
+}

@@ -1,0 +1,99 @@
+// Learning from edits in the real app: people make the same edit in three drafts,
+// Insights suggests it, accepting makes a prompt version, and the next generation
+// sends the new instruction to the model.
+
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Desktop, LlmServer, screenshot } from "./harness";
+import { KEY, type Session } from "./webdriver";
+
+const desktop = new Desktop();
+let llm: LlmServer;
+before(async () => {
+  await desktop.start();
+  llm = await LlmServer.start("", desktop.home);
+});
+after(async () => {
+  llm.stop();
+  await desktop.stop();
+});
+
+async function fill(s: Session, css: string, text: string): Promise<void> {
+  const el = await s.waitFor(css);
+  await el.click();
+  await s.chord([KEY.CONTROL, "a"]);
+  await s.keys(KEY.BACKSPACE);
+  await el.type(text);
+}
+
+const saved = `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved";`;
+
+async function generateAndEdit(s: Session, title: string): Promise<void> {
+  await (await s.waitFor(`[data-testid="document-link"][data-title="${title}"]`)).click();
+  await s.waitUntil(`${title} is open`, `return document.querySelector('[data-testid="document-title"]')?.value === ${JSON.stringify(title)};`);
+  await (await s.find('[data-testid="open-generate"]')).click();
+  await (await s.waitFor('[data-testid="generate-n"] option[value="1"]')).click();
+  await fill(s, '[data-testid="brief-topic"]', `the ${title.toLowerCase()}`);
+  await (await s.find('[data-testid="generate"]')).click();
+  await (await s.waitFor('[data-testid="variant"][data-status="done"] [data-testid="use-variant"]')).click();
+  await s.waitUntil("the draft is in the editor", `return document.querySelector('[data-testid="editor"]')?.innerText.includes("It is short, clear");`);
+  // The person's habit: "brief", not "short".
+  const draft = (await s.execute(`return document.querySelector('[data-testid="editor"]').innerText;`)) as string;
+  const editor = await s.find('[data-testid="editor"]');
+  await editor.click();
+  await s.chord([KEY.CONTROL, "a"]);
+  await editor.type(draft.trim().replace("short", "brief"));
+  await s.waitUntil("the edit is saved", saved);
+}
+
+describe("Learning from edits", () => {
+  it("suggests a repeated edit, turns it into a prompt version, and sends it to the model", async () => {
+    const dir = desktop.dataDir("insights");
+    assert.equal(desktop.cli(["--data-dir", dir, "projects", "add", "Spring launch", "--content-type", "email"]).status, 0);
+    for (const t of ["Planner", "Report", "Webinar"]) {
+      assert.equal(desktop.cli(["--data-dir", dir, "documents", "add", t, "--project", "Spring launch"]).status, 0);
+    }
+    const added = desktop.cli(["--data-dir", dir, "providers", "add", "Local", "--kind", "openai-compatible", "--base-url", `${llm.base}/v1`, "--model", "test-model"]);
+    assert.equal(added.status, 0, added.stderr);
+
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="document-link"][data-title="Planner"]')).click();
+      await (await s.waitFor('[data-testid="open-prompt"]')).click();
+      await fill(s, '[data-testid="prompt-system"]', "You write short launch emails.");
+      await fill(s, '[data-testid="prompt-template"]', "Write an email about {{topic}}.");
+      await (await s.find('[data-testid="save-prompt"]')).click();
+      await s.waitFor('[data-testid="prompt-versions"] li');
+      await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
+
+      for (const title of ["Planner", "Report", "Webinar"]) await generateAndEdit(s, title);
+
+      await (await s.find('[data-testid="open-insights"]')).click();
+      const suggestion = await s.waitFor('[data-testid="suggestion"]');
+      assert.match(await suggestion.text(), /Replace 'short' with 'brief'\./);
+      assert.match(await (await s.find('[data-testid="suggestion-support"]')).text(), /^in 3 of 3 edited drafts/);
+      await s.waitFor('[data-testid="learning-curve"] circle');
+      await screenshot(s, "20-insights");
+
+      await (await s.find('[data-testid="accept-suggestion"]')).click();
+      await s.waitFor('[data-testid="accept-editor"] [data-testid="diff"] ins');
+      await screenshot(s, "21-accept-suggestion");
+      await (await s.find('[data-testid="save-suggestion"]')).click();
+      await s.waitUntil("the curve has two versions", `return document.querySelectorAll('[data-testid="learning-curve"] tbody tr').length === 2;`);
+      await s.waitUntil("the suggestion is gone", `return !document.querySelector('[data-testid="suggestion"]');`);
+      await screenshot(s, "22-learning-curve");
+      await s.chord([KEY.ESCAPE]);
+
+      // The next generation carries the accepted instruction.
+      await (await s.waitFor('[data-testid="generate"]')).click();
+      await s.waitFor('[data-testid="variant"][data-status="done"]');
+      const last = llm.requests().at(-1);
+      assert.equal(last?.body.messages?.[0]?.content, "You write short launch emails.\nReplace 'short' with 'brief'.");
+    } catch (e) {
+      await screenshot(s, "FAILED-insights").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit().catch(() => undefined);
+    }
+  });
+});

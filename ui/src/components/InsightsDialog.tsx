@@ -1,0 +1,188 @@
+import { useCallback, useEffect, useState } from "react";
+import { api, toApiError } from "../api";
+import type { CurvePoint, DiffSpan, Insight, Insights, Project, PromptVersion, SuggestionDecision } from "../bindings";
+import { Modal } from "./Dialog";
+import { DiffView } from "./DiffView";
+
+const KIND_LABELS: Record<string, string> = {
+  replace_term: "word choice",
+  remove_phrase: "removed phrase",
+  add_phrase: "added phrase",
+  shorten: "length",
+  lengthen: "length",
+  to_bullets: "structure",
+  punctuation: "punctuation",
+  emoji: "emoji",
+  casing: "casing",
+  contractions: "contractions",
+  greeting: "greeting",
+  closing: "closing",
+  spelling_variant: "spelling",
+};
+
+function decision(i: Insight, instruction: string): SuggestionDecision {
+  const s = i.suggestion;
+  return { kind: s.kind, key: i.key, instruction, support: s.support, doc_type: s.doc_type, examples: s.examples };
+}
+
+/** Mean edit distance per prompt version: lower means people changed less. */
+function LearningCurve({ curve }: { curve: CurvePoint[] }) {
+  const points = curve.filter((c) => c.mean_edit_distance !== null);
+  const max = Math.max(0.05, ...points.map((c) => c.mean_edit_distance ?? 0));
+  const x = (i: number) => 30 + (curve.length > 1 ? (i * 380) / (curve.length - 1) : 190);
+  const y = (v: number) => 110 - (v / max) * 90;
+  const path = curve
+    .map((c, i) => (c.mean_edit_distance === null ? null : `${x(i)},${y(c.mean_edit_distance)}`))
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <div className="curve" data-testid="learning-curve">
+      <svg viewBox="0 0 440 130" role="img" aria-label="Mean edit distance per prompt version">
+        <line x1="30" y1="110" x2="420" y2="110" className="axis" />
+        <line x1="30" y1="15" x2="30" y2="110" className="axis" />
+        <text x="2" y="20" className="tick">{max.toFixed(2)}</text>
+        <text x="14" y="112" className="tick">0</text>
+        {path && <polyline points={path} className="line" />}
+        {curve.map((c, i) => (
+          <g key={c.prompt_version_id}>
+            {c.mean_edit_distance !== null && <circle cx={x(i)} cy={y(c.mean_edit_distance)} r="4" className={c.origin === "suggestion" ? "dot accepted" : "dot"} />}
+            <text x={x(i) - 8} y="126" className="tick">
+              v{c.version}
+            </text>
+          </g>
+        ))}
+      </svg>
+      <table className="history">
+        <thead>
+          <tr>
+            <th>Version</th>
+            <th>Made</th>
+            <th>Edited drafts</th>
+            <th>Mean edit distance</th>
+            <th>Approval rate</th>
+          </tr>
+        </thead>
+        <tbody>
+          {curve.map((c) => (
+            <tr key={c.prompt_version_id}>
+              <td>v{c.version}</td>
+              <td>{c.origin === "suggestion" ? "from a suggestion" : "by hand"}</td>
+              <td>{c.pairs}</td>
+              <td>{c.mean_edit_distance === null ? "—" : c.mean_edit_distance.toFixed(3)}</td>
+              <td>{c.approval_rate === null ? "no reviews yet" : `${Math.round(c.approval_rate * 100)}%`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A project's Insights: what people keep changing, as prompt instructions to accept. */
+export function InsightsDialog({ project, onOpenDocument, onClose }: { project: Project; onOpenDocument: (id: string) => void; onClose: () => void }) {
+  const [insights, setInsights] = useState<Insights | null>(null);
+  const [prompt, setPrompt] = useState<PromptVersion | null>(null);
+  const [accepting, setAccepting] = useState<{ insight: Insight; instruction: string; system: string; spans: DiffSpan[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setInsights(await api.projectInsights(project.id));
+      setPrompt((await api.listPromptVersions(project.id))[0] ?? null);
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  }, [project.id]);
+  useEffect(() => void load(), [load]);
+
+  const propose = async (insight: Insight, instruction: string) => {
+    const current = prompt?.system_prompt ?? "";
+    const system = current.trim() ? `${current.trimEnd()}\n${instruction}` : instruction;
+    setAccepting({ insight, instruction, system, spans: await api.diffTexts(current, system) });
+  };
+  const save = async () => {
+    if (!accepting) return;
+    try {
+      await api.acceptSuggestion(project.id, decision(accepting.insight, accepting.instruction), accepting.system, prompt?.user_template ?? "{{brief}}");
+      setAccepting(null);
+      await load();
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  };
+  const reject = async (insight: Insight) => {
+    try {
+      await api.rejectSuggestion(project.id, decision(insight, insight.suggestion.instruction));
+      await load();
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  };
+
+  return (
+    <Modal title={`Insights for ${project.name}`} onClose={onClose} testId="insights-dialog" wide>
+      {error && <p className="form-error" role="alert">{error}</p>}
+      {!insights ? (
+        <p className="muted">Mining your edits…</p>
+      ) : (
+        <>
+          <p className="muted small">
+            {insights.pairs} edited draft{insights.pairs === 1 ? "" : "s"} · mean word edit distance {insights.mean_edit_distance.toFixed(3)}
+          </p>
+          {accepting ? (
+            <section className="accepting" data-testid="accept-editor">
+              <label className="inline-field">
+                Instruction to add to the prompt
+                <textarea rows={2} data-testid="suggestion-instruction" value={accepting.instruction} onChange={(e) => void propose(accepting.insight, e.target.value)} />
+              </label>
+              <p className="muted small">The system prompt changes like this:</p>
+              <DiffView spans={accepting.spans} />
+              <div className="dialog-actions">
+                <button onClick={() => setAccepting(null)}>Back</button>
+                <button className="primary" data-testid="save-suggestion" disabled={!accepting.instruction.trim()} onClick={() => void save()}>
+                  Save as new prompt version
+                </button>
+              </div>
+            </section>
+          ) : insights.suggestions.length === 0 ? (
+            <p className="muted">No suggestions yet. Once people edit the model's drafts the same way in at least three drafts, Draftloop suggests a prompt change here.</p>
+          ) : (
+            <ol className="suggestions">
+              {insights.suggestions.map((i) => (
+                <li key={`${i.suggestion.kind}:${i.key}`} data-testid="suggestion">
+                  <div className="suggestion-head">
+                    <strong>{i.suggestion.instruction}</strong>
+                    <span className="chip">{KIND_LABELS[i.suggestion.kind] ?? i.suggestion.kind}</span>
+                  </div>
+                  <div className="muted small" data-testid="suggestion-support">
+                    in {i.suggestion.support} of {insights.pairs} edited drafts · explains {Math.round(i.suggestion.impact * 100)}% of all edits
+                  </div>
+                  {i.suggestion.examples.slice(0, 2).map((ex, k) => (
+                    <div className="example" key={k}>
+                      <del>{ex.before}</del> → <ins>{ex.after}</ins>
+                      {i.example_documents[k] && (
+                        <button className="link" onClick={() => i.example_documents[k] && onOpenDocument(i.example_documents[k])}>
+                          Open
+                        </button>
+                      )}
+                    </div>
+                  ))}
+                  <div className="dialog-actions">
+                    <button onClick={() => void reject(i)} data-testid="reject-suggestion">
+                      Reject
+                    </button>
+                    <button className="primary" onClick={() => void propose(i, i.suggestion.instruction)} data-testid="accept-suggestion">
+                      Accept…
+                    </button>
+                  </div>
+                </li>
+              ))}
+            </ol>
+          )}
+          <h3>Learning curve</h3>
+          <LearningCurve curve={insights.curve} />
+        </>
+      )}
+    </Modal>
+  );
+}
