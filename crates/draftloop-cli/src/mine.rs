@@ -2,7 +2,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use clap::Args;
-use draftloop_core::mining::{mine, MineOptions, Pair};
+use draftloop_core::mining::{analyze_pairs, Aggregator, MineOptions, Pair};
 use draftloop_core::{Error, Result, Workspace};
 
 use crate::output::{self, Format};
@@ -22,11 +22,21 @@ pub struct MineArgs {
     min_support: u32,
 }
 
-/// Reads every line first, so a malformed one stops the run before anything is printed.
-fn read_pairs(path: &PathBuf) -> Result<Vec<Pair>> {
+/// Pairs parsed and analysed at a time: memory stays flat however long the file is.
+const CHUNK: usize = 2048;
+
+/// Streams the file through the analysis, keeping only what each pair showed. Every
+/// line is read before anything prints, so a malformed one stops the run with no output.
+fn mine_file(path: &PathBuf, options: &MineOptions) -> Result<Aggregator> {
     let file = std::fs::File::open(path)
         .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", path.display())))?;
-    let mut pairs = Vec::new();
+    let mut aggregator = Aggregator::default();
+    let mut count = |chunk: &[Pair]| {
+        for m in analyze_pairs(chunk, options.diff_deadline) {
+            aggregator.add(&m);
+        }
+    };
+    let mut chunk: Vec<Pair> = Vec::with_capacity(CHUNK);
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.map_err(|e| Error::InvalidInput(format!("line {}: {e}", i + 1)))?;
         if line.trim().is_empty() {
@@ -38,26 +48,38 @@ fn read_pairs(path: &PathBuf) -> Result<Vec<Pair>> {
                 i + 1
             ))
         })?;
-        pairs.push(pair);
+        chunk.push(pair);
+        if chunk.len() == CHUNK {
+            count(&chunk);
+            chunk.clear();
+        }
     }
-    Ok(pairs)
+    count(&chunk);
+    Ok(aggregator)
 }
 
 pub fn run(ws: &Workspace, args: MineArgs) -> Result<()> {
-    let pairs = match (&args.pairs, &args.project) {
-        (Some(path), _) => read_pairs(path)?,
-        (None, Some(name)) => ws.edit_pairs(&ws.project_named(name)?.id)?,
+    let options = MineOptions {
+        min_support: args.min_support,
+        ..MineOptions::default()
+    };
+    let aggregator = match (&args.pairs, &args.project) {
+        (Some(path), _) => mine_file(path, &options)?,
+        (None, Some(name)) => {
+            let pairs = ws.edit_pairs(&ws.project_named(name)?.id)?;
+            let mut aggregator = Aggregator::default();
+            for m in analyze_pairs(&pairs, options.diff_deadline) {
+                aggregator.add(&m);
+            }
+            aggregator
+        }
         (None, None) => {
             return Err(Error::InvalidInput(
                 "give --pairs FILE or --project P".into(),
             ))
         }
     };
-    let options = MineOptions {
-        min_support: args.min_support,
-        ..MineOptions::default()
-    };
-    let report = mine(&pairs, &options);
+    let report = aggregator.finish(&options);
     match args.format {
         Format::Json => output::json(&report)?,
         Format::Table => {

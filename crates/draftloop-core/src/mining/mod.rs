@@ -102,113 +102,182 @@ impl Default for MineOptions {
 
 const MAX_EXAMPLES: usize = 3;
 
+/// One pattern's running count within a content type.
+#[derive(Default)]
 struct Tally {
     support: u32,
     weight: f64,
     examples: Vec<Example>,
     documents: Vec<Option<String>>,
-    details: Vec<Value>,
+    first: Option<Value>,
+    ratio_sum: f64,
+    words_sum: f64,
+    chars: std::collections::BTreeSet<String>,
+    mixed_position: bool,
+}
+
+impl Tally {
+    /// Folds in one pair's find of this pattern.
+    fn add(&mut self, f: &extract::Found, document_id: &Option<String>) {
+        self.support += 1;
+        if self.examples.len() < MAX_EXAMPLES {
+            self.examples.push(f.example.clone());
+            self.documents.push(document_id.clone());
+        }
+        let d = &f.details;
+        self.ratio_sum += d["ratio"].as_f64().unwrap_or(0.0);
+        self.words_sum += d["final_words"].as_f64().unwrap_or(0.0);
+        if let Some(c) = d["chars"].as_str() {
+            self.chars.insert(c.to_owned());
+        }
+        match &self.first {
+            None => self.first = Some(d.clone()),
+            Some(first) => self.mixed_position |= first["position"] != d["position"],
+        }
+    }
+
+    /// The pattern's details across its pairs: averages where they vary.
+    fn details(&self, kind: Kind) -> Value {
+        let mut first = self.first.clone().unwrap_or(json!({}));
+        let n = f64::from(self.support.max(1));
+        match kind {
+            Kind::Shorten | Kind::Lengthen => json!({
+                "ratio": (self.ratio_sum / n * 100.0).round() / 100.0,
+                "target_words": (self.words_sum / n / 10.0).round() * 10.0,
+            }),
+            Kind::Emoji => {
+                json!({"chars": self.chars.iter().map(String::as_str).collect::<String>()})
+            }
+            Kind::RemovePhrase | Kind::AddPhrase if self.mixed_position => {
+                first["position"] = json!("any");
+                first
+            }
+            _ => first,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Group {
+    pairs: usize,
+    edits: f64,
+    tallies: HashMap<(Kind, String), Tally>,
+}
+
+/// Counts patterns pair by pair, so analyses can be dropped as they are counted.
+#[derive(Default)]
+pub struct Aggregator {
+    pairs: usize,
+    distance_sum: f64,
+    ratio_sum: f64,
+    groups: BTreeMap<Option<String>, Group>,
+}
+
+impl Aggregator {
+    pub fn add(&mut self, m: &Mined) {
+        let a = &m.analysis;
+        self.pairs += 1;
+        self.distance_sum += a.normalized_distance();
+        self.ratio_sum += if a.draft_words == 0 {
+            1.0
+        } else {
+            a.final_words as f64 / a.draft_words as f64
+        };
+        let group = self.groups.entry(m.doc_type.clone()).or_default();
+        group.pairs += 1;
+        group.edits += a.edits as f64;
+        // Support counts pairs: a pattern found twice in one pair counts once.
+        let mut seen: Vec<(Kind, &str)> = Vec::new();
+        for f in &a.found {
+            let tally = group.tallies.entry((f.kind, f.key.clone())).or_default();
+            tally.weight += f.weight;
+            if !seen.contains(&(f.kind, f.key.as_str())) {
+                seen.push((f.kind, f.key.as_str()));
+                tally.add(f, &m.document_id);
+            }
+        }
+    }
+
+    pub fn finish(self, options: &MineOptions) -> MiningReport {
+        let n = self.pairs.max(1) as f64;
+        let mut suggestions = Vec::new();
+        for (doc_type, group) in self.groups {
+            let total_edits = group.edits.max(1.0);
+            for ((kind, key), tally) in group.tallies {
+                let mut needed = options.min_support;
+                if matches!(kind, Kind::Shorten | Kind::Lengthen) {
+                    needed =
+                        needed.max((options.min_length_share * group.pairs as f64).ceil() as u32);
+                }
+                if tally.support < needed {
+                    continue;
+                }
+                let details = tally.details(kind);
+                suggestions.push(Suggestion {
+                    kind,
+                    instruction: instruction(kind, &details),
+                    support: tally.support,
+                    doc_type: doc_type.clone(),
+                    impact: (tally.weight / total_edits).min(1.0),
+                    examples: tally.examples,
+                    details,
+                    key,
+                    example_documents: tally.documents,
+                });
+            }
+        }
+        suggestions.sort_by(|a, b| {
+            b.impact
+                .total_cmp(&a.impact)
+                .then(b.support.cmp(&a.support))
+                .then(a.instruction.cmp(&b.instruction))
+        });
+        MiningReport {
+            pairs: self.pairs as u32,
+            mean_edit_distance: self.distance_sum / n,
+            mean_length_ratio: self.ratio_sum / n,
+            suggestions,
+        }
+    }
+}
+
+/// A pair, analysed: all the miner keeps of it once its text is no longer needed.
+pub struct Mined {
+    pub analysis: Analysis,
+    pub doc_type: Option<String>,
+    pub document_id: Option<String>,
 }
 
 /// Mines `pairs`, grouped by content type, into ranked suggestions.
 pub fn mine(pairs: &[Pair], options: &MineOptions) -> MiningReport {
-    let analyses = analyze_all(pairs, options.diff_deadline);
-    let n = pairs.len().max(1) as f64;
-    let mean_edit_distance = analyses
-        .iter()
-        .map(Analysis::normalized_distance)
-        .sum::<f64>()
-        / n;
-    let mean_length_ratio = analyses
-        .iter()
-        .map(|a| {
-            if a.draft_words == 0 {
-                1.0
-            } else {
-                a.final_words as f64 / a.draft_words as f64
-            }
-        })
-        .sum::<f64>()
-        / n;
+    aggregate(&analyze_pairs(pairs, options.diff_deadline), options)
+}
 
-    let mut groups: BTreeMap<Option<String>, Vec<(&Analysis, &Option<String>)>> = BTreeMap::new();
-    for (pair, analysis) in pairs.iter().zip(&analyses) {
-        let doc_type = pair
-            .doc_type
-            .as_ref()
-            .map(|d| d.trim().to_lowercase())
-            .filter(|d| !d.is_empty());
-        groups
-            .entry(doc_type)
-            .or_default()
-            .push((analysis, &pair.document_id));
+/// Analyses pairs on all cores; each diff has its own deadline.
+pub fn analyze_pairs(pairs: &[Pair], deadline: Duration) -> Vec<Mined> {
+    let analyses = analyze_all(pairs, deadline);
+    pairs
+        .iter()
+        .zip(analyses)
+        .map(|(p, analysis)| Mined {
+            analysis,
+            doc_type: p
+                .doc_type
+                .as_ref()
+                .map(|d| d.trim().to_lowercase())
+                .filter(|d| !d.is_empty()),
+            document_id: p.document_id.clone(),
+        })
+        .collect()
+}
+
+/// Counts patterns across analysed pairs, per content type, into ranked suggestions.
+pub fn aggregate(mined: &[Mined], options: &MineOptions) -> MiningReport {
+    let mut aggregator = Aggregator::default();
+    for m in mined {
+        aggregator.add(m);
     }
-    let mut suggestions = Vec::new();
-    for (doc_type, members) in groups {
-        let total_edits: f64 = members
-            .iter()
-            .map(|(a, _)| a.edits as f64)
-            .sum::<f64>()
-            .max(1.0);
-        let mut tallies: HashMap<(Kind, String), Tally> = HashMap::new();
-        for (analysis, document_id) in &members {
-            // Support counts pairs: a pattern found twice in one pair counts once.
-            let mut in_pair: HashMap<(Kind, String), usize> = HashMap::new();
-            for (i, f) in analysis.found.iter().enumerate() {
-                let k = (f.kind, f.key.clone());
-                let t = tallies.entry(k.clone()).or_insert(Tally {
-                    support: 0,
-                    weight: 0.0,
-                    examples: Vec::new(),
-                    documents: Vec::new(),
-                    details: Vec::new(),
-                });
-                t.weight += f.weight;
-                if in_pair.insert(k, i).is_none() {
-                    t.support += 1;
-                    t.details.push(f.details.clone());
-                    if t.examples.len() < MAX_EXAMPLES {
-                        t.examples.push(f.example.clone());
-                        t.documents.push((*document_id).clone());
-                    }
-                }
-            }
-        }
-        for ((kind, key), tally) in tallies {
-            let mut needed = options.min_support;
-            if matches!(kind, Kind::Shorten | Kind::Lengthen) {
-                needed =
-                    needed.max((options.min_length_share * members.len() as f64).ceil() as u32);
-            }
-            if tally.support < needed {
-                continue;
-            }
-            let details = merge_details(kind, &tally.details);
-            suggestions.push(Suggestion {
-                kind,
-                instruction: instruction(kind, &details),
-                support: tally.support,
-                doc_type: doc_type.clone(),
-                impact: (tally.weight / total_edits).min(1.0),
-                examples: tally.examples,
-                details,
-                key,
-                example_documents: tally.documents,
-            });
-        }
-    }
-    suggestions.sort_by(|a, b| {
-        b.impact
-            .total_cmp(&a.impact)
-            .then(b.support.cmp(&a.support))
-            .then(a.instruction.cmp(&b.instruction))
-    });
-    MiningReport {
-        pairs: pairs.len() as u32,
-        mean_edit_distance,
-        mean_length_ratio,
-        suggestions,
-    }
+    aggregator.finish(options)
 }
 
 /// Analyses pairs on all cores; each diff has its own deadline.
@@ -233,38 +302,6 @@ fn analyze_all(pairs: &[Pair], deadline: Duration) -> Vec<Analysis> {
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     })
-}
-
-/// One pattern's details across its pairs: the first find's, with averages where they vary.
-fn merge_details(kind: Kind, all: &[Value]) -> Value {
-    let mut first = all.first().cloned().unwrap_or(json!({}));
-    match kind {
-        Kind::Shorten | Kind::Lengthen => {
-            let mean = |field: &str| {
-                all.iter().filter_map(|d| d[field].as_f64()).sum::<f64>() / all.len().max(1) as f64
-            };
-            let ratio = (mean("ratio") * 100.0).round() / 100.0;
-            json!({"ratio": ratio, "target_words": (mean("final_words") / 10.0).round() * 10.0})
-        }
-        Kind::Emoji => {
-            let mut chars: Vec<String> = all
-                .iter()
-                .filter_map(|d| d["chars"].as_str().map(str::to_owned))
-                .collect();
-            chars.sort();
-            chars.dedup();
-            json!({"chars": chars.concat()})
-        }
-        Kind::RemovePhrase | Kind::AddPhrase => {
-            // Where the phrase sits, if it always sits there.
-            let position = first["position"].clone();
-            if all.iter().any(|d| d["position"] != position) {
-                first["position"] = json!("any");
-            }
-            first
-        }
-        _ => first,
-    }
 }
 
 fn instruction(kind: Kind, d: &Value) -> String {
