@@ -5,8 +5,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Desktop, LlmServer, screenshot } from "./harness";
-import { KEY, type Session } from "./webdriver";
+import { Desktop, fill, LlmServer, screenshot } from "./harness";
 
 const desktop = new Desktop();
 let llm: LlmServer;
@@ -18,18 +17,6 @@ after(async () => {
   llm.stop();
   await desktop.stop();
 });
-
-/** Replaces a field's text as a person would: select all, then type. (WebDriver's
- * clear() bypasses React, which then restores the old value.) */
-async function fill(s: Session, css: string, text: string): Promise<void> {
-  const el = await s.waitFor(css);
-  await el.click();
-  await s.chord([KEY.CONTROL, "a"]);
-  await s.keys(KEY.BACKSPACE);
-  await el.type(text);
-  const value = await el.property("value");
-  if (value !== text) throw new Error(`${css} holds ${JSON.stringify(value)}, not ${JSON.stringify(text)}`);
-}
 
 describe("Drafting with a model", () => {
   it("adds a provider, writes a prompt, generates two variants and uses one", async () => {

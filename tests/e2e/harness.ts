@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Session, sleep } from "./webdriver";
+import { KEY, Session, sleep } from "./webdriver";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const APP = join(ROOT, "target/debug/draftloop-desktop");
@@ -151,4 +151,16 @@ export async function screenshot(session: Session, name: string): Promise<string
   const path = join(SCREENSHOTS, `${name}.png`);
   writeFileSync(path, await session.screenshot());
   return path;
+}
+
+/** Replaces a field's text as a person would: select all, then type. (WebDriver's
+ * clear() bypasses React, which then restores the old value.) */
+export async function fill(s: Session, css: string, text: string): Promise<void> {
+  const el = await s.waitFor(css);
+  await el.click();
+  await s.chord([KEY.CONTROL, "a"]);
+  await s.keys(KEY.BACKSPACE);
+  await el.type(text);
+  const value = await el.property("value");
+  if (value !== text) throw new Error(`${css} holds ${JSON.stringify(value)}, not ${JSON.stringify(text)}`);
 }

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Desktop, LlmServer, screenshot } from "./harness";
+import { Desktop, fill, LlmServer, screenshot } from "./harness";
 import { KEY, type Session } from "./webdriver";
 
 const desktop = new Desktop();
@@ -17,14 +17,6 @@ after(async () => {
   llm.stop();
   await desktop.stop();
 });
-
-async function fill(s: Session, css: string, text: string): Promise<void> {
-  const el = await s.waitFor(css);
-  await el.click();
-  await s.chord([KEY.CONTROL, "a"]);
-  await s.keys(KEY.BACKSPACE);
-  await el.type(text);
-}
 
 const saved = `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved";`;
 

@@ -4,10 +4,10 @@
 
 use draftloop_core::document::DocumentText;
 use draftloop_core::generation::GenerationContext;
-use draftloop_core::insights::SuggestionDecision;
+use draftloop_core::insights::{Insight, SuggestionDecision};
 use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Ending, Role, Variant};
 use draftloop_core::mining::Kind;
-use draftloop_core::{Actor, NewProject, Workspace};
+use draftloop_core::{Actor, NewProject, Project, Workspace};
 
 fn text(markdown: &str) -> DocumentText {
     DocumentText {
@@ -53,9 +53,7 @@ fn edited_draft(
     doc.id
 }
 
-#[test]
-fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_version() {
-    let dir = tempfile::tempdir().unwrap();
+fn spring(dir: &tempfile::TempDir) -> (Workspace, Project) {
     let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
     let p = ws
         .create_project(&NewProject {
@@ -63,6 +61,25 @@ fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_ver
             content_type: "email".into(),
         })
         .unwrap();
+    (ws, p)
+}
+
+/// The person's decision on `i`, with the instruction as they left it.
+fn decision(i: &Insight, instruction: &str) -> SuggestionDecision {
+    SuggestionDecision {
+        kind: i.suggestion.kind,
+        key: i.key.clone(),
+        instruction: instruction.into(),
+        support: i.suggestion.support,
+        doc_type: i.suggestion.doc_type.clone(),
+        examples: i.suggestion.examples.clone(),
+    }
+}
+
+#[test]
+fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ws, p) = spring(&dir);
     let v1 = ws
         .save_prompt(&p.id, "You write emails.", "Write about {{topic}}.")
         .unwrap();
@@ -92,14 +109,7 @@ fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_ver
     assert_eq!(insights.curve[0].pairs, 4);
     assert!(insights.curve[0].mean_edit_distance.unwrap() > 0.0);
 
-    let decision = SuggestionDecision {
-        kind: s.suggestion.kind,
-        key: s.key.clone(),
-        instruction: "Write 'use', never 'utilize'.".into(),
-        support: s.suggestion.support,
-        doc_type: s.suggestion.doc_type.clone(),
-        examples: s.suggestion.examples.clone(),
-    };
+    let decision = decision(s, "Write 'use', never 'utilize'.");
     let system = format!("{}\n{}", v1.system_prompt, decision.instruction);
     let v2 = ws
         .accept_suggestion(&p.id, &decision, &system, &v1.user_template)
@@ -130,13 +140,7 @@ fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_ver
 #[test]
 fn a_rejected_pattern_is_not_suggested_again() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
-    let p = ws
-        .create_project(&NewProject {
-            name: "Spring".into(),
-            content_type: "email".into(),
-        })
-        .unwrap();
+    let (mut ws, p) = spring(&dir);
     let v1 = ws.save_prompt(&p.id, "", "Write.").unwrap();
     for i in 0..3 {
         let draft = format!("Big news about item {i}! It ships on Monday.");
@@ -144,14 +148,7 @@ fn a_rejected_pattern_is_not_suggested_again() {
     }
     let s = ws.insights(&p.id).unwrap().suggestions.remove(0);
     assert_eq!(s.suggestion.instruction, "Don't use exclamation marks.");
-    let decision = SuggestionDecision {
-        kind: s.suggestion.kind,
-        key: s.key,
-        instruction: s.suggestion.instruction,
-        support: s.suggestion.support,
-        doc_type: s.suggestion.doc_type,
-        examples: s.suggestion.examples,
-    };
+    let decision = decision(&s, &s.suggestion.instruction);
     ws.reject_suggestion(&p.id, &decision).unwrap();
     assert!(ws.insights(&p.id).unwrap().suggestions.is_empty());
     assert_eq!(
