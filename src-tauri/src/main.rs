@@ -8,8 +8,9 @@ mod commands;
 mod state;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-fn main() {
+fn main() -> ExitCode {
     let data_dir = draftloop_core::data_dir::resolve(data_dir_arg(std::env::args().skip(1)));
     let state = state::AppState::open(data_dir);
     let result = tauri::Builder::default()
@@ -46,9 +47,12 @@ fn main() {
             commands::insights::reject_suggestion,
         ])
         .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("Draftloop could not start: {e}");
-        std::process::exit(1);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Draftloop could not start: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

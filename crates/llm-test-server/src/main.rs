@@ -1,7 +1,9 @@
 //! Runs the test LLM server until killed, for end-to-end tests of the desktop app.
 //! Prints `listening on http://127.0.0.1:PORT` once it accepts connections.
 
-fn main() {
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
     let port = std::env::args()
         .skip_while(|a| a != "--port")
         .nth(1)
@@ -12,7 +14,7 @@ fn main() {
         Ok(server) => server,
         Err(e) => {
             eprintln!("llm-test-server: {e}");
-            std::process::exit(1);
+            return ExitCode::FAILURE;
         }
     };
     if let Some(path) = std::env::var_os("LLM_TEST_SERVER_LOG") {
