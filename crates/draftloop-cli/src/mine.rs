@@ -2,7 +2,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use clap::Args;
-use draftloop_core::mining::{analyze_pairs, Aggregator, MineOptions, Pair};
+use draftloop_core::mining::{aggregate, analyze_pairs, Aggregator, MineOptions, Pair};
 use draftloop_core::{Error, Result, Workspace};
 
 use crate::output::{self, Format};
@@ -63,15 +63,11 @@ pub fn run(ws: &Workspace, args: MineArgs) -> Result<()> {
         min_support: args.min_support,
         ..MineOptions::default()
     };
-    let aggregator = match (&args.pairs, &args.project) {
-        (Some(path), _) => mine_file(path, &options)?,
+    let report = match (&args.pairs, &args.project) {
+        (Some(path), _) => mine_file(path, &options)?.finish(&options),
         (None, Some(name)) => {
             let pairs = ws.edit_pairs(&ws.project_named(name)?.id)?;
-            let mut aggregator = Aggregator::default();
-            for m in analyze_pairs(&pairs, options.diff_deadline) {
-                aggregator.add(&m);
-            }
-            aggregator
+            aggregate(&analyze_pairs(&pairs, options.diff_deadline), &options)
         }
         (None, None) => {
             return Err(Error::InvalidInput(
@@ -79,7 +75,6 @@ pub fn run(ws: &Workspace, args: MineArgs) -> Result<()> {
             ))
         }
     };
-    let report = aggregator.finish(&options);
     match args.format {
         Format::Json => output::json(&report)?,
         Format::Table => {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use draftloop_core::llm::{
-    ChatMessage, CompletionRequest, Ending, Endpoint, Limits, LlmClient, LlmErrorKind,
+    ChatMessage, CompletionRequest, Ending, Endpoint, Limits, LlmClient, LlmError, LlmErrorKind,
     ProviderKind, RetryPolicy, Role, Token, TokenSink,
 };
 use draftloop_core::Secret;
@@ -71,6 +71,19 @@ fn streamed_text(tokens: &[Token], variant: u32) -> String {
         .filter(|t| t.variant == variant)
         .map(|t| t.text.as_str())
         .collect()
+}
+
+/// A completion that must fail; its error.
+async fn fails(
+    client: &LlmClient,
+    ep: &Endpoint,
+    req: &CompletionRequest,
+    sink: TokenSink,
+) -> LlmError {
+    client
+        .complete(ep, req, &CancellationToken::new(), sink)
+        .await
+        .unwrap_err()
 }
 
 /// A loopback port nobody listens on.
@@ -253,15 +266,13 @@ async fn a_500_is_retried_then_surfaced() {
         });
     }
     let (sink, _) = collector();
-    let err = client()
-        .complete(
-            &endpoint(&server, ProviderKind::Openai),
-            &request(PROMPT, 1, true),
-            &CancellationToken::new(),
-            sink,
-        )
-        .await
-        .unwrap_err();
+    let err = fails(
+        &client(),
+        &endpoint(&server, ProviderKind::Openai),
+        &request(PROMPT, 1, true),
+        sink,
+    )
+    .await;
     assert_eq!(err.kind, LlmErrorKind::Provider);
     assert!(
         err.message.contains("HTTP 500") && err.message.contains("after 4 attempts"),
@@ -277,15 +288,7 @@ async fn client_errors_are_not_retried_and_say_what_is_wrong() {
     let (sink, _) = collector();
     let c = client();
     let ep = endpoint(&server, ProviderKind::Openai);
-    let err = c
-        .complete(
-            &ep,
-            &request(PROMPT, 1, true),
-            &CancellationToken::new(),
-            sink.clone(),
-        )
-        .await
-        .unwrap_err();
+    let err = fails(&c, &ep, &request(PROMPT, 1, true), sink.clone()).await;
     assert_eq!(err.kind, LlmErrorKind::Auth);
     assert!(
         !err.message.contains("sk-test-key"),
@@ -299,18 +302,12 @@ async fn client_errors_are_not_retried_and_say_what_is_wrong() {
     };
     let mut req = request(PROMPT, 1, true);
     req.model = UNKNOWN_MODEL.into();
-    let err = c
-        .complete(&ep, &req, &CancellationToken::new(), sink.clone())
-        .await
-        .unwrap_err();
+    let err = fails(&c, &ep, &req, sink.clone()).await;
     assert_eq!(err.kind, LlmErrorKind::ModelNotFound);
     assert!(err.message.contains(UNKNOWN_MODEL));
 
     let req = request(&format!("{PROMPT} {TOO_LONG_MARKER}"), 1, true);
-    let err = c
-        .complete(&ep, &req, &CancellationToken::new(), sink)
-        .await
-        .unwrap_err();
+    let err = fails(&c, &ep, &req, sink).await;
     assert_eq!(err.kind, LlmErrorKind::ContextTooLong);
     assert_eq!(server.requests().len(), 3);
 }
@@ -354,30 +351,14 @@ async fn malformed_sse_and_invalid_utf8_are_clear_errors() {
     server.push_fault(Fault::InvalidUtf8);
     let (sink, _) = collector();
     let ep = endpoint(&server, ProviderKind::Openai);
-    let err = client()
-        .complete(
-            &ep,
-            &request(PROMPT, 1, true),
-            &CancellationToken::new(),
-            sink.clone(),
-        )
-        .await
-        .unwrap_err();
+    let err = fails(&client(), &ep, &request(PROMPT, 1, true), sink.clone()).await;
     assert_eq!(err.kind, LlmErrorKind::MalformedResponse);
     assert!(
         err.message.contains("not JSON") || err.message.contains("malformed"),
         "{}",
         err.message
     );
-    let err = client()
-        .complete(
-            &ep,
-            &request(PROMPT, 1, true),
-            &CancellationToken::new(),
-            sink,
-        )
-        .await
-        .unwrap_err();
+    let err = fails(&client(), &ep, &request(PROMPT, 1, true), sink).await;
     assert_eq!(err.kind, LlmErrorKind::MalformedResponse);
     assert!(err.message.contains("UTF-8"), "{}", err.message);
 }
@@ -394,15 +375,13 @@ async fn an_oversized_answer_is_capped() {
         ..limits()
     })
     .unwrap();
-    let err = c
-        .complete(
-            &endpoint(&server, ProviderKind::Openai),
-            &request(PROMPT, 1, true),
-            &CancellationToken::new(),
-            sink,
-        )
-        .await
-        .unwrap_err();
+    let err = fails(
+        &c,
+        &endpoint(&server, ProviderKind::Openai),
+        &request(PROMPT, 1, true),
+        sink,
+    )
+    .await;
     assert_eq!(err.kind, LlmErrorKind::ResponseTooLarge);
     assert!(err.message.contains("1 MiB"), "{}", err.message);
 }
@@ -453,15 +432,7 @@ async fn an_unreachable_server_says_so() {
         ..limits()
     })
     .unwrap();
-    let err = c
-        .complete(
-            &ep,
-            &request(PROMPT, 1, true),
-            &CancellationToken::new(),
-            sink,
-        )
-        .await
-        .unwrap_err();
+    let err = fails(&c, &ep, &request(PROMPT, 1, true), sink).await;
     assert_eq!(err.kind, LlmErrorKind::Unreachable);
 }
 

@@ -5,7 +5,9 @@ use draftloop_core::diff::{word_diff, DiffSpan};
 use draftloop_core::document::DocumentText;
 use draftloop_core::generation::{GenerateRequest, Generation, GenerationContext, ReviseRequest};
 use draftloop_core::keychain::OsKeychain;
-use draftloop_core::llm::{CompletionRequest, ProviderKind, Token};
+use draftloop_core::llm::{
+    Completion, CompletionRequest, LlmError, ProviderKind, Token, TokenSink,
+};
 use draftloop_core::prompt::revision_messages;
 use draftloop_core::revision::Revision;
 use draftloop_core::{Document, Error};
@@ -14,6 +16,25 @@ use tauri::State;
 use tokio_util::sync::CancellationToken;
 
 use crate::state::{lock, with_workspace, AppState, CommandResult, Running};
+
+/// Tokens go to the UI's channel; a closed window just drops them, and the generation
+/// is still recorded.
+fn channel_sink(on_token: Channel<Token>) -> TokenSink {
+    Arc::new(move |token: Token| {
+        let _ = on_token.send(token);
+    })
+}
+
+/// Records the outcome, failed or not, then surfaces a failure to the UI.
+fn record(
+    state: &AppState,
+    ctx: &GenerationContext<'_>,
+    outcome: Result<Completion, LlmError>,
+) -> CommandResult<Vec<Generation>> {
+    let recorded = with_workspace(state, |ws| ws.record_generation(ctx, &outcome))?;
+    outcome.map_err(|e| Error::from(e).payload())?;
+    Ok(recorded)
+}
 
 #[tauri::command]
 pub async fn set_document_brief(
@@ -55,10 +76,7 @@ pub async fn generate(
         Ok((provider, endpoint, version, completion_request))
     })?;
     let client = state.llm.clone()?;
-    let sink = Arc::new(move |token: Token| {
-        // A closed window just drops the tokens; the generation is still recorded.
-        let _ = on_token.send(token);
-    });
+    let sink = channel_sink(on_token);
     let n = completion_request.n as usize;
     let outcome = if endpoint.kind == ProviderKind::Anthropic {
         let tokens: Vec<CancellationToken> = (0..n).map(|_| CancellationToken::new()).collect();
@@ -81,19 +99,13 @@ pub async fn generate(
             .await
     };
     lock(&state.running).remove(&request.request_id);
-    let recorded = with_workspace(&state, |ws| {
-        ws.record_generation(
-            &GenerationContext {
-                document_id: Some(&request.document_id),
-                provider: &provider.name,
-                prompt_version_id: Some(&version.id),
-                request: &completion_request,
-            },
-            &outcome,
-        )
-    })?;
-    outcome.map_err(|e| Error::from(e).payload())?;
-    Ok(recorded)
+    let ctx = GenerationContext {
+        document_id: Some(&request.document_id),
+        provider: &provider.name,
+        prompt_version_id: Some(&version.id),
+        request: &completion_request,
+    };
+    record(&state, &ctx, outcome)
 }
 
 /// Revises the document's current text with the person's notes. The result comes back
@@ -129,25 +141,18 @@ pub async fn revise(
         request.request_id.clone(),
         Running::Separate(vec![token.clone()]),
     );
-    let sink = Arc::new(move |t: Token| {
-        let _ = on_token.send(t);
-    });
+    let sink = channel_sink(on_token);
     let outcome = client
         .complete(&endpoint, &completion_request, &token, sink)
         .await;
     lock(&state.running).remove(&request.request_id);
-    let mut recorded = with_workspace(&state, |ws| {
-        ws.record_generation(
-            &GenerationContext {
-                document_id: Some(&request.document_id),
-                provider: &provider.name,
-                prompt_version_id: version_id.as_deref(),
-                request: &completion_request,
-            },
-            &outcome,
-        )
-    })?;
-    outcome.map_err(|e| Error::from(e).payload())?;
+    let ctx = GenerationContext {
+        document_id: Some(&request.document_id),
+        provider: &provider.name,
+        prompt_version_id: version_id.as_deref(),
+        request: &completion_request,
+    };
+    let mut recorded = record(&state, &ctx, outcome)?;
     recorded
         .pop()
         .ok_or_else(|| Error::NotFound("the recorded revision".into()).payload())
