@@ -45,6 +45,11 @@ fn main() -> ExitCode {
             commands::insights::project_insights,
             commands::insights::accept_suggestion,
             commands::insights::reject_suggestion,
+            commands::feedback::record_feedback,
+            commands::feedback::document_feedback,
+            commands::feedback::document_changes,
+            commands::feedback::set_feedback_schema,
+            commands::feedback::export_document,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -85,11 +85,12 @@ describe("Drafting with a model", () => {
       await (await s.find('[data-testid="open-revise"]')).click();
       await fill(s, '[data-testid="revise-notes"]', "Make it shorter and warmer.");
       await (await s.find('[data-testid="revise"]')).click();
-      await s.waitFor('[data-testid="proposal"] [data-testid="diff"] ins');
+      await s.waitFor('[data-testid="proposal"] ins');
       await screenshot(s, "13-revision-proposed");
       const revisePrompt = llm.requests().at(-1)?.body.messages?.[1]?.content ?? "";
       assert.match(revisePrompt, /Order before Friday\./, "the revision request carries the person's edit");
       assert.match(revisePrompt, /Make it shorter and warmer\./);
+      await (await s.find('[data-testid="accept-all-changes"]')).click();
       await (await s.find('[data-testid="accept-revision"]')).click();
       await s.waitUntil(
         "the accepted revision is in the editor",

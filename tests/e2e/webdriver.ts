@@ -110,7 +110,10 @@ export class Element {
     readonly id: string,
   ) {}
 
-  click(): Promise<unknown> {
+  /** Scrolls the element to the middle of its scrolling panel first: the driver only
+   * scrolls the page, not an overflowing side panel. */
+  async click(): Promise<unknown> {
+    await this.session.execute(`arguments[0].scrollIntoView({ block: "center" });`, [{ [ELEMENT]: this.id }]);
     return this.session.elementCall(`/element/${this.id}/click`, "POST", {});
   }
 

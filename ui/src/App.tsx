@@ -125,8 +125,8 @@ export function App() {
   const saveText = useCallback((id: string, text: Parameters<typeof api.saveDocumentText>[1]) => api.saveDocumentText(id, text), []);
 
   const onSaved = useCallback((doc: Document) => {
-    setDocuments((ds) => ds.map((d) => (d.id === doc.id ? { ...d, words: wordCount(doc.body_markdown), updated_at: doc.updated_at } : d)));
-    setCurrent((c) => (c && c.id === doc.id ? { ...c, updated_at: doc.updated_at, body_markdown: doc.body_markdown } : c));
+    setDocuments((ds) => ds.map((d) => (d.id === doc.id ? { ...d, words: wordCount(doc.body_markdown), status: doc.status, updated_at: doc.updated_at } : d)));
+    setCurrent((c) => (c && c.id === doc.id ? { ...c, updated_at: doc.updated_at, body_markdown: doc.body_markdown, status: doc.status } : c));
   }, []);
 
   const renameDocument = useCallback(
@@ -169,12 +169,14 @@ export function App() {
         <DocumentPane
           key={current.id}
           document={current}
-          projectName={currentProject?.name ?? ""}
+          project={currentProject}
           save={saveText}
           rename={renameDocument}
           onDelete={() => setDialog({ kind: "delete-document", document: current })}
           onSaved={onSaved}
           onError={setToast}
+          onNotice={setToast}
+          onProjectUpdated={(p) => setProjects((ps) => ps.map((q) => (q.id === p.id ? p : q)))}
           registerFlush={registerFlush}
           titleRef={titleRef}
           onApplied={(doc) => {
@@ -206,7 +208,7 @@ export function App() {
           </div>
         </main>
       )}
-      <FeedbackPanel project={currentProject} document={current} words={current ? wordCount(current.body_markdown) : 0} />
+      {!current && <FeedbackPanel project={currentProject} document={null} words={0} />}
       {info && (
         <div className="statusbar muted" title={info.database_path}>
           {info.database_path} · schema v{info.schema_version} · Draftloop {info.app_version}

@@ -142,3 +142,55 @@ export type SuggestionDecision = { kind: Kind, key: string,
  * The instruction as the person edited it.
  */
 instruction: string, support: number, doc_type: string | null, examples: Array<Example>, };
+
+export type Span = { anchor: string, from: number, to: number, quote: string, };
+
+export type Verdict = "approve" | "reject" | "escalate";
+
+export type Feedback = { "kind": "thumb", up: boolean, 
+/**
+ * One of the project's tags.
+ */
+reason: string | null, text: string | null, } | { "kind": "rating", dimension: string, value: number, } | { "kind": "tag", tag: string, span: Span | null, removed: boolean, } | { "kind": "comment", text: string, span: Span | null, } | { "kind": "preference", chosen: string, rejected: string, tie: boolean, reason: string | null, } | { "kind": "edit", from_revision: string | null, to_revision: string, } | { "kind": "decision", verdict: Verdict, reason: string | null, } | { "kind": "implicit", 
+/**
+ * Share of the draft's words still in the accepted text, 0–1.
+ */
+kept_ratio: number | null, time_to_accept_ms: number | null, copied_chars: number | null, exported_format: string | null, };
+
+export type FeedbackEvent = { id: string, document_id: string | null, generation_id: string | null, revision_id: string | null, actor: string, created_at: string, feedback: Feedback, };
+
+export type SpanNote = { event_id: string, anchor: string, quote: string, tag: string | null, comment: string | null, actor: string, created_at: string, };
+
+export type Rating = { dimension: string, value: number, };
+
+export type DocumentFeedback = { 
+/**
+ * The draft feedback is given on: the generation behind the latest model text.
+ */
+generation: Generation | null, thumb: FeedbackEvent | null, ratings: Array<Rating>, tags: Array<string>, spans: Array<SpanNote>, comments: Array<FeedbackEvent>, decision: FeedbackEvent | null, 
+/**
+ * Newest first, each with the model of the generation it was given on.
+ */
+timeline: Array<TimelineEntry>, };
+
+export type TimelineEntry = { event: FeedbackEvent, model: string | null, };
+
+export type ChangeKind = "draft" | "inserted" | "deleted";
+
+export type Change = { kind: ChangeKind, text: string, 
+/**
+ * Who wrote it (draft, inserted) or took it out (deleted): an index into `authors`.
+ */
+author: number, };
+
+export type Author = { name: string, 
+/**
+ * `human` or `model`.
+ */
+kind: string, };
+
+export type DocumentChanges = { 
+/**
+ * The generation of the model's first draft, when there is one.
+ */
+draft_generation_id: string | null, authors: Array<Author>, changes: Array<Change>, };

@@ -4,8 +4,8 @@
 use ts_rs::TS;
 
 use crate::{
-    audit, diff, document, error, generation, insights, llm, mining, project, prompt, provider,
-    revision, store,
+    audit, changes, diff, document, error, feedback, generation, insights, llm, mining, project,
+    prompt, provider, revision, store,
 };
 
 /// The whole bindings file.
@@ -46,6 +46,18 @@ pub fn typescript() -> String {
         insights::CurvePoint::decl(),
         insights::Insights::decl(),
         insights::SuggestionDecision::decl(),
+        feedback::Span::decl(),
+        feedback::Verdict::decl(),
+        feedback::Feedback::decl(),
+        feedback::FeedbackEvent::decl(),
+        feedback::SpanNote::decl(),
+        feedback::Rating::decl(),
+        feedback::DocumentFeedback::decl(),
+        feedback::TimelineEntry::decl(),
+        changes::ChangeKind::decl(),
+        changes::Change::decl(),
+        changes::Author::decl(),
+        changes::DocumentChanges::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by `UPDATE_BINDINGS=1 cargo test -p draftloop-core \

@@ -1,7 +1,7 @@
 //! Generations: every model call, recorded with what was sent and what came back.
 //! Variants of one request share a group; each variant is one generation.
 
-use rusqlite::{params, Row};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
@@ -181,6 +181,17 @@ impl Workspace {
             )
         })?;
         Ok(rows)
+    }
+
+    pub fn generation(&self, id: &str) -> Result<Generation> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM generations WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| crate::error::Error::NotFound(format!("generation {id}")))
     }
 
     /// The generations of a group, variant order.

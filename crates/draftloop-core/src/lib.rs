@@ -7,10 +7,12 @@
 pub mod actor;
 pub mod audit;
 pub mod bindings;
+pub mod changes;
 pub mod data_dir;
 pub mod diff;
 pub mod document;
 pub mod error;
+pub mod feedback;
 pub mod generation;
 mod ids;
 pub mod insights;

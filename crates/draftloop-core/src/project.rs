@@ -126,6 +126,75 @@ fn clean_content_type(content_type: &str) -> Result<String> {
     Ok(content_type)
 }
 
+const RUBRIC_MAX_DIMENSIONS: usize = 12;
+const TAGS_MAX: usize = 60;
+const LABEL_MAX_CHARS: usize = 40;
+const DESCRIPTION_MAX_CHARS: usize = 300;
+
+fn clean_label(what: &str, label: &str) -> Result<String> {
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(Error::invalid(format!("a {what} needs a name")));
+    }
+    if label.chars().count() > LABEL_MAX_CHARS {
+        return Err(Error::invalid(format!(
+            "a {what} name can be at most {LABEL_MAX_CHARS} characters: \"{label}\""
+        )));
+    }
+    Ok(label.to_owned())
+}
+
+fn clean_rubric(rubric: &[RubricDimension]) -> Result<Vec<RubricDimension>> {
+    if rubric.len() > RUBRIC_MAX_DIMENSIONS {
+        return Err(Error::invalid(format!(
+            "a rubric can have at most {RUBRIC_MAX_DIMENSIONS} dimensions"
+        )));
+    }
+    let mut out: Vec<RubricDimension> = Vec::with_capacity(rubric.len());
+    for d in rubric {
+        let name = clean_label("rubric dimension", &d.name)?;
+        if out.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
+            return Err(Error::invalid(format!("the rubric has \"{name}\" twice")));
+        }
+        let description = d.description.trim().to_owned();
+        if description.chars().count() > DESCRIPTION_MAX_CHARS {
+            return Err(Error::invalid(format!(
+                "the description of \"{name}\" can be at most {DESCRIPTION_MAX_CHARS} characters"
+            )));
+        }
+        if d.min >= d.max || d.min < 0 || d.max > 10 {
+            return Err(Error::invalid(format!(
+                "the scale of \"{name}\" must go up from a lowest value to a highest, within 0–10 (got {}–{})",
+                d.min, d.max
+            )));
+        }
+        out.push(RubricDimension {
+            name,
+            description,
+            min: d.min,
+            max: d.max,
+        });
+    }
+    Ok(out)
+}
+
+fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
+    if tags.len() > TAGS_MAX {
+        return Err(Error::invalid(format!(
+            "a project can have at most {TAGS_MAX} tags"
+        )));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let tag = clean_label("tag", tag)?.to_lowercase();
+        if out.contains(&tag) {
+            return Err(Error::invalid(format!("the tag \"{tag}\" is listed twice")));
+        }
+        out.push(tag);
+    }
+    Ok(out)
+}
+
 const COLUMNS: &str = "id, name, content_type, rubric, tags, routing, created_at, updated_at";
 
 fn from_row(row: &Row) -> rusqlite::Result<(Project, [String; 3])> {
@@ -268,6 +337,43 @@ impl Workspace {
                 "project",
                 id,
                 json!({"from": before.name, "to": name}),
+            )
+        })?;
+        self.project(id)
+    }
+
+    /// Replaces the project's rubric and tag taxonomy. Feedback already given keeps the
+    /// dimensions and tags it named; new feedback must use the new ones.
+    pub fn set_feedback_schema(
+        &mut self,
+        id: &str,
+        rubric: &[RubricDimension],
+        tags: &[String],
+    ) -> Result<Project> {
+        let rubric = clean_rubric(rubric)?;
+        let tags = clean_tags(tags)?;
+        let before = self.project(id)?;
+        if before.rubric == rubric && before.tags == tags {
+            return Ok(before);
+        }
+        let at = now();
+        self.write(|tx, actor| {
+            tx.execute(
+                "UPDATE projects SET rubric = ?1, tags = ?2, updated_at = ?3 WHERE id = ?4",
+                params![
+                    serde_json::to_string(&rubric)?,
+                    serde_json::to_string(&tags)?,
+                    at,
+                    id
+                ],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "project.feedback_schema_set",
+                "project",
+                id,
+                json!({"rubric": rubric, "tags": tags}),
             )
         })?;
         self.project(id)

@@ -25,7 +25,7 @@ pub struct Revision {
     pub created_at: String,
 }
 
-fn insert(
+pub(crate) fn insert(
     tx: &Transaction,
     actor: &Actor,
     document_id: &str,
@@ -59,7 +59,7 @@ impl Workspace {
         generation_id: &str,
         text: &DocumentText,
     ) -> Result<Document> {
-        let document = self.document(document_id)?;
+        self.document(document_id)?;
         let belongs: Option<Option<String>> = self
             .conn()
             .query_row(
@@ -77,25 +77,9 @@ impl Workspace {
             }
             _ => {}
         }
-        let latest: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT body_markdown FROM revisions WHERE document_id = ?1 ORDER BY id DESC LIMIT 1",
-                [document_id],
-                |r| r.get(0),
-            )
-            .optional()?;
         let at = now();
         self.write(|tx, actor| {
-            if !document.body_markdown.trim().is_empty()
-                && latest.as_deref() != Some(document.body_markdown.as_str())
-            {
-                let current = DocumentText {
-                    body_json: document.body_json.clone(),
-                    body_markdown: document.body_markdown.clone(),
-                };
-                insert(tx, actor, document_id, "human", None, &current)?;
-            }
+            crate::feedback::checkpoint(tx, actor, document_id)?;
             insert(tx, actor, document_id, "model", Some(generation_id), text)?;
             tx.execute(
                 "UPDATE documents SET body_json = ?1, body_markdown = ?2, updated_at = ?3 WHERE id = ?4",

@@ -331,8 +331,15 @@ fn respond(
     }
 }
 
+/// Prompts starting with this get the rest back verbatim, for tests that need the model
+/// to say something exact (markup, say).
+pub const REPEAT: &str = "Repeat exactly: ";
+
 /// The deterministic answer: variant `i` of a short draft about the prompt.
 pub fn reply_text(i: usize, prompt: &str) -> String {
+    if let Some(exact) = prompt.strip_prefix(REPEAT) {
+        return exact.to_owned();
+    }
     let topic: Vec<&str> = prompt.split_whitespace().take(8).collect();
     format!(
         "Variant {}: Here is a draft about {}. It is short, clear and ready for your edits.",

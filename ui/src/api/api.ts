@@ -5,6 +5,11 @@ import type {
   DocumentSummary,
   DocumentText,
   DiffSpan,
+  DocumentChanges,
+  DocumentFeedback,
+  Feedback,
+  FeedbackEvent,
+  RubricDimension,
   ErrorKind,
   ErrorPayload,
   GenerateRequest,
@@ -63,6 +68,13 @@ export interface DraftloopApi {
   /** Saves the edited prompt as a new version made from the suggestion. */
   acceptSuggestion(projectId: string, decision: SuggestionDecision, systemPrompt: string, userTemplate: string): Promise<PromptVersion>;
   rejectSuggestion(projectId: string, decision: SuggestionDecision): Promise<void>;
+  /** Durable once it resolves. `generationId` null: the document's current draft. */
+  recordFeedback(documentId: string, generationId: string | null, feedback: Feedback): Promise<FeedbackEvent>;
+  documentFeedback(documentId: string): Promise<DocumentFeedback>;
+  documentChanges(documentId: string): Promise<DocumentChanges>;
+  setFeedbackSchema(projectId: string, rubric: RubricDimension[], tags: string[]): Promise<Project>;
+  /** Writes the document's Markdown to `path` (`~/` is the home folder). */
+  exportDocument(documentId: string, path: string): Promise<void>;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
   onBeforeClose(flush: () => Promise<void>): void;
 }

@@ -1,6 +1,6 @@
 // An in-memory backend with the core's rules, for tests and for running the UI in a
 // plain browser. It is not a second source of truth: the app always uses tauri.ts.
-import type { Document, DocumentSummary, Generation, Project, PromptVersion, Provider, Revision } from "../bindings";
+import type { Document, DocumentFeedback, DocumentSummary, FeedbackEvent, Generation, Project, PromptVersion, Provider, Revision } from "../bindings";
 import { wordCount as words } from "../lib/words";
 import { ApiError, type DraftloopApi } from "./api";
 
@@ -24,6 +24,7 @@ export function memoryApi(): DraftloopApi {
   const prompts: PromptVersion[] = [];
   const generations = new Map<string, Generation>();
   const revisions: Revision[] = [];
+  const events: FeedbackEvent[] = [];
 
   const project = (pid: string): Project => {
     const p = projects.get(pid);
@@ -234,6 +235,52 @@ export function memoryApi(): DraftloopApi {
       return this.savePrompt(projectId, systemPrompt, userTemplate);
     },
     async rejectSuggestion() {},
+    // Feedback without the core's checks: enough to click through the panel.
+    async recordFeedback(did, generationId, feedback) {
+      doc(did);
+      const current = [...revisions].reverse().find((r) => r.document_id === did && r.author_kind === "model");
+      const e: FeedbackEvent = {
+        id: id(), document_id: did, generation_id: generationId ?? current?.generation_id ?? null, revision_id: null,
+        actor: "local:browser", created_at: now(), feedback,
+      };
+      events.push(e);
+      if (feedback.kind === "decision") {
+        const status = feedback.verdict === "approve" ? "approved" : feedback.verdict === "reject" ? "rejected" : "in_review";
+        documents.set(did, { ...doc(did), status });
+      }
+      return e;
+    },
+    async documentFeedback(did) {
+      const mine = events.filter((e) => e.document_id === did);
+      const view: DocumentFeedback = { generation: null, thumb: null, ratings: [], tags: [], spans: [], comments: [], decision: null, timeline: [] };
+      for (const e of mine) {
+        const f = e.feedback;
+        if (f.kind === "thumb") view.thumb = e;
+        if (f.kind === "rating") view.ratings = [...view.ratings.filter((r) => r.dimension !== f.dimension), { dimension: f.dimension, value: f.value }];
+        if (f.kind === "tag" && !f.span) view.tags = f.removed ? view.tags.filter((t) => t !== f.tag) : [...view.tags.filter((t) => t !== f.tag), f.tag];
+        if (f.kind === "tag" && f.span) {
+          const anchor = f.span.anchor;
+          view.spans = view.spans.filter((s) => !(s.anchor === anchor && s.tag === f.tag));
+          if (!f.removed) view.spans.push({ event_id: e.id, anchor, quote: f.span.quote, tag: f.tag, comment: null, actor: e.actor, created_at: e.created_at });
+        }
+        if (f.kind === "comment" && f.span) view.spans.push({ event_id: e.id, anchor: f.span.anchor, quote: f.span.quote, tag: null, comment: f.text, actor: e.actor, created_at: e.created_at });
+        if (f.kind === "comment" && !f.span) view.comments.push(e);
+        if (f.kind === "decision") view.decision = e;
+      }
+      view.timeline = [...mine].reverse().map((event) => ({ event, model: null }));
+      return view;
+    },
+    async documentChanges() {
+      return { draft_generation_id: null, authors: [], changes: [] };
+    },
+    async setFeedbackSchema(pid, rubric, tags) {
+      const p = { ...project(pid), rubric, tags, updated_at: now() };
+      projects.set(pid, p);
+      return p;
+    },
+    async exportDocument(did) {
+      doc(did);
+    },
     onBeforeClose() {},
   };
 }

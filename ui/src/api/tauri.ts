@@ -55,6 +55,11 @@ export const tauriApi: DraftloopApi = {
   acceptSuggestion: (projectId, decision, systemPrompt, userTemplate) =>
     call("accept_suggestion", { projectId, decision, systemPrompt, userTemplate }),
   rejectSuggestion: (projectId, decision) => call("reject_suggestion", { projectId, decision }),
+  recordFeedback: (documentId, generationId, feedback) => call("record_feedback", { documentId, generationId, feedback }),
+  documentFeedback: (documentId) => call("document_feedback", { documentId }),
+  documentChanges: (documentId) => call("document_changes", { documentId }),
+  setFeedbackSchema: (projectId, rubric, tags) => call("set_feedback_schema", { projectId, rubric, tags }),
+  exportDocument: (documentId, path) => call("export_document", { documentId, path }),
   onBeforeClose(flush) {
     // Without preventDefault the window closes once the handler settles.
     void getCurrentWindow().onCloseRequested(async () => {

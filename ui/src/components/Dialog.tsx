@@ -27,6 +27,27 @@ export function Modal({ title, onClose, children, testId, wide = false }: ShellP
   );
 }
 
+/** A form dialog's foot: the error, if any, then Cancel and the submit button. */
+export function FormFooter({ error, onClose, submit, testId }: { error: string | null; onClose: () => void; submit: string; testId: string }) {
+  return (
+    <>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" data-testid={testId}>
+          {submit}
+        </button>
+      </div>
+    </>
+  );
+}
+
 interface ProjectDialogProps {
   contentTypes: string[];
   onCreate: (name: string, contentType: string) => Promise<void>;
@@ -161,6 +182,15 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
     ["F2", "Rename the current document"],
     [`${mod}+B / ${mod}+I`, "Bold / italic"],
     [`${mod}+Z / ${mod}+Shift+Z`, "Undo / redo"],
+    ["Alt+↑ / Alt+↓", "Thumbs up / thumbs down on the current draft"],
+    ["Alt+R, then 1–5 or ←/→", "Rate: focus the rubric; Tab moves to the next dimension"],
+    ["Alt+G", "Document tags: focus the first; Space toggles, Tab moves on"],
+    ["Alt+T", "Tag the selected words"],
+    ["Alt+M", "Comment on the selected words"],
+    ["Alt+C, then Ctrl+Enter", "Write and send a comment on the draft"],
+    ["Alt+1 / Alt+2 / Alt+0", "Variants side by side: first is better / second is better / tie"],
+    ["Alt+Shift+A / R / E", "Approve / reject / escalate"],
+    [`${mod}+Shift+D`, "Changes view: what people changed in the model's draft"],
     [`${mod}+/`, "This sheet"],
     ["Esc", "Close a dialog"],
   ];

@@ -1,44 +1,65 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import type { Document, DocumentText } from "../bindings";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { Editor as TiptapEditor } from "@tiptap/react";
+import { api, toApiError } from "../api";
+import type { Document, DocumentChanges, DocumentFeedback, DocumentText, Feedback, Project, RubricDimension, SpanNote } from "../bindings";
+import { ANNOTATION, anchorRanges, newAnchorId, type AnnotationKind } from "../lib/anchors";
 import { Autosave, type SaveState } from "../lib/autosave";
+import { keyCode } from "../lib/keys";
 import { SAVE_LABELS } from "../lib/labels";
+import { wordCount } from "../lib/words";
+import { ChangesView } from "./ChangesView";
 import { Editor } from "./Editor";
+import { ExportDocumentDialog } from "./ExportDocumentDialog";
+import { FeedbackPanel } from "./FeedbackPanel";
+import { FeedbackSchemaDialog } from "./FeedbackSchemaDialog";
+import { Icon } from "./Icon";
 import { GeneratePanel } from "./GeneratePanel";
 import { HistoryPanel } from "./HistoryPanel";
 import { RevisePanel } from "./RevisePanel";
+import { SpanTool, type SpanSelection } from "./SpanTool";
 
 interface DocumentPaneProps {
   document: Document;
-  projectName: string;
+  project: Project | null;
   save: (id: string, text: DocumentText) => Promise<Document>;
   rename: (id: string, title: string) => Promise<void>;
   onDelete: () => void;
   onSaved: (doc: Document) => void;
   onError: (message: string) => void;
+  onNotice: (message: string) => void;
   /** Gives the app a way to flush this pane's pending text (on close, on switch). */
   registerFlush: (flush: (() => Promise<void>) | null) => void;
   titleRef: React.RefObject<HTMLInputElement | null>;
+  /** The document changed in the backend (the model's text, a decision): show it. */
   onApplied: (doc: Document) => void;
+  onProjectUpdated: (project: Project) => void;
   onOpenPrompt: () => void;
   onOpenProviders: () => void;
   onOpenInsights: () => void;
 }
 
+type Panel = "generate" | "revise" | "history";
+
 export function DocumentPane(props: DocumentPaneProps) {
-  const { document: doc, save, onSaved, onError, registerFlush } = props;
+  const { document: doc, project, save, onSaved, onError, registerFlush } = props;
   const [saveState, setSaveState] = useState<SaveState>("saved");
   const [title, setTitle] = useState(doc.title);
-  const [panel, setPanel] = useState<"generate" | "revise" | "history" | null>(null);
-  const toggle = (p: "generate" | "revise" | "history") => setPanel((current) => (current === p ? null : p));
+  const [panel, setPanel] = useState<Panel | null>(null);
+  const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
   // Bumped when the model's text replaces the editor's, so the editor reloads.
   const [editorVersion, setEditorVersion] = useState(0);
+  const [editor, setEditor] = useState<TiptapEditor | null>(null);
+  const [feedback, setFeedback] = useState<DocumentFeedback | null>(null);
+  const [spanTool, setSpanTool] = useState<SpanSelection | null>(null);
+  const [changes, setChanges] = useState<DocumentChanges | null | "off">("off");
+  const [dialog, setDialog] = useState<"schema" | "export" | null>(null);
   const latest = useRef({ onSaved, onError });
   latest.current = { onSaved, onError };
 
   const autosave = useMemo(
     () =>
-      new Autosave<DocumentText>({
-        save: async (text) => latest.current.onSaved(await save(doc.id, text)),
+      new Autosave<() => DocumentText>({
+        save: async (read) => latest.current.onSaved(await save(doc.id, read())),
         onState: (state, error) => {
           setSaveState(state);
           if (state === "error") latest.current.onError(`Could not save "${doc.title}": ${error instanceof Error ? error.message : String(error)}. Retrying.`);
@@ -60,11 +81,131 @@ export function DocumentPane(props: DocumentPaneProps) {
 
   useEffect(() => setTitle(doc.title), [doc.title]);
 
+  const refreshFeedback = useCallback(async () => {
+    setFeedback(await api.documentFeedback(doc.id));
+  }, [doc.id]);
+
+  useEffect(() => {
+    refreshFeedback().catch((e: unknown) => onError(toApiError(e).message));
+  }, [refreshFeedback, editorVersion, onError]);
+
+  /** Saves the text first, so the event is bound to the revision the person sees. */
+  const record = useCallback(
+    async (fb: Feedback, generationId: string | null = null) => {
+      try {
+        await autosave.flush();
+        await api.recordFeedback(doc.id, generationId, fb);
+        await refreshFeedback();
+        if (fb.kind === "decision") props.onApplied(await api.getDocument(doc.id));
+      } catch (e) {
+        onError(toApiError(e).message);
+        throw e;
+      }
+    },
+    [autosave, doc.id, refreshFeedback, onError],
+  );
+  const give = useCallback((fb: Feedback) => record(fb).catch(() => undefined), [record]);
+
   // The model's text replaced the editor's: show it and reload the editor.
   const applied = (updated: Document) => {
     props.onApplied(updated);
     setEditorVersion((v) => v + 1);
+    setChanges("off");
   };
+
+  const openSpanTool = useCallback(
+    (kind: AnnotationKind) => {
+      if (!editor) return;
+      const { from, to } = editor.state.selection;
+      if (to <= from) {
+        onError("Select some words in the text first, then tag or comment on them.");
+        return;
+      }
+      setSpanTool({ kind, from, to, quote: editor.state.doc.textBetween(from, to, " ") });
+    },
+    [editor, onError],
+  );
+
+  const applySpan = async (selection: SpanSelection, value: string) => {
+    setSpanTool(null);
+    if (!editor) return;
+    const anchor = newAnchorId();
+    const { kind, from, to, quote } = selection;
+    const label = kind === "tag" ? value : value.slice(0, 120);
+    // The mark is not an edit of the words, so undo leaves it alone.
+    editor.chain().setMeta("addToHistory", false).setTextSelection({ from, to }).setMark(ANNOTATION, { id: anchor, kind, label }).focus().run();
+    const span = { anchor, from, to, quote };
+    await give(kind === "tag" ? { kind: "tag", tag: value, span, removed: false } : { kind: "comment", text: value, span });
+  };
+
+  const removeSpanTag = async (note: SpanNote) => {
+    if (!editor || !note.tag) return;
+    const range = anchorRanges(editor.state.doc).get(note.anchor);
+    const tr = editor.state.tr.setMeta("addToHistory", false);
+    editor.state.doc.descendants((node, pos) => {
+      for (const mark of node.marks) {
+        if (mark.type.name === ANNOTATION && mark.attrs.id === note.anchor) tr.removeMark(pos, pos + node.nodeSize, mark);
+      }
+    });
+    editor.view.dispatch(tr);
+    await give({ kind: "tag", tag: note.tag, span: { anchor: note.anchor, from: range?.from ?? 0, to: range?.to ?? 1, quote: note.quote }, removed: true });
+  };
+
+  const showSpan = (anchor: string) => {
+    const range = editor && anchorRanges(editor.state.doc).get(anchor);
+    if (!editor || !range) return onError("Those words are no longer in the text.");
+    editor.chain().focus().setTextSelection({ from: range.from, to: range.to }).scrollIntoView().run();
+  };
+
+  const toggleChanges = useCallback(async () => {
+    if (changes !== "off") return setChanges("off");
+    setChanges(null);
+    try {
+      await autosave.flush();
+      setChanges(await api.documentChanges(doc.id));
+    } catch (e) {
+      setChanges("off");
+      onError(toApiError(e).message);
+    }
+  }, [autosave, changes, doc.id, onError]);
+
+  // Feedback shortcuts work wherever the focus is, the editor included; they run
+  // before the editor sees the key (Alt+↑/↓ would otherwise join paragraphs).
+  const onShortcut = useRef<(e: globalThis.KeyboardEvent) => void>(() => undefined);
+  onShortcut.current = (e) => {
+    if (document.querySelector(".backdrop")) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const focus = (selector: string) => document.querySelector<HTMLElement>(selector)?.focus();
+    const actions: Record<string, () => void> = {
+      ArrowUp: () => void give({ kind: "thumb", up: true, reason: null, text: null }),
+      ArrowDown: () => void give({ kind: "thumb", up: false, reason: null, text: null }),
+      KeyR: () => focus('[data-testid="ratings"] [role="radiogroup"]'),
+      KeyG: () => focus('[data-testid="document-tags"] button'),
+      KeyT: () => openSpanTool("tag"),
+      KeyM: () => openSpanTool("comment"),
+      KeyC: () => focus('[data-testid="comment-text"]'),
+      "Shift+KeyA": () => void give({ kind: "decision", verdict: "approve", reason: null }),
+      "Shift+KeyR": () => void give({ kind: "decision", verdict: "reject", reason: null }),
+      "Shift+KeyE": () => void give({ kind: "decision", verdict: "escalate", reason: null }),
+    };
+    const code = keyCode(e);
+    if (mod && e.shiftKey && code === "KeyD") {
+      e.preventDefault();
+      void toggleChanges();
+      return;
+    }
+    if (!e.altKey || mod) return;
+    const action = actions[`${e.shiftKey ? "Shift+" : ""}${code}`];
+    if (!action) return;
+    e.preventDefault();
+    e.stopPropagation();
+    action();
+  };
+  useEffect(() => {
+    const listener = (e: globalThis.KeyboardEvent) => onShortcut.current(e);
+    window.addEventListener("keydown", listener, true);
+    return () => window.removeEventListener("keydown", listener, true);
+  }, []);
 
   const commitTitle = async () => {
     if (title.trim() === doc.title) return setTitle(doc.title);
@@ -83,66 +224,134 @@ export function DocumentPane(props: DocumentPaneProps) {
     }
   };
 
+  const saveSchema = async (rubric: RubricDimension[], tags: string[]) => {
+    if (!project) return;
+    props.onProjectUpdated(await api.setFeedbackSchema(project.id, rubric, tags));
+    setDialog(null);
+  };
+  const exportDocument = async (path: string) => {
+    await autosave.flush();
+    await api.exportDocument(doc.id, path);
+    setDialog(null);
+    props.onNotice(`Exported to ${path}`);
+    await refreshFeedback();
+  };
+
+  const spanTools = (
+    <>
+      <button type="button" className="tool" title="Tag the selected words (Alt+T)" data-testid="tag-selection" onMouseDown={(e) => e.preventDefault()} onClick={() => openSpanTool("tag")}>
+        <Icon name="tag" size={14} /> Tag
+      </button>
+      <button type="button" className="tool" title="Comment on the selected words (Alt+M)" data-testid="comment-selection" onMouseDown={(e) => e.preventDefault()} onClick={() => openSpanTool("comment")}>
+        <Icon name="comment" size={14} /> Comment
+      </button>
+      <span className="sep" />
+      <button
+        type="button"
+        className={`tool ${changes !== "off" ? "on" : ""}`}
+        aria-pressed={changes !== "off"}
+        title="Show what people changed in the model's draft (Ctrl+Shift+D)"
+        data-testid="toggle-changes"
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={() => void toggleChanges()}
+      >
+        Changes
+      </button>
+    </>
+  );
+
   return (
-    <main className="document-pane" data-testid="document-pane">
-      <header className="document-header">
-        <div className="crumbs muted">{props.projectName}</div>
-        <div className="title-row">
-          <input
-            ref={props.titleRef}
-            className="title"
-            data-testid="document-title"
-            aria-label="Document title"
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-            onBlur={commitTitle}
-            onKeyDown={onTitleKey}
+    <>
+      <main className="document-pane" data-testid="document-pane">
+        <header className="document-header">
+          <div className="crumbs muted">{project?.name}</div>
+          <div className="title-row">
+            <input
+              ref={props.titleRef}
+              className="title"
+              data-testid="document-title"
+              aria-label="Document title"
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              onBlur={commitTitle}
+              onKeyDown={onTitleKey}
+            />
+            <span className={`save-state save-${saveState}`} data-testid="save-state" data-state={saveState} role="status">
+              {SAVE_LABELS[saveState]}
+            </span>
+          </div>
+          <div className="doc-actions">
+            <button onClick={props.onOpenPrompt} data-testid="open-prompt" title="The project's prompt">
+              Prompt
+            </button>
+            <button className={panel === "generate" ? "on" : ""} onClick={() => toggle("generate")} data-testid="open-generate" title="Generate variants with a model">
+              ✦ Generate
+            </button>
+            <button className={panel === "revise" ? "on" : ""} onClick={() => toggle("revise")} data-testid="open-revise" title="Ask the model to revise with your notes">
+              Revise with notes
+            </button>
+            <button className={panel === "history" ? "on" : ""} onClick={() => toggle("history")} data-testid="open-history" title="Every revision, compared word by word">
+              History
+            </button>
+            <button onClick={props.onOpenInsights} data-testid="open-insights" title="What people keep changing, as prompt suggestions">
+              Insights
+            </button>
+            <button onClick={() => setDialog("export")} data-testid="open-export-document" title="Save the document as a Markdown file">
+              Export
+            </button>
+            <button className="icon danger-text" title="Delete document" aria-label="Delete document" data-testid="delete-document" onClick={props.onDelete}>
+              Delete
+            </button>
+          </div>
+        </header>
+        {panel === "generate" && (
+          <GeneratePanel
+            document={doc}
+            flush={() => autosave.flush()}
+            onApplied={applied}
+            onPreference={(fb, chosen) => record(fb, chosen)}
+            onOpenPrompt={props.onOpenPrompt}
+            onOpenProviders={props.onOpenProviders}
+            onClose={() => setPanel(null)}
           />
-          <span className={`save-state save-${saveState}`} data-testid="save-state" data-state={saveState} role="status">
-            {SAVE_LABELS[saveState]}
-          </span>
+        )}
+        {panel === "revise" && <RevisePanel document={doc} flush={() => autosave.flush()} onApplied={applied} onClose={() => setPanel(null)} />}
+        {panel === "history" && <HistoryPanel document={doc} onClose={() => setPanel(null)} />}
+        {spanTool && project && <SpanTool selection={spanTool} tags={project.tags} onApply={(s, v) => void applySpan(s, v)} onClose={() => setSpanTool(null)} />}
+        <div className={changes === "off" ? "editor-stack" : "editor-stack showing-changes"}>
+          <Editor
+            key={`${doc.id}:${editorVersion}`}
+            initialJson={doc.body_json}
+            onChange={(read) => autosave.change(read)}
+            onReady={setEditor}
+            onCopy={(chars) => void give({ kind: "implicit", kept_ratio: null, time_to_accept_ms: null, copied_chars: chars, exported_format: null })}
+            tools={spanTools}
+          />
+          {changes !== "off" && (
+            <div className="changes-overlay">
+              <div className="toolbar">
+                <span className="muted small">Changes view: read-only.</span>
+                <button type="button" className="tool on" data-testid="close-changes" onClick={() => setChanges("off")}>
+                  Back to the text
+                </button>
+              </div>
+              <ChangesView changes={changes} />
+            </div>
+          )}
         </div>
-        <div className="doc-actions">
-          <button onClick={props.onOpenPrompt} data-testid="open-prompt" title="The project's prompt">
-            Prompt
-          </button>
-          <button className={panel === "generate" ? "on" : ""} onClick={() => toggle("generate")} data-testid="open-generate" title="Generate variants with a model">
-            ✦ Generate
-          </button>
-          <button className={panel === "revise" ? "on" : ""} onClick={() => toggle("revise")} data-testid="open-revise" title="Ask the model to revise with your notes">
-            Revise with notes
-          </button>
-          <button className={panel === "history" ? "on" : ""} onClick={() => toggle("history")} data-testid="open-history" title="Every revision, compared word by word">
-            History
-          </button>
-          <button onClick={props.onOpenInsights} data-testid="open-insights" title="What people keep changing, as prompt suggestions">
-            Insights
-          </button>
-          <button className="icon danger-text" title="Delete document" aria-label="Delete document" data-testid="delete-document" onClick={props.onDelete}>
-            Delete
-          </button>
-        </div>
-      </header>
-      {panel === "generate" && (
-        <GeneratePanel
-          document={doc}
-          flush={() => autosave.flush()}
-          onApplied={applied}
-          onOpenPrompt={props.onOpenPrompt}
-          onOpenProviders={props.onOpenProviders}
-          onClose={() => setPanel(null)}
-        />
-      )}
-      {panel === "revise" && (
-        <RevisePanel
-          document={doc}
-          flush={() => autosave.flush()}
-          onApplied={applied}
-          onClose={() => setPanel(null)}
-        />
-      )}
-      {panel === "history" && <HistoryPanel document={doc} onClose={() => setPanel(null)} />}
-      <Editor key={`${doc.id}:${editorVersion}`} initialJson={doc.body_json} onChange={(text) => autosave.change(text)} />
-    </main>
+      </main>
+      <FeedbackPanel
+        project={project}
+        document={doc}
+        words={wordCount(doc.body_markdown)}
+        feedback={feedback}
+        record={(fb) => record(fb)}
+        onShowSpan={showSpan}
+        onRemoveSpanTag={(n) => void removeSpanTag(n)}
+        onEditSchema={() => setDialog("schema")}
+      />
+      {dialog === "schema" && project && <FeedbackSchemaDialog project={project} onSave={saveSchema} onClose={() => setDialog(null)} />}
+      {dialog === "export" && <ExportDocumentDialog title={doc.title} onExport={exportDocument} onClose={() => setDialog(null)} />}
+    </>
   );
 }

@@ -1,11 +1,21 @@
-import { EditorContent, useEditor, useEditorState, type Editor as TiptapEditor } from "@tiptap/react";
+import { EditorContent, Mark, mergeAttributes, useEditor, useEditorState, type Editor as TiptapEditor } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
+import { useEffect, type ReactNode } from "react";
 import { toMarkdown, type PmNode } from "../lib/markdown";
+import { ANNOTATION, annotationRules } from "../lib/anchors";
 import type { DocumentText } from "../bindings";
+import { Icon } from "./Icon";
 
 interface EditorProps {
   initialJson: string;
-  onChange: (text: DocumentText) => void;
+  /** Called on every change with a way to read the text: serializing a long document
+   * on each keystroke would cost more than a frame, so the saver reads it when it saves. */
+  onChange: (read: () => DocumentText) => void;
+  onReady?: (editor: TiptapEditor | null) => void;
+  /** A person copied this many characters out of the editor. */
+  onCopy?: (chars: number) => void;
+  /** Extra toolbar buttons, after the formatting ones. */
+  tools?: ReactNode;
 }
 
 function parse(json: string): PmNode | string {
@@ -17,27 +27,64 @@ function parse(json: string): PmNode | string {
   }
 }
 
+/** A tag or comment on some words; see lib/anchors.ts. */
+const Annotation = Mark.create({
+  name: ANNOTATION,
+  ...annotationRules,
+  addAttributes() {
+    return {
+      id: { default: null, parseHTML: (el) => el.getAttribute("data-anchor"), renderHTML: (a) => ({ "data-anchor": a.id as string }) },
+      kind: { default: "tag", parseHTML: (el) => el.getAttribute("data-kind"), renderHTML: (a) => ({ "data-kind": a.kind as string }) },
+      label: { default: "", parseHTML: (el) => el.getAttribute("data-label"), renderHTML: (a) => ({ "data-label": a.label as string, title: a.label as string }) },
+    };
+  },
+  parseHTML() {
+    return [{ tag: "span[data-anchor]" }];
+  },
+  renderHTML({ HTMLAttributes }) {
+    return ["span", mergeAttributes(HTMLAttributes, { class: "anno" }), 0];
+  },
+});
+
+export function serialize(doc: PmNode): DocumentText {
+  return { body_json: JSON.stringify(doc), body_markdown: toMarkdown(doc) };
+}
+
 /** The rich editor. Its JSON is what reloads; Markdown is derived for everyone else. */
-export function Editor({ initialJson, onChange }: EditorProps) {
+export function Editor({ initialJson, onChange, onReady, onCopy, tools }: EditorProps) {
   const editor = useEditor({
-    extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true } })],
+    extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true } }), Annotation],
     content: parse(initialJson),
     shouldRerenderOnTransaction: false,
-    editorProps: { attributes: { "data-testid": "editor", "aria-label": "Document text", spellcheck: "true" } },
+    editorProps: {
+      attributes: { "data-testid": "editor", "aria-label": "Document text", spellcheck: "true" },
+      handleDOMEvents: {
+        copy: (view) => {
+          const { from, to } = view.state.selection;
+          if (to > from) onCopy?.(view.state.doc.textBetween(from, to, "\n").length);
+          return false;
+        },
+      },
+    },
     onUpdate: ({ editor }) => {
-      const json = editor.getJSON() as PmNode;
-      onChange({ body_json: JSON.stringify(json), body_markdown: toMarkdown(json) });
+      // The document node is immutable: reading it later gives exactly this version.
+      const doc = editor.state.doc;
+      onChange(() => serialize(doc.toJSON() as PmNode));
     },
   });
+  useEffect(() => {
+    onReady?.(editor);
+    return () => onReady?.(null);
+  }, [editor, onReady]);
   return (
     <div className="editor-frame">
-      <Toolbar editor={editor} />
+      <Toolbar editor={editor} tools={tools} />
       <EditorContent editor={editor} className="editor" />
     </div>
   );
 }
 
-function Toolbar({ editor }: { editor: TiptapEditor }) {
+function Toolbar({ editor, tools }: { editor: TiptapEditor; tools?: ReactNode }) {
   const active = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -48,20 +95,30 @@ function Toolbar({ editor }: { editor: TiptapEditor }) {
       bullets: e.isActive("bulletList"),
       numbers: e.isActive("orderedList"),
       quote: e.isActive("blockquote"),
+      link: e.isActive("link"),
       canUndo: e.can().undo(),
       canRedo: e.can().redo(),
     }),
   });
-  const button = (label: string, title: string, on: boolean, run: () => void, disabled = false) => (
+  const button = (label: ReactNode, title: string, on: boolean, run: () => void, disabled = false) => (
     <button type="button" className={`tool ${on ? "on" : ""}`} title={title} aria-pressed={on} disabled={disabled} onMouseDown={(e) => e.preventDefault()} onClick={run}>
       {label}
     </button>
   );
   const chain = () => editor.chain().focus();
+  const link = () => {
+    if (editor.isActive("link")) return chain().unsetLink().run();
+    const href = window.prompt("Link address (https://…)");
+    if (!href) return;
+    // Only web and mail links: a javascript: address must never become clickable.
+    if (!/^(https?:\/\/|mailto:)/i.test(href.trim())) return;
+    chain().extendMarkRange("link").setLink({ href: href.trim() }).run();
+  };
   return (
     <div className="toolbar" role="toolbar" aria-label="Formatting">
       {button("B", "Bold (Ctrl+B)", active.bold, () => chain().toggleBold().run())}
       {button("I", "Italic (Ctrl+I)", active.italic, () => chain().toggleItalic().run())}
+      {button(<Icon name="link" size={14} />, "Link", active.link, link)}
       <span className="sep" />
       {button("H2", "Heading", active.h2, () => chain().toggleHeading({ level: 2 }).run())}
       {button("H3", "Subheading", active.h3, () => chain().toggleHeading({ level: 3 }).run())}
@@ -72,6 +129,8 @@ function Toolbar({ editor }: { editor: TiptapEditor }) {
       <span className="sep" />
       {button("↶", "Undo (Ctrl+Z)", false, () => chain().undo().run(), !active.canUndo)}
       {button("↷", "Redo (Ctrl+Shift+Z)", false, () => chain().redo().run(), !active.canRedo)}
+      {tools && <span className="sep" />}
+      {tools}
     </div>
   );
 }

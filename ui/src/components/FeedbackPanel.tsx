@@ -1,18 +1,28 @@
-import type { Document, Project } from "../bindings";
+import { useState, type KeyboardEvent } from "react";
+import type { Document, DocumentFeedback, Feedback, Project, SpanNote, Verdict } from "../bindings";
+import { actorName, describeFeedback } from "../lib/feedback";
 import { STATUS_LABELS } from "../lib/labels";
+import { Icon } from "./Icon";
 
 interface FeedbackPanelProps {
   project: Project | null;
   document: Document | null;
   words: number;
+  feedback?: DocumentFeedback | null;
+  /** Records one event; resolves once it is durable and the panel shows it. */
+  record?: (feedback: Feedback) => Promise<void>;
+  onShowSpan?: (anchor: string) => void;
+  onRemoveSpanTag?: (note: SpanNote) => void;
+  onEditSchema?: () => void;
 }
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
-/** The right-hand panel: where feedback on the open document is given and shown. */
-export function FeedbackPanel({ project, document, words }: FeedbackPanelProps) {
+/** The right-hand panel: feedback on the open document's current draft, and its timeline. */
+export function FeedbackPanel(props: FeedbackPanelProps) {
+  const { project, document, words, feedback, record } = props;
   return (
     <aside className="feedback" aria-label="Feedback" data-testid="feedback-panel">
       <h2>Feedback</h2>
@@ -23,39 +33,226 @@ export function FeedbackPanel({ project, document, words }: FeedbackPanelProps) 
           <dl className="facts">
             <dt>Status</dt>
             <dd>
-              <span className={`status status-${document.status}`}>{STATUS_LABELS[document.status]}</span>
+              <span className={`status status-${document.status}`} data-testid="document-status">
+                {STATUS_LABELS[document.status]}
+              </span>
             </dd>
             <dt>Project</dt>
             <dd>{project.name}</dd>
             <dt>Words</dt>
             <dd data-testid="word-count">{words}</dd>
-            <dt>Created</dt>
-            <dd>{when(document.created_at)}</dd>
+            <dt>Draft</dt>
+            <dd data-testid="feedback-draft">{feedback?.generation ? `${feedback.generation.model} · ${when(feedback.generation.created_at)}` : "written by hand"}</dd>
             <dt>Last saved</dt>
             <dd>{when(document.updated_at)}</dd>
           </dl>
-          <h3>Rubric</h3>
-          <ul className="rubric">
-            {project.rubric.map((d) => (
-              <li key={d.name} title={d.description}>
-                <span>{d.name}</span>
-                <span className="muted">
-                  {d.min}–{d.max}
-                </span>
-              </li>
-            ))}
-          </ul>
-          <h3>Tags</h3>
-          <div className="tags">
-            {project.tags.map((t) => (
-              <span key={t} className="chip">
-                {t}
-              </span>
-            ))}
-          </div>
-          <p className="muted hint">No feedback yet. Ratings, tags and comments on this document's drafts will show here.</p>
+          {feedback && record && <Controls {...props} feedback={feedback} record={record} project={project} />}
         </>
       )}
     </aside>
+  );
+}
+
+function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEditSchema }: FeedbackPanelProps & { project: Project; feedback: DocumentFeedback; record: (f: Feedback) => Promise<void> }) {
+  const [why, setWhy] = useState("");
+  const [comment, setComment] = useState("");
+  const [reason, setReason] = useState("");
+  const thumb = feedback.thumb?.feedback.kind === "thumb" ? feedback.thumb.feedback : null;
+  const rating = (dimension: string) => feedback.ratings.find((r) => r.dimension === dimension)?.value ?? null;
+
+  const sendComment = async () => {
+    if (!comment.trim()) return;
+    await record({ kind: "comment", text: comment, span: null });
+    setComment("");
+  };
+  const decide = async (verdict: Verdict) => {
+    await record({ kind: "decision", verdict, reason: reason.trim() || null });
+    setReason("");
+  };
+  const onRatingKey = (e: KeyboardEvent<HTMLDivElement>, dimension: string, min: number, max: number) => {
+    const current = rating(dimension);
+    let value: number | null = null;
+    if (/^[0-9]$/.test(e.key)) value = Number(e.key);
+    else if (e.key === "ArrowRight" || e.key === "ArrowUp") value = Math.min(max, (current ?? min - 1) + 1);
+    else if (e.key === "ArrowLeft" || e.key === "ArrowDown") value = Math.max(min, (current ?? min + 1) - 1);
+    if (value === null || value < min || value > max) return;
+    e.preventDefault();
+    void record({ kind: "rating", dimension, value });
+  };
+
+  return (
+    <>
+      <h3>Overall</h3>
+      <div className="thumbs" role="group" aria-label="Thumbs">
+        <button className={`thumb ${thumb?.up === true ? "on" : ""}`} aria-pressed={thumb?.up === true} aria-label="Thumbs up" data-testid="thumb-up" title="Thumbs up (Alt+↑)" onClick={() => void record({ kind: "thumb", up: true, reason: null, text: null })}>
+          <Icon name="thumb-up" size={18} />
+        </button>
+        <button className={`thumb ${thumb?.up === false ? "on" : ""}`} aria-pressed={thumb?.up === false} aria-label="Thumbs down" data-testid="thumb-down" title="Thumbs down (Alt+↓)" onClick={() => void record({ kind: "thumb", up: false, reason: null, text: null })}>
+          <Icon name="thumb-down" size={18} />
+        </button>
+      </div>
+      {thumb?.up === false && (
+        <div className="why" data-testid="thumb-reasons">
+          <span className="muted small">Why? (optional)</span>
+          <div className="tags">
+            {project.tags.map((t) => (
+              <button key={t} className={`chip-button ${thumb.reason === t ? "on" : ""}`} onClick={() => void record({ kind: "thumb", up: false, reason: t, text: why.trim() || thumb.text })}>
+                {t}
+              </button>
+            ))}
+          </div>
+          <input
+            data-testid="thumb-text"
+            placeholder="In your words… (Enter)"
+            value={why}
+            onChange={(e) => setWhy(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && why.trim()) {
+                e.preventDefault();
+                void record({ kind: "thumb", up: false, reason: thumb.reason, text: why }).then(() => setWhy(""));
+              }
+            }}
+          />
+          {thumb.text && <p className="small muted">“{thumb.text}”</p>}
+        </div>
+      )}
+
+      <h3>
+        Rubric
+        <button className="link small" data-testid="edit-schema" onClick={onEditSchema} title="Edit the project's rubric and tags">
+          Edit
+        </button>
+      </h3>
+      <div className="ratings" data-testid="ratings">
+        {project.rubric.map((d) => {
+          const value = rating(d.name);
+          const scale = Array.from({ length: d.max - d.min + 1 }, (_, i) => d.min + i);
+          return (
+            <div key={d.name} className="rating-row" title={d.description}>
+              <span className="dimension">{d.name}</span>
+              <div
+                role="radiogroup"
+                aria-label={d.name}
+                data-testid={`rating-${d.name}`}
+                className="scale"
+                tabIndex={0}
+                onKeyDown={(e) => onRatingKey(e, d.name, d.min, d.max)}
+              >
+                {scale.map((v) => (
+                  <button key={v} role="radio" aria-checked={value === v} tabIndex={-1} className={`dot ${value !== null && v <= value ? "on" : ""}`} onClick={() => void record({ kind: "rating", dimension: d.name, value: v })}>
+                    {v}
+                  </button>
+                ))}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+
+      <h3>Tags</h3>
+      <div className="tags" data-testid="document-tags">
+        {project.tags.map((t) => {
+          const on = feedback.tags.includes(t);
+          return (
+            <button key={t} className={`chip-button ${on ? "on" : ""}`} aria-pressed={on} onClick={() => void record({ kind: "tag", tag: t, span: null, removed: on })}>
+              {t}
+            </button>
+          );
+        })}
+      </div>
+
+      {feedback.spans.length > 0 && (
+        <>
+          <h3>On the text</h3>
+          <ul className="span-notes" data-testid="span-notes">
+            {feedback.spans.map((s) => (
+              <li key={s.event_id} className={s.tag ? "note-tag" : "note-comment"}>
+                <button className="quote" onClick={() => onShowSpan?.(s.anchor)} title="Show in the text">
+                  “{s.quote}”
+                </button>
+                {s.tag ? <span className="chip on">{s.tag}</span> : <span className="note-text">{s.comment}</span>}
+                {s.tag && (
+                  <button className="icon small" aria-label={`Remove ${s.tag}`} onClick={() => onRemoveSpanTag?.(s)}>
+                    ×
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      <h3>Comment</h3>
+      <textarea
+        className="comment-box"
+        data-testid="comment-text"
+        rows={3}
+        placeholder="A note on this draft (Ctrl+Enter)"
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            void sendComment();
+          }
+        }}
+      />
+      <div className="row-end">
+        <button data-testid="send-comment" disabled={!comment.trim()} onClick={() => void sendComment()}>
+          Comment
+        </button>
+      </div>
+      {feedback.comments.length > 0 && (
+        <ul className="comments">
+          {feedback.comments.map((c) => (
+            <li key={c.id}>
+              <span>{c.feedback.kind === "comment" ? c.feedback.text : ""}</span>
+              <span className="muted small">
+                {actorName(c.actor)} · {when(c.created_at)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3>Decision</h3>
+      <input className="reason" data-testid="decision-reason" placeholder="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} />
+      <div className="decisions">
+        <button data-testid="approve" className="ok" title="Approve (Alt+Shift+A)" onClick={() => void decide("approve")}>
+          Approve
+        </button>
+        <button data-testid="reject" className="danger-text" title="Reject (Alt+Shift+R)" onClick={() => void decide("reject")}>
+          Reject
+        </button>
+        <button data-testid="escalate" title="Escalate to a senior reviewer (Alt+Shift+E)" onClick={() => void decide("escalate")}>
+          Escalate
+        </button>
+      </div>
+
+      <h3>Timeline</h3>
+      {feedback.timeline.length === 0 ? (
+        <p className="muted hint">Nothing yet. Everything given on this document shows here, newest first.</p>
+      ) : (
+        <ol className="timeline" data-testid="timeline">
+          {feedback.timeline.map(({ event, model }) => {
+            const { icon, text } = describeFeedback(event.feedback);
+            return (
+              <li key={event.id} data-kind={event.feedback.kind}>
+                <span className="icon-cell">
+                  <Icon name={icon} size={14} />
+                </span>
+                <div>
+                  <div>{text}</div>
+                  <div className="muted small">
+                    {actorName(event.actor)} · {when(event.created_at)}
+                    {model ? ` · on ${model}` : ""}
+                  </div>
+                </div>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </>
   );
 }

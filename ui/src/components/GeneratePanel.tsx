@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { api, toApiError } from "../api";
-import type { Document, Generation, PromptVersion, Provider } from "../bindings";
+import type { Document, Feedback, Generation, PromptVersion, Provider } from "../bindings";
+import { keyCode } from "../lib/keys";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
 
 type VariantState = { text: string; status: "streaming" | "done" | "cancelled" | "incomplete"; generation: Generation | null };
@@ -10,6 +11,8 @@ interface GeneratePanelProps {
   /** Saves pending edits before the model's text replaces them. */
   flush: () => Promise<void>;
   onApplied: (doc: Document) => void;
+  /** Records "A is better / B is better / tie" on the chosen generation. */
+  onPreference: (feedback: Feedback, chosenId: string) => Promise<void>;
   onOpenPrompt: () => void;
   onOpenProviders: () => void;
   onClose: () => void;
@@ -27,6 +30,9 @@ export function GeneratePanel(props: GeneratePanelProps) {
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const requestId = useRef("");
+  const [pair, setPair] = useState<[number, number]>([0, 1]);
+  const [why, setWhy] = useState("");
+  const [preferred, setPreferred] = useState<string | null>(null);
 
   useEffect(() => {
     api.listPromptVersions(doc.project_id).then((v) => setPrompt(v[0] ?? null)).catch((e: unknown) => setError(toApiError(e).message));
@@ -43,6 +49,8 @@ export function GeneratePanel(props: GeneratePanelProps) {
     setError(null);
     setRunning(true);
     requestId.current = `${doc.id}:${Date.now()}`;
+    setPreferred(null);
+    setPair([0, 1]);
     setVariants(Array.from({ length: n }, () => ({ text: "", status: "streaming", generation: null })));
     try {
       await api.setDocumentBrief(doc.id, brief);
@@ -83,6 +91,35 @@ export function GeneratePanel(props: GeneratePanelProps) {
       setError(toApiError(e).message);
     }
   };
+
+  const letter = (i: number) => String.fromCharCode(65 + i);
+  const comparable = !running && variants.filter((v) => v.generation && v.text).length >= 2;
+  const prefer = async (choice: "first" | "second" | "tie") => {
+    const [a, b] = pair.map((i) => variants[i]?.generation ?? null);
+    if (!a || !b || a.id === b.id) return;
+    const [chosen, rejected] = choice === "second" ? [b, a] : [a, b];
+    try {
+      await props.onPreference({ kind: "preference", chosen: chosen.id, rejected: rejected.id, tie: choice === "tie", reason: why.trim() || null }, chosen.id);
+      setPreferred(choice === "tie" ? `Tie between ${letter(pair[0])} and ${letter(pair[1])}` : `${letter(choice === "first" ? pair[0] : pair[1])} is better`);
+      setWhy("");
+    } catch {
+      // The pane has shown the error.
+    }
+  };
+  const preferRef = useRef(prefer);
+  preferRef.current = prefer;
+  useEffect(() => {
+    if (!comparable) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const choice = ({ Digit1: "first", Digit2: "second", Digit0: "tie" } as const)[keyCode(e) as "Digit1" | "Digit2" | "Digit0"];
+      if (!choice) return;
+      e.preventDefault();
+      void preferRef.current(choice);
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [comparable]);
 
   const ready = prompt && provider && !running;
   return (
@@ -149,7 +186,7 @@ export function GeneratePanel(props: GeneratePanelProps) {
           {variants.map((v, i) => (
             <article key={i} className={`variant ${v.status}`} data-testid="variant" data-status={v.status}>
               <header>
-                <strong>Variant {String.fromCharCode(65 + i)}</strong>
+                <strong>Variant {letter(i)}</strong>
                 <span className="muted small">{v.status === "streaming" ? "writing…" : v.status}</span>
               </header>
               <div className="variant-text">{v.text}</div>
@@ -166,6 +203,44 @@ export function GeneratePanel(props: GeneratePanelProps) {
               </footer>
             </article>
           ))}
+        </div>
+      )}
+      {comparable && (
+        <div className="preference" data-testid="preference-bar" role="group" aria-label="Which variant is better">
+          {variants.length > 2 && (
+            <>
+              <select aria-label="First variant" value={pair[0]} onChange={(e) => setPair([Number(e.target.value), pair[1]])}>
+                {variants.map((_, i) => (
+                  <option key={i} value={i}>
+                    {letter(i)}
+                  </option>
+                ))}
+              </select>
+              <span className="muted small">vs</span>
+              <select aria-label="Second variant" value={pair[1]} onChange={(e) => setPair([pair[0], Number(e.target.value)])}>
+                {variants.map((_, i) => (
+                  <option key={i} value={i}>
+                    {letter(i)}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+          <button data-testid="prefer-first" title="Alt+1" onClick={() => void prefer("first")}>
+            {letter(pair[0])} is better
+          </button>
+          <button data-testid="prefer-second" title="Alt+2" onClick={() => void prefer("second")}>
+            {letter(pair[1])} is better
+          </button>
+          <button data-testid="prefer-tie" title="Alt+0" onClick={() => void prefer("tie")}>
+            Tie
+          </button>
+          <input data-testid="preference-reason" placeholder="Why? (optional)" value={why} onChange={(e) => setWhy(e.target.value)} />
+          {preferred && (
+            <span className="muted small" data-testid="preference-recorded" role="status">
+              ✓ {preferred}
+            </span>
+          )}
         </div>
       )}
     </section>

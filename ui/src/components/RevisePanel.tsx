@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
-import type { DiffSpan, Document, Generation, Provider } from "../bindings";
+import type { Document, Generation, Provider } from "../bindings";
+import { applyChoices, changeCount, toPieces, type Choice, type Piece } from "../lib/hunks";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
-import { DiffView } from "./DiffView";
 
 interface RevisePanelProps {
   document: Document;
@@ -11,13 +11,15 @@ interface RevisePanelProps {
   onClose: () => void;
 }
 
-/** "Revise with notes": the model's revision arrives as a change to accept or reject. */
+/** "Revise with notes": the model's revision arrives as changes to accept or reject,
+ * one at a time or all at once. */
 export function RevisePanel({ document: doc, flush, onApplied, onClose }: RevisePanelProps) {
   const [providers, setProviders] = useState<Provider[]>([]);
   const [provider, setProvider] = useState("");
   const [notes, setNotes] = useState("");
   const [streamed, setStreamed] = useState("");
-  const [proposal, setProposal] = useState<{ generation: Generation; spans: DiffSpan[] } | null>(null);
+  const [proposal, setProposal] = useState<{ generation: Generation; pieces: Piece[] } | null>(null);
+  const [choices, setChoices] = useState<Map<number, Choice>>(new Map());
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -44,7 +46,8 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose }: Revise
         (t) => setStreamed((s) => s + t.text),
       );
       const proposed = toMarkdown(fromMarkdown(generation.output));
-      setProposal({ generation, spans: await api.diffTexts(current.body_markdown, proposed) });
+      setChoices(new Map());
+      setProposal({ generation, pieces: toPieces(await api.diffTexts(current.body_markdown, proposed)) });
     } catch (e) {
       setError(toApiError(e).message);
     } finally {
@@ -52,11 +55,17 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose }: Revise
     }
   };
 
-  const accept = async () => {
+  const choose = (index: number, choice: Choice) => setChoices((c) => new Map(c).set(index, choice));
+  const chooseAll = (choice: Choice) => proposal && setChoices(new Map(proposal.pieces.flatMap((p) => (p.kind === "change" ? [[p.index, choice] as const] : []))));
+  const accepted = [...choices.values()].filter((c) => c === "accept").length;
+
+  /** Takes the accepted changes; every other change keeps the person's words. */
+  const apply = async () => {
     if (!proposal) return;
+    if (accepted === 0) return setProposal(null);
     try {
       await flush();
-      const json = fromMarkdown(proposal.generation.output);
+      const json = fromMarkdown(applyChoices(proposal.pieces, choices));
       onApplied(await api.applyGeneration(doc.id, proposal.generation.id, { body_json: JSON.stringify(json), body_markdown: toMarkdown(json) }));
       setProposal(null);
       setNotes("");
@@ -105,14 +114,36 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose }: Revise
       {running && streamed && <div className="variant-text streaming-preview">{streamed}</div>}
       {proposal && (
         <div className="proposal" data-testid="proposal">
-          <p className="muted small">The model proposes these changes to your text:</p>
-          <DiffView spans={proposal.spans} />
+          <p className="muted small">
+            The model proposes {changeCount(proposal.pieces)} change{changeCount(proposal.pieces) === 1 ? "" : "s"} to your text. Take them one at a time with ✓ and ✗, or all at once.
+          </p>
+          <div className="diff">
+            {proposal.pieces.map((p, i) =>
+              p.kind === "same" ? (
+                <span key={i}>{p.text}</span>
+              ) : (
+                <span key={i} className={`change change-${choices.get(p.index) ?? "open"}`} data-testid="proposed-change" data-state={choices.get(p.index) ?? "open"}>
+                  {p.removed && <del>{p.removed}</del>}
+                  {p.added && <ins>{p.added}</ins>}
+                  <button className="change-button" aria-label={`Accept change ${p.index + 1}`} data-testid="accept-change" onClick={() => choose(p.index, "accept")}>
+                    ✓
+                  </button>
+                  <button className="change-button" aria-label={`Reject change ${p.index + 1}`} data-testid="reject-change" onClick={() => choose(p.index, "reject")}>
+                    ✗
+                  </button>
+                </span>
+              ),
+            )}
+          </div>
           <div className="dialog-actions">
-            <button data-testid="reject-revision" onClick={() => setProposal(null)}>
-              Reject
+            <button data-testid="reject-revision" onClick={() => chooseAll("reject")}>
+              Reject all
             </button>
-            <button className="primary" data-testid="accept-revision" onClick={() => void accept()}>
-              Accept
+            <button data-testid="accept-all-changes" onClick={() => chooseAll("accept")}>
+              Accept all
+            </button>
+            <button className="primary" data-testid="accept-revision" onClick={() => void apply()}>
+              {accepted === 0 ? "Close" : `Apply ${accepted} accepted change${accepted === 1 ? "" : "s"}`}
             </button>
           </div>
         </div>

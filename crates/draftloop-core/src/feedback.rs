@@ -1,0 +1,724 @@
+//! Feedback: an append-only log of what people said about the model's drafts. Every
+//! event is bound to the exact generation and revision it was given on; a change of
+//! mind is a new event, and the views below show the latest one.
+//!
+//! The log is its own record, so events are not copied into the audit log; decisions,
+//! which change a document's status, are audited as well.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::actor::Actor;
+use crate::audit;
+use crate::diff;
+use crate::document::DocumentStatus;
+use crate::error::{Error, Result};
+use crate::generation::Generation;
+use crate::ids::{new_id, now};
+use crate::project::Project;
+use crate::revision;
+use crate::store::Workspace;
+
+const TEXT_MAX_CHARS: usize = 10_000;
+const QUOTE_MAX_CHARS: usize = 2_000;
+
+/// A stretch of the document a tag or comment is about. `anchor` names the editor mark
+/// that follows the words through later edits; `from`/`to`/`quote` are where it was
+/// when the feedback was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Span {
+    pub anchor: String,
+    pub from: u32,
+    pub to: u32,
+    pub quote: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Approve,
+    Reject,
+    Escalate,
+}
+
+impl Verdict {
+    fn status(self) -> DocumentStatus {
+        match self {
+            Verdict::Approve => DocumentStatus::Approved,
+            Verdict::Reject => DocumentStatus::Rejected,
+            Verdict::Escalate => DocumentStatus::InReview,
+        }
+    }
+}
+
+/// One piece of feedback; the tag is the event's `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Feedback {
+    Thumb {
+        up: bool,
+        /// One of the project's tags.
+        reason: Option<String>,
+        text: Option<String>,
+    },
+    Rating {
+        dimension: String,
+        value: i32,
+    },
+    /// `removed` takes a tag back off (the document, or the span's anchor).
+    Tag {
+        tag: String,
+        span: Option<Span>,
+        removed: bool,
+    },
+    Comment {
+        text: String,
+        span: Option<Span>,
+    },
+    /// Between two variants of one request; `tie` when neither is better.
+    Preference {
+        chosen: String,
+        rejected: String,
+        tie: bool,
+        reason: Option<String>,
+    },
+    /// A person's edit of the text, from one revision to the next.
+    Edit {
+        from_revision: Option<String>,
+        to_revision: String,
+    },
+    Decision {
+        verdict: Verdict,
+        reason: Option<String>,
+    },
+    /// Recorded by Draftloop on its own, from what people did.
+    Implicit {
+        /// Share of the draft's words still in the accepted text, 0–1.
+        kept_ratio: Option<f64>,
+        #[ts(type = "number | null")]
+        time_to_accept_ms: Option<i64>,
+        copied_chars: Option<u32>,
+        exported_format: Option<String>,
+    },
+}
+
+impl Feedback {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Feedback::Thumb { .. } => "thumb",
+            Feedback::Rating { .. } => "rating",
+            Feedback::Tag { .. } => "tag",
+            Feedback::Comment { .. } => "comment",
+            Feedback::Preference { .. } => "preference",
+            Feedback::Edit { .. } => "edit",
+            Feedback::Decision { .. } => "decision",
+            Feedback::Implicit { .. } => "implicit",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FeedbackEvent {
+    pub id: String,
+    pub document_id: Option<String>,
+    pub generation_id: Option<String>,
+    pub revision_id: Option<String>,
+    pub actor: String,
+    pub created_at: String,
+    pub feedback: Feedback,
+}
+
+/// A tag or comment on a stretch of text that is still in force.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SpanNote {
+    pub event_id: String,
+    pub anchor: String,
+    pub quote: String,
+    pub tag: Option<String>,
+    pub comment: Option<String>,
+    pub actor: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Rating {
+    pub dimension: String,
+    pub value: i32,
+}
+
+/// A document's feedback as the panel shows it: the latest of each kind on the current
+/// draft, and the whole timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DocumentFeedback {
+    /// The draft feedback is given on: the generation behind the latest model text.
+    pub generation: Option<Generation>,
+    pub thumb: Option<FeedbackEvent>,
+    pub ratings: Vec<Rating>,
+    pub tags: Vec<String>,
+    pub spans: Vec<SpanNote>,
+    pub comments: Vec<FeedbackEvent>,
+    pub decision: Option<FeedbackEvent>,
+    /// Newest first, each with the model of the generation it was given on.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TimelineEntry {
+    pub event: FeedbackEvent,
+    pub model: Option<String>,
+}
+
+fn clean_text(what: &str, text: &str, max: usize) -> Result<String> {
+    let text = text.trim();
+    if text.chars().count() > max {
+        return Err(Error::invalid(format!(
+            "a {what} can be at most {max} characters"
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+fn clean_optional(what: &str, text: &Option<String>) -> Result<Option<String>> {
+    Ok(match text {
+        Some(t) => Some(clean_text(what, t, TEXT_MAX_CHARS)?).filter(|t| !t.is_empty()),
+        None => None,
+    })
+}
+
+fn known_tag(project: &Project, tag: &str) -> Result<String> {
+    let tag = tag.trim().to_lowercase();
+    if project.tags.contains(&tag) {
+        Ok(tag)
+    } else {
+        Err(Error::invalid(format!(
+            "\"{tag}\" is not one of the project's tags ({})",
+            project.tags.join(", ")
+        )))
+    }
+}
+
+fn clean_span(span: &Option<Span>) -> Result<Option<Span>> {
+    let Some(span) = span else { return Ok(None) };
+    let anchor = span.anchor.trim();
+    if anchor.is_empty() || anchor.len() > 64 {
+        return Err(Error::invalid(
+            "a span needs an anchor id of at most 64 characters",
+        ));
+    }
+    if span.from >= span.to {
+        return Err(Error::invalid("a span must cover at least one character"));
+    }
+    Ok(Some(Span {
+        anchor: anchor.to_owned(),
+        from: span.from,
+        to: span.to,
+        quote: clean_text("quoted span", &span.quote, QUOTE_MAX_CHARS)?,
+    }))
+}
+
+/// Checks an event against the project's rubric and tags and tidies its text.
+fn validate(project: &Project, feedback: &Feedback) -> Result<Feedback> {
+    Ok(match feedback {
+        Feedback::Thumb { up, reason, text } => Feedback::Thumb {
+            up: *up,
+            reason: match reason.as_deref().map(str::trim) {
+                Some(r) if !r.is_empty() => Some(known_tag(project, r)?),
+                _ => None,
+            },
+            text: clean_optional("thumb reason", text)?,
+        },
+        Feedback::Rating { dimension, value } => {
+            let d = project
+                .rubric
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(dimension.trim()))
+                .ok_or_else(|| {
+                    Error::invalid(format!(
+                        "\"{}\" is not a dimension of the project's rubric",
+                        dimension.trim()
+                    ))
+                })?;
+            if *value < d.min || *value > d.max {
+                return Err(Error::invalid(format!(
+                    "a {} rating goes from {} to {}, not {value}",
+                    d.name, d.min, d.max
+                )));
+            }
+            Feedback::Rating {
+                dimension: d.name.clone(),
+                value: *value,
+            }
+        }
+        Feedback::Tag { tag, span, removed } => Feedback::Tag {
+            tag: known_tag(project, tag)?,
+            span: clean_span(span)?,
+            removed: *removed,
+        },
+        Feedback::Comment { text, span } => {
+            let text = clean_text("comment", text, TEXT_MAX_CHARS)?;
+            if text.is_empty() {
+                return Err(Error::invalid("a comment needs some text"));
+            }
+            Feedback::Comment {
+                text,
+                span: clean_span(span)?,
+            }
+        }
+        Feedback::Preference {
+            chosen,
+            rejected,
+            tie,
+            reason,
+        } => {
+            if chosen == rejected {
+                return Err(Error::invalid(
+                    "a preference compares two different variants",
+                ));
+            }
+            Feedback::Preference {
+                chosen: chosen.clone(),
+                rejected: rejected.clone(),
+                tie: *tie,
+                reason: clean_optional("preference reason", reason)?,
+            }
+        }
+        Feedback::Edit { .. } => {
+            return Err(Error::invalid(
+                "edits are recorded by Draftloop when the text is saved as a revision",
+            ))
+        }
+        Feedback::Decision { verdict, reason } => Feedback::Decision {
+            verdict: *verdict,
+            reason: clean_optional("decision reason", reason)?,
+        },
+        Feedback::Implicit {
+            kept_ratio,
+            time_to_accept_ms,
+            copied_chars,
+            exported_format,
+        } => {
+            if kept_ratio.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
+                return Err(Error::invalid("a kept ratio goes from 0 to 1"));
+            }
+            if time_to_accept_ms.is_some_and(|ms| ms < 0) {
+                return Err(Error::invalid("a time to accept cannot be negative"));
+            }
+            let exported_format = clean_optional("export format", exported_format)?;
+            if kept_ratio.is_none()
+                && time_to_accept_ms.is_none()
+                && copied_chars.is_none()
+                && exported_format.is_none()
+            {
+                return Err(Error::invalid("an implicit signal needs a value"));
+            }
+            Feedback::Implicit {
+                kept_ratio: *kept_ratio,
+                time_to_accept_ms: *time_to_accept_ms,
+                copied_chars: *copied_chars,
+                exported_format,
+            }
+        }
+    })
+}
+
+/// Share of `draft`'s words that are still in `kept`, 0–1 (1 for an empty draft).
+pub fn kept_ratio(draft: &str, kept: &str) -> f64 {
+    let is_word = |t: &str| t.chars().any(char::is_alphanumeric);
+    let total = diff::tokens(draft)
+        .into_iter()
+        .filter(|t| is_word(t))
+        .count();
+    if total == 0 {
+        return 1.0;
+    }
+    let same: usize = diff::word_diff(draft, kept)
+        .iter()
+        .filter(|s| s.kind == diff::DiffKind::Equal)
+        .map(|s| {
+            diff::tokens(&s.text)
+                .into_iter()
+                .filter(|t| is_word(t))
+                .count()
+        })
+        .sum();
+    same as f64 / total as f64
+}
+
+fn insert_event(
+    tx: &Transaction,
+    actor: &Actor,
+    document_id: &str,
+    generation_id: Option<&str>,
+    revision_id: Option<&str>,
+    feedback: &Feedback,
+) -> Result<FeedbackEvent> {
+    let event = FeedbackEvent {
+        id: new_id(),
+        document_id: Some(document_id.to_owned()),
+        generation_id: generation_id.map(str::to_owned),
+        revision_id: revision_id.map(str::to_owned),
+        actor: actor.as_str().to_owned(),
+        created_at: now(),
+        feedback: feedback.clone(),
+    };
+    tx.execute(
+        "INSERT INTO feedback_events (id, document_id, generation_id, revision_id, actor, kind, payload, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            event.id,
+            event.document_id,
+            event.generation_id,
+            event.revision_id,
+            event.actor,
+            feedback.kind(),
+            serde_json::to_string(feedback)?,
+            event.created_at,
+        ],
+    )?;
+    Ok(event)
+}
+
+/// Keeps the document's current text as a human revision when it differs from the
+/// latest one, recording the person's edit; returns the revision the text is now.
+pub(crate) fn checkpoint(
+    tx: &Transaction,
+    actor: &Actor,
+    document_id: &str,
+) -> Result<Option<String>> {
+    let (body_json, body_markdown): (String, String) = tx.query_row(
+        "SELECT body_json, body_markdown FROM documents WHERE id = ?1",
+        [document_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let latest: Option<(String, String, Option<String>)> = tx
+        .query_row(
+            "SELECT id, body_markdown, generation_id FROM revisions WHERE document_id = ?1 ORDER BY id DESC LIMIT 1",
+            [document_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((id, markdown, _)) = &latest {
+        if *markdown == body_markdown {
+            return Ok(Some(id.clone()));
+        }
+    }
+    if body_markdown.trim().is_empty() {
+        return Ok(latest.map(|l| l.0));
+    }
+    let text = crate::document::DocumentText {
+        body_json,
+        body_markdown,
+    };
+    let to = revision::insert(tx, actor, document_id, "human", None, &text)?;
+    let generation = latest.as_ref().and_then(|l| l.2.clone());
+    let generation = match generation {
+        Some(g) => Some(g),
+        None => current_generation_id(tx, document_id)?,
+    };
+    insert_event(
+        tx,
+        actor,
+        document_id,
+        generation.as_deref(),
+        Some(&to),
+        &Feedback::Edit {
+            from_revision: latest.map(|l| l.0),
+            to_revision: to.clone(),
+        },
+    )?;
+    Ok(Some(to))
+}
+
+/// The generation behind the document's latest model text.
+fn current_generation_id(conn: &rusqlite::Connection, document_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT generation_id FROM revisions WHERE document_id = ?1 AND author_kind = 'model'
+             ORDER BY id DESC LIMIT 1",
+            [document_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+const EVENT_COLUMNS: &str =
+    "id, document_id, generation_id, revision_id, actor, created_at, payload";
+
+fn event_from_row(row: &Row) -> rusqlite::Result<FeedbackEvent> {
+    let payload: String = row.get(6)?;
+    let feedback = serde_json::from_str(&payload).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(FeedbackEvent {
+        id: row.get(0)?,
+        document_id: row.get(1)?,
+        generation_id: row.get(2)?,
+        revision_id: row.get(3)?,
+        actor: row.get(4)?,
+        created_at: row.get(5)?,
+        feedback,
+    })
+}
+
+impl Workspace {
+    /// Records one piece of feedback on a document's draft `generation_id` (the
+    /// document's current generation when `None`). Durable once this returns.
+    pub fn record_feedback(
+        &mut self,
+        document_id: &str,
+        generation_id: Option<&str>,
+        feedback: &Feedback,
+    ) -> Result<FeedbackEvent> {
+        let document = self.document(document_id)?;
+        let project = self.project(&document.project_id)?;
+        let feedback = validate(&project, feedback)?;
+        let generation = match generation_id {
+            Some(g) => Some(self.generation_of(document_id, g)?),
+            None => current_generation_id(self.conn(), document_id)?
+                .map(|g| self.generation_of(document_id, &g))
+                .transpose()?,
+        };
+        if let Feedback::Preference {
+            chosen, rejected, ..
+        } = &feedback
+        {
+            let a = self.generation_of(document_id, chosen)?;
+            let b = self.generation_of(document_id, rejected)?;
+            if a.group_id != b.group_id {
+                return Err(Error::invalid(
+                    "a preference compares two variants of the same request",
+                ));
+            }
+        }
+        let at = now();
+        self.write(|tx, actor| {
+            let revision = checkpoint(tx, actor, document_id)?;
+            let generation_id = generation.as_ref().map(|g| g.id.as_str());
+            let event = insert_event(
+                tx,
+                actor,
+                document_id,
+                generation_id,
+                revision.as_deref(),
+                &feedback,
+            )?;
+            if let Feedback::Decision { verdict, reason } = &feedback {
+                let status = verdict.status();
+                tx.execute(
+                    "UPDATE documents SET status = ?1, updated_at = ?2 WHERE id = ?3",
+                    params![status.as_str(), at, document_id],
+                )?;
+                audit::record(
+                    tx,
+                    actor,
+                    "document.decided",
+                    "document",
+                    document_id,
+                    json!({"verdict": verdict, "reason": reason, "status": status.as_str(),
+                           "generation_id": generation_id, "event_id": event.id}),
+                )?;
+                if let (Verdict::Approve, Some(g)) = (verdict, &generation) {
+                    let kept: String = tx.query_row(
+                        "SELECT body_markdown FROM documents WHERE id = ?1",
+                        [document_id],
+                        |r| r.get(0),
+                    )?;
+                    let waited = chrono::DateTime::parse_from_rfc3339(&at)
+                        .ok()
+                        .zip(chrono::DateTime::parse_from_rfc3339(&g.created_at).ok())
+                        .map(|(a, b)| (a - b).num_milliseconds().max(0));
+                    insert_event(
+                        tx,
+                        actor,
+                        document_id,
+                        generation_id,
+                        revision.as_deref(),
+                        &Feedback::Implicit {
+                            kept_ratio: Some(kept_ratio(&g.output, &kept)),
+                            time_to_accept_ms: waited,
+                            copied_chars: None,
+                            exported_format: None,
+                        },
+                    )?;
+                }
+            }
+            Ok(event)
+        })
+    }
+
+    fn generation_of(&self, document_id: &str, generation_id: &str) -> Result<Generation> {
+        let g = self.generation(generation_id)?;
+        if g.document_id.as_deref() != Some(document_id) {
+            return Err(Error::invalid(
+                "that generation belongs to another document",
+            ));
+        }
+        Ok(g)
+    }
+
+    /// Every event on a document, oldest first.
+    pub fn feedback_events(&self, document_id: &str) -> Result<Vec<FeedbackEvent>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM feedback_events WHERE document_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([document_id], event_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The latest of each kind on the document's current draft, and the timeline.
+    pub fn document_feedback(&self, document_id: &str) -> Result<DocumentFeedback> {
+        self.document(document_id)?;
+        let generation = current_generation_id(self.conn(), document_id)?
+            .map(|g| self.generation(&g))
+            .transpose()?;
+        let events = self.feedback_events(document_id)?;
+        let models: BTreeMap<String, String> = {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT id, model FROM generations WHERE document_id = ?1")?;
+            let rows = stmt.query_map([document_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        Ok(summarize(generation, events, &models))
+    }
+}
+
+/// Folds the log into latest-wins views. Thumbs, ratings and document tags are about
+/// the current draft; span notes and comments stay with the text; the decision is the
+/// document's.
+fn summarize(
+    generation: Option<Generation>,
+    events: Vec<FeedbackEvent>,
+    models: &BTreeMap<String, String>,
+) -> DocumentFeedback {
+    let current = generation.as_ref().map(|g| g.id.clone());
+    let on_current = |e: &FeedbackEvent| e.generation_id == current;
+    let mut thumb = None;
+    let mut ratings: BTreeMap<String, i32> = BTreeMap::new();
+    let mut tags: Vec<String> = Vec::new();
+    let mut spans: Vec<SpanNote> = Vec::new();
+    let mut comments = Vec::new();
+    let mut decision = None;
+    for e in &events {
+        match &e.feedback {
+            Feedback::Thumb { .. } if on_current(e) => thumb = Some(e.clone()),
+            Feedback::Rating { dimension, value } if on_current(e) => {
+                ratings.insert(dimension.clone(), *value);
+            }
+            Feedback::Tag {
+                tag,
+                span: None,
+                removed,
+            } if on_current(e) => {
+                tags.retain(|t| t != tag);
+                if !removed {
+                    tags.push(tag.clone());
+                }
+            }
+            Feedback::Tag {
+                tag,
+                span: Some(span),
+                removed,
+            } => {
+                spans.retain(|s| !(s.anchor == span.anchor && s.tag.as_deref() == Some(tag)));
+                if !removed {
+                    spans.push(note(e, span, Some(tag.clone()), None));
+                }
+            }
+            Feedback::Comment {
+                text,
+                span: Some(span),
+            } => spans.push(note(e, span, None, Some(text.clone()))),
+            Feedback::Comment { span: None, .. } => comments.push(e.clone()),
+            Feedback::Decision { .. } => decision = Some(e.clone()),
+            _ => {}
+        }
+    }
+    let timeline = events
+        .into_iter()
+        .rev()
+        .map(|event| TimelineEntry {
+            model: event
+                .generation_id
+                .as_ref()
+                .and_then(|g| models.get(g).cloned()),
+            event,
+        })
+        .collect();
+    DocumentFeedback {
+        generation,
+        thumb,
+        ratings: ratings
+            .into_iter()
+            .map(|(dimension, value)| Rating { dimension, value })
+            .collect(),
+        tags,
+        spans,
+        comments,
+        decision,
+        timeline,
+    }
+}
+
+fn note(e: &FeedbackEvent, span: &Span, tag: Option<String>, comment: Option<String>) -> SpanNote {
+    SpanNote {
+        event_id: e.id.clone(),
+        anchor: span.anchor.clone(),
+        quote: span.quote.clone(),
+        tag,
+        comment,
+        actor: e.actor.clone(),
+        created_at: e.created_at.clone(),
+    }
+}
+
+impl Workspace {
+    /// Writes the document's Markdown to `path` (replacing it whole or not at all) and
+    /// records the export as an implicit signal.
+    pub fn export_document(&mut self, document_id: &str, path: &std::path::Path) -> Result<()> {
+        let document = self.document(document_id)?;
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        if !parent.is_dir() {
+            return Err(Error::invalid(format!(
+                "there is no folder {}",
+                parent.display()
+            )));
+        }
+        if path.is_dir() {
+            return Err(Error::invalid(format!(
+                "{} is a folder: give a file name",
+                path.display()
+            )));
+        }
+        let temp = path.with_extension("draftloop-tmp");
+        let written = std::fs::write(&temp, format!("{}\n", document.body_markdown.trim_end()))
+            .and_then(|()| std::fs::File::open(&temp)?.sync_all())
+            .and_then(|()| std::fs::rename(&temp, path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&temp);
+            return Err(Error::invalid(format!(
+                "could not write {}: {e}",
+                path.display()
+            )));
+        }
+        self.record_feedback(
+            document_id,
+            None,
+            &Feedback::Implicit {
+                kept_ratio: None,
+                time_to_accept_ms: None,
+                copied_chars: None,
+                exported_format: Some("markdown".into()),
+            },
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,443 @@
+//! Feedback events: each kind round-trips, the views show the latest, bad input changes
+//! nothing, and the log stays append-only.
+
+#![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
+
+use draftloop_core::changes::ChangeKind;
+use draftloop_core::document::DocumentText;
+use draftloop_core::feedback::{Feedback, Span, Verdict};
+use draftloop_core::generation::{Generation, GenerationContext};
+use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Ending, Role, Variant};
+use draftloop_core::{Actor, DocumentStatus, ErrorKind, NewProject, RubricDimension, Workspace};
+
+fn text(markdown: &str) -> DocumentText {
+    DocumentText {
+        body_json: String::new(),
+        body_markdown: markdown.into(),
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    ws: Workspace,
+    doc: String,
+    variants: Vec<Generation>,
+}
+
+/// A document with two variants of a draft; the first is in the editor.
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
+    let project = ws
+        .create_project(&NewProject {
+            name: "Spring".into(),
+            content_type: "email".into(),
+        })
+        .unwrap();
+    let doc = ws.create_document(&project.id, "Launch").unwrap().id;
+    let request = CompletionRequest::new("m-1", vec![ChatMessage::new(Role::User, "write")]);
+    let completion = Completion {
+        variants: [
+            "Our spring sale starts Monday.",
+            "Spring is here: save now.",
+        ]
+        .iter()
+        .map(|t| Variant {
+            text: (*t).into(),
+            ..Variant::default()
+        })
+        .collect(),
+        prompt_tokens: None,
+        ending: Ending::Complete,
+        latency_ms: 1,
+        first_token_ms: None,
+        attempts: 1,
+    };
+    let ctx = GenerationContext {
+        document_id: Some(&doc),
+        provider: "p",
+        prompt_version_id: None,
+        request: &request,
+    };
+    let variants = ws.record_generation(&ctx, &Ok(completion)).unwrap();
+    ws.apply_generation(&doc, &variants[0].id, &text(&variants[0].output))
+        .unwrap();
+    Fixture {
+        _dir: dir,
+        ws,
+        doc,
+        variants,
+    }
+}
+
+fn span(anchor: &str, quote: &str) -> Option<Span> {
+    Some(Span {
+        anchor: anchor.into(),
+        from: 1,
+        to: 1 + quote.len() as u32,
+        quote: quote.into(),
+    })
+}
+
+#[test]
+fn each_kind_round_trips_bound_to_the_generation_and_revision() {
+    let mut f = fixture();
+    let draft = f.variants[0].id.clone();
+    let kinds = [
+        Feedback::Thumb {
+            up: false,
+            reason: Some("too-long".into()),
+            text: Some("cut the intro".into()),
+        },
+        Feedback::Rating {
+            dimension: "clarity".into(),
+            value: 4,
+        },
+        Feedback::Tag {
+            tag: "factual-error".into(),
+            span: span("a1", "Monday"),
+            removed: false,
+        },
+        Feedback::Comment {
+            text: "Which Monday?".into(),
+            span: span("a2", "Monday"),
+        },
+        Feedback::Preference {
+            chosen: f.variants[1].id.clone(),
+            rejected: f.variants[0].id.clone(),
+            tie: false,
+            reason: Some("punchier".into()),
+        },
+        Feedback::Decision {
+            verdict: Verdict::Escalate,
+            reason: Some("legal should look".into()),
+        },
+        Feedback::Implicit {
+            kept_ratio: None,
+            time_to_accept_ms: None,
+            copied_chars: Some(12),
+            exported_format: None,
+        },
+    ];
+    for feedback in &kinds {
+        let recorded = f.ws.record_feedback(&f.doc, None, feedback).unwrap();
+        assert_eq!(&recorded.feedback, feedback);
+        assert_eq!(recorded.generation_id.as_deref(), Some(draft.as_str()));
+        assert!(recorded.revision_id.is_some());
+        assert_eq!(recorded.actor, "test:alice");
+    }
+    let stored = f.ws.feedback_events(&f.doc).unwrap();
+    let stored: Vec<_> = stored.into_iter().map(|e| e.feedback).collect();
+    assert_eq!(stored, kinds);
+    assert_eq!(
+        f.ws.document(&f.doc).unwrap().status,
+        DocumentStatus::InReview
+    );
+}
+
+#[test]
+fn the_views_show_the_latest_of_each_kind() {
+    let mut f = fixture();
+    let mut give = |fb: Feedback| f.ws.record_feedback(&f.doc, None, &fb).unwrap();
+    give(Feedback::Thumb {
+        up: false,
+        reason: None,
+        text: None,
+    });
+    give(Feedback::Thumb {
+        up: true,
+        reason: None,
+        text: None,
+    });
+    for value in [2, 5, 3] {
+        give(Feedback::Rating {
+            dimension: "tone".into(),
+            value,
+        });
+    }
+    give(Feedback::Rating {
+        dimension: "Accuracy".into(),
+        value: 1,
+    });
+    for (tag, removed) in [("tone", false), ("grammar", false), ("tone", true)] {
+        give(Feedback::Tag {
+            tag: tag.into(),
+            span: None,
+            removed,
+        });
+    }
+    give(Feedback::Tag {
+        tag: "hallucination".into(),
+        span: span("s1", "spring sale"),
+        removed: false,
+    });
+    give(Feedback::Tag {
+        tag: "too-long".into(),
+        span: span("s2", "Monday"),
+        removed: false,
+    });
+    give(Feedback::Tag {
+        tag: "too-long".into(),
+        span: span("s2", "Monday"),
+        removed: true,
+    });
+    give(Feedback::Comment {
+        text: "Good start".into(),
+        span: None,
+    });
+    let view = f.ws.document_feedback(&f.doc).unwrap();
+    match &view.thumb.as_ref().unwrap().feedback {
+        Feedback::Thumb { up, .. } => assert!(up),
+        other => panic!("expected a thumb, got {other:?}"),
+    }
+    let ratings: Vec<_> = view
+        .ratings
+        .iter()
+        .map(|r| (r.dimension.as_str(), r.value))
+        .collect();
+    assert_eq!(ratings, [("accuracy", 1), ("tone", 3)]);
+    assert_eq!(view.tags, ["grammar"]);
+    assert_eq!(view.spans.len(), 1);
+    assert_eq!(view.spans[0].tag.as_deref(), Some("hallucination"));
+    assert_eq!(view.spans[0].quote, "spring sale");
+    assert_eq!(view.comments.len(), 1);
+    assert_eq!(view.timeline.len(), 13);
+    assert_eq!(view.timeline[0].model.as_deref(), Some("m-1"));
+    assert!(matches!(
+        view.timeline[0].event.feedback,
+        Feedback::Comment { .. }
+    ));
+
+    // A new draft starts its own thumbs, ratings and tags; the decision stays.
+    let second = f.variants[1].clone();
+    f.ws.apply_generation(&f.doc, &second.id, &text(&second.output))
+        .unwrap();
+    let view = f.ws.document_feedback(&f.doc).unwrap();
+    assert_eq!(view.generation.unwrap().id, second.id);
+    assert!(view.thumb.is_none() && view.ratings.is_empty() && view.tags.is_empty());
+    assert_eq!(view.spans.len(), 1, "span notes stay with the text");
+}
+
+#[test]
+fn bad_feedback_is_refused_and_changes_nothing() {
+    let mut f = fixture();
+    let other_doc = {
+        let project = f.ws.projects().unwrap().remove(0);
+        f.ws.create_document(&project.id, "Other").unwrap().id
+    };
+    let bad = [
+        Feedback::Rating {
+            dimension: "clarity".into(),
+            value: 6,
+        },
+        Feedback::Rating {
+            dimension: "humour".into(),
+            value: 3,
+        },
+        Feedback::Tag {
+            tag: "not-a-tag".into(),
+            span: None,
+            removed: false,
+        },
+        Feedback::Tag {
+            tag: "tone".into(),
+            span: Some(Span {
+                anchor: "a".into(),
+                from: 5,
+                to: 5,
+                quote: String::new(),
+            }),
+            removed: false,
+        },
+        Feedback::Comment {
+            text: "   ".into(),
+            span: None,
+        },
+        Feedback::Thumb {
+            up: false,
+            reason: Some("boring".into()),
+            text: None,
+        },
+        Feedback::Preference {
+            chosen: f.variants[0].id.clone(),
+            rejected: f.variants[0].id.clone(),
+            tie: false,
+            reason: None,
+        },
+        Feedback::Implicit {
+            kept_ratio: Some(1.5),
+            time_to_accept_ms: None,
+            copied_chars: None,
+            exported_format: None,
+        },
+        Feedback::Edit {
+            from_revision: None,
+            to_revision: "r".into(),
+        },
+    ];
+    let audit_before = f.ws.audit_log().unwrap().len();
+    for feedback in &bad {
+        let err = f.ws.record_feedback(&f.doc, None, feedback).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{feedback:?}: {err}");
+    }
+    let thumb = Feedback::Thumb {
+        up: true,
+        reason: None,
+        text: None,
+    };
+    let err =
+        f.ws.record_feedback(&other_doc, Some(&f.variants[0].id), &thumb)
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let err =
+        f.ws.record_feedback("no-such-doc", None, &thumb)
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(f.ws.feedback_events(&f.doc).unwrap().is_empty());
+    assert_eq!(f.ws.audit_log().unwrap().len(), audit_before);
+}
+
+#[test]
+fn approving_records_what_was_kept_and_edits_are_recorded_as_events() {
+    let mut f = fixture();
+    // The person rewrites the second half of the draft.
+    f.ws.save_document_text(&f.doc, &text("Our spring sale starts Tuesday at noon."))
+        .unwrap();
+    f.ws.record_feedback(
+        &f.doc,
+        None,
+        &Feedback::Decision {
+            verdict: Verdict::Approve,
+            reason: None,
+        },
+    )
+    .unwrap();
+    let events = f.ws.feedback_events(&f.doc).unwrap();
+    let kinds: Vec<_> = events.iter().map(|e| e.feedback.kind()).collect();
+    assert_eq!(kinds, ["edit", "decision", "implicit"]);
+    let Feedback::Edit {
+        from_revision,
+        to_revision,
+    } = &events[0].feedback
+    else {
+        unreachable!()
+    };
+    let revisions = f.ws.revisions(&f.doc).unwrap();
+    assert_eq!(from_revision.as_deref(), Some(revisions[0].id.as_str()));
+    assert_eq!(to_revision, &revisions[1].id);
+    assert_eq!(revisions[1].author_kind, "human");
+    let Feedback::Implicit {
+        kept_ratio,
+        time_to_accept_ms,
+        ..
+    } = &events[2].feedback
+    else {
+        unreachable!()
+    };
+    // "Our spring sale starts" kept of "Our spring sale starts Monday".
+    assert!((kept_ratio.unwrap() - 0.8).abs() < 1e-9, "{kept_ratio:?}");
+    assert!(time_to_accept_ms.unwrap() >= 0);
+    assert_eq!(
+        f.ws.document(&f.doc).unwrap().status,
+        DocumentStatus::Approved
+    );
+    let audit = f.ws.audit_log().unwrap();
+    assert_eq!(audit.last().unwrap().action, "document.decided");
+}
+
+#[test]
+fn feedback_events_cannot_be_changed_in_place() {
+    let mut f = fixture();
+    f.ws.record_feedback(
+        &f.doc,
+        None,
+        &Feedback::Rating {
+            dimension: "clarity".into(),
+            value: 2,
+        },
+    )
+    .unwrap();
+    let path = f.ws.path().to_owned();
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let err = conn
+        .execute("UPDATE feedback_events SET payload = '{}'", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+}
+
+#[test]
+fn the_rubric_and_tags_are_editable_and_checked() {
+    let mut f = fixture();
+    let project = f.ws.projects().unwrap().remove(0);
+    let rubric = vec![RubricDimension {
+        name: "Persuasion".into(),
+        description: "Makes the reader act".into(),
+        min: 0,
+        max: 10,
+    }];
+    let tags = vec!["Needs-Source".to_owned(), "tone".to_owned()];
+    let updated =
+        f.ws.set_feedback_schema(&project.id, &rubric, &tags)
+            .unwrap();
+    assert_eq!(updated.rubric, rubric);
+    assert_eq!(updated.tags, ["needs-source", "tone"]);
+    f.ws.record_feedback(
+        &f.doc,
+        None,
+        &Feedback::Rating {
+            dimension: "persuasion".into(),
+            value: 9,
+        },
+    )
+    .unwrap();
+    let err =
+        f.ws.record_feedback(
+            &f.doc,
+            None,
+            &Feedback::Rating {
+                dimension: "clarity".into(),
+                value: 3,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+
+    let twice = vec![rubric[0].clone(), rubric[0].clone()];
+    let upside_down = vec![RubricDimension {
+        min: 5,
+        max: 1,
+        ..rubric[0].clone()
+    }];
+    for bad in [twice, upside_down] {
+        let err =
+            f.ws.set_feedback_schema(&project.id, &bad, &tags)
+                .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    }
+    let err =
+        f.ws.set_feedback_schema(&project.id, &rubric, &["tone".into(), "Tone".into()])
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(f.ws.project(&project.id).unwrap(), updated);
+}
+
+#[test]
+fn the_changes_view_marks_words_by_who_changed_them() {
+    let mut f = fixture();
+    f.ws.save_document_text(&f.doc, &text("Our big spring sale starts Monday."))
+        .unwrap();
+    let changes = f.ws.document_changes(&f.doc).unwrap();
+    assert_eq!(
+        changes.draft_generation_id.as_deref(),
+        Some(f.variants[0].id.as_str())
+    );
+    let names: Vec<_> = changes.authors.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["m-1", "test:alice"]);
+    let inserted: Vec<_> = changes
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Inserted)
+        .map(|c| (c.text.as_str(), c.author))
+        .collect();
+    assert_eq!(inserted, [("big ", 1)]);
+}

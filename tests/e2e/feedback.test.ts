@@ -1,0 +1,309 @@
+// Feedback in the real app: every kind given by mouse and by keyboard, all of it back
+// after a restart; span notes that follow their words; the changes view; model output
+// with markup shown as inert text.
+
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Desktop, fill, LlmServer, screenshot } from "./harness";
+import { KEY, type Session } from "./webdriver";
+
+const ALT = "\uE00A";
+const ARROW_UP = "\uE013";
+const TAB = "\uE004";
+const ARROW_LEFT = "\uE012";
+
+const desktop = new Desktop();
+let llm: LlmServer;
+before(async () => {
+  await desktop.start();
+  llm = await LlmServer.start("", desktop.home);
+});
+after(async () => {
+  llm.stop();
+  await desktop.stop();
+});
+
+/** A workspace with a project, a document and a provider on the test LLM server. */
+function workspace(name: string, title: string): string {
+  const dir = desktop.dataDir(name);
+  const run = (args: string[]) => {
+    const out = desktop.cli(["--data-dir", dir, ...args]);
+    assert.equal(out.status, 0, out.stderr);
+  };
+  run(["projects", "add", "Spring launch", "--content-type", "email"]);
+  run(["documents", "add", title, "--project", "Spring launch"]);
+  run(["providers", "add", "Test server", "--kind", "openai-compatible", "--base-url", `${llm.base}/v1`, "--model", "test-model"]);
+  return dir;
+}
+
+/** Opens the document, writes the prompt and generates two variants of `topic`. */
+async function generateTwo(s: Session, title: string, topic: string): Promise<void> {
+  await (await s.waitFor(`[data-testid="document-link"][data-title="${title}"]`)).click();
+  await (await s.waitFor('[data-testid="open-prompt"]')).click();
+  await fill(s, '[data-testid="prompt-system"]', "You write launch emails.");
+  await fill(s, '[data-testid="prompt-template"]', "{{topic}}");
+  await (await s.find('[data-testid="save-prompt"]')).click();
+  await s.waitFor('[data-testid="prompt-versions"] li');
+  await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
+  await (await s.find('[data-testid="open-generate"]')).click();
+  await fill(s, '[data-testid="brief-topic"]', topic);
+  await (await s.find('[data-testid="generate"]')).click();
+  await s.waitUntil(
+    "both variants are done",
+    `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done");`,
+  );
+}
+
+async function useVariant(s: Session, index: number, startsWith: string): Promise<void> {
+  await (await s.findAll('[data-testid="use-variant"]'))[index]?.click();
+  await s.waitUntil("the variant is in the editor", `return document.querySelector('[data-testid="editor"]')?.innerText.startsWith(arguments[0]);`, [startsWith]);
+  await (await s.find('[data-testid="open-generate"]')).click();
+}
+
+/** Selects the first occurrence of `words` in the editor, as a person dragging would. */
+async function select(s: Session, words: string): Promise<void> {
+  await s.execute(
+    `const ed = document.querySelector('[data-testid="editor"]');
+     ed.focus();
+     const walker = document.createTreeWalker(ed, NodeFilter.SHOW_TEXT);
+     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+       const at = n.textContent.indexOf(arguments[0]);
+       if (at < 0) continue;
+       const r = document.createRange(); r.setStart(n, at); r.setEnd(n, at + arguments[0].length);
+       const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
+       return;
+     }
+     throw new Error("not in the editor: " + arguments[0]);`,
+    [words],
+  );
+  await s.waitUntil("the words are selected", `return getSelection().toString() === arguments[0];`, [words]);
+  // ProseMirror takes the DOM selection on selectionchange.
+  await s.execute(`return new Promise((r) => setTimeout(r, 100));`);
+}
+
+async function timelineKinds(s: Session): Promise<string[]> {
+  return (await s.execute(`return [...document.querySelectorAll('[data-testid="timeline"] li')].map((l) => l.dataset.kind);`)) as string[];
+}
+
+/** What the panel and the editor show, read the same way before and after a restart. */
+async function shown(s: Session) {
+  return (await s.execute(`
+    const q = (css) => document.querySelector(css);
+    const pressed = (css) => [...document.querySelectorAll(css)].filter((b) => b.getAttribute("aria-pressed") === "true").map((b) => b.textContent.trim());
+    const ratings = {};
+    for (const g of document.querySelectorAll('[data-testid="ratings"] [role="radiogroup"]')) {
+      const on = g.querySelector('[aria-checked="true"]');
+      if (on) ratings[g.getAttribute("aria-label")] = Number(on.textContent);
+    }
+    return {
+      thumbUp: q('[data-testid="thumb-up"]')?.getAttribute("aria-pressed"),
+      thumbDown: q('[data-testid="thumb-down"]')?.getAttribute("aria-pressed"),
+      ratings,
+      tags: pressed('[data-testid="document-tags"] button'),
+      spans: [...document.querySelectorAll('[data-testid="span-notes"] li')].map((l) => l.textContent.trim()),
+      marks: [...document.querySelectorAll('[data-testid="editor"] .anno')].map((a) => a.dataset.label + "=" + a.textContent),
+      comments: [...document.querySelectorAll('.comments li > span:first-child')].map((c) => c.textContent),
+      status: q('[data-testid="document-status"]')?.textContent,
+      timeline: document.querySelectorAll('[data-testid="timeline"] li').length,
+    };
+  `)) as Record<string, unknown>;
+}
+
+async function reopen(dir: string, title: string, name: string, check: (s: Session) => Promise<void>): Promise<void> {
+  const s = await desktop.launch(dir);
+  try {
+    await (await s.waitFor(`[data-testid="document-link"][data-title="${title}"]`)).click();
+    await s.waitFor('[data-testid="timeline"] li');
+    await check(s);
+    await screenshot(s, name);
+  } finally {
+    await s.quit();
+  }
+}
+
+describe("Feedback", () => {
+  it("takes every kind of feedback by mouse and shows all of it after a restart", async () => {
+    const dir = workspace("feedback-mouse", "Launch email");
+    let before: Record<string, unknown> = {};
+    const s = await desktop.launch(dir);
+    try {
+      await generateTwo(s, "Launch email", "the spring planner for busy parents");
+      await fill(s, '[data-testid="preference-reason"]', "warmer opening");
+      await (await s.find('[data-testid="prefer-first"]')).click();
+      await s.waitUntil("the preference is recorded", `return document.querySelector('[data-testid="preference-recorded"]')?.textContent.includes("A is better");`);
+      await screenshot(s, "40-preference");
+      await useVariant(s, 0, "Variant 1: Here is a draft");
+
+      await (await s.find('[data-testid="thumb-down"]')).click();
+      await (await s.waitFor('[data-testid="thumb-reasons"] button')).click(); // the first tag: too-long
+      await s.waitUntil("the reason is shown", `return document.querySelector('[data-testid="thumb-reasons"] .chip-button.on')?.textContent === "too-long";`);
+      await (await s.find('[data-testid="rating-clarity"] [role="radio"]:nth-child(4)')).click();
+      await s.waitUntil("clarity is 4", `return document.querySelector('[data-testid="rating-clarity"] [aria-checked="true"]')?.textContent === "4";`);
+      // A change of mind: the latest rating is the one shown.
+      await (await s.find('[data-testid="rating-tone"] [role="radio"]:nth-child(2)')).click();
+      await (await s.find('[data-testid="rating-tone"] [role="radio"]:nth-child(5)')).click();
+      await s.waitUntil("tone is 5", `return document.querySelector('[data-testid="rating-tone"] [aria-checked="true"]')?.textContent === "5";`);
+      const toneChip = (await s.findAll('[data-testid="document-tags"] button'))[4];
+      await toneChip?.click();
+      await s.waitUntil("the tone tag is on", `return [...document.querySelectorAll('[data-testid="document-tags"] button[aria-pressed="true"]')].map((b) => b.textContent).join() === "tone";`);
+
+      // A tag on one stretch of words.
+      await select(s, "short, clear");
+      await (await s.find('[data-testid="tag-selection"]')).click();
+      await (await s.waitFor('[data-testid="span-tag-factual-error"]')).click();
+      await s.waitUntil("the words are marked", `return document.querySelector('[data-testid="editor"] .anno[data-label="factual-error"]')?.textContent === "short, clear";`);
+      // Editing before the span and inside it keeps the mark on the right words.
+      await select(s, "Variant 1");
+      await s.keys(`${ARROW_LEFT}Hello. `);
+      await s.waitUntil("the mark stayed on its words", `return document.querySelector('[data-testid="editor"] .anno[data-label="factual-error"]')?.textContent === "short, clear";`);
+      await screenshot(s, "41-tagged-span");
+
+      await select(s, "your edits");
+      await (await s.find('[data-testid="comment-selection"]')).click();
+      await fill(s, '[data-testid="span-comment-text"]', "Whose edits?");
+      await (await s.find('[data-testid="save-span-comment"]')).click();
+      await s.waitUntil("two notes on the text", `return document.querySelectorAll('[data-testid="span-notes"] li').length === 2;`);
+
+      await fill(s, '[data-testid="comment-text"]', "Good start, needs a call to action.");
+      await (await s.find('[data-testid="send-comment"]')).click();
+      await s.waitUntil("the comment is listed", `return document.querySelector('.comments li')?.textContent.includes("Good start");`);
+
+      // Copying out of the editor is recorded on its own.
+      await select(s, "Here is a draft");
+      await s.chord([KEY.CONTROL, "c"]);
+      await s.waitUntil("the copy is recorded", `return [...document.querySelectorAll('[data-testid="timeline"] li')].some((l) => l.textContent.includes("copied 15 characters"));`);
+
+      // The changes view: what the person inserted into the model's draft.
+      await (await s.find('[data-testid="toggle-changes"]')).click();
+      await s.waitUntil("the changes view shows the insertion", `return [...document.querySelectorAll('[data-testid="changes-view"] ins')].some((e) => e.textContent.includes("Hello."));`);
+      await screenshot(s, "42-changes-view");
+      await (await s.find('[data-testid="close-changes"]')).click();
+
+      const exported = join(desktop.home, "launch-email.md");
+      await (await s.find('[data-testid="open-export-document"]')).click();
+      await fill(s, '[data-testid="export-path"]', exported);
+      await (await s.find('[data-testid="export-document"]')).click();
+      await s.waitUntil("the export is recorded", `return [...document.querySelectorAll('[data-testid="timeline"] li')].some((l) => l.textContent.includes("exported as markdown"));`);
+      assert.match(readFileSync(exported, "utf8"), /^Hello\. Variant 1: Here is a draft/);
+
+      await fill(s, '[data-testid="decision-reason"]', "ready to send");
+      await (await s.find('[data-testid="approve"]')).click();
+      await s.waitUntil("the document is approved", `return document.querySelector('[data-testid="document-status"]')?.textContent === "Approved";`);
+      await s.waitUntil("the kept ratio is recorded", `return [...document.querySelectorAll('[data-testid="timeline"] li')].some((l) => /\\d+% of the draft kept · accepted after/.test(l.textContent));`);
+      await screenshot(s, "43-feedback-panel");
+      const kinds = new Set(await timelineKinds(s));
+      for (const kind of ["preference", "thumb", "rating", "tag", "comment", "edit", "implicit", "decision"]) assert.ok(kinds.has(kind), `the timeline has a ${kind} event`);
+      before = await shown(s);
+    } finally {
+      await s.quit();
+    }
+
+    assert.deepEqual(before.ratings, { clarity: 4, tone: 5 });
+    assert.deepEqual(before.marks, ["factual-error=short, clear", "Whose edits?=your edits"]);
+    await reopen(dir, "Launch email", "44-feedback-after-restart", async (s) => {
+      assert.deepEqual(await shown(s), before);
+      assert.equal(before.thumbDown, "true");
+      assert.equal(before.status, "Approved");
+    });
+  });
+
+  it("takes every kind of feedback from the keyboard", async () => {
+    const dir = workspace("feedback-keys", "Keyboard email");
+    let before: Record<string, unknown> = {};
+    const s = await desktop.launch(dir);
+    try {
+      await generateTwo(s, "Keyboard email", "a calmer spring for families");
+      await s.chord([ALT, "2"]);
+      await s.waitUntil("B is preferred", `return document.querySelector('[data-testid="preference-recorded"]')?.textContent.includes("B is better");`);
+      await useVariant(s, 1, "Variant 2: Here is a draft");
+      await (await s.find('[data-testid="editor"]')).click();
+
+      await s.chord([ALT, ARROW_UP]);
+      await s.waitUntil("thumbs up", `return document.querySelector('[data-testid="thumb-up"]')?.getAttribute("aria-pressed") === "true";`);
+      await s.chord([ALT, "r"]);
+      await s.keys("3");
+      await s.waitUntil("accuracy is 3", `return document.querySelector('[data-testid="rating-accuracy"] [aria-checked="true"]')?.textContent === "3";`);
+      await s.keys(`${TAB}5`);
+      await s.waitUntil("clarity is 5", `return document.querySelector('[data-testid="rating-clarity"] [aria-checked="true"]')?.textContent === "5";`);
+      await s.chord([ALT, "g"]);
+      await s.keys(" ");
+      await s.waitUntil("too-long is on", `return document.querySelector('[data-testid="document-tags"] button[aria-pressed="true"]')?.textContent === "too-long";`);
+
+      await select(s, "calmer spring");
+      await s.chord([ALT, "t"]);
+      await s.waitFor('[data-testid="span-tag-filter"]');
+      await s.keys(`hallu${KEY.ENTER}`);
+      await s.waitUntil("the span is tagged", `return document.querySelector('[data-testid="editor"] .anno[data-label="hallucination"]')?.textContent === "calmer spring";`);
+      await select(s, "ready");
+      await s.chord([ALT, "m"]);
+      await s.waitFor('[data-testid="span-comment-text"]');
+      await s.keys(`Ready for whom?${KEY.ENTER}`);
+      await s.waitUntil("the span comment is listed", `return [...document.querySelectorAll('[data-testid="span-notes"] li')].some((l) => l.textContent.includes("Ready for whom?"));`);
+      await s.chord([ALT, "c"]);
+      await s.keys("Fine by me.");
+      await s.chord([KEY.CONTROL, KEY.ENTER]);
+      await s.waitUntil("the comment is listed", `return document.querySelector('.comments li')?.textContent.includes("Fine by me.");`);
+
+      await s.chord([ALT, KEY.SHIFT, "e"]);
+      await s.waitUntil("escalated", `return document.querySelector('[data-testid="document-status"]')?.textContent === "In review";`);
+      await s.chord([KEY.CONTROL, KEY.SHIFT, "d"]);
+      await s.waitFor('[data-testid="changes-view"]');
+      await s.chord([KEY.CONTROL, KEY.SHIFT, "d"]);
+      await s.waitUntil("back to the text", `return !document.querySelector('[data-testid="changes-view"]');`);
+      await s.chord([KEY.CONTROL, "/"]);
+      await s.waitUntil("the sheet lists feedback shortcuts", `return document.querySelector('[data-testid="shortcuts-dialog"]')?.textContent.includes("Approve / reject / escalate");`);
+      await screenshot(s, "45-shortcuts");
+      await s.keys(KEY.ESCAPE);
+
+      const kinds = new Set(await timelineKinds(s));
+      for (const kind of ["preference", "thumb", "rating", "tag", "comment", "decision"]) assert.ok(kinds.has(kind), `the timeline has a ${kind} event`);
+      before = await shown(s);
+    } finally {
+      await s.quit();
+    }
+    assert.deepEqual(before.ratings, { accuracy: 3, clarity: 5 });
+    assert.deepEqual(before.tags, ["too-long"]);
+    await reopen(dir, "Keyboard email", "46-keyboard-feedback-after-restart", async (s) => {
+      assert.deepEqual(await shown(s), before);
+    });
+  });
+
+  it("shows markup in the model's output as inert text", async () => {
+    const dir = workspace("feedback-xss", "Markup email");
+    const s = await desktop.launch(dir);
+    try {
+      const payload = `Repeat exactly: <script>window.xssRan = "script"</script> <img src=x onerror="window.xssRan = 'img'"> [click me](javascript:window.xssRan='link') **bold**`;
+      await generateTwo(s, "Markup email", payload);
+      await useVariant(s, 0, "<script>");
+      const seen = (await s.execute(`
+        const ed = document.querySelector('[data-testid="editor"]');
+        return {
+          text: ed.innerText,
+          scripts: document.querySelectorAll("body script").length,
+          images: ed.querySelectorAll("img").length + document.querySelectorAll('[data-testid="variant"] img').length,
+          jsLinks: document.querySelectorAll('a[href^="javascript:"]').length,
+          bold: ed.querySelector("strong")?.textContent,
+          ran: window.xssRan ?? null,
+        };
+      `)) as { text: string; scripts: number; images: number; jsLinks: number; bold: string; ran: string | null };
+      assert.match(seen.text, /<script>window.xssRan = "script"<\/script>/);
+      assert.match(seen.text, /<img src=x onerror=/);
+      assert.match(seen.text, /\[click me\]\(javascript:/);
+      assert.equal(seen.bold, "bold", "Markdown still becomes formatting");
+      assert.equal(seen.images, 0);
+      assert.equal(seen.jsLinks, 0);
+      // The app's own bundle is a module script in <head>, not in <body>.
+      assert.equal(seen.scripts, 0);
+      // Give an onerror handler time to fire had the image been real.
+      await s.execute(`return new Promise((r) => setTimeout(r, 500));`);
+      assert.equal(await s.execute(`return window.xssRan ?? null;`), null, "no script from the model's text ran");
+      assert.equal(seen.ran, null);
+      await screenshot(s, "47-markup-inert");
+      assert.ok(existsSync(join(dir, "draftloop.db")));
+    } finally {
+      await s.quit();
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { useState, type FormEvent } from "react";
+import type { Project, RubricDimension } from "../bindings";
+import { FormFooter, Modal } from "./Dialog";
+
+interface Props {
+  project: Project;
+  onSave: (rubric: RubricDimension[], tags: string[]) => Promise<void>;
+  onClose: () => void;
+}
+
+/** The project's rubric dimensions (name, description, scale) and tag taxonomy. */
+export function FeedbackSchemaDialog({ project, onSave, onClose }: Props) {
+  const [rubric, setRubric] = useState<RubricDimension[]>(project.rubric.map((d) => ({ ...d })));
+  const [tags, setTags] = useState(project.tags.join(", "));
+  const [error, setError] = useState<string | null>(null);
+  const set = (i: number, change: Partial<RubricDimension>) => setRubric((r) => r.map((d, j) => (j === i ? { ...d, ...change } : d)));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await onSave(
+        rubric,
+        tags
+          .split(/[,\n]/)
+          .map((t) => t.trim())
+          .filter(Boolean),
+      );
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <Modal title={`Rubric and tags of ${project.name}`} onClose={onClose} testId="schema-dialog" wide>
+      <form onSubmit={submit}>
+        <table className="schema-table">
+          <thead>
+            <tr>
+              <th>Dimension</th>
+              <th>Description</th>
+              <th>From</th>
+              <th>To</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rubric.map((d, i) => (
+              <tr key={i}>
+                <td>
+                  <input aria-label="Dimension name" data-testid={`dimension-name-${i}`} value={d.name} onChange={(e) => set(i, { name: e.target.value })} />
+                </td>
+                <td>
+                  <input aria-label="Description" value={d.description} onChange={(e) => set(i, { description: e.target.value })} />
+                </td>
+                <td>
+                  <input aria-label="Lowest" type="number" className="num" value={d.min} onChange={(e) => set(i, { min: Number(e.target.value) })} />
+                </td>
+                <td>
+                  <input aria-label="Highest" type="number" className="num" data-testid={`dimension-max-${i}`} value={d.max} onChange={(e) => set(i, { max: Number(e.target.value) })} />
+                </td>
+                <td>
+                  <button type="button" className="icon" aria-label={`Remove ${d.name}`} onClick={() => setRubric((r) => r.filter((_, j) => j !== i))}>
+                    ×
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" className="link small" data-testid="add-dimension" onClick={() => setRubric((r) => [...r, { name: "", description: "", min: 1, max: 5 }])}>
+          + Add a dimension
+        </button>
+        <label>
+          Tags (comma-separated)
+          <textarea data-testid="schema-tags" rows={3} value={tags} onChange={(e) => setTags(e.target.value)} />
+        </label>
+        <FormFooter error={error} onClose={onClose} submit="Save" testId="save-schema" />
+      </form>
+    </Modal>
+  );
+}
