@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { KEY, Session, sleep } from "./webdriver";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const APP = join(ROOT, "target/debug/draftloop-desktop");
+export const APP = process.env.DRAFTLOOP_APP ?? join(ROOT, "target/debug/draftloop-desktop");
 export const CLI = join(ROOT, "target/debug/draftloop");
 export const SCREENSHOTS = join(ROOT, "target/e2e-screenshots");
 export const LLM_SERVER = join(ROOT, "target/debug/llm-test-server");

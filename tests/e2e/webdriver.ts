@@ -68,11 +68,12 @@ export class Session {
     return this.call("POST", "/execute/sync", { script, args });
   }
 
-  /** Sends keystrokes to whatever has focus. */
-  async keys(text: string): Promise<void> {
+  /** Sends keystrokes to whatever has focus, `pauseMs` apart (a typist's pace). */
+  async keys(text: string, pauseMs = 0): Promise<void> {
     const actions = [...text].flatMap((ch) => [
       { type: "keyDown", value: ch },
       { type: "keyUp", value: ch },
+      ...(pauseMs > 0 ? [{ type: "pause", duration: pauseMs }] : []),
     ]);
     await this.call("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
     await this.call("DELETE", "/actions");
@@ -83,6 +84,11 @@ export class Session {
     const actions = [...keys.map((value) => ({ type: "keyDown", value })), ...[...keys].reverse().map((value) => ({ type: "keyUp", value }))];
     await this.call("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
     await this.call("DELETE", "/actions");
+  }
+
+  /** Runs `script` with a callback as its last argument; resolves with what it passes. */
+  executeAsync(script: string, args: unknown[] = []): Promise<unknown> {
+    return this.call("POST", "/execute/async", { script, args });
   }
 
   /** Waits two animation frames, so what the DOM holds has been painted. */

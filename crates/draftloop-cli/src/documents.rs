@@ -10,6 +10,9 @@ pub enum DocumentsCommand {
         title: String,
         #[arg(long)]
         project: String,
+        /// Start the document with this Markdown file's text.
+        #[arg(long, value_name = "FILE")]
+        text: Option<std::path::PathBuf>,
     },
     /// List documents, of one project or of all.
     List {
@@ -28,9 +31,33 @@ pub enum DocumentsCommand {
 
 pub fn run(ws: &mut Workspace, cmd: DocumentsCommand) -> Result<()> {
     match cmd {
-        DocumentsCommand::Add { title, project } => {
+        DocumentsCommand::Add {
+            title,
+            project,
+            text,
+        } => {
+            // Read first: a missing or non-UTF-8 file leaves the workspace untouched.
+            let text = text
+                .map(|path| {
+                    std::fs::read_to_string(&path).map_err(|e| {
+                        draftloop_core::Error::InvalidInput(format!(
+                            "could not read {}: {e}",
+                            path.display()
+                        ))
+                    })
+                })
+                .transpose()?;
             let project = ws.project_named(&project)?;
             let doc = ws.create_document(&project.id, &title)?;
+            if let Some(markdown) = text {
+                ws.save_document_text(
+                    &doc.id,
+                    &draftloop_core::document::DocumentText {
+                        body_json: String::new(),
+                        body_markdown: markdown,
+                    },
+                )?;
+            }
             println!(
                 "added document \"{}\" ({}) to \"{}\"",
                 doc.title, doc.id, project.name

@@ -5,7 +5,7 @@
 //! The log is its own record, so events are not copied into the audit log; decisions,
 //! which change a document's status, are audited as well.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -119,6 +119,15 @@ impl Feedback {
             Feedback::Implicit { .. } => "implicit",
         }
     }
+}
+
+/// One event to record: feedback on a document's draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackInput {
+    pub document_id: String,
+    /// The document's current draft when `None`.
+    pub generation_id: Option<String>,
+    pub feedback: Feedback,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -365,10 +374,11 @@ fn insert_event(
         created_at: now(),
         feedback: feedback.clone(),
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO feedback_events (id, document_id, generation_id, revision_id, actor, kind, payload, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    )?
+    .execute(params![
             event.id,
             event.document_id,
             event.generation_id,
@@ -377,8 +387,7 @@ fn insert_event(
             feedback.kind(),
             serde_json::to_string(feedback)?,
             event.created_at,
-        ],
-    )?;
+        ])?;
     Ok(event)
 }
 
@@ -446,6 +455,61 @@ fn current_generation_id(conn: &rusqlite::Connection, document_id: &str) -> Resu
         .flatten())
 }
 
+/// A decision sets the document's status (audited); an approval also records how much
+/// of the draft was kept and how long acceptance took.
+fn decide(
+    tx: &Transaction,
+    actor: &Actor,
+    event: &FeedbackEvent,
+    generation: Option<&Generation>,
+    verdict: Verdict,
+    reason: &Option<String>,
+    at: &str,
+) -> Result<()> {
+    let Some(document_id) = event.document_id.as_deref() else {
+        return Ok(());
+    };
+    let status = verdict.status();
+    tx.execute(
+        "UPDATE documents SET status = ?1, updated_at = ?2 WHERE id = ?3",
+        params![status.as_str(), at, document_id],
+    )?;
+    audit::record(
+        tx,
+        actor,
+        "document.decided",
+        "document",
+        document_id,
+        json!({"verdict": verdict, "reason": reason, "status": status.as_str(),
+               "generation_id": event.generation_id, "event_id": event.id}),
+    )?;
+    if let (Verdict::Approve, Some(g)) = (verdict, generation) {
+        let kept: String = tx.query_row(
+            "SELECT body_markdown FROM documents WHERE id = ?1",
+            [document_id],
+            |r| r.get(0),
+        )?;
+        let waited = chrono::DateTime::parse_from_rfc3339(at)
+            .ok()
+            .zip(chrono::DateTime::parse_from_rfc3339(&g.created_at).ok())
+            .map(|(a, b)| (a - b).num_milliseconds().max(0));
+        insert_event(
+            tx,
+            actor,
+            document_id,
+            Some(&g.id),
+            event.revision_id.as_deref(),
+            &Feedback::Implicit {
+                kept_ratio: Some(kept_ratio(&g.output, &kept)),
+                time_to_accept_ms: waited,
+                copied_chars: None,
+                exported_format: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 const EVENT_COLUMNS: &str =
     "id, document_id, generation_id, revision_id, actor, created_at, payload";
 
@@ -474,81 +538,112 @@ impl Workspace {
         generation_id: Option<&str>,
         feedback: &Feedback,
     ) -> Result<FeedbackEvent> {
-        let document = self.document(document_id)?;
-        let project = self.project(&document.project_id)?;
-        let feedback = validate(&project, feedback)?;
-        let generation = match generation_id {
-            Some(g) => Some(self.generation_of(document_id, g)?),
-            None => current_generation_id(self.conn(), document_id)?
-                .map(|g| self.generation_of(document_id, &g))
-                .transpose()?,
-        };
-        if let Feedback::Preference {
-            chosen, rejected, ..
-        } = &feedback
-        {
-            let a = self.generation_of(document_id, chosen)?;
-            let b = self.generation_of(document_id, rejected)?;
-            if a.group_id != b.group_id {
-                return Err(Error::invalid(
-                    "a preference compares two variants of the same request",
-                ));
-            }
+        let mut events = self.record_feedback_batch(&[FeedbackInput {
+            document_id: document_id.to_owned(),
+            generation_id: generation_id.map(str::to_owned),
+            feedback: feedback.clone(),
+        }])?;
+        Ok(events.remove(0))
+    }
+
+    /// Records many events in one transaction: all of them, or none when one is bad
+    /// (the error names which). Durable once this returns.
+    pub fn record_feedback_batch(&mut self, items: &[FeedbackInput]) -> Result<Vec<FeedbackEvent>> {
+        let mut projects: HashMap<String, Project> = HashMap::new();
+        let mut generations: HashMap<String, Generation> = HashMap::new();
+        let mut current: HashMap<String, Option<String>> = HashMap::new();
+        let mut prepared: Vec<(&str, Option<String>, Feedback)> = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let numbered = |e: Error| match (items.len(), e) {
+                (1, e) => e,
+                (_, Error::InvalidInput(m)) => Error::InvalidInput(format!("event {}: {m}", i + 1)),
+                (_, Error::NotFound(m)) => Error::NotFound(format!("{m} (event {})", i + 1)),
+                (_, e) => e,
+            };
+            let doc = item.document_id.as_str();
+            let prepared_item = (|| {
+                if !projects.contains_key(doc) {
+                    let document = self.document(doc)?;
+                    projects.insert(doc.to_owned(), self.project(&document.project_id)?);
+                }
+                let feedback = validate(&projects[doc], &item.feedback)?;
+                let generation_id = match &item.generation_id {
+                    Some(g) => Some(g.clone()),
+                    None => match current.get(doc) {
+                        Some(g) => g.clone(),
+                        None => {
+                            let g = current_generation_id(self.conn(), doc)?;
+                            current.insert(doc.to_owned(), g.clone());
+                            g
+                        }
+                    },
+                };
+                if let Some(g) = &generation_id {
+                    self.cache_generation(&mut generations, doc, g)?;
+                }
+                if let Feedback::Preference {
+                    chosen, rejected, ..
+                } = &feedback
+                {
+                    self.cache_generation(&mut generations, doc, chosen)?;
+                    self.cache_generation(&mut generations, doc, rejected)?;
+                    if generations[chosen].group_id != generations[rejected].group_id {
+                        return Err(Error::invalid(
+                            "a preference compares two variants of the same request",
+                        ));
+                    }
+                }
+                Ok((doc, generation_id, feedback))
+            })()
+            .map_err(numbered)?;
+            prepared.push(prepared_item);
         }
         let at = now();
         self.write(|tx, actor| {
-            let revision = checkpoint(tx, actor, document_id)?;
-            let generation_id = generation.as_ref().map(|g| g.id.as_str());
-            let event = insert_event(
-                tx,
-                actor,
-                document_id,
-                generation_id,
-                revision.as_deref(),
-                &feedback,
-            )?;
-            if let Feedback::Decision { verdict, reason } = &feedback {
-                let status = verdict.status();
-                tx.execute(
-                    "UPDATE documents SET status = ?1, updated_at = ?2 WHERE id = ?3",
-                    params![status.as_str(), at, document_id],
-                )?;
-                audit::record(
+            let mut revisions: HashMap<&str, Option<String>> = HashMap::new();
+            let mut events = Vec::with_capacity(prepared.len());
+            for (doc, generation_id, feedback) in &prepared {
+                let revision = match revisions.get(doc) {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = checkpoint(tx, actor, doc)?;
+                        revisions.insert(doc, r.clone());
+                        r
+                    }
+                };
+                let event = insert_event(
                     tx,
                     actor,
-                    "document.decided",
-                    "document",
-                    document_id,
-                    json!({"verdict": verdict, "reason": reason, "status": status.as_str(),
-                           "generation_id": generation_id, "event_id": event.id}),
+                    doc,
+                    generation_id.as_deref(),
+                    revision.as_deref(),
+                    feedback,
                 )?;
-                if let (Verdict::Approve, Some(g)) = (verdict, &generation) {
-                    let kept: String = tx.query_row(
-                        "SELECT body_markdown FROM documents WHERE id = ?1",
-                        [document_id],
-                        |r| r.get(0),
-                    )?;
-                    let waited = chrono::DateTime::parse_from_rfc3339(&at)
-                        .ok()
-                        .zip(chrono::DateTime::parse_from_rfc3339(&g.created_at).ok())
-                        .map(|(a, b)| (a - b).num_milliseconds().max(0));
-                    insert_event(
-                        tx,
-                        actor,
-                        document_id,
-                        generation_id,
-                        revision.as_deref(),
-                        &Feedback::Implicit {
-                            kept_ratio: Some(kept_ratio(&g.output, &kept)),
-                            time_to_accept_ms: waited,
-                            copied_chars: None,
-                            exported_format: None,
-                        },
-                    )?;
+                if let Feedback::Decision { verdict, reason } = feedback {
+                    let generation = generation_id.as_ref().map(|g| &generations[g]);
+                    decide(tx, actor, &event, generation, *verdict, reason, &at)?;
                 }
+                events.push(event);
             }
-            Ok(event)
+            Ok(events)
         })
+    }
+
+    fn cache_generation(
+        &self,
+        cache: &mut HashMap<String, Generation>,
+        document_id: &str,
+        generation_id: &str,
+    ) -> Result<()> {
+        match cache.get(generation_id) {
+            Some(g) if g.document_id.as_deref() == Some(document_id) => Ok(()),
+            Some(_) => Err(Error::invalid("that generation belongs to another document")),
+            None => {
+                let g = self.generation_of(document_id, generation_id)?;
+                cache.insert(generation_id.to_owned(), g);
+                Ok(())
+            }
+        }
     }
 
     fn generation_of(&self, document_id: &str, generation_id: &str) -> Result<Generation> {

@@ -441,3 +441,27 @@ fn the_changes_view_marks_words_by_who_changed_them() {
         .collect();
     assert_eq!(inserted, [("big ", 1)]);
 }
+
+#[test]
+fn a_batch_is_recorded_whole_or_not_at_all() {
+    use draftloop_core::feedback::FeedbackInput;
+    let mut f = fixture();
+    let item = |value| FeedbackInput {
+        document_id: f.doc.clone(),
+        generation_id: None,
+        feedback: Feedback::Rating {
+            dimension: "tone".into(),
+            value,
+        },
+    };
+    let bad = [item(3), item(4), item(9)];
+    let err = f.ws.record_feedback_batch(&bad).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().starts_with("event 3: "), "{err}");
+    assert!(f.ws.feedback_events(&f.doc).unwrap().is_empty());
+
+    let events = f.ws.record_feedback_batch(&[item(3), item(4)]).unwrap();
+    assert_eq!(events.len(), 2);
+    let view = f.ws.document_feedback(&f.doc).unwrap();
+    assert_eq!(view.ratings[0].value, 4);
+}

@@ -322,6 +322,7 @@ export function DocumentPane(props: DocumentPaneProps) {
           <Editor
             key={`${doc.id}:${editorVersion}`}
             initialJson={doc.body_json}
+            initialMarkdown={doc.body_markdown}
             onChange={(read) => autosave.change(read)}
             onReady={setEditor}
             onCopy={(chars) => void give({ kind: "implicit", kept_ratio: null, time_to_accept_ms: null, copied_chars: chars, exported_format: null })}

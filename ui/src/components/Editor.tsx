@@ -1,13 +1,15 @@
 import { EditorContent, Mark, mergeAttributes, useEditor, useEditorState, type Editor as TiptapEditor } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
 import { useEffect, type ReactNode } from "react";
-import { toMarkdown, type PmNode } from "../lib/markdown";
+import { fromMarkdown, toMarkdown, type PmNode } from "../lib/markdown";
 import { ANNOTATION, annotationRules } from "../lib/anchors";
 import type { DocumentText } from "../bindings";
 import { Icon } from "./Icon";
 
 interface EditorProps {
   initialJson: string;
+  /** Used when there is no editor JSON yet (text from the CLI or an import). */
+  initialMarkdown: string;
   /** Called on every change with a way to read the text: serializing a long document
    * on each keystroke would cost more than a frame, so the saver reads it when it saves. */
   onChange: (read: () => DocumentText) => void;
@@ -18,12 +20,12 @@ interface EditorProps {
   tools?: ReactNode;
 }
 
-function parse(json: string): PmNode | string {
-  if (!json) return "";
+function initialContent(json: string, markdown: string): PmNode | string {
+  if (!json) return markdown.trim() ? fromMarkdown(markdown) : "";
   try {
     return JSON.parse(json) as PmNode;
   } catch {
-    return "";
+    return markdown.trim() ? fromMarkdown(markdown) : "";
   }
 }
 
@@ -51,10 +53,10 @@ export function serialize(doc: PmNode): DocumentText {
 }
 
 /** The rich editor. Its JSON is what reloads; Markdown is derived for everyone else. */
-export function Editor({ initialJson, onChange, onReady, onCopy, tools }: EditorProps) {
+export function Editor({ initialJson, initialMarkdown, onChange, onReady, onCopy, tools }: EditorProps) {
   const editor = useEditor({
     extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true } }), Annotation],
-    content: parse(initialJson),
+    content: initialContent(initialJson, initialMarkdown),
     shouldRerenderOnTransaction: false,
     editorProps: {
       attributes: { "data-testid": "editor", "aria-label": "Document text", spellcheck: "true" },
