@@ -306,4 +306,30 @@ describe("Feedback", () => {
       await s.quit();
     }
   });
+  it("lets the rubric and the tags be edited per project, refusing a bad scale", async () => {
+    const dir = workspace("feedback-schema", "Schema email");
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="document-link"][data-title="Schema email"]')).click();
+      await (await s.waitFor('[data-testid="edit-schema"]')).click();
+      await (await s.waitFor('[data-testid="add-dimension"]')).click();
+      await fill(s, '[data-testid="dimension-name-4"]', "persuasion");
+      await fill(s, '[data-testid="dimension-max-4"]', "0");
+      await (await s.find('[data-testid="save-schema"]')).click();
+      await s.waitUntil("the bad scale is refused", `return document.querySelector('[data-testid="schema-dialog"] [role="alert"]')?.textContent.includes("persuasion");`);
+      await fill(s, '[data-testid="dimension-max-4"]', "10");
+      const tags = await s.find('[data-testid="schema-tags"]');
+      await tags.click();
+      await s.keys(", needs-source");
+      await (await s.find('[data-testid="save-schema"]')).click();
+      await s.waitUntil("the dialog closed", `return !document.querySelector('[data-testid="schema-dialog"]');`);
+      await s.waitUntil("the new dimension has a 1–10 scale", `return document.querySelectorAll('[data-testid="rating-persuasion"] [role="radio"]').length === 10;`);
+      await (await s.find('[data-testid="rating-persuasion"] [role="radio"]:nth-child(9)')).click();
+      await s.waitUntil("persuasion is 9", `return document.querySelector('[data-testid="rating-persuasion"] [aria-checked="true"]')?.textContent === "9";`);
+      await s.waitUntil("the new tag is offered", `return [...document.querySelectorAll('[data-testid="document-tags"] button')].some((b) => b.textContent === "needs-source");`);
+      await screenshot(s, "48-edited-rubric");
+    } finally {
+      await s.quit();
+    }
+  });
 });

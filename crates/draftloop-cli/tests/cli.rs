@@ -134,6 +134,33 @@ fn manages_documents() {
             .starts_with("Why drafts matter  Blog"),
         "{table}"
     );
+
+    let file = d.join("launch.md");
+    std::fs::write(&file, "## Spring\n\nThe sale starts Monday.\n").expect("write");
+    ok(
+        d,
+        &[
+            "documents",
+            "add",
+            "Launch",
+            "--project",
+            "Blog",
+            "--text",
+            file.to_str().expect("utf-8 path"),
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        d,
+        &["documents", "list", "--project", "blog", "--format", "json"],
+    ))
+    .expect("json");
+    let launch = json
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|doc| doc["title"] == "Launch")
+        .expect("the new document");
+    assert_eq!(launch["words"], 5);
 }
 
 #[test]
@@ -152,7 +179,7 @@ fn bad_input_says_one_clear_line_and_changes_nothing() {
     );
     let before = database_bytes(d);
 
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &[
                 "projects",
@@ -178,6 +205,18 @@ fn bad_input_says_one_clear_line_and_changes_nothing() {
         (
             &["documents", "show", "no-such-id"],
             "error: document no-such-id not found",
+        ),
+        (
+            &[
+                "documents",
+                "add",
+                "Draft",
+                "--project",
+                "Spring launch",
+                "--text",
+                "/no/such/file.md",
+            ],
+            "error: could not read /no/such/file.md: No such file or directory (os error 2)",
         ),
     ];
     for (args, message) in cases {

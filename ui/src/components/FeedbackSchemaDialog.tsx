@@ -9,16 +9,21 @@ interface Props {
 }
 
 /** The project's rubric dimensions (name, description, scale) and tag taxonomy. */
+/** A dimension as typed: the scale stays text until it is saved. */
+type Row = Omit<RubricDimension, "min" | "max"> & { min: string; max: string };
+
 export function FeedbackSchemaDialog({ project, onSave, onClose }: Props) {
-  const [rubric, setRubric] = useState<RubricDimension[]>(project.rubric.map((d) => ({ ...d })));
+  const [rubric, setRubric] = useState<Row[]>(project.rubric.map((d) => ({ ...d, min: String(d.min), max: String(d.max) })));
   const [tags, setTags] = useState(project.tags.join(", "));
   const [error, setError] = useState<string | null>(null);
-  const set = (i: number, change: Partial<RubricDimension>) => setRubric((r) => r.map((d, j) => (j === i ? { ...d, ...change } : d)));
+  const set = (i: number, change: Partial<Row>) => setRubric((r) => r.map((d, j) => (j === i ? { ...d, ...change } : d)));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const bad = rubric.find((d) => !/^-?\d+$/.test(d.min.trim()) || !/^-?\d+$/.test(d.max.trim()));
+    if (bad) return setError(`the scale of "${bad.name}" needs whole numbers`);
     try {
       await onSave(
-        rubric,
+        rubric.map((d) => ({ ...d, min: Number(d.min), max: Number(d.max) })),
         tags
           .split(/[,\n]/)
           .map((t) => t.trim())
@@ -51,10 +56,10 @@ export function FeedbackSchemaDialog({ project, onSave, onClose }: Props) {
                   <input aria-label="Description" value={d.description} onChange={(e) => set(i, { description: e.target.value })} />
                 </td>
                 <td>
-                  <input aria-label="Lowest" type="number" className="num" value={d.min} onChange={(e) => set(i, { min: Number(e.target.value) })} />
+                  <input aria-label="Lowest" inputMode="numeric" className="num" value={d.min} onChange={(e) => set(i, { min: e.target.value })} />
                 </td>
                 <td>
-                  <input aria-label="Highest" type="number" className="num" data-testid={`dimension-max-${i}`} value={d.max} onChange={(e) => set(i, { max: Number(e.target.value) })} />
+                  <input aria-label="Highest" inputMode="numeric" className="num" data-testid={`dimension-max-${i}`} value={d.max} onChange={(e) => set(i, { max: e.target.value })} />
                 </td>
                 <td>
                   <button type="button" className="icon" aria-label={`Remove ${d.name}`} onClick={() => setRubric((r) => r.filter((_, j) => j !== i))}>
@@ -65,7 +70,7 @@ export function FeedbackSchemaDialog({ project, onSave, onClose }: Props) {
             ))}
           </tbody>
         </table>
-        <button type="button" className="link small" data-testid="add-dimension" onClick={() => setRubric((r) => [...r, { name: "", description: "", min: 1, max: 5 }])}>
+        <button type="button" className="link small" data-testid="add-dimension" onClick={() => setRubric((r) => [...r, { name: "", description: "", min: "1", max: "5" }])}>
           + Add a dimension
         </button>
         <label>
