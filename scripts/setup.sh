@@ -12,7 +12,7 @@ as_root() {
 # What WebKitGTK, Tauri and the tests need (TESTING.md lists the same).
 APP_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config libdbus-1-dev)
-TEST_PACKAGES=(webkit2gtk-driver xvfb gnome-keyring dbus-x11 libsecret-tools python3)
+TEST_PACKAGES=(webkit2gtk-driver xvfb gnome-keyring dbus-x11 libsecret-tools python3 python3-venv)
 
 install_packages() {
   local missing=()
@@ -61,6 +61,18 @@ ensure_tauri_driver() {
   if ! command -v tauri-driver >/dev/null 2>&1; then
     step "Installing tauri-driver"
     cargo install tauri-driver --locked
+  fi
+}
+
+# Hugging Face `datasets` (pinned, from PyPI) for the export interop test, in a venv
+# under target/; reinstalled only when the pinned list changes.
+ensure_python_env() {
+  local env="$ROOT/target/pyenv" pins="$ROOT/tests/interop/requirements.txt"
+  if [ ! -x "$env/bin/python" ] || [ "$pins" -nt "$env/.installed" ]; then
+    step "Installing the Python packages for the interop test"
+    python3 -m venv "$env"
+    "$env/bin/pip" install --quiet --disable-pip-version-check -r "$pins"
+    touch "$env/.installed"
   fi
 }
 

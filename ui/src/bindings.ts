@@ -194,3 +194,56 @@ export type DocumentChanges = {
  * The generation of the model's first draft, when there is one.
  */
 draft_generation_id: string | null, authors: Array<Author>, changes: Array<Change>, };
+
+export type Format = "sft" | "openai-sft" | "dpo" | "openai-dpo" | "kto" | "ratings" | "csv" | "parquet";
+
+export type Filters = { project: string | null, 
+/**
+ * RFC 3339 or a date (YYYY-MM-DD); generations made at or after it.
+ */
+since: string | null, 
+/**
+ * Generations made before it.
+ */
+until: string | null, 
+/**
+ * Document status: draft, in_review, approved, rejected, published.
+ */
+status: string | null, 
+/**
+ * Each dimension's latest rating must be at least this.
+ */
+min_ratings: Array<MinRating>, 
+/**
+ * Each of these tags must be on the generation.
+ */
+tags: Array<string>, prompt_version: string | null, 
+/**
+ * The actor of the latest decision.
+ */
+reviewer: string | null, };
+
+export type MinRating = { dimension: string, value: number, };
+
+export type ExportOptions = { format: Format, filters: Filters, 
+/**
+ * Share of documents that go to the eval split, e.g. 0.1; none: one file.
+ */
+split: number | null, redact: boolean, card: boolean, 
+/**
+ * DPO and KTO: an edit counts as a preference only above this normalized edit
+ * distance (0–1), so fixing a typo does not teach a preference.
+ */
+min_edit_distance: number, };
+
+export type ExportSummary = { format: string, files: Array<string>, generations: number, train_rows: number, eval_rows: number, duplicates: number, masked: MaskedCounts, cancelled: boolean, };
+
+export type MaskedCounts = { emails: number, phones: number, cards: number, ibans: number, secrets: number, };
+
+export type ExportProgress = { done: number, total: number, };
+
+export type ImportSummary = { records: number, imported: number, 
+/**
+ * Records already imported before (same content): left alone.
+ */
+already_imported: number, projects_created: Array<string>, feedback_events: number, };

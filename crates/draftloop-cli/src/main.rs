@@ -3,6 +3,7 @@
 //! Success exits 0. A bad input prints one line on stderr, exits non-zero and changes
 //! nothing (every write in the core is one transaction).
 
+mod dataset;
 mod documents;
 mod generate;
 mod mine;
@@ -46,6 +47,10 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Mine draft→final edits into prompt-refinement suggestions.
     Mine(mine::MineArgs),
+    /// Import history (prompts, drafts, finals, feedback) from JSONL.
+    Import(dataset::ImportArgs),
+    /// Export feedback as a dataset: sft, openai-sft, dpo, openai-dpo, kto, ratings, csv, parquet.
+    Export(dataset::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +62,8 @@ fn main() -> ExitCode {
         Command::Providers(cmd) => providers::run(&mut ws, cmd),
         Command::Generate(args) => generate::run(&mut ws, args),
         Command::Mine(args) => mine::run(&ws, args),
+        Command::Import(args) => dataset::import(&mut ws, args),
+        Command::Export(args) => dataset::export(&ws, args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

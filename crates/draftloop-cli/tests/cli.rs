@@ -260,3 +260,91 @@ fn takes_the_data_dir_from_the_environment() {
     let listed = ok(dir.path(), &["projects", "list", "--format", "json"]);
     assert!(listed.contains("\"Env\""));
 }
+
+#[test]
+fn imports_history_once_and_exports_datasets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let history = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop/history.jsonl");
+    let history = history.to_str().expect("utf-8 path");
+    assert_eq!(
+        ok(d, &["import", history]).lines().next(),
+        Some("imported 40 of 40 records (0 already imported), 179 feedback events; new projects: Spring launch, Product pages")
+    );
+    assert!(
+        ok(d, &["import", history]).starts_with("imported 0 of 40 records (40 already imported)")
+    );
+
+    let out = d.join("kto.jsonl");
+    let said = ok(
+        d,
+        &[
+            "export",
+            "--format",
+            "kto",
+            "--out",
+            out.to_str().expect("path"),
+            "--project",
+            "Spring launch",
+            "--min-rating",
+            "clarity=3",
+        ],
+    );
+    assert!(said.starts_with("wrote "), "{said}");
+    let rows = std::fs::read_to_string(&out).expect("export");
+    assert!(!rows.is_empty());
+    for line in rows.lines() {
+        let row: serde_json::Value = serde_json::from_str(line).expect("json line");
+        assert!(row["label"].is_boolean());
+    }
+
+    let before = database_bytes(d);
+    let bad = d.join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"project\": \"P\", \"prompt\": \"p\", \"draft\": \"d\"}\n{\"project\": \"P\"}\n",
+    )
+    .expect("write");
+    assert_eq!(
+        fails(d, &["import", bad.to_str().expect("path")], 2),
+        "error: line 2: missing field `prompt`"
+    );
+    assert_eq!(
+        fails(d, &["export", "--format", "alpaca", "--out", "x.jsonl"], 2),
+        "error: unknown format \"alpaca\": one of sft, openai-sft, dpo, openai-dpo, kto, ratings, csv, parquet"
+    );
+    assert_eq!(
+        fails(
+            d,
+            &[
+                "export",
+                "--format",
+                "sft",
+                "--out",
+                d.to_str().expect("path")
+            ],
+            2
+        ),
+        format!(
+            "error: {} is a folder: without --split, --out names a file",
+            d.display()
+        )
+    );
+    assert_eq!(
+        fails(
+            d,
+            &[
+                "export",
+                "--format",
+                "sft",
+                "--out",
+                "x.jsonl",
+                "--min-rating",
+                "clarity"
+            ],
+            2
+        ),
+        "error: --min-rating takes DIM=N, not \"clarity\""
+    );
+    assert_eq!(database_bytes(d), before, "failed commands change nothing");
+}

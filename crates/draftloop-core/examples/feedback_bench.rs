@@ -31,14 +31,14 @@ fn feedback(i: usize) -> Feedback {
             value: (i % 5) as i32 + 1,
         },
         1 => Feedback::Thumb {
-            up: i % 3 == 0,
+            up: i.is_multiple_of(3),
             reason: None,
             text: None,
         },
         2 => Feedback::Tag {
             tag: "tone".into(),
             span: None,
-            removed: i % 2 == 0,
+            removed: i.is_multiple_of(2),
         },
         _ => Feedback::Comment {
             text: format!("Comment number {i} on this draft."),
@@ -58,7 +58,9 @@ fn workspace(dir: &std::path::Path) -> (Workspace, Vec<String>) {
         .unwrap();
     let mut docs = Vec::new();
     for d in 0..DOCUMENTS {
-        let doc = ws.create_document(&project.id, &format!("Doc {d}")).unwrap();
+        let doc = ws
+            .create_document(&project.id, &format!("Doc {d}"))
+            .unwrap();
         let request = CompletionRequest::new("m", vec![ChatMessage::new(Role::User, "write")]);
         let text = "Our spring sale starts Monday. Everything is twenty percent off.";
         let completion = Completion {
@@ -78,7 +80,10 @@ fn workspace(dir: &std::path::Path) -> (Workspace, Vec<String>) {
             prompt_version_id: None,
             request: &request,
         };
-        let g = ws.record_generation(&ctx, &Ok(completion)).unwrap().remove(0);
+        let g = ws
+            .record_generation(&ctx, &Ok(completion))
+            .unwrap()
+            .remove(0);
         let body = DocumentText {
             body_json: String::new(),
             body_markdown: text.into(),
@@ -114,7 +119,11 @@ fn bare(dir: &std::path::Path) -> (Connection, Vec<(String, String, String)>) {
     (conn, targets)
 }
 
-fn bare_insert(conn: &Connection, i: usize, (doc, generation, revision): &(String, String, String)) {
+fn bare_insert(
+    conn: &Connection,
+    i: usize,
+    (doc, generation, revision): &(String, String, String),
+) {
     let f = feedback(i);
     conn.prepare_cached(
         "INSERT INTO feedback_events (id, document_id, generation_id, revision_id, actor, kind, payload, created_at)
@@ -134,7 +143,11 @@ fn bare_insert(conn: &Connection, i: usize, (doc, generation, revision): &(Strin
 }
 
 fn rate(n: usize, t: Duration) -> String {
-    format!("{:>9.0} events/s ({:.2} s)", n as f64 / t.as_secs_f64(), t.as_secs_f64())
+    format!(
+        "{:>9.0} events/s ({:.2} s)",
+        n as f64 / t.as_secs_f64(),
+        t.as_secs_f64()
+    )
 }
 
 fn main() {

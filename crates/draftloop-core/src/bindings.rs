@@ -4,8 +4,8 @@
 use ts_rs::TS;
 
 use crate::{
-    audit, changes, diff, document, error, feedback, generation, insights, llm, mining, project,
-    prompt, provider, revision, store,
+    audit, changes, diff, document, error, export, feedback, generation, import, insights, llm,
+    mining, project, prompt, provider, revision, store,
 };
 
 /// The whole bindings file.
@@ -58,6 +58,14 @@ pub fn typescript() -> String {
         changes::Change::decl(),
         changes::Author::decl(),
         changes::DocumentChanges::decl(),
+        export::Format::decl(),
+        export::Filters::decl(),
+        export::MinRating::decl(),
+        export::ExportOptions::decl(),
+        export::ExportSummary::decl(),
+        export::MaskedCounts::decl(),
+        export::ExportProgress::decl(),
+        import::ImportSummary::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by `UPDATE_BINDINGS=1 cargo test -p draftloop-core \

@@ -34,6 +34,8 @@ pub enum Error {
     Llm(#[from] crate::llm::LlmError),
     #[error("{0}")]
     Keychain(String),
+    #[error("could not write the Parquet file: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
 }
 
 /// What kind of failure this is; part of the contract with the UI.
@@ -80,6 +82,7 @@ impl Error {
             Error::Io(_) => ErrorKind::Io,
             Error::Malformed(_) => ErrorKind::Internal,
             Error::Keychain(_) => ErrorKind::Keychain,
+            Error::Parquet(_) => ErrorKind::Io,
             Error::Llm(e) => e.kind,
         }
     }

@@ -365,13 +365,34 @@ fn insert_event(
     revision_id: Option<&str>,
     feedback: &Feedback,
 ) -> Result<FeedbackEvent> {
+    insert_event_at(
+        tx,
+        actor,
+        document_id,
+        generation_id,
+        revision_id,
+        feedback,
+        &now(),
+    )
+}
+
+/// An event given at `at` (imports carry their own times).
+pub(crate) fn insert_event_at(
+    tx: &Transaction,
+    actor: &Actor,
+    document_id: &str,
+    generation_id: Option<&str>,
+    revision_id: Option<&str>,
+    feedback: &Feedback,
+    at: &str,
+) -> Result<FeedbackEvent> {
     let event = FeedbackEvent {
         id: new_id(),
         document_id: Some(document_id.to_owned()),
         generation_id: generation_id.map(str::to_owned),
         revision_id: revision_id.map(str::to_owned),
         actor: actor.as_str().to_owned(),
-        created_at: now(),
+        created_at: at.to_owned(),
         feedback: feedback.clone(),
     };
     tx.prepare_cached(
@@ -637,7 +658,9 @@ impl Workspace {
     ) -> Result<()> {
         match cache.get(generation_id) {
             Some(g) if g.document_id.as_deref() == Some(document_id) => Ok(()),
-            Some(_) => Err(Error::invalid("that generation belongs to another document")),
+            Some(_) => Err(Error::invalid(
+                "that generation belongs to another document",
+            )),
             None => {
                 let g = self.generation_of(document_id, generation_id)?;
                 cache.insert(generation_id.to_owned(), g);

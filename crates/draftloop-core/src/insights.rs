@@ -65,14 +65,24 @@ impl Workspace {
         let mut out = Vec::new();
         for doc in self.documents(Some(project_id))? {
             let revisions = self.revisions(&doc.id)?;
+            let rows: Vec<_> = revisions
+                .iter()
+                .map(|r| {
+                    (
+                        r.author_kind.clone(),
+                        r.generation_id.clone(),
+                        r.body_markdown.clone(),
+                    )
+                })
+                .collect();
+            let current = self.document(&doc.id)?.body_markdown;
             for (i, r) in revisions.iter().enumerate() {
                 if r.author_kind != "model" {
                     continue;
                 }
-                let kept = match revisions.get(i + 1) {
-                    Some(next) if next.author_kind == "human" => next.body_markdown.clone(),
-                    Some(_) => continue,
-                    None => self.document(&doc.id)?.body_markdown,
+                // The last text people left before the model's next revision.
+                let Some(kept) = crate::export::records::kept_after(&rows, i, &current) else {
+                    continue;
                 };
                 if kept == r.body_markdown {
                     continue;

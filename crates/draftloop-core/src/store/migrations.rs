@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_workspace.sql"),
     include_str!("../../migrations/0002_providers.sql"),
+    include_str!("../../migrations/0003_export_import.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,142 @@
+//! `import` and `export`: history in from JSONL, feedback datasets out.
+
+use std::io::{BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use draftloop_core::export::{ExportOptions, Filters, Format, MinRating};
+use draftloop_core::{Error, Result, Workspace};
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// JSONL, one record per line: {"project", "prompt", "draft", "final"?, "thumb"?, …}.
+    file: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// sft, openai-sft, dpo, openai-dpo, kto, ratings, csv or parquet.
+    #[arg(long)]
+    format: String,
+    /// A file; with --split, a folder that receives train.<ext> and eval.<ext>.
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long)]
+    project: Option<String>,
+    /// Generations made on or after this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long)]
+    since: Option<String>,
+    /// Generations made before this date.
+    #[arg(long)]
+    until: Option<String>,
+    /// Document status: draft, in_review, approved, rejected, published.
+    #[arg(long)]
+    status: Option<String>,
+    /// DIM=N: the latest rating of DIM is at least N. Repeatable.
+    #[arg(long = "min-rating", value_name = "DIM=N")]
+    min_ratings: Vec<String>,
+    /// Only generations with this tag. Repeatable.
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    #[arg(long)]
+    prompt_version: Option<String>,
+    /// Only generations whose latest decision is by this reviewer.
+    #[arg(long)]
+    reviewer: Option<String>,
+    /// Share of documents for the eval split, e.g. 0.1.
+    #[arg(long, value_name = "R")]
+    split: Option<f64>,
+    /// Mask emails, phone numbers, card and IBAN numbers and secrets.
+    #[arg(long)]
+    redact: bool,
+    /// Write a dataset card.
+    #[arg(long)]
+    card: bool,
+    /// DPO: an edit counts as a preference above this normalized edit distance.
+    #[arg(long, default_value_t = 0.05)]
+    min_edit_distance: f64,
+}
+
+pub fn import(ws: &mut Workspace, args: ImportArgs) -> Result<()> {
+    let file = std::fs::File::open(&args.file)
+        .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", args.file.display())))?;
+    let summary = ws.import_jsonl(BufReader::new(file), &args.file.display().to_string())?;
+    println!(
+        "imported {} of {} records ({} already imported), {} feedback events{}",
+        summary.imported,
+        summary.records,
+        summary.already_imported,
+        summary.feedback_events,
+        if summary.projects_created.is_empty() {
+            String::new()
+        } else {
+            format!("; new projects: {}", summary.projects_created.join(", "))
+        }
+    );
+    Ok(())
+}
+
+fn min_rating(spec: &str) -> Result<MinRating> {
+    let (dimension, value) = spec
+        .split_once('=')
+        .ok_or_else(|| Error::InvalidInput(format!("--min-rating takes DIM=N, not \"{spec}\"")))?;
+    let value = value.trim().parse().map_err(|_| {
+        Error::InvalidInput(format!("--min-rating {spec}: N must be a whole number"))
+    })?;
+    Ok(MinRating {
+        dimension: dimension.trim().to_owned(),
+        value,
+    })
+}
+
+pub fn export(ws: &Workspace, args: ExportArgs) -> Result<()> {
+    let opts = ExportOptions {
+        format: Format::parse(&args.format)?,
+        filters: Filters {
+            project: args.project,
+            since: args.since,
+            until: args.until,
+            status: args.status,
+            min_ratings: args
+                .min_ratings
+                .iter()
+                .map(|s| min_rating(s))
+                .collect::<Result<_>>()?,
+            tags: args.tags,
+            prompt_version: args.prompt_version,
+            reviewer: args.reviewer,
+        },
+        split: args.split,
+        redact: args.redact,
+        card: args.card,
+        min_edit_distance: args.min_edit_distance,
+    };
+    // Progress on a terminal only: pipelines and logs get the summary line alone.
+    let mut stderr = std::io::stderr();
+    let live = stderr.is_terminal();
+    let summary = ws.export(&opts, &args.out, |p| {
+        if live {
+            let _ = write!(stderr, "\rexporting: {} of {} generations", p.done, p.total);
+        }
+        true
+    })?;
+    if live {
+        let _ = writeln!(stderr);
+    }
+    println!(
+        "wrote {} rows{} from {} generations ({} duplicates left out) to {}",
+        summary.train_rows + summary.eval_rows,
+        if opts.split.is_some() {
+            format!(
+                " ({} train, {} eval)",
+                summary.train_rows, summary.eval_rows
+            )
+        } else {
+            String::new()
+        },
+        summary.generations,
+        summary.duplicates,
+        summary.files.join(", ")
+    );
+    Ok(())
+}

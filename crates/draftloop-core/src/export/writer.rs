@@ -1,0 +1,255 @@
+//! Writers for each kind of file. Each writes to `<file>.partial` and renames it into
+//! place when done, so an export that fails or is cancelled leaves nothing half-written.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use parquet::basic::{Compression, ConvertedType, Repetition, Type as Physical};
+use parquet::data_type::{ByteArray, ByteArrayType, Int32Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::Type;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+use super::Format;
+
+/// The flat tables' text columns, in order; then one integer column per rubric dimension.
+const COLUMNS: [&str; 16] = [
+    "generation_id",
+    "document_id",
+    "project",
+    "content_type",
+    "prompt_version_id",
+    "model",
+    "created_at",
+    "system",
+    "prompt",
+    "output",
+    "final",
+    "thumb",
+    "decision",
+    "reviewer",
+    "status",
+    "tags",
+];
+
+/// Rows per Parquet row group: what is held in memory at once.
+const ROW_GROUP: usize = 8_192;
+
+fn cell(row: &Value, column: &str) -> Option<String> {
+    match &row[column] {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => Some(other.to_string()),
+    }
+}
+
+fn rating(row: &Value, dimension: &str) -> Option<i32> {
+    row["ratings"]
+        .as_object()?
+        .iter()
+        .find(|(d, _)| d.eq_ignore_ascii_case(dimension))
+        .and_then(|(_, v)| v.as_i64())
+        .map(|v| v as i32)
+}
+
+fn csv_field(out: &mut impl Write, value: &str) -> std::io::Result<()> {
+    if value.contains([',', '"', '\n', '\r']) {
+        write!(out, "\"{}\"", value.replace('"', "\"\""))
+    } else {
+        out.write_all(value.as_bytes())
+    }
+}
+
+pub(super) struct Sink {
+    path: PathBuf,
+    partial: PathBuf,
+    kind: Kind,
+}
+
+enum Kind {
+    Jsonl(BufWriter<File>),
+    Csv(BufWriter<File>, Vec<String>),
+    Parquet(Box<ParquetSink>),
+}
+
+struct ParquetSink {
+    writer: SerializedFileWriter<File>,
+    dims: Vec<String>,
+    text: Vec<Vec<Option<String>>>,
+    ints: Vec<Vec<Option<i32>>>,
+}
+
+impl Sink {
+    pub(super) fn create(format: Format, path: &Path, dims: &[String]) -> Result<Sink> {
+        let partial = PathBuf::from(format!("{}.partial", path.display()));
+        let file = File::create(&partial)
+            .map_err(|e| Error::invalid(format!("could not write {}: {e}", path.display())))?;
+        let kind = match format {
+            Format::Csv => {
+                let mut w = BufWriter::new(file);
+                let header: Vec<&str> = COLUMNS
+                    .iter()
+                    .copied()
+                    .chain(dims.iter().map(String::as_str))
+                    .collect();
+                for (i, h) in header.iter().enumerate() {
+                    if i > 0 {
+                        w.write_all(b",")?;
+                    }
+                    csv_field(&mut w, h)?;
+                }
+                w.write_all(b"\r\n")?;
+                Kind::Csv(w, dims.to_vec())
+            }
+            Format::Parquet => Kind::Parquet(Box::new(ParquetSink::new(file, dims)?)),
+            _ => Kind::Jsonl(BufWriter::new(file)),
+        };
+        Ok(Sink {
+            path: path.to_owned(),
+            partial,
+            kind,
+        })
+    }
+
+    pub(super) fn write(&mut self, row: &Value) -> Result<()> {
+        match &mut self.kind {
+            Kind::Jsonl(w) => {
+                serde_json::to_writer(&mut *w, row)?;
+                w.write_all(b"\n")?;
+            }
+            Kind::Csv(w, dims) => {
+                for (i, c) in COLUMNS.iter().enumerate() {
+                    if i > 0 {
+                        w.write_all(b",")?;
+                    }
+                    csv_field(w, &cell(row, c).unwrap_or_default())?;
+                }
+                for d in dims.iter() {
+                    w.write_all(b",")?;
+                    if let Some(v) = rating(row, d) {
+                        write!(w, "{v}")?;
+                    }
+                }
+                w.write_all(b"\r\n")?;
+            }
+            Kind::Parquet(p) => p.push(row)?,
+        }
+        Ok(())
+    }
+
+    /// Flushes, syncs and moves the file into place.
+    pub(super) fn finish(self) -> Result<PathBuf> {
+        let file = match self.kind {
+            Kind::Jsonl(w) | Kind::Csv(w, _) => w.into_inner().map_err(|e| e.into_error())?,
+            Kind::Parquet(p) => p.close()?,
+        };
+        file.sync_all()?;
+        std::fs::rename(&self.partial, &self.path)?;
+        Ok(self.path)
+    }
+
+    pub(super) fn abandon(self) {
+        drop(self.kind);
+        let _ = std::fs::remove_file(&self.partial);
+    }
+}
+
+impl ParquetSink {
+    fn new(file: File, dims: &[String]) -> Result<ParquetSink> {
+        let mut fields = Vec::new();
+        for c in COLUMNS {
+            fields.push(Arc::new(
+                Type::primitive_type_builder(c, Physical::BYTE_ARRAY)
+                    .with_repetition(Repetition::OPTIONAL)
+                    .with_converted_type(ConvertedType::UTF8)
+                    .build()?,
+            ));
+        }
+        for d in dims {
+            fields.push(Arc::new(
+                Type::primitive_type_builder(d, Physical::INT32)
+                    .with_repetition(Repetition::OPTIONAL)
+                    .build()?,
+            ));
+        }
+        let schema = Arc::new(
+            Type::group_type_builder("draftloop_ratings")
+                .with_fields(fields)
+                .build()?,
+        );
+        let props = Arc::new(
+            WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .build(),
+        );
+        Ok(ParquetSink {
+            writer: SerializedFileWriter::new(file, schema, props)?,
+            dims: dims.to_vec(),
+            text: vec![Vec::new(); COLUMNS.len()],
+            ints: vec![Vec::new(); dims.len()],
+        })
+    }
+
+    fn push(&mut self, row: &Value) -> Result<()> {
+        for (i, c) in COLUMNS.iter().enumerate() {
+            self.text[i].push(cell(row, c));
+        }
+        for (i, d) in self.dims.iter().enumerate() {
+            self.ints[i].push(rating(row, d));
+        }
+        if self.text[0].len() >= ROW_GROUP {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.text[0].is_empty() {
+            return Ok(());
+        }
+        let mut group = self.writer.next_row_group()?;
+        let mut index = 0;
+        while let Some(mut column) = group.next_column()? {
+            if index < COLUMNS.len() {
+                let values = std::mem::take(&mut self.text[index]);
+                let levels: Vec<i16> = values.iter().map(|v| i16::from(v.is_some())).collect();
+                let present: Vec<ByteArray> = values
+                    .into_iter()
+                    .flatten()
+                    .map(|s| ByteArray::from(s.into_bytes()))
+                    .collect();
+                column
+                    .typed::<ByteArrayType>()
+                    .write_batch(&present, Some(&levels), None)?;
+            } else {
+                let values = std::mem::take(&mut self.ints[index - COLUMNS.len()]);
+                let levels: Vec<i16> = values.iter().map(|v| i16::from(v.is_some())).collect();
+                let present: Vec<i32> = values.into_iter().flatten().collect();
+                column
+                    .typed::<Int32Type>()
+                    .write_batch(&present, Some(&levels), None)?;
+            }
+            column.close()?;
+            index += 1;
+        }
+        group.close()?;
+        Ok(())
+    }
+
+    fn close(mut self) -> Result<File> {
+        self.flush()?;
+        Ok(self.writer.into_inner()?)
+    }
+}

@@ -1,0 +1,473 @@
+//! Datasets out and history in: each format's fields, ids that link back, splits by
+//! document, redaction, de-duplication, and imports that round-trip, roll back and do
+//! not duplicate.
+
+#![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
+
+use std::io::Cursor;
+use std::path::Path;
+
+use draftloop_core::export::{ExportOptions, Filters, Format, MinRating};
+use draftloop_core::{Actor, ErrorKind, Workspace};
+use serde_json::{json, Value};
+
+/// Ten records: two projects, edits, thumbs, ratings, tags, decisions, a reviewer.
+fn history() -> String {
+    let mut lines = Vec::new();
+    for i in 0..10 {
+        let edited = i % 2 == 0;
+        lines.push(json!({
+            "project": if i < 7 { "Spring" } else { "Autumn" },
+            "doc_type": "email",
+            "system": "You write short launch emails.",
+            "prompt": format!("Write email number {i} about the spring sale."),
+            "draft": format!("Dear customer, our spring sale number {i} starts Monday! Buy now!"),
+            "final": if edited { Some(format!("Hi there, sale {i} starts Monday. Shop today.")) } else { None },
+            "model": "gpt-test",
+            "thumb": if i % 3 == 0 { "down" } else { "up" },
+            "ratings": {"clarity": 1 + (i % 5), "tone": 5 - (i % 5)},
+            "tags": if i % 4 == 0 { vec!["too-long"] } else { vec![] },
+            "comment": "Imported comment",
+            "decision": if i % 2 == 0 { "approved" } else { "rejected" },
+            "reviewer": if i % 2 == 0 { "dana" } else { "lee" },
+            "created_at": format!("2026-0{}-15T10:00:00Z", 1 + i % 9),
+        }).to_string());
+    }
+    lines.join("\n") + "\n"
+}
+
+fn imported(dir: &Path) -> Workspace {
+    let mut ws = Workspace::open(dir, Actor::new("test:importer")).unwrap();
+    let summary = ws
+        .import_jsonl(Cursor::new(history()), "history.jsonl")
+        .unwrap();
+    assert_eq!((summary.records, summary.imported), (10, 10));
+    ws
+}
+
+fn jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn export(
+    ws: &Workspace,
+    opts: &ExportOptions,
+    out: &Path,
+) -> draftloop_core::export::ExportSummary {
+    ws.export(opts, out, |_| true).unwrap()
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    k.sort_unstable();
+    k
+}
+
+fn is_message(m: &Value) -> bool {
+    keys(m) == ["content", "role"] && m["content"].as_str().is_some_and(|c| !c.is_empty())
+}
+
+#[test]
+fn each_format_has_exactly_its_fields_and_links_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = imported(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let generation_ids: Vec<String> = ws
+        .documents(None)
+        .unwrap()
+        .iter()
+        .map(|d| {
+            ws.revisions(&d.id).unwrap()[0]
+                .generation_id
+                .clone()
+                .unwrap()
+        })
+        .collect();
+
+    let check_metadata = |row: &Value| {
+        let m = &row["metadata"];
+        assert_eq!(
+            keys(m),
+            [
+                "document_id",
+                "feedback_ids",
+                "generation_id",
+                "prompt_version_id"
+            ]
+        );
+        assert!(generation_ids.contains(&m["generation_id"].as_str().unwrap().to_owned()));
+        assert!(!m["feedback_ids"].as_array().unwrap().is_empty());
+    };
+
+    // SFT: the kept text (5 edited) or the approved draft (none unedited are approved).
+    let rows = {
+        let path = out.join("sft.jsonl");
+        export(&ws, &ExportOptions::new(Format::Sft), &path);
+        jsonl(&path)
+    };
+    assert_eq!(rows.len(), 5);
+    for row in &rows {
+        assert_eq!(keys(row), ["messages", "metadata"]);
+        let roles: Vec<&str> = row["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["role"].as_str().unwrap())
+            .collect();
+        assert_eq!(roles, ["system", "user", "assistant"]);
+        assert!(row["messages"].as_array().unwrap().iter().all(is_message));
+        assert!(row["messages"][2]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Hi there"));
+        check_metadata(row);
+    }
+
+    // DPO: chosen is what people kept, rejected the draft.
+    for (format, shape) in [
+        (Format::Dpo, ["chosen", "metadata", "prompt", "rejected"]),
+        (
+            Format::OpenaiDpo,
+            [
+                "input",
+                "metadata",
+                "non_preferred_output",
+                "preferred_output",
+            ],
+        ),
+    ] {
+        let path = out.join(format!("{}.jsonl", format.name()));
+        export(&ws, &ExportOptions::new(format), &path);
+        let rows = jsonl(&path);
+        assert_eq!(rows.len(), 5, "{}", format.name());
+        for row in &rows {
+            assert_eq!(keys(row), shape);
+            check_metadata(row);
+            let (prompt, chosen, rejected) = match format {
+                Format::Dpo => (&row["prompt"], &row["chosen"], &row["rejected"]),
+                _ => (
+                    &row["input"]["messages"],
+                    &row["preferred_output"],
+                    &row["non_preferred_output"],
+                ),
+            };
+            assert!(prompt.as_array().unwrap().iter().all(is_message));
+            assert_eq!(chosen.as_array().unwrap().len(), 1);
+            assert_eq!(chosen[0]["role"], "assistant");
+            assert_eq!(rejected[0]["role"], "assistant");
+            assert!(chosen[0]["content"]
+                .as_str()
+                .unwrap()
+                .starts_with("Hi there"));
+            assert!(rejected[0]["content"]
+                .as_str()
+                .unwrap()
+                .starts_with("Dear customer"));
+        }
+    }
+
+    // KTO: a label from the decision, for every generation.
+    let path = out.join("kto.jsonl");
+    export(&ws, &ExportOptions::new(Format::Kto), &path);
+    let rows = jsonl(&path);
+    assert_eq!(rows.len(), 10);
+    for row in &rows {
+        assert_eq!(keys(row), ["completion", "label", "metadata", "prompt"]);
+        assert!(row["label"].is_boolean());
+        assert_eq!(row["completion"][0]["role"], "assistant");
+    }
+    assert_eq!(rows.iter().filter(|r| r["label"] == true).count(), 5);
+
+    // Ratings: one row per generation, each dimension's latest rating.
+    let path = out.join("ratings.jsonl");
+    export(&ws, &ExportOptions::new(Format::Ratings), &path);
+    let rows = jsonl(&path);
+    assert_eq!(rows.len(), 10);
+    assert_eq!(
+        keys(&rows[0]),
+        [
+            "content_type",
+            "created_at",
+            "decision",
+            "document_id",
+            "final",
+            "generation_id",
+            "metadata",
+            "model",
+            "output",
+            "project",
+            "prompt",
+            "prompt_version_id",
+            "ratings",
+            "reviewer",
+            "status",
+            "system",
+            "tags",
+            "thumb"
+        ]
+    );
+    assert!(rows[0]["ratings"]["clarity"].is_i64());
+    assert!(["up", "down"].contains(&rows[0]["thumb"].as_str().unwrap()));
+    assert!(["dana", "lee"].contains(&rows[0]["reviewer"].as_str().unwrap()));
+
+    // CSV: a header and ten rows; Parquet: a file starting and ending with PAR1.
+    let path = out.join("ratings.csv");
+    export(&ws, &ExportOptions::new(Format::Csv), &path);
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("generation_id,document_id,project,"),
+        "{header}"
+    );
+    assert!(
+        header.ends_with(",accuracy,clarity,tone,concision"),
+        "{header}"
+    );
+    assert_eq!(csv.lines().count(), 11);
+    let path = out.join("ratings.parquet");
+    export(&ws, &ExportOptions::new(Format::Parquet), &path);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[..4], b"PAR1");
+    assert_eq!(&bytes[bytes.len() - 4..], b"PAR1");
+}
+
+#[test]
+fn filters_narrow_what_goes_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = imported(dir.path());
+    let count = |filters: Filters| {
+        ws.export_preview(
+            &ExportOptions {
+                filters,
+                ..ExportOptions::new(Format::Ratings)
+            },
+            0,
+        )
+        .unwrap()
+        .0
+    };
+    assert_eq!(count(Filters::default()), 10);
+    assert_eq!(
+        count(Filters {
+            project: Some("autumn".into()),
+            ..Filters::default()
+        }),
+        3
+    );
+    assert_eq!(
+        count(Filters {
+            status: Some("approved".into()),
+            ..Filters::default()
+        }),
+        5
+    );
+    assert_eq!(
+        count(Filters {
+            reviewer: Some("lee".into()),
+            ..Filters::default()
+        }),
+        5
+    );
+    assert_eq!(
+        count(Filters {
+            tags: vec!["too-long".into()],
+            ..Filters::default()
+        }),
+        3
+    );
+    assert_eq!(
+        count(Filters {
+            since: Some("2026-05-01".into()),
+            ..Filters::default()
+        }),
+        5
+    );
+    assert_eq!(
+        count(Filters {
+            until: Some("2026-03-01".into()),
+            ..Filters::default()
+        }),
+        3
+    );
+    let min = |dimension: &str, value| {
+        vec![MinRating {
+            dimension: dimension.into(),
+            value,
+        }]
+    };
+    assert_eq!(
+        count(Filters {
+            min_ratings: min("clarity", 4),
+            ..Filters::default()
+        }),
+        4
+    );
+    let err = ws
+        .export_preview(
+            &ExportOptions {
+                filters: Filters {
+                    since: Some("last week".into()),
+                    ..Filters::default()
+                },
+                ..ExportOptions::new(Format::Sft)
+            },
+            0,
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+}
+
+#[test]
+fn splits_keep_each_document_on_one_side_and_are_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = imported(dir.path());
+    let opts = ExportOptions {
+        split: Some(0.3),
+        card: true,
+        ..ExportOptions::new(Format::Kto)
+    };
+    let side = |out: &Path| {
+        let summary = export(&ws, &opts, out);
+        assert_eq!(summary.train_rows + summary.eval_rows, 10);
+        let ids = |name: &str| -> Vec<String> {
+            jsonl(&out.join(name))
+                .iter()
+                .map(|r| r["metadata"]["document_id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        (ids("train.jsonl"), ids("eval.jsonl"))
+    };
+    let (train, eval) = side(&dir.path().join("a"));
+    assert!(!eval.is_empty() && !train.is_empty());
+    assert!(
+        train.iter().all(|d| !eval.contains(d)),
+        "no document on both sides"
+    );
+    assert_eq!(side(&dir.path().join("b")), (train, eval));
+    let card = std::fs::read_to_string(dir.path().join("a/README.md")).unwrap();
+    assert!(card.contains("train,") && card.contains("eval"), "{card}");
+}
+
+#[test]
+fn redaction_masks_each_pattern_and_the_card_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path(), Actor::new("test:importer")).unwrap();
+    let record = json!({
+        "project": "Support", "prompt": "Reply to jane@example.com, phone +44 20 7946 0958.",
+        "draft": "We refunded card 4111 1111 1111 1111 to DE89 3704 0044 0532 0130 00 with key sk-proj-abcdef1234567890XYZ.",
+        "thumb": "up",
+    });
+    ws.import_jsonl(Cursor::new(record.to_string()), "support.jsonl")
+        .unwrap();
+    let path = dir.path().join("kto.jsonl");
+    let summary = export(
+        &ws,
+        &ExportOptions {
+            redact: true,
+            card: true,
+            ..ExportOptions::new(Format::Kto)
+        },
+        &path,
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    for secret in ["jane@example.com", "7946", "4111", "DE89", "sk-proj"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    for label in ["[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[SECRET]"] {
+        assert!(text.contains(label), "{label} missing: {text}");
+    }
+    let m = &summary.masked;
+    assert_eq!(
+        (m.emails, m.phones, m.cards, m.ibans, m.secrets),
+        (1, 1, 1, 1, 1)
+    );
+    let card = std::fs::read_to_string(dir.path().join("kto.jsonl.card.md")).unwrap();
+    assert!(
+        card.contains("1 emails, 1 phone numbers, 1 card numbers, 1 IBANs, 1 secrets"),
+        "{card}"
+    );
+}
+
+#[test]
+fn identical_rows_are_written_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path(), Actor::new("test:importer")).unwrap();
+    let a = json!({"project": "P", "prompt": "Same prompt", "draft": "Same answer", "thumb": "up", "created_at": "2026-01-01T00:00:00Z"});
+    let b = json!({"project": "P", "prompt": "Same prompt", "draft": "Same answer", "thumb": "up", "created_at": "2026-01-02T00:00:00Z"});
+    ws.import_jsonl(Cursor::new(format!("{a}\n{b}\n")), "dupes.jsonl")
+        .unwrap();
+    let path = dir.path().join("kto.jsonl");
+    let summary = export(&ws, &ExportOptions::new(Format::Kto), &path);
+    assert_eq!((summary.train_rows, summary.duplicates), (1, 1));
+}
+
+#[test]
+fn import_round_trips_rolls_back_on_a_bad_line_and_does_not_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = imported(dir.path());
+    // Round trip: what went in comes out.
+    let path = dir.path().join("ratings.jsonl");
+    export(&ws, &ExportOptions::new(Format::Ratings), &path);
+    let rows = jsonl(&path);
+    let first = rows
+        .iter()
+        .find(|r| r["prompt"] == "Write email number 0 about the spring sale.")
+        .unwrap();
+    assert_eq!(first["system"], "You write short launch emails.");
+    assert_eq!(
+        first["final"],
+        "Hi there, sale 0 starts Monday. Shop today."
+    );
+    assert_eq!(first["decision"], "approve");
+    assert_eq!(first["reviewer"], "dana");
+    assert_eq!(first["ratings"], json!({"clarity": 1, "tone": 5}));
+    assert_eq!(first["tags"], json!(["too-long"]));
+    assert_eq!(first["thumb"], "down");
+    assert_eq!(first["status"], "approved");
+    assert_eq!(first["created_at"], "2026-01-15T10:00:00.000Z");
+
+    // Again: nothing new.
+    let again = ws
+        .import_jsonl(Cursor::new(history()), "history.jsonl")
+        .unwrap();
+    assert_eq!((again.imported, again.already_imported), (0, 10));
+    assert_eq!(ws.documents(None).unwrap().len(), 10);
+
+    // A bad line: reported by number, nothing kept.
+    let before = ws.documents(None).unwrap().len();
+    let good = json!({"project": "New", "prompt": "p", "draft": "d"}).to_string();
+    for (bad, message) in [
+        (
+            json!({"project": "New", "prompt": "p", "draft": "d", "thumb": "sideways"}).to_string(),
+            "line 2: ",
+        ),
+        ("{not json".to_owned(), "line 2: not a JSON object"),
+        (
+            json!({"project": "New", "prompt": "p"}).to_string(),
+            "line 2: missing field `draft`",
+        ),
+        (
+            json!({"project": "New", "prompt": "p", "draft": "d", "ratings": {"clarity": 9}})
+                .to_string(),
+            "line 2: a clarity rating goes from 1 to 5",
+        ),
+        (
+            json!({"project": "New", "prompt": "p", "draft": "d", "created_at": "yesterday"})
+                .to_string(),
+            "line 2: created_at must be",
+        ),
+    ] {
+        let err = ws
+            .import_jsonl(Cursor::new(format!("{good}\n{bad}\n")), "bad.jsonl")
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(err.to_string().starts_with(message), "{err}");
+        assert_eq!(ws.documents(None).unwrap().len(), before);
+        assert!(ws.projects().unwrap().iter().all(|p| p.name != "New"));
+    }
+}

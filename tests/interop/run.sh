@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Interop: import a history file with the CLI, export every format, and check the files
+# with Hugging Face `datasets` and OpenAI's data-preparation checks (check_datasets.py).
+# Expects target/debug/draftloop and the Python env from scripts/setup.sh.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+CLI="$ROOT/target/debug/draftloop"
+PY="$ROOT/target/pyenv/bin/python"
+work="$(mktemp -d -t draftloop-interop.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+export HF_DATASETS_DISABLE_PROGRESS_BARS=1 HF_HUB_OFFLINE=1
+
+mkdir -p "$work/out"
+"$CLI" --data-dir "$work/ws" import "$ROOT/tests/interop/history.jsonl"
+for format in sft openai-sft dpo openai-dpo kto ratings; do
+  "$CLI" --data-dir "$work/ws" export --format "$format" --out "$work/out/$format.jsonl" --card
+done
+"$CLI" --data-dir "$work/ws" export --format parquet --out "$work/out/ratings.parquet"
+"$CLI" --data-dir "$work/ws" export --format dpo --split 0.25 --out "$work/out/split"
+HF_DATASETS_CACHE="$work/cache" "$PY" "$ROOT/tests/interop/check_datasets.py" "$work/out"
+
+# The checks can fail: an empty assistant turn must be caught.
+cp -r "$work/out" "$work/broken"
+# (keys are written in order: content, role)
+sed -i '1s/"content":"[^"]*","role":"assistant"/"content":"","role":"assistant"/' "$work/broken/openai-sft.jsonl"
+grep -q '"content":"","role":"assistant"' "$work/broken/openai-sft.jsonl"
+if HF_DATASETS_CACHE="$work/cache2" "$PY" "$ROOT/tests/interop/check_datasets.py" "$work/broken" >/dev/null; then
+  echo "interop: the checks passed a file with an empty assistant message" >&2
+  exit 1
+fi
+echo "interop: a broken file is caught"
