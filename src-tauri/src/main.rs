@@ -50,6 +50,10 @@ fn main() -> ExitCode {
             commands::feedback::document_changes,
             commands::feedback::set_feedback_schema,
             commands::feedback::export_document,
+            commands::dataset::export_preview,
+            commands::dataset::export_dataset,
+            commands::dataset::cancel_export,
+            commands::dataset::import_history,
         ])
         .run(tauri::generate_context!());
     match result {

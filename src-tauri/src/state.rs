@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use draftloop_core::llm::{Limits, LlmClient};
 use draftloop_core::{Actor, Error, ErrorPayload, Workspace};
@@ -15,6 +16,11 @@ pub struct AppState {
     pub llm: Result<LlmClient, ErrorPayload>,
     /// Generations still streaming, by request id.
     pub running: Mutex<HashMap<String, Running>>,
+    /// Exports under way, by request id: set to stop one.
+    pub exports: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    /// Where the workspace lives: long reads (exports) open their own connection, so
+    /// saves never wait for them.
+    pub data_dir: PathBuf,
 }
 
 /// How the variants of a running generation can be stopped.
@@ -62,6 +68,8 @@ impl AppState {
             workspace,
             llm,
             running: Mutex::new(HashMap::new()),
+            exports: Mutex::new(HashMap::new()),
+            data_dir,
         }
     }
 

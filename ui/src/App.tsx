@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toApiError } from "./api";
 import type { Document, DocumentSummary, Project, WorkspaceInfo } from "./bindings";
+import { ExportDialog, ImportDialog } from "./components/DatasetDialogs";
 import { ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
 import { DocumentPane } from "./components/DocumentPane";
 import { FeedbackPanel } from "./components/FeedbackPanel";
@@ -19,6 +20,8 @@ type DialogState =
   | { kind: "providers" }
   | { kind: "prompt"; project: Project }
   | { kind: "insights"; project: Project }
+  | { kind: "export" }
+  | { kind: "import" }
   | null;
 
 const LAST_DOCUMENT_KEY = "draftloop.lastDocument";
@@ -164,6 +167,8 @@ export function App() {
         onDeleteProject={(project) => setDialog({ kind: "delete-project", project })}
         onShowShortcuts={() => setDialog({ kind: "shortcuts" })}
         onShowProviders={() => setDialog({ kind: "providers" })}
+        onImport={() => setDialog({ kind: "import" })}
+        onExport={() => setDialog({ kind: "export" })}
       />
       {current ? (
         <DocumentPane
@@ -272,6 +277,19 @@ export function App() {
       {dialog?.kind === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === "providers" && <ProvidersDialog onClose={() => setDialog(null)} onChanged={() => undefined} />}
       {dialog?.kind === "prompt" && <PromptDialog project={dialog.project} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "export" && <ExportDialog projects={projects} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "import" && (
+        <ImportDialog
+          onClose={() => setDialog(null)}
+          onImported={(s) => {
+            setDialog(null);
+            setToast(
+              `Imported ${s.imported} of ${s.records} records${s.already_imported ? ` (${s.already_imported} were already here)` : ""}, ${s.feedback_events} feedback events.`,
+            );
+            reload().catch(showError);
+          }}
+        />
+      )}
       {dialog?.kind === "insights" && (
         <InsightsDialog
           project={dialog.project}

@@ -52,9 +52,6 @@ pub async fn export_document(
     document_id: String,
     path: String,
 ) -> CommandResult<()> {
-    let path = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
-        _ => std::path::PathBuf::from(path),
-    };
+    let path = super::expand_home(&path);
     with_workspace(&state, |ws| ws.export_document(&document_id, &path))
 }

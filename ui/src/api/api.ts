@@ -7,6 +7,10 @@ import type {
   DiffSpan,
   DocumentChanges,
   DocumentFeedback,
+  ExportOptions,
+  ExportProgress,
+  ExportSummary,
+  ImportSummary,
   Feedback,
   FeedbackEvent,
   RubricDimension,
@@ -75,6 +79,13 @@ export interface DraftloopApi {
   setFeedbackSchema(projectId: string, rubric: RubricDimension[], tags: string[]): Promise<Project>;
   /** Writes the document's Markdown to `path` (`~/` is the home folder). */
   exportDocument(documentId: string, path: string): Promise<void>;
+  /** How many rows an export would write, and the first few as JSON lines. */
+  exportPreview(options: ExportOptions): Promise<{ rows: number; first: string[] }>;
+  /** Writes one format; `onProgress` hears how far it is. Cancel with `cancelExport`. */
+  exportDataset(requestId: string, options: ExportOptions, out: string, onProgress: (p: ExportProgress) => void): Promise<ExportSummary>;
+  cancelExport(requestId: string): Promise<void>;
+  /** Imports JSONL history; all of the file or none of it. */
+  importHistory(path: string): Promise<ImportSummary>;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
   onBeforeClose(flush: () => Promise<void>): void;
 }

@@ -281,6 +281,16 @@ export function memoryApi(): DraftloopApi {
     async exportDocument(did) {
       doc(did);
     },
+    async exportPreview() {
+      return { rows: 0, first: [] };
+    },
+    async exportDataset() {
+      throw new ApiError({ kind: "invalid_input", message: "exports need the desktop app" });
+    },
+    async cancelExport() {},
+    async importHistory() {
+      throw new ApiError({ kind: "invalid_input", message: "imports need the desktop app" });
+    },
     onBeforeClose() {},
   };
 }

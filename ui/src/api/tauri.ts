@@ -1,7 +1,7 @@
 // The only module that imports @tauri-apps/*.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWindow } from "@tauri-apps/api/window";
-import type { Token } from "../bindings";
+import type { ExportProgress, Token } from "../bindings";
 import { toApiError, type DraftloopApi } from "./api";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -60,6 +60,14 @@ export const tauriApi: DraftloopApi = {
   documentChanges: (documentId) => call("document_changes", { documentId }),
   setFeedbackSchema: (projectId, rubric, tags) => call("set_feedback_schema", { projectId, rubric, tags }),
   exportDocument: (documentId, path) => call("export_document", { documentId, path }),
+  exportPreview: (options) => call("export_preview", { options }),
+  exportDataset(requestId, options, out, onProgress) {
+    const channel = new Channel<ExportProgress>();
+    channel.onmessage = onProgress;
+    return call("export_dataset", { requestId, options, out, onProgress: channel });
+  },
+  cancelExport: (requestId) => call("cancel_export", { requestId }),
+  importHistory: (path) => call("import_history", { path }),
   onBeforeClose(flush) {
     // Without preventDefault the window closes once the handler settles.
     void getCurrentWindow().onCloseRequested(async () => {

@@ -13,6 +13,8 @@ interface SidebarProps {
   onDeleteProject: (project: Project) => void;
   onShowShortcuts: () => void;
   onShowProviders: () => void;
+  onImport: () => void;
+  onExport: () => void;
 }
 
 export function Sidebar(props: SidebarProps) {
@@ -76,8 +78,14 @@ export function Sidebar(props: SidebarProps) {
         <button className="link" onClick={props.onShowProviders} data-testid="open-providers">
           Providers
         </button>
+        <button className="link" onClick={props.onImport} data-testid="open-import" title="Import history from a JSONL file">
+          Import
+        </button>
+        <button className="link" onClick={props.onExport} data-testid="open-export" title="Export feedback as fine-tuning datasets">
+          Export
+        </button>
         <button className="link" onClick={props.onShowShortcuts}>
-          Keyboard shortcuts <kbd>Ctrl+/</kbd>
+          Shortcuts <kbd>Ctrl+/</kbd>
         </button>
       </footer>
     </aside>

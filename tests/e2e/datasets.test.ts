@@ -1,0 +1,60 @@
+// Datasets in the real app: history imported from JSONL (and a bad file refused whole),
+// then the export dialog with filters, split and card writing DPO and Parquet files.
+
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Desktop, fill, ROOT, screenshot } from "./harness";
+
+const desktop = new Desktop();
+before(() => desktop.start());
+after(() => desktop.stop());
+
+describe("Datasets", () => {
+  it("imports history, refuses a bad file whole, and exports with filters", async () => {
+    const dir = desktop.dataDir("datasets");
+    const s = await desktop.launch(dir);
+    try {
+      // A file whose second line is bad: nothing of it is kept.
+      const bad = join(desktop.home, "bad.jsonl");
+      writeFileSync(bad, `${JSON.stringify({ project: "Broken", prompt: "p", draft: "d" })}\n${JSON.stringify({ project: "Broken", prompt: "p", draft: "d", thumb: "sideways" })}\n`);
+      await (await s.waitFor('[data-testid="open-import"]')).click();
+      await fill(s, '[data-testid="import-path"]', bad);
+      await (await s.find('[data-testid="run-import"]')).click();
+      await s.waitUntil("the bad line is reported", `return document.querySelector('[data-testid="import-dialog"] [role="alert"]')?.textContent.startsWith("line 2: ");`);
+      await fill(s, '[data-testid="import-path"]', join(ROOT, "tests/interop/history.jsonl"));
+      await (await s.find('[data-testid="run-import"]')).click();
+      await s.waitUntil("the import is done", `return document.querySelector(".toast")?.textContent.startsWith("Imported 40 of 40 records");`);
+      await s.waitUntil("both projects are listed", `return document.querySelectorAll('.project').length === 2;`);
+      assert.equal(await s.execute(`return [...document.querySelectorAll('.project .name')].some((n) => n.textContent === "Broken");`), false);
+
+      await (await s.find('[data-testid="open-export"]')).click();
+      await (await s.waitFor('[data-testid="format-parquet"]')).click();
+      await s.execute(`const sel = document.querySelector('[data-testid="export-project"]');
+        const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value").set;
+        set.call(sel, "Spring launch"); sel.dispatchEvent(new Event("change", { bubbles: true }));`);
+      await fill(s, '[data-testid="export-split"]', "0.25");
+      await s.waitUntil("the live count is in", `return /^\\d+ dpo rows?$/.test(document.querySelector('[data-testid="export-count"]')?.textContent ?? "") && document.querySelector('[data-testid="export-preview"] pre') !== null;`);
+      const count = Number(((await s.execute(`return document.querySelector('[data-testid="export-count"]').textContent;`)) as string).split(" ")[0]);
+      assert.ok(count > 0 && count < 26, `the project filter narrows the DPO rows (${count})`);
+      const folder = join(desktop.home, "exports");
+      await fill(s, '[data-testid="export-folder"]', folder);
+      await screenshot(s, "50-export-dialog");
+      await (await s.find('[data-testid="run-export"]')).click();
+      await s.waitUntil("both formats are written", `return document.querySelectorAll('[data-testid="export-written"] li').length === 2;`, [], 30000);
+      await screenshot(s, "51-export-written");
+
+      for (const file of ["dpo/train.jsonl", "dpo/eval.jsonl", "dpo/README.md", "parquet/train.parquet", "parquet/eval.parquet"]) {
+        assert.ok(existsSync(join(folder, file)), `${file} is written`);
+      }
+      const rows = ["train", "eval"].flatMap((side) => readFileSync(join(folder, `dpo/${side}.jsonl`), "utf8").trim().split("\n"));
+      assert.equal(rows.length, count, "the files hold as many rows as the dialog said");
+      const row = JSON.parse(rows[0] ?? "{}") as Record<string, unknown>;
+      assert.deepEqual(Object.keys(row).sort(), ["chosen", "metadata", "prompt", "rejected"]);
+      assert.match(readFileSync(join(folder, "dpo/README.md"), "utf8"), /project Spring launch/);
+    } finally {
+      await s.quit();
+    }
+  });
+});

@@ -1,0 +1,284 @@
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { api, toApiError } from "../api";
+import type { ExportOptions, ExportSummary, Filters, Format, ImportSummary, Project } from "../bindings";
+import { FormFooter, Modal } from "./Dialog";
+
+const FORMATS: { format: Format; label: string; hint: string }[] = [
+  { format: "sft", label: "SFT", hint: "TRL messages: what people kept or approved" },
+  { format: "openai-sft", label: "OpenAI SFT", hint: "chat fine-tuning lines" },
+  { format: "dpo", label: "DPO", hint: "TRL prompt / chosen / rejected" },
+  { format: "openai-dpo", label: "OpenAI DPO", hint: "preferred / non-preferred output" },
+  { format: "kto", label: "KTO", hint: "TRL prompt / completion / label" },
+  { format: "ratings", label: "Ratings", hint: "one row per generation, JSONL" },
+  { format: "csv", label: "CSV", hint: "flat table" },
+  { format: "parquet", label: "Parquet", hint: "flat table" },
+];
+
+const EXTENSION: Record<Format, string> = {
+  sft: "jsonl",
+  "openai-sft": "jsonl",
+  dpo: "jsonl",
+  "openai-dpo": "jsonl",
+  kto: "jsonl",
+  ratings: "jsonl",
+  csv: "csv",
+  parquet: "parquet",
+};
+
+/** Where one format's export goes inside the chosen folder. */
+export function exportTarget(folder: string, format: Format, split: boolean): string {
+  const base = folder.replace(/\/+$/, "");
+  return split ? `${base}/${format}` : `${base}/${format}.${EXTENSION[format]}`;
+}
+
+interface ExportDialogProps {
+  projects: Project[];
+  onClose: () => void;
+}
+
+type Running = { format: Format; done: number; total: number; requestId: string };
+
+/** Formats, filters and options; a live row count and preview; export with progress. */
+export function ExportDialog({ projects, onClose }: ExportDialogProps) {
+  const [formats, setFormats] = useState<Format[]>(["dpo"]);
+  const [filters, setFilters] = useState<Filters>({ project: null, since: null, until: null, status: null, min_ratings: [], tags: [], prompt_version: null, reviewer: null });
+  const [split, setSplit] = useState("");
+  const [redact, setRedact] = useState(false);
+  const [card, setCard] = useState(true);
+  const [minDimension, setMinDimension] = useState("");
+  const [minValue, setMinValue] = useState("");
+  const [folder, setFolder] = useState("~/draftloop-export");
+  const [preview, setPreview] = useState<{ rows: number; first: string[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [running, setRunning] = useState<Running | null>(null);
+  const [written, setWritten] = useState<ExportSummary[]>([]);
+  const cancelled = useRef(false);
+
+  const project = projects.find((p) => p.name === filters.project) ?? null;
+  const dimensions = [...new Set((project ? [project] : projects).flatMap((p) => p.rubric.map((d) => d.name)))];
+  const tags = [...new Set((project ? [project] : projects).flatMap((p) => p.tags))];
+  const splitRatio = split.trim() ? Number(split) : null;
+  const options = (format: Format): ExportOptions => ({
+    format,
+    filters: {
+      ...filters,
+      min_ratings: minDimension && minValue.trim() ? [{ dimension: minDimension, value: Number(minValue) }] : [],
+    },
+    split: splitRatio,
+    redact,
+    card,
+    min_edit_distance: 0.05,
+  });
+  const first = formats[0] ?? "dpo";
+  const key = JSON.stringify(options(first));
+
+  // The count and preview follow the choices, a moment after the last change.
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      api
+        .exportPreview(JSON.parse(key) as ExportOptions)
+        .then((p) => live && (setPreview(p), setError(null)))
+        .catch((e: unknown) => live && (setPreview(null), setError(toApiError(e).message)));
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [key]);
+
+  const set = (change: Partial<Filters>) => setFilters((f) => ({ ...f, ...change }));
+  const toggle = (format: Format) => setFormats((fs) => (fs.includes(format) ? fs.filter((f) => f !== format) : [...fs, format]));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (formats.length === 0) return setError("Choose at least one format.");
+    if (splitRatio !== null && !(splitRatio > 0 && splitRatio < 1)) return setError("The eval share is between 0 and 1, e.g. 0.1.");
+    setError(null);
+    setWritten([]);
+    cancelled.current = false;
+    for (const format of formats) {
+      if (cancelled.current) break;
+      const requestId = `export:${format}:${Date.now()}`;
+      setRunning({ format, done: 0, total: 0, requestId });
+      try {
+        const summary = await api.exportDataset(requestId, options(format), exportTarget(folder, format, splitRatio !== null), (p) =>
+          setRunning((r) => (r && r.requestId === requestId ? { ...r, done: p.done, total: p.total } : r)),
+        );
+        if (summary.cancelled) break;
+        setWritten((w) => [...w, summary]);
+      } catch (err) {
+        setError(toApiError(err).message);
+        break;
+      }
+    }
+    setRunning(null);
+  };
+  const cancel = () => {
+    cancelled.current = true;
+    if (running) void api.cancelExport(running.requestId);
+  };
+
+  return (
+    <Modal title="Export feedback as datasets" onClose={running ? cancel : onClose} testId="export-dialog" wide>
+      <form onSubmit={submit}>
+        <fieldset className="formats">
+          <legend>Formats</legend>
+          {FORMATS.map((f) => (
+            <label key={f.format} className="check" title={f.hint}>
+              <input type="checkbox" data-testid={`format-${f.format}`} checked={formats.includes(f.format)} onChange={() => toggle(f.format)} />
+              {f.label}
+            </label>
+          ))}
+        </fieldset>
+        <div className="filter-grid">
+          <label>
+            Project
+            <select data-testid="export-project" value={filters.project ?? ""} onChange={(e) => set({ project: e.target.value || null, tags: [] })}>
+              <option value="">All projects</option>
+              {projects.map((p) => (
+                <option key={p.id} value={p.name}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Status
+            <select value={filters.status ?? ""} onChange={(e) => set({ status: e.target.value || null })}>
+              <option value="">Any</option>
+              {["draft", "in_review", "approved", "rejected", "published"].map((s) => (
+                <option key={s} value={s}>
+                  {s.replace("_", " ")}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            From
+            <input type="date" value={filters.since ?? ""} onChange={(e) => set({ since: e.target.value || null })} />
+          </label>
+          <label>
+            Until
+            <input type="date" value={filters.until ?? ""} onChange={(e) => set({ until: e.target.value || null })} />
+          </label>
+          <label>
+            Minimum rating
+            <span className="pair">
+              <select aria-label="Dimension" value={minDimension} onChange={(e) => setMinDimension(e.target.value)}>
+                <option value="">None</option>
+                {dimensions.map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+              </select>
+              <input aria-label="At least" inputMode="numeric" placeholder="≥" value={minValue} onChange={(e) => setMinValue(e.target.value)} />
+            </span>
+          </label>
+          <label>
+            Tag
+            <select value={filters.tags[0] ?? ""} onChange={(e) => set({ tags: e.target.value ? [e.target.value] : [] })}>
+              <option value="">Any</option>
+              {tags.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Prompt version
+            <input placeholder="id" value={filters.prompt_version ?? ""} onChange={(e) => set({ prompt_version: e.target.value.trim() || null })} />
+          </label>
+          <label>
+            Reviewer
+            <input placeholder="name" value={filters.reviewer ?? ""} onChange={(e) => set({ reviewer: e.target.value.trim() || null })} />
+          </label>
+        </div>
+        <div className="options-row">
+          <label>
+            Eval share (split by document)
+            <input data-testid="export-split" inputMode="decimal" placeholder="none, or e.g. 0.1" value={split} onChange={(e) => setSplit(e.target.value)} />
+          </label>
+          <label className="check">
+            <input type="checkbox" data-testid="export-redact" checked={redact} onChange={(e) => setRedact(e.target.checked)} />
+            Redact personal data and secrets
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={card} onChange={(e) => setCard(e.target.checked)} />
+            Write a dataset card
+          </label>
+        </div>
+        <label>
+          Folder
+          <input data-testid="export-folder" value={folder} onChange={(e) => setFolder(e.target.value)} />
+        </label>
+        <div className="preview" data-testid="export-preview">
+          <strong data-testid="export-count">{preview ? `${preview.rows} ${first} row${preview.rows === 1 ? "" : "s"}` : "Counting…"}</strong>
+          {preview?.first.map((line, i) => (
+            <pre key={i}>{line.length > 600 ? `${line.slice(0, 600)}…` : line}</pre>
+          ))}
+        </div>
+        {running && (
+          <div className="progress" role="status" data-testid="export-progress">
+            <span>
+              Exporting {running.format}: {running.done} of {running.total} generations
+            </span>
+            <progress max={Math.max(1, running.total)} value={running.done} />
+          </div>
+        )}
+        {written.length > 0 && (
+          <ul className="written" data-testid="export-written">
+            {written.map((s) => (
+              <li key={s.format}>
+                {s.format}: {s.train_rows + s.eval_rows} rows → {s.files.join(", ")}
+              </li>
+            ))}
+          </ul>
+        )}
+        {running ? (
+          <div className="dialog-actions">
+            <button type="button" data-testid="cancel-export" onClick={cancel}>
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <FormFooter error={error} onClose={onClose} submit={formats.length > 1 ? `Export ${formats.length} formats` : "Export"} testId="run-export" />
+        )}
+      </form>
+    </Modal>
+  );
+}
+
+/** Imports JSONL history (prompts, drafts, finals, feedback) into the workspace. */
+export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported: (s: ImportSummary) => void }) {
+  const [path, setPath] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      onImported(await api.importHistory(path));
+    } catch (err) {
+      setError(toApiError(err).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title="Import history" onClose={onClose} testId="import-dialog">
+      <form onSubmit={submit}>
+        <p className="muted small">
+          One JSON record per line: project, prompt, draft, and optionally system, final, model, thumb, ratings, tags, comment, decision, reviewer, created_at. A bad line
+          stops the import and nothing is kept; records imported before are skipped.
+        </p>
+        <label>
+          JSONL file
+          <input autoFocus data-testid="import-path" placeholder="~/history.jsonl" value={path} onChange={(e) => setPath(e.target.value)} disabled={busy} />
+        </label>
+        <FormFooter error={error} onClose={onClose} submit={busy ? "Importing…" : "Import"} testId="run-import" />
+      </form>
+    </Modal>
+  );
+}
