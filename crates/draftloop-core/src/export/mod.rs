@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+
 use ts_rs::TS;
 
 use crate::diff;
@@ -245,24 +246,28 @@ pub struct ExportProgress {
     pub total: u64,
 }
 
-/// Word-level edit distance between two texts, normalized to 0–1.
+/// Word-level edit distance between two texts, normalized to 0–1: the words deleted
+/// and inserted over the words of both.
 pub fn normalized_edit_distance(a: &str, b: &str) -> f64 {
-    let words = |t: &str| {
-        diff::tokens(t)
-            .into_iter()
-            .filter(|w| !w.trim().is_empty())
-            .count()
-    };
-    let total = words(a) + words(b);
+    if a == b {
+        return 0.0;
+    }
+    let (x, y) = (
+        crate::mining::extract::words(a),
+        crate::mining::extract::words(b),
+    );
+    let total = x.len() + y.len();
     if total == 0 {
         return 0.0;
     }
-    let changed: usize = diff::word_diff(a, b)
-        .iter()
-        .filter(|s| s.kind != diff::DiffKind::Equal)
-        .map(|s| words(&s.text))
-        .sum();
-    changed as f64 / total as f64
+    let deadline = std::time::Instant::now() + diff::DEADLINE;
+    let same: usize =
+        similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &x, &y, Some(deadline))
+            .iter()
+            .filter(|op| op.tag() == similar::DiffTag::Equal)
+            .map(|op| op.old_range().len())
+            .sum();
+    (total - 2 * same) as f64 / total as f64
 }
 
 /// Deterministic, by document: the same document always lands on the same side.
@@ -286,13 +291,7 @@ fn assistant(content: &str) -> Value {
 }
 
 /// The rows one record becomes in `format`; flat formats and `ratings` share columns.
-fn rows(
-    ws: &Workspace,
-    format: Format,
-    r: &Record,
-    opts: &ExportOptions,
-    masked: &mut Masked,
-) -> Result<Vec<Value>> {
+fn rows(format: Format, r: &Record, opts: &ExportOptions) -> Result<Vec<Value>> {
     let prompt = r.prompt();
     let mut out = Vec::new();
     let metadata = json!({
@@ -303,7 +302,7 @@ fn rows(
     });
     // Preference pairs: what people kept over what the model wrote, then variants
     // people preferred over others.
-    let pairs = |masked: &mut Masked| -> Result<Vec<(String, String)>> {
+    let pairs = || -> Result<Vec<(String, String)>> {
         let mut pairs = Vec::new();
         if let Some(kept) = &r.final_text {
             if normalized_edit_distance(&r.output, kept) >= opts.min_edit_distance {
@@ -311,16 +310,7 @@ fn rows(
             }
         }
         for other in &r.preferred_over {
-            if let Some(text) = ws.generation_output(other)? {
-                let text = if opts.redact {
-                    let (t, m) = redact(&text);
-                    masked.add(m);
-                    t
-                } else {
-                    text
-                };
-                pairs.push((r.output.clone(), text));
-            }
+            pairs.push((r.output.clone(), other.clone()));
         }
         Ok(pairs)
     };
@@ -337,7 +327,7 @@ fn rows(
             }
         }
         Format::Dpo => {
-            for (chosen, rejected) in pairs(masked)? {
+            for (chosen, rejected) in pairs()? {
                 out.push(
                     json!({"prompt": messages(&prompt), "chosen": assistant(&chosen),
                                 "rejected": assistant(&rejected), "metadata": metadata}),
@@ -345,7 +335,7 @@ fn rows(
             }
         }
         Format::OpenaiDpo => {
-            for (chosen, rejected) in pairs(masked)? {
+            for (chosen, rejected) in pairs()? {
                 out.push(json!({"input": {"messages": messages(&prompt)},
                                 "preferred_output": assistant(&chosen),
                                 "non_preferred_output": assistant(&rejected), "metadata": metadata}));
@@ -416,25 +406,43 @@ fn redact_record(r: &mut Record, masked: &mut Masked) {
     if let Some(f) = &mut r.final_text {
         clean(f);
     }
+    for other in &mut r.preferred_over {
+        clean(other);
+    }
     for c in &mut r.comments {
         clean(c);
     }
 }
 
-/// The row without its metadata: two rows saying the same are written once.
-fn fingerprint(row: &Value) -> [u8; 16] {
-    let mut h = Sha256::new();
-    if let Value::Object(map) = row {
-        for (k, v) in map {
-            if k != "metadata" {
-                h.update(k.as_bytes());
-                h.update(v.to_string().as_bytes());
-            }
-        }
-    }
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&h.finalize()[..16]);
-    out
+/// A row split for writing: its content serialized once (what de-duplication compares)
+/// and its metadata, which differs between otherwise identical rows.
+struct Prepared {
+    content: Value,
+    json: String,
+    metadata: Option<Value>,
+}
+
+fn prepare(mut row: Value) -> Result<Prepared> {
+    let metadata = row.as_object_mut().and_then(|m| m.remove("metadata"));
+    let json = serde_json::to_string(&row)?;
+    Ok(Prepared {
+        content: row,
+        json,
+        metadata,
+    })
+}
+
+/// 128 bits of two keyed SipHashes: rows are not adversarial, and this is several
+/// times cheaper than a cryptographic hash per row.
+fn fingerprint(json: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut h);
+        json.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
 /// Where the files go: `out` itself, or `train`/`eval` files in the `out` directory.
@@ -481,6 +489,54 @@ fn targets(out: &Path, format: Format, split: Option<f64>) -> Result<(PathBuf, O
     }
 }
 
+/// What the writer thread counted.
+struct Written {
+    train_rows: u64,
+    eval_rows: u64,
+    duplicates: u64,
+    masked: Masked,
+}
+
+/// Records per batch between the reading and the writing thread.
+const BATCH: usize = 256;
+
+fn write_rows(
+    records: std::sync::mpsc::Receiver<Vec<Record>>,
+    opts: &ExportOptions,
+    train: &mut Sink,
+    eval: &mut Option<Sink>,
+) -> Result<Written> {
+    let mut w = Written {
+        train_rows: 0,
+        eval_rows: 0,
+        duplicates: 0,
+        masked: Masked::default(),
+    };
+    let mut seen: HashSet<u128> = HashSet::new();
+    for mut r in records.into_iter().flatten() {
+        if opts.redact {
+            redact_record(&mut r, &mut w.masked);
+        }
+        let to_eval = opts
+            .split
+            .is_some_and(|ratio| is_eval(&r.document_id, ratio));
+        for row in rows(opts.format, &r, opts)? {
+            let row = prepare(row)?;
+            if !seen.insert(fingerprint(&row.json)) {
+                w.duplicates += 1;
+                continue;
+            }
+            let (sink, count) = match (eval.as_mut(), to_eval) {
+                (Some(sink), true) => (sink, &mut w.eval_rows),
+                _ => (&mut *train, &mut w.train_rows),
+            };
+            sink.write(&row.content, &row.json, row.metadata.as_ref())?;
+            *count += 1;
+        }
+    }
+    Ok(w)
+}
+
 impl Workspace {
     /// The rubric dimensions of the projects an export covers: the flat tables' columns.
     fn dimensions(&self, filters: &Filters) -> Result<Vec<String>> {
@@ -506,18 +562,19 @@ impl Workspace {
     /// and the first `limit` of them as JSON lines, for a preview.
     pub fn export_preview(&self, opts: &ExportOptions, limit: usize) -> Result<(u64, Vec<String>)> {
         let filters = opts.filters.normalized()?;
-        let mut seen: HashSet<[u8; 16]> = HashSet::new();
+        let mut seen: HashSet<u128> = HashSet::new();
         let mut masked = Masked::default();
         let (mut count, mut first) = (0u64, Vec::new());
         self.for_each_record(&filters, |mut r| {
             if opts.redact {
                 redact_record(&mut r, &mut masked);
             }
-            for row in rows(self, opts.format, &r, opts, &mut masked)? {
-                if seen.insert(fingerprint(&row)) {
+            for row in rows(opts.format, &r, opts)? {
+                let row = prepare(row)?;
+                if seen.insert(fingerprint(&row.json)) {
                     count += 1;
                     if first.len() < limit {
-                        first.push(row.to_string());
+                        first.push(writer::jsonl_line(&row.json, row.metadata.as_ref())?);
                     }
                 }
             }
@@ -550,59 +607,61 @@ impl Workspace {
             format: opts.format.name().to_owned(),
             ..ExportSummary::default()
         };
-        let mut masked = Masked::default();
-        let mut seen: HashSet<[u8; 16]> = HashSet::new();
+        // Two threads on two cores: this one reads the database, the other turns
+        // records into rows (redaction, edit distances, JSON) and writes them.
         let mut cancelled = false;
-        let result = self.for_each_record(&filters, |mut r| {
-            summary.generations += 1;
-            if summary.generations.is_multiple_of(256)
-                && !progress(ExportProgress {
-                    done: summary.generations,
+        let (read, written) = std::thread::scope(|scope| {
+            // Records go across in batches: one wake-up per batch, not per record.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(8);
+            let (train, eval) = (&mut train, &mut eval);
+            let writer = scope.spawn(move || write_rows(rx, opts, train, eval));
+            let mut generations = 0u64;
+            let mut batch = Vec::with_capacity(BATCH);
+            let read = self.for_each_record(&filters, |r| {
+                generations += 1;
+                batch.push(r);
+                if batch.len() < BATCH {
+                    return Ok(true);
+                }
+                if !progress(ExportProgress {
+                    done: generations,
                     total,
-                })
-            {
-                cancelled = true;
-                return Ok(false);
-            }
-            if opts.redact {
-                redact_record(&mut r, &mut masked);
-            }
-            let to_eval = opts
-                .split
-                .is_some_and(|ratio| is_eval(&r.document_id, ratio));
-            for row in rows(self, opts.format, &r, opts, &mut masked)? {
-                if !seen.insert(fingerprint(&row)) {
-                    summary.duplicates += 1;
-                    continue;
+                }) {
+                    cancelled = true;
+                    return Ok(false);
                 }
-                match (&mut eval, to_eval) {
-                    (Some(sink), true) => {
-                        sink.write(&row)?;
-                        summary.eval_rows += 1;
-                    }
-                    _ => {
-                        train.write(&row)?;
-                        summary.train_rows += 1;
-                    }
-                }
+                // A closed channel means the writer failed; its error is reported.
+                Ok(tx
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .is_ok())
+            });
+            if !batch.is_empty() && !cancelled {
+                let _ = tx.send(batch);
             }
-            Ok(true)
+            drop(tx);
+            let written = writer
+                .join()
+                .unwrap_or_else(|_| Err(Error::invalid("the export writer stopped unexpectedly")));
+            (read.map(|()| generations), written)
         });
-        if let Err(e) = result {
-            train.abandon();
-            if let Some(e) = eval {
-                e.abandon();
+        let outcome = read.and_then(|generations| written.map(|w| (generations, w)));
+        let (generations, w) = match outcome {
+            Ok(ok) if !cancelled => ok,
+            Ok(_) | Err(_) => {
+                train.abandon();
+                if let Some(e) = eval {
+                    e.abandon();
+                }
+                outcome?;
+                summary.cancelled = true;
+                return Ok(summary);
             }
-            return Err(e);
-        }
-        if cancelled {
-            train.abandon();
-            if let Some(e) = eval {
-                e.abandon();
-            }
-            summary.cancelled = true;
-            return Ok(summary);
-        }
+        };
+        summary.generations = generations;
+        summary.train_rows = w.train_rows;
+        summary.eval_rows = w.eval_rows;
+        summary.duplicates = w.duplicates;
+        let masked = w.masked;
         progress(ExportProgress {
             done: summary.generations,
             total,

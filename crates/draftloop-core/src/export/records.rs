@@ -15,6 +15,111 @@ use super::Filters;
 /// A document's revisions as the export needs them: author kind, generation, text.
 type RevisionRow = (String, Option<String>, String);
 
+/// A document's feedback as the export needs it: generation, event id, actor, payload.
+type EventRow = (Option<String>, String, String, String);
+
+/// Rows ordered by document id, taken a document at a time.
+struct Cursor<'s, T> {
+    rows: rusqlite::Rows<'s>,
+    read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<(String, T)>,
+    /// The first row of the next document, read but not yet taken.
+    ahead: Option<(String, T)>,
+    done: bool,
+}
+
+impl<'s, T> Cursor<'s, T> {
+    fn new(
+        rows: rusqlite::Rows<'s>,
+        read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<(String, T)>,
+    ) -> Self {
+        Cursor {
+            rows,
+            read,
+            ahead: None,
+            done: false,
+        }
+    }
+
+    /// The rows of `document`, skipping those of documents before it.
+    fn take_document(&mut self, document: &str) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        loop {
+            let (id, value) = match self.ahead.take() {
+                Some(next) => next,
+                None if self.done => return Ok(out),
+                None => match self.rows.next()? {
+                    Some(row) => (self.read)(row)?,
+                    None => {
+                        self.done = true;
+                        return Ok(out);
+                    }
+                },
+            };
+            match id.as_str().cmp(document) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => out.push(value),
+                std::cmp::Ordering::Greater => {
+                    self.ahead = Some((id, value));
+                    return Ok(out);
+                }
+            }
+        }
+    }
+}
+
+/// Folds a document's events on `record`'s generation into it, oldest first.
+fn fold_feedback(record: &mut Record, events: &[EventRow]) {
+    for (generation, id, actor, payload) in events {
+        if generation.as_deref() != Some(record.generation_id.as_str()) {
+            continue;
+        }
+        let Ok(feedback) = serde_json::from_str::<Feedback>(payload) else {
+            continue;
+        };
+        let counts = match feedback {
+            Feedback::Thumb { up, .. } => {
+                record.thumb = Some(up);
+                true
+            }
+            Feedback::Rating { dimension, value } => {
+                record.ratings.insert(dimension, value);
+                true
+            }
+            Feedback::Tag { tag, removed, .. } => {
+                record.tags.retain(|t| *t != tag);
+                if !removed {
+                    record.tags.push(tag);
+                }
+                true
+            }
+            Feedback::Comment { text, .. } => {
+                record.comments.push(text);
+                true
+            }
+            Feedback::Decision { verdict, .. } => {
+                record.decision = Some(verdict);
+                record.reviewer = Some(actor.clone());
+                true
+            }
+            Feedback::Preference {
+                chosen,
+                rejected,
+                tie,
+                ..
+            } => {
+                if !tie && chosen == record.generation_id {
+                    record.preferred_over.push(rejected);
+                }
+                !tie
+            }
+            Feedback::Edit { .. } | Feedback::Implicit { .. } => false,
+        };
+        if counts {
+            record.feedback_ids.push(id.clone());
+        }
+    }
+}
+
 /// A generation and its feedback, latest of each kind.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -38,7 +143,7 @@ pub struct Record {
     pub comments: Vec<String>,
     pub decision: Option<Verdict>,
     pub reviewer: Option<String>,
-    /// Generations this one was preferred over (`tie` excluded).
+    /// The outputs of generations this one was preferred over (`tie` excluded).
     pub preferred_over: Vec<String>,
     pub feedback_ids: Vec<String>,
 }
@@ -122,36 +227,44 @@ impl Workspace {
             "g.id, g.group_id, g.document_id, p.name, p.content_type, g.prompt_version_id,
                     g.model, g.created_at, g.messages, g.output, d.status, d.body_markdown",
         );
-        let sql = format!("{sql} ORDER BY g.id");
+        // Generations, revisions and feedback are each read in one pass in document
+        // order and merged, rather than looked up per generation: an export touches
+        // every page once, in order.
+        let sql = format!("{sql} ORDER BY g.document_id, g.created_at, g.id");
         let mut stmt = self.conn().prepare(&sql)?;
         let mut rows = stmt.query(params_from_iter(args.iter()))?;
-        let mut revisions_of: Option<(String, Vec<RevisionRow>)> = None;
+        let mut rev_stmt = self.conn().prepare(
+            "SELECT document_id, author_kind, generation_id, body_markdown FROM revisions
+             ORDER BY document_id, created_at",
+        )?;
+        let mut revisions: Cursor<RevisionRow> = Cursor::new(rev_stmt.query([])?, |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        });
+        let mut event_stmt = self.conn().prepare(
+            "SELECT document_id, generation_id, id, actor, payload FROM feedback_events
+             WHERE document_id IS NOT NULL ORDER BY document_id, created_at",
+        )?;
+        let mut events: Cursor<EventRow> = Cursor::new(event_stmt.query([])?, |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        });
+        let mut document: Option<String> = None;
+        let mut doc_revisions: Vec<RevisionRow> = Vec::new();
+        let mut doc_events: Vec<EventRow> = Vec::new();
         while let Some(row) = rows.next()? {
             let document_id: String = row.get(2)?;
+            if document.as_deref() != Some(&document_id) {
+                doc_revisions = revisions.take_document(&document_id)?;
+                doc_events = events.take_document(&document_id)?;
+                document = Some(document_id.clone());
+            }
             let generation_id: String = row.get(0)?;
             let messages: String = row.get(8)?;
             let current: String = row.get(11)?;
-            // Generations come in id order, which groups a document's drafts mostly
-            // together; its revisions are read once per run of them.
-            if revisions_of.as_ref().map(|(d, _)| d) != Some(&document_id) {
-                let mut stmt = self.conn().prepare_cached(
-                    "SELECT author_kind, generation_id, body_markdown FROM revisions
-                     WHERE document_id = ?1 ORDER BY id",
-                )?;
-                let revs = stmt
-                    .query_map([&document_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                revisions_of = Some((document_id.clone(), revs));
-            }
-            let revisions = revisions_of
-                .as_ref()
-                .map(|(_, r)| r.as_slice())
-                .unwrap_or(&[]);
             let output: String = row.get(9)?;
-            let final_text = revisions
+            let final_text = doc_revisions
                 .iter()
                 .position(|(kind, g, _)| kind == "model" && g.as_deref() == Some(&generation_id))
-                .and_then(|at| kept_after(revisions, at, &current))
+                .and_then(|at| kept_after(&doc_revisions, at, &current))
                 .filter(|kept| kept.trim() != output.trim() && !kept.trim().is_empty());
             let mut record = Record {
                 generation_id,
@@ -175,69 +288,19 @@ impl Workspace {
                 preferred_over: Vec::new(),
                 feedback_ids: Vec::new(),
             };
-            self.fold_feedback(&mut record)?;
+            fold_feedback(&mut record, &doc_events);
             if !filters.admits(&record) {
                 continue;
             }
+            // The other side of each preference, read here so the rows can be made
+            // without the database.
+            for other in std::mem::take(&mut record.preferred_over) {
+                if let Some(text) = self.generation_output(&other)? {
+                    record.preferred_over.push(text);
+                }
+            }
             if !each(record)? {
                 break;
-            }
-        }
-        Ok(())
-    }
-
-    fn fold_feedback(&self, record: &mut Record) -> Result<()> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, actor, payload FROM feedback_events WHERE generation_id = ?1 ORDER BY id",
-        )?;
-        let mut rows = stmt.query([&record.generation_id])?;
-        while let Some(row) = rows.next()? {
-            let id: String = row.get(0)?;
-            let actor: String = row.get(1)?;
-            let payload: String = row.get(2)?;
-            let Ok(feedback) = serde_json::from_str::<Feedback>(&payload) else {
-                continue;
-            };
-            let counts = match feedback {
-                Feedback::Thumb { up, .. } => {
-                    record.thumb = Some(up);
-                    true
-                }
-                Feedback::Rating { dimension, value } => {
-                    record.ratings.insert(dimension, value);
-                    true
-                }
-                Feedback::Tag { tag, removed, .. } => {
-                    record.tags.retain(|t| *t != tag);
-                    if !removed {
-                        record.tags.push(tag);
-                    }
-                    true
-                }
-                Feedback::Comment { text, .. } => {
-                    record.comments.push(text);
-                    true
-                }
-                Feedback::Decision { verdict, .. } => {
-                    record.decision = Some(verdict);
-                    record.reviewer = Some(actor);
-                    true
-                }
-                Feedback::Preference {
-                    chosen,
-                    rejected,
-                    tie,
-                    ..
-                } => {
-                    if !tie && chosen == record.generation_id {
-                        record.preferred_over.push(rejected);
-                    }
-                    !tie
-                }
-                Feedback::Edit { .. } | Feedback::Implicit { .. } => false,
-            };
-            if counts {
-                record.feedback_ids.push(id);
             }
         }
         Ok(())

@@ -72,6 +72,19 @@ fn csv_field(out: &mut impl Write, value: &str) -> std::io::Result<()> {
     }
 }
 
+/// A JSONL line: the serialized row with its metadata put back as the last key.
+pub(super) fn jsonl_line(json: &str, metadata: Option<&Value>) -> Result<String> {
+    let Some(metadata) = metadata else {
+        return Ok(json.to_owned());
+    };
+    let body = json.strip_suffix('}').unwrap_or(json);
+    let comma = if body.ends_with('{') { "" } else { "," };
+    Ok(format!(
+        "{body}{comma}\"metadata\":{}}}",
+        serde_json::to_string(metadata)?
+    ))
+}
+
 pub(super) struct Sink {
     path: PathBuf,
     partial: PathBuf,
@@ -123,10 +136,17 @@ impl Sink {
         })
     }
 
-    pub(super) fn write(&mut self, row: &Value) -> Result<()> {
+    /// `row` for the flat tables; `json` (the row serialized, without its metadata) and
+    /// `metadata` for JSONL.
+    pub(super) fn write(
+        &mut self,
+        row: &Value,
+        json: &str,
+        metadata: Option<&Value>,
+    ) -> Result<()> {
         match &mut self.kind {
             Kind::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, row)?;
+                w.write_all(jsonl_line(json, metadata)?.as_bytes())?;
                 w.write_all(b"\n")?;
             }
             Kind::Csv(w, dims) => {

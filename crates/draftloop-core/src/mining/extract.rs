@@ -26,6 +26,11 @@ impl Tok<'_> {
     }
 }
 
+/// The words and punctuation of `text`, white space left out (ASCII fast path).
+pub(crate) fn words(text: &str) -> Vec<&str> {
+    tokenize(text).into_iter().map(|t| t.text).collect()
+}
+
 fn tokenize(text: &str) -> Vec<Tok<'_>> {
     if text.is_ascii() {
         return tokenize_ascii(text);

@@ -2,7 +2,7 @@
 //! prompt-refinement suggestions. A pattern becomes a suggestion only when enough
 //! separate pairs show it, so one-off fixes never do.
 
-mod extract;
+pub(crate) mod extract;
 mod words;
 
 use std::collections::{BTreeMap, HashMap};

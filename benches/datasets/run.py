@@ -1,0 +1,51 @@
+"""Datasets benchmark: import N records with the release `draftloop`, then export DPO
+JSONL and Parquet, against python_export.py doing the same transform from the same
+JSONL, in the same run; wall time and peak memory of each process.
+Usage (from the repo root, after `cargo build --release -p draftloop-cli` and
+`./scripts/test` or scripts/setup.sh's Python env for pyarrow):
+    python3 benches/datasets/run.py [N]"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CLI = os.path.join(ROOT, "target/release/draftloop")
+PY = os.path.join(ROOT, "target/pyenv/bin/python")
+
+
+def measure(cmd):
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        sys.exit(f"{' '.join(cmd)} failed with status {status}")
+    return elapsed, usage.ru_maxrss / 1024  # KiB → MiB
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    with tempfile.TemporaryDirectory() as tmp:
+        history = os.path.join(tmp, "history.jsonl")
+        with open(history, "w") as fh:
+            subprocess.run([sys.executable, os.path.join(HERE, "generate_history.py"), str(n)], stdout=fh, check=True)
+        ws = os.path.join(tmp, "ws")
+        t_import, m_import = measure([CLI, "--data-dir", ws, "import", history])
+        t_dpo, m_dpo = measure([CLI, "--data-dir", ws, "export", "--format", "dpo", "--out", os.path.join(tmp, "dpo.jsonl")])
+        t_pq, m_pq = measure([CLI, "--data-dir", ws, "export", "--format", "parquet", "--out", os.path.join(tmp, "ratings.parquet")])
+        py_out = os.path.join(tmp, "py")
+        os.mkdir(py_out)
+        t_py, m_py = measure([PY, os.path.join(HERE, "python_export.py"), history, py_out])
+        rows = lambda p: sum(1 for _ in open(p))
+        print(f"{n} records ({os.path.getsize(history) / 2**20:.0f} MiB of JSONL)")
+        print(f"draftloop import          {t_import:7.2f} s  peak {m_import:6.0f} MiB")
+        print(f"draftloop export dpo      {t_dpo:7.2f} s  peak {m_dpo:6.0f} MiB  ({rows(os.path.join(tmp, 'dpo.jsonl'))} rows)")
+        print(f"draftloop export parquet  {t_pq:7.2f} s  peak {m_pq:6.0f} MiB")
+        print(f"python dpo + parquet      {t_py:7.2f} s  peak {m_py:6.0f} MiB  ({rows(os.path.join(py_out, 'dpo.jsonl'))} rows)")
+        print(f"export speed-up: {t_py / (t_dpo + t_pq):.1f}x (python / draftloop dpo + parquet)")
+
+
+main()
