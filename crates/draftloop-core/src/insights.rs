@@ -107,6 +107,40 @@ impl Workspace {
         Ok(out)
     }
 
+    /// Per prompt version: drafts approved, and drafts approved or rejected, by their
+    /// latest decision (escalations count as neither).
+    fn decisions_by_version(
+        &self,
+        project_id: &str,
+    ) -> Result<std::collections::HashMap<String, (u32, u32)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT g.prompt_version_id, json_extract(e.payload, '$.verdict')
+             FROM feedback_events e
+             JOIN generations g ON g.id = e.generation_id
+             JOIN prompt_versions v ON v.id = g.prompt_version_id
+             WHERE v.project_id = ?1 AND e.kind = 'decision'
+               AND e.id = (SELECT max(l.id) FROM feedback_events l
+                           WHERE l.generation_id = e.generation_id AND l.kind = 'decision')",
+        )?;
+        let mut out: std::collections::HashMap<String, (u32, u32)> = Default::default();
+        let rows = stmt.query_map([project_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        for row in rows {
+            let (version, verdict) = row?;
+            let entry = out.entry(version).or_default();
+            match verdict.as_deref() {
+                Some("approve") => {
+                    entry.0 += 1;
+                    entry.1 += 1;
+                }
+                Some("reject") => entry.1 += 1,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
     /// The workspace's own edit pairs in a project.
     pub fn edit_pairs(&self, project_id: &str) -> Result<Vec<Pair>> {
         Ok(self
@@ -158,6 +192,7 @@ impl Workspace {
 
         let mut versions: Vec<PromptVersion> = self.prompt_versions(project_id)?;
         versions.reverse();
+        let decided = self.decisions_by_version(project_id)?;
         let curve = versions
             .iter()
             .enumerate()
@@ -181,7 +216,10 @@ impl Workspace {
                     pairs: distances.len() as u32,
                     mean_edit_distance: (!distances.is_empty())
                         .then(|| distances.iter().sum::<f64>() / distances.len() as f64),
-                    approval_rate: None,
+                    approval_rate: decided
+                        .get(&v.id)
+                        .filter(|(_, n)| *n > 0)
+                        .map(|(approved, n)| *approved as f64 / *n as f64),
                 }
             })
             .collect();

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
 
 use draftloop_core::document::DocumentText;
+use draftloop_core::feedback::{Feedback, Verdict};
 use draftloop_core::generation::GenerationContext;
 use draftloop_core::insights::{Insight, SuggestionDecision};
 use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Ending, Role, Variant};
@@ -108,6 +109,29 @@ fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_ver
     assert_eq!(insights.curve.len(), 1);
     assert_eq!(insights.curve[0].pairs, 4);
     assert!(insights.curve[0].mean_edit_distance.unwrap() > 0.0);
+    assert_eq!(insights.curve[0].approval_rate, None, "no reviews yet");
+
+    // Three of the four drafts are decided; the latest decision counts.
+    let verdicts = [
+        (0, Verdict::Reject),
+        (0, Verdict::Approve),
+        (1, Verdict::Approve),
+        (2, Verdict::Reject),
+        (3, Verdict::Escalate),
+    ];
+    for (doc, verdict) in verdicts {
+        ws.record_feedback(
+            &docs[doc],
+            None,
+            &Feedback::Decision {
+                verdict,
+                reason: None,
+            },
+        )
+        .unwrap();
+    }
+    let rate = ws.insights(&p.id).unwrap().curve[0].approval_rate.unwrap();
+    assert!((rate - 2.0 / 3.0).abs() < 1e-9, "{rate}");
 
     let decision = decision(s, "Write 'use', never 'utilize'.");
     let system = format!("{}\n{}", v1.system_prompt, decision.instruction);
