@@ -36,8 +36,13 @@ describe("Datasets", () => {
         set.call(sel, "Spring launch"); sel.dispatchEvent(new Event("change", { bubbles: true }));`);
       await fill(s, '[data-testid="export-split"]', "0.25");
       await s.waitUntil("the live count is in", `return /^\\d+ dpo rows?$/.test(document.querySelector('[data-testid="export-count"]')?.textContent ?? "") && document.querySelector('[data-testid="export-preview"] pre') !== null;`);
-      const count = Number(((await s.execute(`return document.querySelector('[data-testid="export-count"]').textContent;`)) as string).split(" ")[0]);
-      assert.ok(count > 0 && count < 26, `the project filter narrows the DPO rows (${count})`);
+      const shownCount = async () => Number(((await s.execute(`return document.querySelector('[data-testid="export-count"]').textContent;`)) as string).split(" ")[0]);
+      const projectOnly = await shownCount();
+      assert.ok(projectOnly > 0 && projectOnly < 26, `the project filter narrows the DPO rows (${projectOnly})`);
+      await fill(s, '[data-testid="min-clarity"]', "3");
+      await s.waitUntil("the minimum rating narrows the count", `return Number(document.querySelector('[data-testid="export-count"]')?.textContent.split(" ")[0]) < arguments[0];`, [projectOnly]);
+      const count = await shownCount();
+      assert.ok(count > 0, "some rows are left");
       const folder = join(desktop.home, "exports");
       await fill(s, '[data-testid="export-folder"]', folder);
       await screenshot(s, "50-export-dialog");
@@ -52,7 +57,7 @@ describe("Datasets", () => {
       assert.equal(rows.length, count, "the files hold as many rows as the dialog said");
       const row = JSON.parse(rows[0] ?? "{}") as Record<string, unknown>;
       assert.deepEqual(Object.keys(row).sort(), ["chosen", "metadata", "prompt", "rejected"]);
-      assert.match(readFileSync(join(folder, "dpo/README.md"), "utf8"), /project Spring launch/);
+      assert.match(readFileSync(join(folder, "dpo/README.md"), "utf8"), /project Spring launch, clarity ≥ 3/);
     } finally {
       await s.quit();
     }

@@ -45,8 +45,7 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
   const [split, setSplit] = useState("");
   const [redact, setRedact] = useState(false);
   const [card, setCard] = useState(true);
-  const [minDimension, setMinDimension] = useState("");
-  const [minValue, setMinValue] = useState("");
+  const [minimums, setMinimums] = useState<Record<string, string>>({});
   const [folder, setFolder] = useState("~/draftloop-export");
   const [preview, setPreview] = useState<{ rows: number; first: string[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -62,7 +61,9 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
     format,
     filters: {
       ...filters,
-      min_ratings: minDimension && minValue.trim() ? [{ dimension: minDimension, value: Number(minValue) }] : [],
+      min_ratings: Object.entries(minimums)
+        .filter(([d, v]) => dimensions.includes(d) && /^\d+$/.test(v.trim()))
+        .map(([dimension, v]) => ({ dimension, value: Number(v) })),
     },
     split: splitRatio,
     redact,
@@ -162,31 +163,25 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
             Until
             <input type="date" value={filters.until ?? ""} onChange={(e) => set({ until: e.target.value || null })} />
           </label>
-          <label>
-            Minimum rating
-            <span className="pair">
-              <select aria-label="Dimension" value={minDimension} onChange={(e) => setMinDimension(e.target.value)}>
-                <option value="">None</option>
-                {dimensions.map((d) => (
-                  <option key={d} value={d}>
-                    {d}
-                  </option>
-                ))}
-              </select>
-              <input aria-label="At least" inputMode="numeric" placeholder="≥" value={minValue} onChange={(e) => setMinValue(e.target.value)} />
+          <div className="wide field" role="group" aria-label="Tags (all of)">
+            <span className="field-label">Tags (all of)</span>
+            <span className="tags">
+              {tags.map((t) => {
+                const on = filters.tags.includes(t);
+                return (
+                  <button
+                    type="button"
+                    key={t}
+                    className={`chip-button ${on ? "on" : ""}`}
+                    aria-pressed={on}
+                    onClick={() => set({ tags: on ? filters.tags.filter((x) => x !== t) : [...filters.tags, t] })}
+                  >
+                    {t}
+                  </button>
+                );
+              })}
             </span>
-          </label>
-          <label>
-            Tag
-            <select value={filters.tags[0] ?? ""} onChange={(e) => set({ tags: e.target.value ? [e.target.value] : [] })}>
-              <option value="">Any</option>
-              {tags.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </label>
+          </div>
           <label>
             Prompt version
             <input placeholder="id" value={filters.prompt_version ?? ""} onChange={(e) => set({ prompt_version: e.target.value.trim() || null })} />
@@ -195,6 +190,15 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
             Reviewer
             <input placeholder="name" value={filters.reviewer ?? ""} onChange={(e) => set({ reviewer: e.target.value.trim() || null })} />
           </label>
+        </div>
+        <div className="minimums" role="group" aria-label="Minimum rating per dimension">
+          <span className="muted small">Minimum rating</span>
+          {dimensions.map((d) => (
+            <label key={d} className="minimum">
+              {d} ≥
+              <input data-testid={`min-${d}`} inputMode="numeric" value={minimums[d] ?? ""} onChange={(e) => setMinimums((m) => ({ ...m, [d]: e.target.value }))} />
+            </label>
+          ))}
         </div>
         <div className="options-row">
           <label>
