@@ -177,16 +177,31 @@ fn project<'a>(
 impl Workspace {
     /// Imports JSONL history from `reader`. `source` names it in the audit log.
     pub fn import_jsonl(&mut self, reader: impl BufRead, source: &str) -> Result<ImportSummary> {
+        self.import_jsonl_with_progress(reader, source, |_| {})
+    }
+
+    /// As `import_jsonl`, telling `progress` the bytes read so far every 1,000 records.
+    pub fn import_jsonl_with_progress(
+        &mut self,
+        reader: impl BufRead,
+        source: &str,
+        mut progress: impl FnMut(u64),
+    ) -> Result<ImportSummary> {
         let mut summary = ImportSummary::default();
+        let mut read = 0u64;
         let started = now();
         self.write(|tx, actor| {
             let mut projects: HashMap<String, ProjectEntry> = HashMap::new();
             for (index, line) in reader.lines().enumerate() {
                 let line = line.map_err(|e| Error::invalid(format!("line {}: {e}", index + 1)))?;
+                read += line.len() as u64 + 1;
                 if line.trim().is_empty() {
                     continue;
                 }
                 summary.records += 1;
+                if summary.records.is_multiple_of(1_000) {
+                    progress(read);
+                }
                 import_line(tx, actor, &mut projects, &mut summary, &line).map_err(
                     |e| match e {
                         Error::InvalidInput(m) => {

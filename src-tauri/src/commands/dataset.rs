@@ -74,16 +74,31 @@ pub async fn cancel_export(state: State<'_, AppState>, request_id: String) -> Co
     Ok(())
 }
 
+/// How far an import is, in bytes of the file.
+#[derive(Clone, Serialize)]
+pub struct ImportProgress {
+    done: u64,
+    total: u64,
+}
+
 #[tauri::command]
 pub async fn import_history(
     state: State<'_, AppState>,
     path: String,
+    on_progress: Channel<ImportProgress>,
 ) -> CommandResult<ImportSummary> {
     let path = super::expand_home(&path);
     let file = std::fs::File::open(&path).map_err(|e| {
         Error::InvalidInput(format!("cannot read {}: {e}", path.display())).payload()
     })?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     with_workspace(&state, |ws| {
-        ws.import_jsonl(std::io::BufReader::new(file), &path.display().to_string())
+        ws.import_jsonl_with_progress(
+            std::io::BufReader::new(file),
+            &path.display().to_string(),
+            |done| {
+                let _ = on_progress.send(ImportProgress { done, total });
+            },
+        )
     })
 }

@@ -84,8 +84,8 @@ export interface DraftloopApi {
   /** Writes one format; `onProgress` hears how far it is. Cancel with `cancelExport`. */
   exportDataset(requestId: string, options: ExportOptions, out: string, onProgress: (p: ExportProgress) => void): Promise<ExportSummary>;
   cancelExport(requestId: string): Promise<void>;
-  /** Imports JSONL history; all of the file or none of it. */
-  importHistory(path: string): Promise<ImportSummary>;
+  /** Imports JSONL history; all of the file or none of it. `onProgress` hears bytes read. */
+  importHistory(path: string, onProgress: (p: { done: number; total: number }) => void): Promise<ImportSummary>;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
   onBeforeClose(flush: () => Promise<void>): void;
 }

@@ -67,7 +67,11 @@ export const tauriApi: DraftloopApi = {
     return call("export_dataset", { requestId, options, out, onProgress: channel });
   },
   cancelExport: (requestId) => call("cancel_export", { requestId }),
-  importHistory: (path) => call("import_history", { path }),
+  importHistory(path, onProgress) {
+    const channel = new Channel<{ done: number; total: number }>();
+    channel.onmessage = onProgress;
+    return call("import_history", { path, onProgress: channel });
+  },
   onBeforeClose(flush) {
     // Without preventDefault the window closes once the handler settles.
     void getCurrentWindow().onCloseRequested(async () => {

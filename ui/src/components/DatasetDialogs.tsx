@@ -73,19 +73,38 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
   const first = formats[0] ?? "dpo";
   const key = JSON.stringify(options(first));
 
-  // The count and preview follow the choices, a moment after the last change.
+  // The count and preview follow the choices, a moment after the last change. One
+  // count runs at a time (each reads the whole workspace); the latest choices win.
+  const counting = useRef<{ running: boolean; wanted: string }>({ running: false, wanted: "" });
   useEffect(() => {
-    let live = true;
-    const timer = setTimeout(() => {
-      api
-        .exportPreview(JSON.parse(key) as ExportOptions)
-        .then((p) => live && (setPreview(p), setError(null)))
-        .catch((e: unknown) => live && (setPreview(null), setError(toApiError(e).message)));
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(timer);
+    counting.current.wanted = key;
+    const run = async () => {
+      if (counting.current.running) return;
+      counting.current.running = true;
+      try {
+        let asked = "";
+        while (asked !== counting.current.wanted) {
+          asked = counting.current.wanted;
+          try {
+            const p = await api.exportPreview(JSON.parse(asked) as ExportOptions);
+            if (asked === counting.current.wanted) {
+              setPreview(p);
+              setError(null);
+            }
+          } catch (e) {
+            if (asked === counting.current.wanted) {
+              setPreview(null);
+              setError(toApiError(e).message);
+            }
+          }
+        }
+      } finally {
+        counting.current.running = false;
+      }
     };
+    setPreview(null);
+    const timer = setTimeout(() => void run(), 250);
+    return () => clearTimeout(timer);
   }, [key]);
 
   const set = (change: Partial<Filters>) => setFilters((f) => ({ ...f, ...change }));
@@ -260,14 +279,17 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
   const [path, setPath] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
+    setError(null);
     try {
-      onImported(await api.importHistory(path));
+      onImported(await api.importHistory(path, setProgress));
     } catch (err) {
       setError(toApiError(err).message);
       setBusy(false);
+      setProgress(null);
     }
   };
   return (
@@ -281,6 +303,12 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
           JSONL file
           <input autoFocus data-testid="import-path" placeholder="~/history.jsonl" value={path} onChange={(e) => setPath(e.target.value)} disabled={busy} />
         </label>
+        {busy && progress && (
+          <div className="progress" role="status">
+            <span>Importing: {Math.round((100 * progress.done) / Math.max(1, progress.total))}% read (all of it is kept only when the whole file is good)</span>
+            <progress max={Math.max(1, progress.total)} value={progress.done} />
+          </div>
+        )}
         <FormFooter error={error} onClose={onClose} submit={busy ? "Importing…" : "Import"} testId="run-import" />
       </form>
     </Modal>
