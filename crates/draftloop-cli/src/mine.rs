@@ -2,7 +2,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use clap::Args;
-use draftloop_core::mining::{aggregate, analyze_pairs, Aggregator, MineOptions, Pair};
+use draftloop_core::mining::{aggregate, analyze_lines, analyze_pairs, Aggregator, MineOptions};
 use draftloop_core::{Error, Result, Workspace};
 
 use crate::output::{self, Format};
@@ -31,30 +31,31 @@ fn mine_file(path: &PathBuf, options: &MineOptions) -> Result<Aggregator> {
     let file = std::fs::File::open(path)
         .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", path.display())))?;
     let mut aggregator = Aggregator::default();
-    let mut count = |chunk: &[Pair]| {
-        for m in analyze_pairs(chunk, options.diff_deadline) {
-            aggregator.add(&m);
+    // Lines are parsed on the analysis threads too, so no core waits on the reader.
+    let mut count = |chunk: &[(usize, String)]| -> Result<()> {
+        let mined = analyze_lines(chunk, options.diff_deadline).map_err(|(n, e)| {
+            Error::InvalidInput(format!(
+                "line {n}: not a {{\"draft\", \"final\"}} object: {e}"
+            ))
+        })?;
+        for m in &mined {
+            aggregator.add(m);
         }
+        Ok(())
     };
-    let mut chunk: Vec<Pair> = Vec::with_capacity(CHUNK);
+    let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.map_err(|e| Error::InvalidInput(format!("line {}: {e}", i + 1)))?;
         if line.trim().is_empty() {
             continue;
         }
-        let pair: Pair = serde_json::from_str(&line).map_err(|e| {
-            Error::InvalidInput(format!(
-                "line {}: not a {{\"draft\", \"final\"}} object: {e}",
-                i + 1
-            ))
-        })?;
-        chunk.push(pair);
+        chunk.push((i + 1, line));
         if chunk.len() == CHUNK {
-            count(&chunk);
+            count(&chunk)?;
             chunk.clear();
         }
     }
-    count(&chunk);
+    count(&chunk)?;
     Ok(aggregator)
 }
 

@@ -271,6 +271,56 @@ pub fn analyze_pairs(pairs: &[Pair], deadline: Duration) -> Vec<Mined> {
         .collect()
 }
 
+/// Parses JSONL lines (`(line number, text)`) into pairs and analyses them, both on all
+/// cores. A line that is not a pair fails the whole call with the first such line.
+pub fn analyze_lines(
+    lines: &[(usize, String)],
+    deadline: Duration,
+) -> std::result::Result<Vec<Mined>, (usize, String)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = lines.len().div_ceil(threads).max(1);
+    let parts: Vec<std::result::Result<Vec<Mined>, (usize, String)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = lines
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|(n, line)| {
+                            let p: Pair =
+                                serde_json::from_str(line).map_err(|e| (*n, e.to_string()))?;
+                            let analysis =
+                                analyze(&p.draft, &p.final_text, Instant::now() + deadline);
+                            Ok(Mined {
+                                analysis,
+                                doc_type: p
+                                    .doc_type
+                                    .as_ref()
+                                    .map(|d| d.trim().to_lowercase())
+                                    .filter(|d| !d.is_empty()),
+                                document_id: None,
+                            })
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err((0, "the analysis stopped unexpectedly".into())))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(lines.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
 /// Counts patterns across analysed pairs, per content type, into ranked suggestions.
 pub fn aggregate(mined: &[Mined], options: &MineOptions) -> MiningReport {
     let mut aggregator = Aggregator::default();
