@@ -242,6 +242,14 @@ export type MaskedCounts = { emails: number, phones: number, cards: number, iban
 
 export type ExportProgress = { done: number, total: number, };
 
+export type ExportPreview = { rows: number, 
+/**
+ * JSON lines, as they would be written.
+ */
+first: Array<string>, };
+
+export type ImportProgress = { done: number, total: number, };
+
 export type ImportSummary = { records: number, imported: number, 
 /**
  * Records already imported before (same content): left alone.

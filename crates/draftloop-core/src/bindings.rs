@@ -65,6 +65,8 @@ pub fn typescript() -> String {
         export::ExportSummary::decl(),
         export::MaskedCounts::decl(),
         export::ExportProgress::decl(),
+        export::ExportPreview::decl(),
+        import::ImportProgress::decl(),
         import::ImportSummary::decl(),
     ];
     let mut out = String::from(

@@ -72,6 +72,15 @@ pub struct ImportSummary {
     pub feedback_events: u64,
 }
 
+/// How far an import is, in bytes of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+pub struct ImportProgress {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
 /// A project as the import sees it: its rubric and tags grow with what the file uses.
 struct ProjectEntry {
     id: String,

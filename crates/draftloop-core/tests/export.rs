@@ -249,7 +249,7 @@ fn filters_narrow_what_goes_out() {
             0,
         )
         .unwrap()
-        .0
+        .rows
     };
     assert_eq!(count(Filters::default()), 10);
     assert_eq!(

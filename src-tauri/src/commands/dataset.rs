@@ -1,20 +1,13 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use draftloop_core::export::{ExportOptions, ExportProgress, ExportSummary};
-use draftloop_core::import::ImportSummary;
+use draftloop_core::export::{ExportOptions, ExportPreview, ExportProgress, ExportSummary};
+use draftloop_core::import::{ImportProgress, ImportSummary};
 use draftloop_core::{Actor, Error, Workspace};
-use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::state::{lock, with_workspace, AppState, CommandResult};
-
-#[derive(Serialize)]
-pub struct ExportPreview {
-    rows: u64,
-    first: Vec<String>,
-}
 
 /// A long read on a connection of its own, off the async runtime.
 async fn reading<T: Send + 'static>(
@@ -37,11 +30,7 @@ pub async fn export_preview(
     state: State<'_, AppState>,
     options: ExportOptions,
 ) -> CommandResult<ExportPreview> {
-    reading(&state, move |ws| {
-        let (rows, first) = ws.export_preview(&options, 3)?;
-        Ok(ExportPreview { rows, first })
-    })
-    .await
+    reading(&state, move |ws| ws.export_preview(&options, 3)).await
 }
 
 #[tauri::command]
@@ -72,13 +61,6 @@ pub async fn cancel_export(state: State<'_, AppState>, request_id: String) -> Co
         stop.store(true, Ordering::Relaxed);
     }
     Ok(())
-}
-
-/// How far an import is, in bytes of the file.
-#[derive(Clone, Serialize)]
-pub struct ImportProgress {
-    done: u64,
-    total: u64,
 }
 
 #[tauri::command]

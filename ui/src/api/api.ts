@@ -8,8 +8,10 @@ import type {
   DocumentChanges,
   DocumentFeedback,
   ExportOptions,
+  ExportPreview,
   ExportProgress,
   ExportSummary,
+  ImportProgress,
   ImportSummary,
   Feedback,
   FeedbackEvent,
@@ -80,12 +82,12 @@ export interface DraftloopApi {
   /** Writes the document's Markdown to `path` (`~/` is the home folder). */
   exportDocument(documentId: string, path: string): Promise<void>;
   /** How many rows an export would write, and the first few as JSON lines. */
-  exportPreview(options: ExportOptions): Promise<{ rows: number; first: string[] }>;
+  exportPreview(options: ExportOptions): Promise<ExportPreview>;
   /** Writes one format; `onProgress` hears how far it is. Cancel with `cancelExport`. */
   exportDataset(requestId: string, options: ExportOptions, out: string, onProgress: (p: ExportProgress) => void): Promise<ExportSummary>;
   cancelExport(requestId: string): Promise<void>;
   /** Imports JSONL history; all of the file or none of it. `onProgress` hears bytes read. */
-  importHistory(path: string, onProgress: (p: { done: number; total: number }) => void): Promise<ImportSummary>;
+  importHistory(path: string, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
   onBeforeClose(flush: () => Promise<void>): void;
 }

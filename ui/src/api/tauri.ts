@@ -1,7 +1,7 @@
 // The only module that imports @tauri-apps/*.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWindow } from "@tauri-apps/api/window";
-import type { ExportProgress, Token } from "../bindings";
+import type { ExportProgress, ImportProgress, Token } from "../bindings";
 import { toApiError, type DraftloopApi } from "./api";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -68,7 +68,7 @@ export const tauriApi: DraftloopApi = {
   },
   cancelExport: (requestId) => call("cancel_export", { requestId }),
   importHistory(path, onProgress) {
-    const channel = new Channel<{ done: number; total: number }>();
+    const channel = new Channel<ImportProgress>();
     channel.onmessage = onProgress;
     return call("import_history", { path, onProgress: channel });
   },

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, toApiError } from "../api";
-import type { ExportOptions, ExportSummary, Filters, Format, ImportSummary, Project } from "../bindings";
+import type { ExportOptions, ExportPreview, ExportSummary, Filters, Format, ImportProgress, ImportSummary, Project } from "../bindings";
 import { FormFooter, Modal } from "./Dialog";
 
 const FORMATS: { format: Format; label: string; hint: string }[] = [
@@ -47,7 +47,7 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
   const [card, setCard] = useState(true);
   const [minimums, setMinimums] = useState<Record<string, string>>({});
   const [folder, setFolder] = useState("~/draftloop-export");
-  const [preview, setPreview] = useState<{ rows: number; first: string[] } | null>(null);
+  const [preview, setPreview] = useState<ExportPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState<Running | null>(null);
   const [written, setWritten] = useState<ExportSummary[]>([]);
@@ -279,7 +279,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
   const [path, setPath] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);

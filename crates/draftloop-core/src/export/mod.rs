@@ -237,6 +237,15 @@ impl From<Masked> for MaskedCounts {
     }
 }
 
+/// What the export dialog shows before writing: how many rows, and the first few.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ExportPreview {
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// JSON lines, as they would be written.
+    pub first: Vec<String>,
+}
+
 /// How far an export is: generations read so far, of about how many.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
 pub struct ExportProgress {
@@ -560,7 +569,7 @@ impl Workspace {
 
     /// The rows an export would write (after redaction and de-duplication): how many,
     /// and the first `limit` of them as JSON lines, for a preview.
-    pub fn export_preview(&self, opts: &ExportOptions, limit: usize) -> Result<(u64, Vec<String>)> {
+    pub fn export_preview(&self, opts: &ExportOptions, limit: usize) -> Result<ExportPreview> {
         let filters = opts.filters.normalized()?;
         let mut seen: HashSet<u128> = HashSet::new();
         let mut masked = Masked::default();
@@ -580,7 +589,7 @@ impl Workspace {
             }
             Ok(true)
         })?;
-        Ok((count, first))
+        Ok(ExportPreview { rows: count, first })
     }
 
     /// Writes the export. `progress` hears how far it is and returns `false` to cancel;
