@@ -83,6 +83,11 @@ async function select(s: Session, words: string): Promise<void> {
   await s.execute(`return new Promise((r) => setTimeout(r, 100));`);
 }
 
+/** Waits until the shortcut has put the focus where a person would see it before typing. */
+async function focused(s: Session, css: string): Promise<void> {
+  await s.waitUntil(`focus on ${css}`, `return document.activeElement === document.querySelector(arguments[0]);`, [css]);
+}
+
 async function timelineKinds(s: Session): Promise<string[]> {
   return (await s.execute(`return [...document.querySelectorAll('[data-testid="timeline"] li')].map((l) => l.dataset.kind);`)) as string[];
 }
@@ -223,11 +228,13 @@ describe("Feedback", () => {
       await s.chord([ALT, ARROW_UP]);
       await s.waitUntil("thumbs up", `return document.querySelector('[data-testid="thumb-up"]')?.getAttribute("aria-pressed") === "true";`);
       await s.chord([ALT, "r"]);
+      await focused(s, '[data-testid="rating-accuracy"]');
       await s.keys("3");
       await s.waitUntil("accuracy is 3", `return document.querySelector('[data-testid="rating-accuracy"] [aria-checked="true"]')?.textContent === "3";`);
       await s.keys(`${TAB}5`);
       await s.waitUntil("clarity is 5", `return document.querySelector('[data-testid="rating-clarity"] [aria-checked="true"]')?.textContent === "5";`);
       await s.chord([ALT, "g"]);
+      await focused(s, '[data-testid="document-tags"] button');
       await s.keys(" ");
       await s.waitUntil("too-long is on", `return document.querySelector('[data-testid="document-tags"] button[aria-pressed="true"]')?.textContent === "too-long";`);
 
@@ -242,6 +249,7 @@ describe("Feedback", () => {
       await s.keys(`Ready for whom?${KEY.ENTER}`);
       await s.waitUntil("the span comment is listed", `return [...document.querySelectorAll('[data-testid="span-notes"] li')].some((l) => l.textContent.includes("Ready for whom?"));`);
       await s.chord([ALT, "c"]);
+      await focused(s, '[data-testid="comment-text"]');
       await s.keys("Fine by me.");
       await s.chord([KEY.CONTROL, KEY.ENTER]);
       await s.waitUntil("the comment is listed", `return document.querySelector('.comments li')?.textContent.includes("Fine by me.");`);
