@@ -54,14 +54,27 @@ export class LlmServer {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? res(address.port) : rej(new Error("no port"))));
-    });
+/** `n` distinct free ports: each listener stays open until all are found, so the OS
+ * cannot hand the same port out twice. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((res, rej) => {
+          const server = createServer();
+          server.once("error", rej);
+          server.listen(0, "127.0.0.1", () => res(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => {
+    const address = server.address();
+    if (typeof address !== "object" || !address) throw new Error("no port");
+    return address.port;
   });
+  await Promise.all(servers.map((server) => new Promise<void>((res) => server.close(() => res()))));
+  return ports;
 }
 
 async function waitHttp(url: string, what: string, timeoutMs = 20000): Promise<void> {
@@ -119,8 +132,7 @@ export class Desktop {
       if (Date.now() > until) throw new Error("Xvfb did not start");
       await sleep(50);
     }
-    const port = await freePort();
-    const nativePort = await freePort();
+    const [port, nativePort] = (await freePorts(2)) as [number, number];
     this.driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
       env: { ...this.env, DISPLAY: `:${display}` },
       stdio: ["ignore", "ignore", "inherit"],
