@@ -12,7 +12,6 @@ import { KEY, type Session } from "./webdriver";
 const ALT = "\uE00A";
 const ARROW_UP = "\uE013";
 const TAB = "\uE004";
-const ARROW_LEFT = "\uE012";
 
 const desktop = new Desktop();
 let llm: LlmServer;
@@ -63,24 +62,32 @@ async function useVariant(s: Session, index: number, startsWith: string): Promis
 }
 
 /** Selects the first occurrence of `words` in the editor, as a person dragging would. */
-async function select(s: Session, words: string): Promise<void> {
-  await s.execute(
-    `const ed = document.querySelector('[data-testid="editor"]');
-     ed.focus();
+async function select(s: Session, words: string, caret = false): Promise<void> {
+  // ProseMirror takes a DOM selection on selectionchange, and when the editor gains focus it
+  // puts its own selection back a moment later. So the selection is made, then checked in
+  // the editor's state, and made again until the editor holds it: only then do keys follow.
+  await s.waitUntil(
+    caret ? `the caret before "${words}"` : `"${words}" selected`,
+    `const [words, caret] = arguments;
+     const ed = document.querySelector('[data-testid="editor"]');
+     const { state } = ed.editor;
+     const { from, to } = state.selection;
+     const held = caret
+       ? from === to && state.doc.textBetween(from, Math.min(from + words.length, state.doc.content.size)) === words
+       : state.doc.textBetween(from, to) === words;
+     if (held && document.activeElement === ed) return true;
+     if (document.activeElement !== ed) ed.focus();
      const walker = document.createTreeWalker(ed, NodeFilter.SHOW_TEXT);
      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-       const at = n.textContent.indexOf(arguments[0]);
+       const at = n.textContent.indexOf(words);
        if (at < 0) continue;
-       const r = document.createRange(); r.setStart(n, at); r.setEnd(n, at + arguments[0].length);
+       const r = document.createRange(); r.setStart(n, at); r.setEnd(n, caret ? at : at + words.length);
        const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
-       return;
+       return false;
      }
-     throw new Error("not in the editor: " + arguments[0]);`,
-    [words],
+     throw new Error('not in the editor: ' + JSON.stringify(words) + ', it holds ' + JSON.stringify(ed.textContent));`,
+    [words, caret],
   );
-  await s.waitUntil("the words are selected", `return getSelection().toString() === arguments[0];`, [words]);
-  // ProseMirror takes the DOM selection on selectionchange.
-  await s.execute(`return new Promise((r) => setTimeout(r, 100));`);
 }
 
 /** Waits until the shortcut has put the focus where a person would see it before typing. */
@@ -160,8 +167,8 @@ describe("Feedback", () => {
       await (await s.waitFor('[data-testid="span-tag-factual-error"]')).click();
       await s.waitUntil("the words are marked", `return document.querySelector('[data-testid="editor"] .anno[data-label="factual-error"]')?.textContent === "short, clear";`);
       // Editing before the span and inside it keeps the mark on the right words.
-      await select(s, "Variant 1");
-      await s.keys(`${ARROW_LEFT}Hello. `);
+      await select(s, "Variant 1", true);
+      await s.keys("Hello. ");
       await s.waitUntil("the mark stayed on its words", `return document.querySelector('[data-testid="editor"] .anno[data-label="factual-error"]')?.textContent === "short, clear";`);
       await screenshot(s, "41-tagged-span");
 
@@ -170,6 +177,8 @@ describe("Feedback", () => {
       await fill(s, '[data-testid="span-comment-text"]', "Whose edits?");
       await (await s.find('[data-testid="save-span-comment"]')).click();
       await s.waitUntil("two notes on the text", `return document.querySelectorAll('[data-testid="span-notes"] li').length === 2;`);
+      // Saving the note hands the focus back to the text, as the person left it.
+      await focused(s, '[data-testid="editor"]');
 
       await fill(s, '[data-testid="comment-text"]', "Good start, needs a call to action.");
       await (await s.find('[data-testid="send-comment"]')).click();
@@ -248,6 +257,7 @@ describe("Feedback", () => {
       await s.waitFor('[data-testid="span-comment-text"]');
       await s.keys(`Ready for whom?${KEY.ENTER}`);
       await s.waitUntil("the span comment is listed", `return [...document.querySelectorAll('[data-testid="span-notes"] li')].some((l) => l.textContent.includes("Ready for whom?"));`);
+      await focused(s, '[data-testid="editor"]');
       await s.chord([ALT, "c"]);
       await focused(s, '[data-testid="comment-text"]');
       await s.keys("Fine by me.");

@@ -132,8 +132,11 @@ export function DocumentPane(props: DocumentPaneProps) {
     const anchor = newAnchorId();
     const { kind, from, to, quote } = selection;
     const label = kind === "tag" ? value : value.slice(0, 120);
-    // The mark is not an edit of the words, so undo leaves it alone.
-    editor.chain().setMeta("addToHistory", false).setTextSelection({ from, to }).setMark(ANNOTATION, { id: anchor, kind, label }).focus().run();
+    // The mark is not an edit of the words, so undo leaves it alone. The focus goes back to
+    // the text at once: TipTap's focus() waits a frame, and could take the focus from
+    // wherever the person has gone in the meantime.
+    editor.chain().setMeta("addToHistory", false).setTextSelection({ from, to }).setMark(ANNOTATION, { id: anchor, kind, label }).run();
+    editor.view.focus();
     const span = { anchor, from, to, quote };
     await give(kind === "tag" ? { kind: "tag", tag: value, span, removed: false } : { kind: "comment", text: value, span });
   };
@@ -154,7 +157,8 @@ export function DocumentPane(props: DocumentPaneProps) {
   const showSpan = (anchor: string) => {
     const range = editor && anchorRanges(editor.state.doc).get(anchor);
     if (!editor || !range) return onError("Those words are no longer in the text.");
-    editor.chain().focus().setTextSelection({ from: range.from, to: range.to }).scrollIntoView().run();
+    editor.chain().setTextSelection({ from: range.from, to: range.to }).scrollIntoView().run();
+    editor.view.focus();
   };
 
   const toggleChanges = useCallback(async () => {
