@@ -1,7 +1,7 @@
 //! `import` and `export`: history in from JSONL, feedback datasets out.
 
 use std::io::{BufReader, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use draftloop_core::export::{ExportOptions, Filters, Format, MinRating};
@@ -15,10 +15,12 @@ pub struct ImportArgs {
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// sft, openai-sft, dpo, openai-dpo, kto, ratings, csv or parquet.
-    #[arg(long)]
-    format: String,
-    /// A file; with --split, a folder that receives train.<ext> and eval.<ext>.
+    /// sft, openai-sft, dpo, openai-dpo, kto, ratings, csv or parquet. Repeatable (or
+    /// comma-separated): several formats are written in one pass.
+    #[arg(long, required = true, value_delimiter = ',')]
+    format: Vec<String>,
+    /// A file; with --split, a folder that receives train.<ext> and eval.<ext>. With
+    /// several formats, a folder that receives <format>.<ext> (or <format>/ with --split).
     #[arg(long)]
     out: PathBuf,
     #[arg(long)]
@@ -89,9 +91,41 @@ fn min_rating(spec: &str) -> Result<MinRating> {
     })
 }
 
+/// Where each format goes: `out` itself for one format, `out/<format>.<ext>` (or
+/// `out/<format>/` with a split) for several.
+fn outputs(formats: &[Format], out: &Path, split: bool) -> Result<Vec<(Format, PathBuf)>> {
+    if let [format] = formats {
+        return Ok(vec![(*format, out.to_owned())]);
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(Error::InvalidInput(format!(
+            "{} is a file: with several formats, --out names a folder",
+            out.display()
+        )));
+    }
+    std::fs::create_dir_all(out)?;
+    Ok(formats
+        .iter()
+        .map(|f| {
+            let name = if split {
+                f.name().to_owned()
+            } else {
+                format!("{}.{}", f.name(), f.extension())
+            };
+            (*f, out.join(name))
+        })
+        .collect())
+}
+
 pub fn export(ws: &Workspace, args: ExportArgs) -> Result<()> {
+    let formats = args
+        .format
+        .iter()
+        .map(|f| Format::parse(f))
+        .collect::<Result<Vec<_>>>()?;
+    let outs = outputs(&formats, &args.out, args.split.is_some())?;
     let opts = ExportOptions {
-        format: Format::parse(&args.format)?,
+        format: formats[0],
         filters: Filters {
             project: args.project,
             since: args.since,
@@ -114,7 +148,7 @@ pub fn export(ws: &Workspace, args: ExportArgs) -> Result<()> {
     // Progress on a terminal only: pipelines and logs get the summary line alone.
     let mut stderr = std::io::stderr();
     let live = stderr.is_terminal();
-    let summary = ws.export(&opts, &args.out, |p| {
+    let summaries = ws.export_formats(&opts, &outs, |p| {
         if live {
             let _ = write!(stderr, "\rexporting: {} of {} generations", p.done, p.total);
         }
@@ -123,20 +157,22 @@ pub fn export(ws: &Workspace, args: ExportArgs) -> Result<()> {
     if live {
         let _ = writeln!(stderr);
     }
-    println!(
-        "wrote {} rows{} from {} generations ({} duplicates left out) to {}",
-        summary.train_rows + summary.eval_rows,
-        if opts.split.is_some() {
-            format!(
-                " ({} train, {} eval)",
-                summary.train_rows, summary.eval_rows
-            )
-        } else {
-            String::new()
-        },
-        summary.generations,
-        summary.duplicates,
-        summary.files.join(", ")
-    );
+    for summary in summaries {
+        println!(
+            "wrote {} rows{} from {} generations ({} duplicates left out) to {}",
+            summary.train_rows + summary.eval_rows,
+            if opts.split.is_some() {
+                format!(
+                    " ({} train, {} eval)",
+                    summary.train_rows, summary.eval_rows
+                )
+            } else {
+                String::new()
+            },
+            summary.generations,
+            summary.duplicates,
+            summary.files.join(", ")
+        );
+    }
     Ok(())
 }

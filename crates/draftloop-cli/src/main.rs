@@ -12,6 +12,9 @@ mod projects;
 mod providers;
 
 use std::path::PathBuf;
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

@@ -298,6 +298,25 @@ fn imports_history_once_and_exports_datasets() {
         assert!(row["label"].is_boolean());
     }
 
+    // Several formats in one pass: one file each in the --out folder.
+    let folder = d.join("datasets");
+    let said = ok(
+        d,
+        &[
+            "export",
+            "--format",
+            "dpo,parquet",
+            "--format",
+            "kto",
+            "--out",
+            folder.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(said.lines().count(), 3, "{said}");
+    for file in ["dpo.jsonl", "parquet.parquet", "kto.jsonl"] {
+        assert!(folder.join(file).is_file(), "{file}: {said}");
+    }
+
     let before = database_bytes(d);
     let bad = d.join("bad.jsonl");
     std::fs::write(

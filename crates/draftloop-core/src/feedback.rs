@@ -46,6 +46,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// As it is written in files: `approve`, `reject`, `escalate`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Approve => "approve",
+            Verdict::Reject => "reject",
+            Verdict::Escalate => "escalate",
+        }
+    }
+
     fn status(self) -> DocumentStatus {
         match self {
             Verdict::Approve => DocumentStatus::Approved,

@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::audit;
 use crate::error::{Error, Result};
+use crate::export::records::{kept_after, Kept};
 use crate::ids::{new_id, now};
 use crate::mining::{self, Example, Kind, MineOptions, Pair, Suggestion};
 use crate::prompt::PromptVersion;
@@ -65,24 +66,17 @@ impl Workspace {
         let mut out = Vec::new();
         for doc in self.documents(Some(project_id))? {
             let revisions = self.revisions(&doc.id)?;
-            let rows: Vec<_> = revisions
-                .iter()
-                .map(|r| {
-                    (
-                        r.author_kind.clone(),
-                        r.generation_id.clone(),
-                        r.body_markdown.clone(),
-                    )
-                })
-                .collect();
             let current = self.document(&doc.id)?.body_markdown;
             for (i, r) in revisions.iter().enumerate() {
                 if r.author_kind != "model" {
                     continue;
                 }
                 // The last text people left before the model's next revision.
-                let Some(kept) = crate::export::records::kept_after(&rows, i, &current) else {
-                    continue;
+                let is_human = |j: usize| revisions[j].author_kind == "human";
+                let kept = match kept_after(i, revisions.len(), is_human) {
+                    Some(Kept::Revision(j)) => revisions[j].body_markdown.clone(),
+                    Some(Kept::Current) => current.clone(),
+                    None => continue,
                 };
                 if kept == r.body_markdown {
                     continue;

@@ -407,6 +407,126 @@ fn identical_rows_are_written_once() {
 }
 
 #[test]
+fn several_formats_in_one_pass_write_what_each_export_writes_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = imported(dir.path());
+    let mut opts = ExportOptions::new(Format::Dpo);
+    opts.split = Some(0.3);
+    opts.card = true;
+    let formats = [Format::Dpo, Format::Kto, Format::Parquet, Format::Csv];
+    let together = dir.path().join("together");
+    let outs: Vec<_> = formats
+        .iter()
+        .map(|f| (*f, together.join(f.name())))
+        .collect();
+    let mut progress = Vec::new();
+    let summaries = ws
+        .export_formats(&opts, &outs, |p| {
+            progress.push(p.done);
+            true
+        })
+        .unwrap();
+    assert_eq!(
+        progress.last(),
+        Some(&10),
+        "one pass over the ten generations"
+    );
+    for (format, summary) in formats.iter().zip(&summaries) {
+        let alone = dir.path().join("alone").join(format.name());
+        let single = export(
+            &ws,
+            &ExportOptions {
+                format: *format,
+                ..opts.clone()
+            },
+            &alone,
+        );
+        assert_eq!(summary.format, format.name());
+        assert_eq!(
+            (summary.train_rows, summary.eval_rows, summary.generations),
+            (single.train_rows, single.eval_rows, single.generations)
+        );
+        for side in ["train", "eval"] {
+            let file = format!("{side}.{}", format.extension());
+            assert_eq!(
+                std::fs::read(together.join(format.name()).join(&file)).unwrap(),
+                std::fs::read(alone.join(&file)).unwrap(),
+                "{} {file}",
+                format.name()
+            );
+        }
+        assert!(together.join(format.name()).join("README.md").exists());
+    }
+}
+
+#[test]
+fn a_format_that_cannot_be_written_leaves_no_file_of_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = imported(dir.path());
+    let opts = ExportOptions::new(Format::Dpo);
+    let good = dir.path().join("dpo.jsonl");
+    let outs = [
+        (Format::Dpo, good.clone()),
+        (
+            Format::Kto,
+            dir.path().join("no-such-folder").join("kto.jsonl"),
+        ),
+    ];
+    let err = ws.export_formats(&opts, &outs, |_| true).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("jsonl"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // The same format twice is refused before anything is written.
+    let twice = [
+        (Format::Dpo, good.clone()),
+        (Format::Dpo, dir.path().join("again.jsonl")),
+    ];
+    assert!(ws.export_formats(&opts, &twice, |_| true).is_err());
+    assert!(!good.exists());
+}
+
+#[test]
+fn a_cancelled_export_leaves_no_file_of_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path(), Actor::new("test:importer")).unwrap();
+    // Enough generations for progress to be asked before the end.
+    let lines: String = (0..600)
+        .map(|i| {
+            json!({"project": "P", "prompt": format!("Prompt {i}"), "draft": format!("Draft {i} here."),
+                   "final": format!("Final {i}, edited well."), "thumb": "up"})
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    ws.import_jsonl(Cursor::new(lines), "many.jsonl").unwrap();
+    let (dpo, parquet) = (dir.path().join("dpo.jsonl"), dir.path().join("r.parquet"));
+    let outs = [
+        (Format::Dpo, dpo.clone()),
+        (Format::Parquet, parquet.clone()),
+    ];
+    let mut asked = 0;
+    let summaries = ws
+        .export_formats(&ExportOptions::new(Format::Dpo), &outs, |_| {
+            asked += 1;
+            false
+        })
+        .unwrap();
+    assert_eq!(asked, 1);
+    assert!(summaries.iter().all(|s| s.cancelled));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("draftloop.db"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(!dpo.exists() && !parquet.exists());
+}
+
+#[test]
 fn import_round_trips_rolls_back_on_a_bad_line_and_does_not_duplicate() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = imported(dir.path());

@@ -4,27 +4,27 @@
 //! identical rows are written once; the writers stream, so memory stays flat.
 
 pub mod card;
+mod distance;
 pub mod records;
 pub mod redact;
+mod rows;
 mod writer;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use ts_rs::TS;
 
-use crate::diff;
 use crate::error::{Error, Result};
-use crate::feedback::Verdict;
-use crate::llm::{ChatMessage, Role};
 use crate::store::Workspace;
 
+pub use distance::normalized_edit_distance;
 pub use records::Record;
 use redact::{redact, Masked};
+use rows::Row;
 use writer::Sink;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -255,151 +255,12 @@ pub struct ExportProgress {
     pub total: u64,
 }
 
-/// Word-level edit distance between two texts, normalized to 0–1: the words deleted
-/// and inserted over the words of both.
-pub fn normalized_edit_distance(a: &str, b: &str) -> f64 {
-    if a == b {
-        return 0.0;
-    }
-    let (x, y) = (
-        crate::mining::extract::words(a),
-        crate::mining::extract::words(b),
-    );
-    let total = x.len() + y.len();
-    if total == 0 {
-        return 0.0;
-    }
-    let deadline = std::time::Instant::now() + diff::DEADLINE;
-    let same: usize =
-        similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &x, &y, Some(deadline))
-            .iter()
-            .filter(|op| op.tag() == similar::DiffTag::Equal)
-            .map(|op| op.old_range().len())
-            .sum();
-    (total - 2 * same) as f64 / total as f64
-}
-
 /// Deterministic, by document: the same document always lands on the same side.
 fn is_eval(document_id: &str, ratio: f64) -> bool {
     let digest = Sha256::digest(document_id.as_bytes());
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);
     (u64::from_be_bytes(first) as f64 / u64::MAX as f64) < ratio
-}
-
-fn message(role: Role, content: &str) -> Value {
-    json!({"role": role, "content": content})
-}
-
-fn messages(ms: &[ChatMessage]) -> Value {
-    Value::Array(ms.iter().map(|m| message(m.role, &m.content)).collect())
-}
-
-fn assistant(content: &str) -> Value {
-    json!([message(Role::Assistant, content)])
-}
-
-/// The rows one record becomes in `format`; flat formats and `ratings` share columns.
-fn rows(format: Format, r: &Record, opts: &ExportOptions) -> Result<Vec<Value>> {
-    let prompt = r.prompt();
-    let mut out = Vec::new();
-    let metadata = json!({
-        "generation_id": r.generation_id,
-        "document_id": r.document_id,
-        "feedback_ids": r.feedback_ids,
-        "prompt_version_id": r.prompt_version_id,
-    });
-    // Preference pairs: what people kept over what the model wrote, then variants
-    // people preferred over others.
-    let pairs = || -> Result<Vec<(String, String)>> {
-        let mut pairs = Vec::new();
-        if let Some(kept) = &r.final_text {
-            if normalized_edit_distance(&r.output, kept) >= opts.min_edit_distance {
-                pairs.push((kept.clone(), r.output.clone()));
-            }
-        }
-        for other in &r.preferred_over {
-            pairs.push((r.output.clone(), other.clone()));
-        }
-        Ok(pairs)
-    };
-    match format {
-        Format::Sft | Format::OpenaiSft => {
-            let answer = r
-                .final_text
-                .clone()
-                .or_else(|| (r.decision == Some(Verdict::Approve)).then(|| r.output.clone()));
-            if let Some(answer) = answer.filter(|a| !a.trim().is_empty()) {
-                let mut turns = prompt.clone();
-                turns.push(ChatMessage::new(Role::Assistant, answer));
-                out.push(json!({"messages": messages(&turns), "metadata": metadata}));
-            }
-        }
-        Format::Dpo => {
-            for (chosen, rejected) in pairs()? {
-                out.push(
-                    json!({"prompt": messages(&prompt), "chosen": assistant(&chosen),
-                                "rejected": assistant(&rejected), "metadata": metadata}),
-                );
-            }
-        }
-        Format::OpenaiDpo => {
-            for (chosen, rejected) in pairs()? {
-                out.push(json!({"input": {"messages": messages(&prompt)},
-                                "preferred_output": assistant(&chosen),
-                                "non_preferred_output": assistant(&rejected), "metadata": metadata}));
-            }
-        }
-        Format::Kto => {
-            let label = match r.decision {
-                Some(Verdict::Approve) => Some(true),
-                Some(Verdict::Reject) => Some(false),
-                _ => r.thumb,
-            };
-            if let Some(label) = label {
-                out.push(
-                    json!({"prompt": messages(&prompt), "completion": assistant(&r.output),
-                                "label": label, "metadata": metadata}),
-                );
-            }
-        }
-        Format::Ratings | Format::Csv | Format::Parquet => {
-            let user = prompt
-                .iter()
-                .filter(|m| m.role == Role::User)
-                .map(|m| m.content.as_str())
-                .collect::<Vec<_>>()
-                .join("\n\n");
-            let system = prompt
-                .iter()
-                .find(|m| m.role == Role::System)
-                .map(|m| m.content.clone());
-            let mut row = json!({
-                "generation_id": r.generation_id,
-                "document_id": r.document_id,
-                "project": r.project,
-                "content_type": r.content_type,
-                "prompt_version_id": r.prompt_version_id,
-                "model": r.model,
-                "created_at": r.created_at,
-                "system": system,
-                "prompt": user,
-                "output": r.output,
-                "final": r.final_text,
-                "thumb": r.thumb.map(|up| if up { "up" } else { "down" }),
-                "decision": r.decision,
-                "reviewer": r.reviewer,
-                "status": r.status,
-                "tags": r.tags,
-                "ratings": r.ratings,
-            });
-            if format == Format::Ratings {
-                row["metadata"] = metadata;
-            }
-            out.push(row);
-        }
-    }
-    Ok(out)
 }
 
 fn redact_record(r: &mut Record, masked: &mut Masked) {
@@ -423,27 +284,9 @@ fn redact_record(r: &mut Record, masked: &mut Masked) {
     }
 }
 
-/// A row split for writing: its content serialized once (what de-duplication compares)
-/// and its metadata, which differs between otherwise identical rows.
-struct Prepared {
-    content: Value,
-    json: String,
-    metadata: Option<Value>,
-}
-
-fn prepare(mut row: Value) -> Result<Prepared> {
-    let metadata = row.as_object_mut().and_then(|m| m.remove("metadata"));
-    let json = serde_json::to_string(&row)?;
-    Ok(Prepared {
-        content: row,
-        json,
-        metadata,
-    })
-}
-
 /// 128 bits of two keyed SipHashes: rows are not adversarial, and this is several
 /// times cheaper than a cryptographic hash per row.
-fn fingerprint(json: &str) -> u128 {
+fn fingerprint(json: &[u8]) -> u128 {
     use std::hash::{Hash, Hasher};
     let half = |salt: u8| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -455,7 +298,11 @@ fn fingerprint(json: &str) -> u128 {
 }
 
 /// Where the files go: `out` itself, or `train`/`eval` files in the `out` directory.
-fn targets(out: &Path, format: Format, split: Option<f64>) -> Result<(PathBuf, Option<PathBuf>)> {
+fn targets_for(
+    out: &Path,
+    format: Format,
+    split: Option<f64>,
+) -> Result<(PathBuf, Option<PathBuf>)> {
     match split {
         None => {
             if out.is_dir() {
@@ -498,19 +345,35 @@ fn targets(out: &Path, format: Format, split: Option<f64>) -> Result<(PathBuf, O
     }
 }
 
-/// What the writer thread counted.
+/// What a writer thread counted.
 struct Written {
     train_rows: u64,
     eval_rows: u64,
     duplicates: u64,
-    masked: Masked,
 }
 
-/// Records per batch between the reading and the writing thread.
+/// Records per batch between the reading and the writing threads.
 const BATCH: usize = 256;
 
+/// One format being written: its options, its files and what it wrote.
+struct Target {
+    opts: ExportOptions,
+    out: PathBuf,
+    train: Sink,
+    eval: Option<Sink>,
+}
+
+impl Target {
+    fn abandon(self) {
+        self.train.abandon();
+        if let Some(e) = self.eval {
+            e.abandon();
+        }
+    }
+}
+
 fn write_rows(
-    records: std::sync::mpsc::Receiver<Vec<Record>>,
+    records: std::sync::mpsc::Receiver<std::sync::Arc<Vec<Record>>>,
     opts: &ExportOptions,
     train: &mut Sink,
     eval: &mut Option<Sink>,
@@ -519,28 +382,36 @@ fn write_rows(
         train_rows: 0,
         eval_rows: 0,
         duplicates: 0,
-        masked: Masked::default(),
     };
     let mut seen: HashSet<u128> = HashSet::new();
-    for mut r in records.into_iter().flatten() {
-        if opts.redact {
-            redact_record(&mut r, &mut w.masked);
-        }
-        let to_eval = opts
-            .split
-            .is_some_and(|ratio| is_eval(&r.document_id, ratio));
-        for row in rows(opts.format, &r, opts)? {
-            let row = prepare(row)?;
-            if !seen.insert(fingerprint(&row.json)) {
-                w.duplicates += 1;
-                continue;
-            }
+    let mut line = Vec::new();
+    for batch in records {
+        for r in batch.iter() {
+            let to_eval = opts
+                .split
+                .is_some_and(|ratio| is_eval(&r.document_id, ratio));
             let (sink, count) = match (eval.as_mut(), to_eval) {
                 (Some(sink), true) => (sink, &mut w.eval_rows),
                 _ => (&mut *train, &mut w.train_rows),
             };
-            sink.write(&row.content, &row.json, row.metadata.as_ref())?;
-            *count += 1;
+            rows::each_row(opts.format, r, opts, |row| {
+                if let Row::Flat(flat) = &row {
+                    if !sink.is_jsonl() {
+                        sink.write_flat(flat)?;
+                        *count += 1;
+                        return Ok(());
+                    }
+                }
+                if let Some(end) = row.json(&mut line)? {
+                    if !seen.insert(fingerprint(&line[..end])) {
+                        w.duplicates += 1;
+                        return Ok(());
+                    }
+                }
+                sink.write_line(&line)?;
+                *count += 1;
+                Ok(())
+            })?;
         }
     }
     Ok(w)
@@ -574,19 +445,21 @@ impl Workspace {
         let mut seen: HashSet<u128> = HashSet::new();
         let mut masked = Masked::default();
         let (mut count, mut first) = (0u64, Vec::new());
+        let mut line = Vec::new();
         self.for_each_record(&filters, |mut r| {
             if opts.redact {
                 redact_record(&mut r, &mut masked);
             }
-            for row in rows(opts.format, &r, opts)? {
-                let row = prepare(row)?;
-                if seen.insert(fingerprint(&row.json)) {
+            rows::each_row(opts.format, &r, opts, |row| {
+                let end = row.json(&mut line)?;
+                if end.is_none_or(|end| seen.insert(fingerprint(&line[..end]))) {
                     count += 1;
                     if first.len() < limit {
-                        first.push(writer::jsonl_line(&row.json, row.metadata.as_ref())?);
+                        first.push(String::from_utf8_lossy(&line).into_owned());
                     }
                 }
-            }
+                Ok(())
+            })?;
             Ok(true)
         })?;
         Ok(ExportPreview { rows: count, first })
@@ -598,36 +471,106 @@ impl Workspace {
         &self,
         opts: &ExportOptions,
         out: &Path,
-        mut progress: impl FnMut(ExportProgress) -> bool,
+        progress: impl FnMut(ExportProgress) -> bool,
     ) -> Result<ExportSummary> {
+        let mut summaries =
+            self.export_formats(opts, &[(opts.format, out.to_owned())], progress)?;
+        Ok(summaries.remove(0))
+    }
+
+    /// Writes several formats in one pass over the workspace: `opts` with each format,
+    /// to its own `out`. The workspace is read once, and each format is written on its
+    /// own thread. A cancelled or failed export leaves no files behind, of any format.
+    pub fn export_formats(
+        &self,
+        opts: &ExportOptions,
+        outs: &[(Format, PathBuf)],
+        mut progress: impl FnMut(ExportProgress) -> bool,
+    ) -> Result<Vec<ExportSummary>> {
         let filters = opts.filters.normalized()?;
         if !(0.0..=1.0).contains(&opts.min_edit_distance) {
             return Err(Error::invalid("the minimum edit distance goes from 0 to 1"));
         }
-        let (train_path, eval_path) = targets(out, opts.format, opts.split)?;
+        if outs.is_empty() {
+            return Err(Error::invalid("choose at least one format"));
+        }
+        for (i, (format, out)) in outs.iter().enumerate() {
+            if outs[..i].iter().any(|(f, o)| f == format || o == out) {
+                return Err(Error::invalid(format!(
+                    "{} is asked for twice, or two formats would share {}",
+                    format.name(),
+                    out.display()
+                )));
+            }
+        }
         let total = self.candidate_count(&filters)?;
         let dims = self.dimensions(&filters)?;
-        let mut train = Sink::create(opts.format, &train_path, &dims)?;
-        let mut eval = match &eval_path {
-            Some(p) => Some(Sink::create(opts.format, p, &dims)?),
-            None => None,
-        };
-        let mut summary = ExportSummary {
-            format: opts.format.name().to_owned(),
-            ..ExportSummary::default()
-        };
-        // Two threads on two cores: this one reads the database, the other turns
-        // records into rows (redaction, edit distances, JSON) and writes them.
+        let mut targets: Vec<Target> = Vec::new();
+        for (format, out) in outs {
+            let created = (|| -> Result<Target> {
+                let (train_path, eval_path) = targets_for(out, *format, opts.split)?;
+                let train = Sink::create(*format, &train_path, &dims)?;
+                let eval = match &eval_path {
+                    Some(p) => match Sink::create(*format, p, &dims) {
+                        Ok(sink) => Some(sink),
+                        Err(e) => {
+                            train.abandon();
+                            return Err(e);
+                        }
+                    },
+                    None => None,
+                };
+                Ok(Target {
+                    opts: ExportOptions {
+                        format: *format,
+                        ..opts.clone()
+                    },
+                    out: out.clone(),
+                    train,
+                    eval,
+                })
+            })();
+            match created {
+                Ok(t) => targets.push(t),
+                Err(e) => {
+                    targets.into_iter().for_each(Target::abandon);
+                    return Err(e);
+                }
+            }
+        }
+
+        // This thread reads the database (and redacts, once for every format); each
+        // format's thread turns records into rows (edit distances, JSON) and writes them.
         let mut cancelled = false;
+        let mut masked = Masked::default();
         let (read, written) = std::thread::scope(|scope| {
-            // Records go across in batches: one wake-up per batch, not per record.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(8);
-            let (train, eval) = (&mut train, &mut eval);
-            let writer = scope.spawn(move || write_rows(rx, opts, train, eval));
+            let mut senders = Vec::new();
+            let mut writers = Vec::new();
+            for t in targets.iter_mut() {
+                // Records go across in batches: one wake-up per batch, not per record.
+                let (tx, rx) = std::sync::mpsc::sync_channel::<std::sync::Arc<Vec<Record>>>(8);
+                senders.push(tx);
+                let (opts, train, eval) = (&t.opts, &mut t.train, &mut t.eval);
+                let writer = std::thread::Builder::new()
+                    .name(format!("export-{}", opts.format.name()))
+                    .spawn_scoped(scope, move || write_rows(rx, opts, train, eval));
+                match writer {
+                    Ok(w) => writers.push(w),
+                    Err(e) => return (Err(e.into()), Ok(Vec::new())),
+                }
+            }
             let mut generations = 0u64;
             let mut batch = Vec::with_capacity(BATCH);
-            let read = self.for_each_record(&filters, |r| {
+            let send = |batch: Vec<Record>| {
+                let batch = std::sync::Arc::new(batch);
+                // A closed channel means a writer failed; its error is reported.
+                senders.iter().all(|tx| tx.send(batch.clone()).is_ok())
+            };
+            let read = self.for_each_record(&filters, |mut r| {
                 generations += 1;
+                if opts.redact {
+                    redact_record(&mut r, &mut masked);
+                }
                 batch.push(r);
                 if batch.len() < BATCH {
                     return Ok(true);
@@ -639,55 +582,70 @@ impl Workspace {
                     cancelled = true;
                     return Ok(false);
                 }
-                // A closed channel means the writer failed; its error is reported.
-                Ok(tx
-                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                    .is_ok())
+                Ok(send(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(BATCH),
+                )))
             });
             if !batch.is_empty() && !cancelled {
-                let _ = tx.send(batch);
+                send(batch);
             }
-            drop(tx);
-            let written = writer
-                .join()
-                .unwrap_or_else(|_| Err(Error::invalid("the export writer stopped unexpectedly")));
+            drop(senders);
+            let written: Result<Vec<Written>> = writers
+                .into_iter()
+                .map(|w| {
+                    w.join().unwrap_or_else(|_| {
+                        Err(Error::invalid("the export writer stopped unexpectedly"))
+                    })
+                })
+                .collect();
             (read.map(|()| generations), written)
         });
         let outcome = read.and_then(|generations| written.map(|w| (generations, w)));
-        let (generations, w) = match outcome {
+        let (generations, written) = match outcome {
             Ok(ok) if !cancelled => ok,
             Ok(_) | Err(_) => {
-                train.abandon();
-                if let Some(e) = eval {
-                    e.abandon();
-                }
+                targets.into_iter().for_each(Target::abandon);
                 outcome?;
-                summary.cancelled = true;
-                return Ok(summary);
+                return Ok(outs
+                    .iter()
+                    .map(|(format, _)| ExportSummary {
+                        format: format.name().to_owned(),
+                        cancelled: true,
+                        ..ExportSummary::default()
+                    })
+                    .collect());
             }
         };
-        summary.generations = generations;
-        summary.train_rows = w.train_rows;
-        summary.eval_rows = w.eval_rows;
-        summary.duplicates = w.duplicates;
-        let masked = w.masked;
         progress(ExportProgress {
-            done: summary.generations,
+            done: generations,
             total,
         });
-        summary.files.push(train.finish()?.display().to_string());
-        if let Some(e) = eval {
-            summary.files.push(e.finish()?.display().to_string());
-        }
-        summary.masked = masked.into();
-        if opts.card {
-            let card_path = match opts.split {
-                Some(_) => out.join("README.md"),
-                None => PathBuf::from(format!("{}.card.md", out.display())),
+        let mut summaries = Vec::new();
+        for (t, w) in targets.into_iter().zip(written) {
+            let mut summary = ExportSummary {
+                format: t.opts.format.name().to_owned(),
+                generations,
+                train_rows: w.train_rows,
+                eval_rows: w.eval_rows,
+                duplicates: w.duplicates,
+                masked: masked.into(),
+                ..ExportSummary::default()
             };
-            std::fs::write(&card_path, card::render(opts, &filters, &summary))?;
-            summary.files.push(card_path.display().to_string());
+            summary.files.push(t.train.finish()?.display().to_string());
+            if let Some(e) = t.eval {
+                summary.files.push(e.finish()?.display().to_string());
+            }
+            if opts.card {
+                let card_path = match opts.split {
+                    Some(_) => t.out.join("README.md"),
+                    None => PathBuf::from(format!("{}.card.md", t.out.display())),
+                };
+                std::fs::write(&card_path, card::render(&t.opts, &filters, &summary))?;
+                summary.files.push(card_path.display().to_string());
+            }
+            summaries.push(summary);
         }
-        Ok(summary)
+        Ok(summaries)
     }
 }

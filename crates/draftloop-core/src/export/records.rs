@@ -3,40 +3,36 @@
 
 use std::collections::BTreeMap;
 
+use std::path::Path;
+
 use rusqlite::{params_from_iter, OptionalExtension};
 
 use crate::error::Result;
-use crate::feedback::{Feedback, Verdict};
+use crate::feedback::Verdict;
 use crate::llm::{ChatMessage, Role};
 use crate::store::Workspace;
 
 use super::Filters;
 
-/// A document's revisions as the export needs them: author kind, generation, text.
-type RevisionRow = (String, Option<String>, String);
+/// A document's revisions as the export needs them: author kind, generation, rowid.
+/// The text is read only in the rare case it is what people kept (see [`Kept`]).
+type RevisionRow = (String, Option<String>, i64);
 
-/// A document's feedback as the export needs it: generation, event id, actor, payload.
-type EventRow = (Option<String>, String, String, String);
+/// A document's feedback as the export needs it: generation, event id, actor, what.
+type EventRow = (Option<String>, String, String, Said);
 
 /// Rows ordered by document id, taken a document at a time.
-struct Cursor<'s, T> {
-    rows: rusqlite::Rows<'s>,
-    read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<(String, T)>,
+struct Cursor<I, T> {
+    rows: std::iter::Fuse<I>,
     /// The first row of the next document, read but not yet taken.
     ahead: Option<(String, T)>,
-    done: bool,
 }
 
-impl<'s, T> Cursor<'s, T> {
-    fn new(
-        rows: rusqlite::Rows<'s>,
-        read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<(String, T)>,
-    ) -> Self {
+impl<I: Iterator<Item = Result<(String, T)>>, T> Cursor<I, T> {
+    fn new(rows: I) -> Self {
         Cursor {
-            rows,
-            read,
+            rows: rows.fuse(),
             ahead: None,
-            done: false,
         }
     }
 
@@ -46,13 +42,9 @@ impl<'s, T> Cursor<'s, T> {
         loop {
             let (id, value) = match self.ahead.take() {
                 Some(next) => next,
-                None if self.done => return Ok(out),
-                None => match self.rows.next()? {
-                    Some(row) => (self.read)(row)?,
-                    None => {
-                        self.done = true;
-                        return Ok(out);
-                    }
+                None => match self.rows.next() {
+                    Some(row) => row?,
+                    None => return Ok(out),
                 },
             };
             match id.as_str().cmp(document) {
@@ -67,56 +59,219 @@ impl<'s, T> Cursor<'s, T> {
     }
 }
 
+/// Rows read on a thread of its own, from a connection of its own, in batches; an error
+/// ends the stream. Dropping the stream stops the thread.
+fn stream<'scope, 'env: 'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    name: &str,
+    path: &'env Path,
+    sql: String,
+    args: Vec<String>,
+    read: fn(&rusqlite::Row<'_>) -> Result<Option<T>>,
+) -> Result<impl Iterator<Item = Result<T>> + 'scope> {
+    const BATCH: usize = 512;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<T>>>(4);
+    let errors = tx.clone();
+    let run = move || -> Result<()> {
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(row) = rows.next()? {
+            if let Some(value) = read(row)? {
+                batch.push(Ok(value));
+            }
+            if batch.len() == BATCH
+                && tx
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .is_err()
+            {
+                return Ok(()); // the export stopped reading
+            }
+        }
+        let _ = tx.send(batch);
+        Ok(())
+    };
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn_scoped(scope, move || {
+            if let Err(e) = run() {
+                let _ = errors.send(vec![Err(e)]);
+            }
+        })?;
+    Ok(rx.into_iter().flatten())
+}
+
+fn read_event(r: &rusqlite::Row<'_>) -> Result<Option<(String, EventRow)>> {
+    let Some(said) = Said::parse(r.get_ref(4)?.as_str().unwrap_or_default()) else {
+        return Ok(None);
+    };
+    Ok(Some((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, said))))
+}
+
 /// Folds a document's events on `record`'s generation into it, oldest first.
 fn fold_feedback(record: &mut Record, events: &[EventRow]) {
-    for (generation, id, actor, payload) in events {
+    for (generation, id, actor, said) in events {
         if generation.as_deref() != Some(record.generation_id.as_str()) {
             continue;
         }
-        let Ok(feedback) = serde_json::from_str::<Feedback>(payload) else {
-            continue;
-        };
-        let counts = match feedback {
-            Feedback::Thumb { up, .. } => {
-                record.thumb = Some(up);
+        let counts = match said {
+            Said::Thumb { up } => {
+                record.thumb = Some(*up);
                 true
             }
-            Feedback::Rating { dimension, value } => {
-                record.ratings.insert(dimension, value);
+            Said::Rating { dimension, value } => {
+                record.ratings.insert(dimension.clone(), *value);
                 true
             }
-            Feedback::Tag { tag, removed, .. } => {
-                record.tags.retain(|t| *t != tag);
+            Said::Tag { tag, removed } => {
+                record.tags.retain(|t| t != tag);
                 if !removed {
-                    record.tags.push(tag);
+                    record.tags.push(tag.clone());
                 }
                 true
             }
-            Feedback::Comment { text, .. } => {
-                record.comments.push(text);
+            Said::Comment { text } => {
+                record.comments.push(text.clone());
                 true
             }
-            Feedback::Decision { verdict, .. } => {
-                record.decision = Some(verdict);
+            Said::Decision { verdict } => {
+                record.decision = Some(*verdict);
                 record.reviewer = Some(actor.clone());
                 true
             }
-            Feedback::Preference {
+            Said::Preference {
                 chosen,
                 rejected,
                 tie,
-                ..
             } => {
-                if !tie && chosen == record.generation_id {
-                    record.preferred_over.push(rejected);
+                if !tie && *chosen == record.generation_id {
+                    record.preferred_over.push(rejected.clone());
                 }
                 !tie
             }
-            Feedback::Edit { .. } | Feedback::Implicit { .. } => false,
         };
         if counts {
             record.feedback_ids.push(id.clone());
         }
+    }
+}
+
+/// The part of a feedback event an export uses.
+#[derive(Debug, Clone, PartialEq)]
+enum Said {
+    Thumb {
+        up: bool,
+    },
+    Rating {
+        dimension: String,
+        value: i32,
+    },
+    Tag {
+        tag: String,
+        removed: bool,
+    },
+    Comment {
+        text: String,
+    },
+    Decision {
+        verdict: Verdict,
+    },
+    Preference {
+        chosen: String,
+        rejected: String,
+        tie: bool,
+    },
+}
+
+impl Said {
+    /// Reads what an export uses of a payload in one flat pass: [`crate::feedback::Feedback`]'s tagged
+    /// form would first buffer the whole payload, and this runs for every event in the
+    /// workspace. Spans and reasons are skipped; a payload that does not make sense as
+    /// its kind is left out, as one that fails to parse.
+    fn parse(payload: &str) -> Option<Said> {
+        #[derive(serde::Deserialize)]
+        struct Payload {
+            kind: String,
+            up: Option<bool>,
+            dimension: Option<String>,
+            value: Option<i32>,
+            tag: Option<String>,
+            #[serde(default)]
+            removed: bool,
+            text: Option<String>,
+            verdict: Option<Verdict>,
+            chosen: Option<String>,
+            rejected: Option<String>,
+            #[serde(default)]
+            tie: bool,
+        }
+        let p: Payload = serde_json::from_str(payload).ok()?;
+        Some(match p.kind.as_str() {
+            "thumb" => Said::Thumb { up: p.up? },
+            "rating" => Said::Rating {
+                dimension: p.dimension?,
+                value: p.value?,
+            },
+            "tag" => Said::Tag {
+                tag: p.tag?,
+                removed: p.removed,
+            },
+            "comment" => Said::Comment { text: p.text? },
+            "decision" => Said::Decision {
+                verdict: p.verdict?,
+            },
+            "preference" => Said::Preference {
+                chosen: p.chosen?,
+                rejected: p.rejected?,
+                tie: p.tie,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// A generation's row, as the export query reads it.
+struct Generation {
+    id: String,
+    group_id: String,
+    document_id: String,
+    project: String,
+    content_type: String,
+    prompt_version_id: Option<String>,
+    model: String,
+    created_at: String,
+    messages: Vec<ChatMessage>,
+    output: String,
+    status: String,
+    /// The document's text now, when it is not the output itself.
+    current: Option<String>,
+}
+
+impl Generation {
+    fn read(row: &rusqlite::Row<'_>) -> Result<Generation> {
+        Ok(Generation {
+            id: row.get(0)?,
+            group_id: row.get(1)?,
+            document_id: row.get(2)?,
+            project: row.get(3)?,
+            content_type: row.get(4)?,
+            prompt_version_id: row.get(5)?,
+            model: row.get(6)?,
+            created_at: row.get(7)?,
+            messages: serde_json::from_str(row.get_ref(8)?.as_str().unwrap_or("[]"))?,
+            current: {
+                let (output, current) = (row.get_ref(9)?.as_str(), row.get_ref(11)?.as_str());
+                let (output, current) = (output.unwrap_or_default(), current.unwrap_or_default());
+                (current.trim() != output.trim()).then(|| current.to_owned())
+            },
+            output: row.get(9)?,
+            status: row.get(10)?,
+        })
     }
 }
 
@@ -159,17 +314,26 @@ impl Record {
     }
 }
 
-/// The text people kept after the model revision at `at`: the last human revision
-/// before the model's next one, or the current text when there is none.
-pub(crate) fn kept_after(revisions: &[RevisionRow], at: usize, current: &str) -> Option<String> {
+/// Where the text people kept after a model revision is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kept {
+    /// In this later human revision: the last one before the model's next revision.
+    Revision(usize),
+    /// In the document as it is now: no model revision came after.
+    Current,
+}
+
+/// What people kept after the model revision at `at` among `len` revisions in order, or
+/// nothing when the model revised again before anyone changed a word.
+pub(crate) fn kept_after(at: usize, len: usize, is_human: impl Fn(usize) -> bool) -> Option<Kept> {
     let mut kept = None;
-    for (kind, _, text) in &revisions[at + 1..] {
-        if kind != "human" {
-            return kept;
+    for i in at + 1..len {
+        if !is_human(i) {
+            return kept.map(Kept::Revision);
         }
-        kept = Some(text.clone());
+        kept = Some(i);
     }
-    Some(current.to_owned())
+    Some(Kept::Current)
 }
 
 /// The generations `filters` can select in SQL; the rest is checked per record.
@@ -220,7 +384,7 @@ impl Workspace {
     pub fn for_each_record(
         &self,
         filters: &Filters,
-        mut each: impl FnMut(Record) -> Result<bool>,
+        each: impl FnMut(Record) -> Result<bool>,
     ) -> Result<()> {
         let (sql, args) = query(
             filters,
@@ -229,56 +393,91 @@ impl Workspace {
         );
         // Generations, revisions and feedback are each read in one pass in document
         // order and merged, rather than looked up per generation: an export touches
-        // every page once, in order.
-        let sql = format!("{sql} ORDER BY g.document_id, g.created_at, g.id");
-        let mut stmt = self.conn().prepare(&sql)?;
-        let mut rows = stmt.query(params_from_iter(args.iter()))?;
-        let mut rev_stmt = self.conn().prepare(
-            "SELECT document_id, author_kind, generation_id, body_markdown FROM revisions
-             ORDER BY document_id, created_at",
-        )?;
-        let mut revisions: Cursor<RevisionRow> = Cursor::new(rev_stmt.query([])?, |r| {
-            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
-        });
-        let mut event_stmt = self.conn().prepare(
-            "SELECT document_id, generation_id, id, actor, payload FROM feedback_events
-             WHERE document_id IS NOT NULL ORDER BY document_id, created_at",
-        )?;
-        let mut events: Cursor<EventRow> = Cursor::new(event_stmt.query([])?, |r| {
-            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        });
+        // every page once, in order. The rowid breaks ties in time: the index on
+        // (document_id, created_at) holds it, so no row is sorted.
+        let sql = format!("{sql} ORDER BY g.document_id, g.created_at, g.rowid");
+        // Generations and feedback, the bulk of what is read, are read on two more
+        // threads. Each read sees the workspace as it was when its query began: the
+        // revisions and the feedback are read after the generations began, and nothing
+        // in them is ever updated, so they hold everything the generations refer to.
+        let path = self.path();
+        std::thread::scope(|scope| {
+            let mut generations = stream(scope, "export-generations", path, sql, args, |r| {
+                Generation::read(r).map(Some)
+            })?
+            .peekable();
+            if generations.peek().is_none() {
+                return Ok(());
+            }
+            let mut rev_stmt = self.conn().prepare(
+                "SELECT document_id, author_kind, generation_id, rowid FROM revisions
+                 ORDER BY document_id, created_at",
+            )?;
+            let revisions = Cursor::new(
+                rev_stmt
+                    .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
+                    .map(|r| r.map_err(Into::into)),
+            );
+            // Edits and implicit signals are not part of any export row.
+            let events = stream(
+                scope,
+                "export-feedback",
+                path,
+                "SELECT document_id, generation_id, id, actor, payload FROM feedback_events
+                 WHERE document_id IS NOT NULL AND kind NOT IN ('edit', 'implicit')
+                 ORDER BY document_id, created_at"
+                    .to_owned(),
+                Vec::new(),
+                read_event,
+            )?;
+            self.merge(filters, generations, revisions, Cursor::new(events), each)
+        })
+    }
+
+    /// Joins each generation with its document's revisions and feedback into records.
+    fn merge(
+        &self,
+        filters: &Filters,
+        generations: impl Iterator<Item = Result<Generation>>,
+        mut revisions: Cursor<impl Iterator<Item = Result<(String, RevisionRow)>>, RevisionRow>,
+        mut events: Cursor<impl Iterator<Item = Result<(String, EventRow)>>, EventRow>,
+        mut each: impl FnMut(Record) -> Result<bool>,
+    ) -> Result<()> {
         let mut document: Option<String> = None;
         let mut doc_revisions: Vec<RevisionRow> = Vec::new();
         let mut doc_events: Vec<EventRow> = Vec::new();
-        while let Some(row) = rows.next()? {
-            let document_id: String = row.get(2)?;
-            if document.as_deref() != Some(&document_id) {
-                doc_revisions = revisions.take_document(&document_id)?;
-                doc_events = events.take_document(&document_id)?;
-                document = Some(document_id.clone());
+        for g in generations {
+            let g = g?;
+            if document.as_deref() != Some(&g.document_id) {
+                doc_revisions = revisions.take_document(&g.document_id)?;
+                doc_events = events.take_document(&g.document_id)?;
+                document = Some(g.document_id.clone());
             }
-            let generation_id: String = row.get(0)?;
-            let messages: String = row.get(8)?;
-            let current: String = row.get(11)?;
-            let output: String = row.get(9)?;
-            let final_text = doc_revisions
+            let kept = doc_revisions
                 .iter()
-                .position(|(kind, g, _)| kind == "model" && g.as_deref() == Some(&generation_id))
-                .and_then(|at| kept_after(&doc_revisions, at, &current))
-                .filter(|kept| kept.trim() != output.trim() && !kept.trim().is_empty());
+                .position(|(kind, id, _)| kind == "model" && id.as_deref() == Some(&g.id))
+                .and_then(|at| {
+                    kept_after(at, doc_revisions.len(), |i| doc_revisions[i].0 == "human")
+                });
+            let final_text = match kept {
+                None => None,
+                Some(Kept::Current) => g.current,
+                Some(Kept::Revision(i)) => Some(self.revision_text(doc_revisions[i].2)?),
+            }
+            .filter(|kept| kept.trim() != g.output.trim() && !kept.trim().is_empty());
             let mut record = Record {
-                generation_id,
-                group_id: row.get(1)?,
-                document_id,
-                project: row.get(3)?,
-                content_type: row.get(4)?,
-                prompt_version_id: row.get(5)?,
-                model: row.get(6)?,
-                created_at: row.get(7)?,
-                messages: serde_json::from_str(&messages)?,
-                output,
+                generation_id: g.id,
+                group_id: g.group_id,
+                document_id: g.document_id,
+                project: g.project,
+                content_type: g.content_type,
+                prompt_version_id: g.prompt_version_id,
+                model: g.model,
+                created_at: g.created_at,
+                messages: g.messages,
+                output: g.output,
                 final_text,
-                status: row.get(10)?,
+                status: g.status,
                 thumb: None,
                 ratings: BTreeMap::new(),
                 tags: Vec::new(),
@@ -304,6 +503,13 @@ impl Workspace {
             }
         }
         Ok(())
+    }
+
+    fn revision_text(&self, rowid: i64) -> Result<String> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT body_markdown FROM revisions WHERE rowid = ?1")?
+            .query_row([rowid], |r| r.get(0))?)
     }
 
     /// A generation's output, for the other side of a preference.

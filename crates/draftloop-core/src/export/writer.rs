@@ -1,6 +1,7 @@
 //! Writers for each kind of file. Each writes to `<file>.partial` and renames it into
 //! place when done, so an export that fails or is cancelled leaves nothing half-written.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -8,13 +9,14 @@ use std::sync::Arc;
 
 use parquet::basic::{Compression, ConvertedType, Repetition, Type as Physical};
 use parquet::data_type::{ByteArray, ByteArrayType, Int32Type};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
 use parquet::schema::types::Type;
-use serde_json::Value;
 
 use crate::error::{Error, Result};
 
+use super::rows::Flat;
 use super::Format;
 
 /// The flat tables' text columns, in order; then one integer column per rubric dimension.
@@ -37,32 +39,21 @@ const COLUMNS: [&str; 16] = [
     "tags",
 ];
 
+/// The text columns whose values repeat from row to row.
+const REPEATING: [&str; 9] = [
+    "project",
+    "content_type",
+    "prompt_version_id",
+    "model",
+    "thumb",
+    "decision",
+    "reviewer",
+    "status",
+    "tags",
+];
+
 /// Rows per Parquet row group: what is held in memory at once.
 const ROW_GROUP: usize = 8_192;
-
-fn cell(row: &Value, column: &str) -> Option<String> {
-    match &row[column] {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        other => Some(other.to_string()),
-    }
-}
-
-fn rating(row: &Value, dimension: &str) -> Option<i32> {
-    row["ratings"]
-        .as_object()?
-        .iter()
-        .find(|(d, _)| d.eq_ignore_ascii_case(dimension))
-        .and_then(|(_, v)| v.as_i64())
-        .map(|v| v as i32)
-}
 
 fn csv_field(out: &mut impl Write, value: &str) -> std::io::Result<()> {
     if value.contains([',', '"', '\n', '\r']) {
@@ -70,19 +61,6 @@ fn csv_field(out: &mut impl Write, value: &str) -> std::io::Result<()> {
     } else {
         out.write_all(value.as_bytes())
     }
-}
-
-/// A JSONL line: the serialized row with its metadata put back as the last key.
-pub(super) fn jsonl_line(json: &str, metadata: Option<&Value>) -> Result<String> {
-    let Some(metadata) = metadata else {
-        return Ok(json.to_owned());
-    };
-    let body = json.strip_suffix('}').unwrap_or(json);
-    let comma = if body.ends_with('{') { "" } else { "," };
-    Ok(format!(
-        "{body}{comma}\"metadata\":{}}}",
-        serde_json::to_string(metadata)?
-    ))
 }
 
 pub(super) struct Sink {
@@ -136,37 +114,45 @@ impl Sink {
         })
     }
 
-    /// `row` for the flat tables; `json` (the row serialized, without its metadata) and
-    /// `metadata` for JSONL.
-    pub(super) fn write(
-        &mut self,
-        row: &Value,
-        json: &str,
-        metadata: Option<&Value>,
-    ) -> Result<()> {
+    /// Whether rows go in as JSON lines.
+    pub(super) fn is_jsonl(&self) -> bool {
+        matches!(self.kind, Kind::Jsonl(_))
+    }
+
+    /// A JSON line, without its newline.
+    pub(super) fn write_line(&mut self, line: &[u8]) -> Result<()> {
         match &mut self.kind {
             Kind::Jsonl(w) => {
-                w.write_all(jsonl_line(json, metadata)?.as_bytes())?;
+                w.write_all(line)?;
                 w.write_all(b"\n")?;
+                Ok(())
             }
+            _ => Err(Error::invalid("a JSON line for a flat table")),
+        }
+    }
+
+    /// A row of a flat table (CSV, Parquet).
+    pub(super) fn write_flat(&mut self, row: &Flat) -> Result<()> {
+        match &mut self.kind {
+            Kind::Jsonl(_) => Err(Error::invalid("a flat row for a JSONL file")),
             Kind::Csv(w, dims) => {
-                for (i, c) in COLUMNS.iter().enumerate() {
+                for (i, c) in row.cells().into_iter().enumerate() {
                     if i > 0 {
                         w.write_all(b",")?;
                     }
-                    csv_field(w, &cell(row, c).unwrap_or_default())?;
+                    csv_field(w, c.as_deref().unwrap_or_default())?;
                 }
                 for d in dims.iter() {
                     w.write_all(b",")?;
-                    if let Some(v) = rating(row, d) {
+                    if let Some(v) = row.rating(d) {
                         write!(w, "{v}")?;
                     }
                 }
                 w.write_all(b"\r\n")?;
+                Ok(())
             }
-            Kind::Parquet(p) => p.push(row)?,
+            Kind::Parquet(p) => p.push(row),
         }
-        Ok(())
     }
 
     /// Flushes, syncs and moves the file into place.
@@ -209,11 +195,23 @@ impl ParquetSink {
                 .with_fields(fields)
                 .build()?,
         );
-        let props = Arc::new(
-            WriterProperties::builder()
-                .set_compression(Compression::SNAPPY)
-                .build(),
-        );
+        // Dictionaries only where values repeat: for ids and free text they cost a hash
+        // per value and are dropped anyway once they outgrow their page. Min/max
+        // statistics on free text help no query and cost a comparison of whole texts.
+        let mut props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_dictionary_enabled(false);
+        for c in REPEATING {
+            props = props.set_column_dictionary_enabled(ColumnPath::from(c), true);
+        }
+        for c in ["system", "prompt", "output", "final"] {
+            props =
+                props.set_column_statistics_enabled(ColumnPath::from(c), EnabledStatistics::None);
+        }
+        for d in dims {
+            props = props.set_column_dictionary_enabled(ColumnPath::from(d.as_str()), true);
+        }
+        let props = Arc::new(props.build());
         Ok(ParquetSink {
             writer: SerializedFileWriter::new(file, schema, props)?,
             dims: dims.to_vec(),
@@ -222,12 +220,12 @@ impl ParquetSink {
         })
     }
 
-    fn push(&mut self, row: &Value) -> Result<()> {
-        for (i, c) in COLUMNS.iter().enumerate() {
-            self.text[i].push(cell(row, c));
+    fn push(&mut self, row: &Flat) -> Result<()> {
+        for (column, cell) in self.text.iter_mut().zip(row.cells()) {
+            column.push(cell.map(Cow::into_owned));
         }
-        for (i, d) in self.dims.iter().enumerate() {
-            self.ints[i].push(rating(row, d));
+        for (column, d) in self.ints.iter_mut().zip(&self.dims) {
+            column.push(row.rating(d));
         }
         if self.text[0].len() >= ROW_GROUP {
             self.flush()?;
