@@ -234,7 +234,7 @@ fn split_by_case(
     new: Range<usize>,
     deadline: Instant,
 ) -> Vec<Op> {
-    let lower = |t: &[Tok<'_>]| t.iter().map(|t| t.text.to_lowercase()).collect::<Vec<_>>();
+    let lower = |t: &[Tok<'_>]| t.iter().map(|t| lower_hash(t.text)).collect::<Vec<_>>();
     let (la, lb) = (lower(&a[old.clone()]), lower(&b[new.clone()]));
     let ops = capture_diff_slices_deadline(Algorithm::Myers, &la, &lb, Some(deadline));
     if !ops.iter().any(|op| op.tag() == DiffTag::Equal) {
@@ -261,6 +261,22 @@ fn split_by_case(
     out
 }
 
+/// A hash of a token with its case ignored (FNV-1a over its lowercase characters), so
+/// tokens compare without building lowercase strings.
+fn lower_hash(text: &str) -> u64 {
+    const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    if text.is_ascii() {
+        // The same value as below: an ASCII character is its byte, lowercased alike.
+        return text.bytes().fold(BASIS, |h, b| {
+            (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME)
+        });
+    }
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .fold(BASIS, |h, c| (h ^ u64::from(c)).wrapping_mul(PRIME))
+}
+
 /// Share of the longer side's words that the other side also has (case ignored).
 fn similarity(a: &[Tok<'_>], b: &[Tok<'_>]) -> f64 {
     // Sorted hashes of lowercased words, counted by a merge: no strings, no maps.
@@ -268,14 +284,7 @@ fn similarity(a: &[Tok<'_>], b: &[Tok<'_>]) -> f64 {
         let mut h: Vec<u64> = toks
             .iter()
             .filter(|t| t.is_word())
-            .map(|t| {
-                t.text
-                    .chars()
-                    .flat_map(char::to_lowercase)
-                    .fold(0xcbf2_9ce4_8422_2325_u64, |h, c| {
-                        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
-                    })
-            })
+            .map(|t| lower_hash(t.text))
             .collect();
         h.sort_unstable();
         h

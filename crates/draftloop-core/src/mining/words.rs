@@ -65,6 +65,11 @@ pub fn spelling_variant(from: &str, to: &str) -> Option<&'static str> {
     }
     for (uk, us) in SPELLING {
         for (a, b, dir) in [(uk, us, "american"), (us, uk, "british")] {
+            // Either way the one ending replaces the other: the lengths must agree. This
+            // skips nearly every pair before any search.
+            if f.len() + b.len() != t.len() + a.len() {
+                continue;
+            }
             if let (Some(fs), Some(ts)) = (f.strip_suffix(a), t.strip_suffix(b)) {
                 if fs == ts && !fs.is_empty() {
                     return Some(dir);
