@@ -21,9 +21,9 @@ HF_DATASETS_CACHE="$work/cache" "$PY" "$ROOT/tests/interop/check_datasets.py" "$
 
 # The checks can fail: an empty assistant turn must be caught.
 cp -r "$work/out" "$work/broken"
-# (keys are written in order: content, role)
-sed -i '1s/"content":"[^"]*","role":"assistant"/"content":"","role":"assistant"/' "$work/broken/openai-sft.jsonl"
-grep -q '"content":"","role":"assistant"' "$work/broken/openai-sft.jsonl"
+# (keys are written in the order of the format: role, content)
+sed -i '1s/"role":"assistant","content":"[^"]*"/"role":"assistant","content":""/' "$work/broken/openai-sft.jsonl"
+grep -q '"role":"assistant","content":""' "$work/broken/openai-sft.jsonl"
 if HF_DATASETS_CACHE="$work/cache2" "$PY" "$ROOT/tests/interop/check_datasets.py" "$work/broken" >/dev/null; then
   echo "interop: the checks passed a file with an empty assistant message" >&2
   exit 1
