@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::feedback::{self, Feedback, Verdict};
 use crate::ids::{new_id, now};
 use crate::llm::{ChatMessage, Role};
-use crate::project::{default_rubric, default_tags, RoutingPolicy, RubricDimension};
+use crate::project::{insert_project, RubricDimension};
 use crate::store::Workspace;
 
 const TITLE_WORDS: usize = 8;
@@ -130,6 +130,7 @@ fn project<'a>(
     doc_type: Option<&str>,
     at: &str,
 ) -> Result<&'a mut ProjectEntry> {
+    let name = name.trim();
     let key = name.to_lowercase();
     if !cache.contains_key(&key) {
         let found: Option<(String, String, String)> = tx
@@ -147,31 +148,16 @@ fn project<'a>(
                 changed: false,
             },
             None => {
-                let id = new_id();
                 let content_type = doc_type
-                    .map(|t| t.trim().to_lowercase())
+                    .map(str::trim)
                     .filter(|t| !t.is_empty())
-                    .unwrap_or_else(|| "other".into());
-                let (rubric, tags) = (default_rubric(), default_tags());
-                tx.execute(
-                    "INSERT INTO projects (id, name, content_type, rubric, tags, routing, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                    params![id, name, content_type, serde_json::to_string(&rubric)?,
-                            serde_json::to_string(&tags)?, serde_json::to_string(&RoutingPolicy::default())?, at],
-                )?;
-                audit::record(
-                    tx,
-                    actor,
-                    "project.created",
-                    "project",
-                    &id,
-                    json!({"name": name, "content_type": content_type, "by": "import"}),
-                )?;
-                summary.projects_created.push(name.to_owned());
+                    .unwrap_or("other");
+                let created = insert_project(tx, actor, name, content_type, at, Some("import"))?;
+                summary.projects_created.push(created.name);
                 ProjectEntry {
-                    id,
-                    rubric,
-                    tags,
+                    id: created.id,
+                    rubric: created.rubric,
+                    tags: created.tags,
                     changed: false,
                 }
             }

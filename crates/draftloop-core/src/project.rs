@@ -1,10 +1,11 @@
 //! Projects: a content type, a rubric, a tag taxonomy and a routing policy.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::actor::Actor;
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now};
@@ -220,60 +221,64 @@ fn decode((mut project, [rubric, tags, routing]): (Project, [String; 3])) -> Res
     Ok(project)
 }
 
+/// Adds a project in `tx`: the one way a project comes to be, from the app, the CLI or
+/// an import (`by`, noted in the audit entry), so every name and content type is checked
+/// alike.
+pub(crate) fn insert_project(
+    tx: &Transaction,
+    actor: &Actor,
+    name: &str,
+    content_type: &str,
+    at: &str,
+    by: Option<&str>,
+) -> Result<Project> {
+    let project = Project {
+        id: new_id(),
+        name: clean_name(name)?,
+        content_type: clean_content_type(content_type)?,
+        rubric: default_rubric(),
+        tags: default_tags(),
+        routing: RoutingPolicy::default(),
+        created_at: at.to_owned(),
+        updated_at: at.to_owned(),
+    };
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM projects WHERE name = ?1)",
+        [&project.name],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(duplicate_name(&project.name));
+    }
+    tx.execute(
+        &format!("INSERT INTO projects ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+        params![
+            project.id,
+            project.name,
+            project.content_type,
+            serde_json::to_string(&project.rubric)?,
+            serde_json::to_string(&project.tags)?,
+            serde_json::to_string(&project.routing)?,
+            project.created_at,
+            project.updated_at,
+        ],
+    )?;
+    let mut detail = json!({"name": project.name, "content_type": project.content_type});
+    if let Some(by) = by {
+        detail["by"] = json!(by);
+    }
+    audit::record(tx, actor, "project.created", "project", &project.id, detail)?;
+    Ok(project)
+}
+
 fn duplicate_name(name: &str) -> Error {
     Error::Conflict(format!("a project named \"{name}\" already exists"))
 }
 
 impl Workspace {
     pub fn create_project(&mut self, new: &NewProject) -> Result<Project> {
-        let name = clean_name(&new.name)?;
-        let content_type = clean_content_type(&new.content_type)?;
         let at = now();
-        let project = Project {
-            id: new_id(),
-            name,
-            content_type,
-            rubric: default_rubric(),
-            tags: default_tags(),
-            routing: RoutingPolicy::default(),
-            created_at: at.clone(),
-            updated_at: at,
-        };
-        self.write(|tx, actor| {
-            let taken: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM projects WHERE name = ?1)",
-                [&project.name],
-                |r| r.get(0),
-            )?;
-            if taken {
-                return Err(duplicate_name(&project.name));
-            }
-            tx.execute(
-                &format!(
-                    "INSERT INTO projects ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                ),
-                params![
-                    project.id,
-                    project.name,
-                    project.content_type,
-                    serde_json::to_string(&project.rubric)?,
-                    serde_json::to_string(&project.tags)?,
-                    serde_json::to_string(&project.routing)?,
-                    project.created_at,
-                    project.updated_at,
-                ],
-            )?;
-            audit::record(
-                tx,
-                actor,
-                "project.created",
-                "project",
-                &project.id,
-                json!({"name": project.name, "content_type": project.content_type}),
-            )?;
-            Ok(())
-        })?;
-        Ok(project)
+        self.write(|tx, actor| insert_project(tx, actor, &new.name, &new.content_type, &at, None))
     }
 
     /// All projects, by name.

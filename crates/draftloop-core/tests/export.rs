@@ -527,6 +527,37 @@ fn a_cancelled_export_leaves_no_file_of_any_format() {
 }
 
 #[test]
+fn imported_projects_are_checked_as_the_app_checks_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path(), Actor::new("test:importer")).unwrap();
+    let line = |project: &str| json!({"project": project, "prompt": "p", "draft": "d"}).to_string();
+    let long = "P".repeat(121);
+    let err = ws
+        .import_jsonl(
+            Cursor::new(format!("{}\n{}\n", line("Spring"), line(&long))),
+            "long.jsonl",
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        err.to_string(),
+        "line 2: a project name can be at most 120 characters"
+    );
+    assert!(ws.projects().unwrap().is_empty(), "nothing written");
+    // A name with spaces around it is the same project, as in the app.
+    let summary = ws
+        .import_jsonl(
+            Cursor::new(format!("{}\n{}\n", line("Spring"), line("  Spring "))),
+            "spaces.jsonl",
+        )
+        .unwrap();
+    assert_eq!(summary.projects_created, ["Spring"]);
+    let projects = ws.projects().unwrap();
+    assert_eq!(projects.len(), 1);
+    assert_eq!(ws.documents(Some(&projects[0].id)).unwrap().len(), 2);
+}
+
+#[test]
 fn import_round_trips_rolls_back_on_a_bad_line_and_does_not_duplicate() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = imported(dir.path());
