@@ -248,6 +248,8 @@ export type ExportPreview = { rows: number,
  */
 first: Array<string>, };
 
+export type ExportTarget = { format: Format, out: string, };
+
 export type ImportProgress = { done: number, total: number, };
 
 export type ImportSummary = { records: number, imported: number, 

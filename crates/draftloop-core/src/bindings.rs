@@ -66,6 +66,7 @@ pub fn typescript() -> String {
         export::MaskedCounts::decl(),
         export::ExportProgress::decl(),
         export::ExportPreview::decl(),
+        export::ExportTarget::decl(),
         import::ImportProgress::decl(),
         import::ImportSummary::decl(),
     ];

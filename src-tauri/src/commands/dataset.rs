@@ -1,7 +1,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use draftloop_core::export::{ExportOptions, ExportPreview, ExportProgress, ExportSummary};
+use draftloop_core::export::{
+    ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget,
+};
 use draftloop_core::import::{ImportProgress, ImportSummary};
 use draftloop_core::{Actor, Error, Workspace};
 use tauri::ipc::Channel;
@@ -33,19 +35,23 @@ pub async fn export_preview(
     reading(&state, move |ws| ws.export_preview(&options, 3)).await
 }
 
+/// Writes every chosen format from one read of the workspace.
 #[tauri::command]
 pub async fn export_dataset(
     state: State<'_, AppState>,
     request_id: String,
     options: ExportOptions,
-    out: String,
+    targets: Vec<ExportTarget>,
     on_progress: Channel<ExportProgress>,
-) -> CommandResult<ExportSummary> {
+) -> CommandResult<Vec<ExportSummary>> {
     let stop = Arc::new(AtomicBool::new(false));
     lock(&state.exports).insert(request_id.clone(), stop.clone());
-    let out = super::expand_home(&out);
+    let outs: Vec<_> = targets
+        .iter()
+        .map(|t| (t.format, super::expand_home(&t.out)))
+        .collect();
     let result = reading(&state, move |ws| {
-        ws.export(&options, &out, |p| {
+        ws.export_formats(&options, &outs, |p| {
             let _ = on_progress.send(p);
             !stop.load(Ordering::Relaxed)
         })

@@ -11,6 +11,7 @@ import type {
   ExportPreview,
   ExportProgress,
   ExportSummary,
+  ExportTarget,
   ImportProgress,
   ImportSummary,
   Feedback,
@@ -84,7 +85,8 @@ export interface DraftloopApi {
   /** How many rows an export would write, and the first few as JSON lines. */
   exportPreview(options: ExportOptions): Promise<ExportPreview>;
   /** Writes one format; `onProgress` hears how far it is. Cancel with `cancelExport`. */
-  exportDataset(requestId: string, options: ExportOptions, out: string, onProgress: (p: ExportProgress) => void): Promise<ExportSummary>;
+  /** Every target's format from one read of the workspace. */
+  exportDataset(requestId: string, options: ExportOptions, targets: ExportTarget[], onProgress: (p: ExportProgress) => void): Promise<ExportSummary[]>;
   cancelExport(requestId: string): Promise<void>;
   /** Imports JSONL history; all of the file or none of it. `onProgress` hears bytes read. */
   importHistory(path: string, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;

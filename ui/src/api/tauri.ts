@@ -61,10 +61,10 @@ export const tauriApi: DraftloopApi = {
   setFeedbackSchema: (projectId, rubric, tags) => call("set_feedback_schema", { projectId, rubric, tags }),
   exportDocument: (documentId, path) => call("export_document", { documentId, path }),
   exportPreview: (options) => call("export_preview", { options }),
-  exportDataset(requestId, options, out, onProgress) {
+  exportDataset(requestId, options, targets, onProgress) {
     const channel = new Channel<ExportProgress>();
     channel.onmessage = onProgress;
-    return call("export_dataset", { requestId, options, out, onProgress: channel });
+    return call("export_dataset", { requestId, options, targets, onProgress: channel });
   },
   cancelExport: (requestId) => call("cancel_export", { requestId }),
   importHistory(path, onProgress) {

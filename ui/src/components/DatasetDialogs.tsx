@@ -36,7 +36,7 @@ interface ExportDialogProps {
   onClose: () => void;
 }
 
-type Running = { format: Format; done: number; total: number; requestId: string };
+type Running = { formats: Format[]; done: number; total: number; requestId: string };
 
 /** Formats, filters and options; a live row count and preview; export with progress. */
 export function ExportDialog({ projects, onClose }: ExportDialogProps) {
@@ -51,7 +51,6 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState<Running | null>(null);
   const [written, setWritten] = useState<ExportSummary[]>([]);
-  const cancelled = useRef(false);
 
   const project = projects.find((p) => p.name === filters.project) ?? null;
   const dimensions = [...new Set((project ? [project] : projects).flatMap((p) => p.rubric.map((d) => d.name)))];
@@ -116,26 +115,21 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
     if (splitRatio !== null && !(splitRatio > 0 && splitRatio < 1)) return setError("The eval share is between 0 and 1, e.g. 0.1.");
     setError(null);
     setWritten([]);
-    cancelled.current = false;
-    for (const format of formats) {
-      if (cancelled.current) break;
-      const requestId = `export:${format}:${Date.now()}`;
-      setRunning({ format, done: 0, total: 0, requestId });
-      try {
-        const summary = await api.exportDataset(requestId, options(format), exportTarget(folder, format, splitRatio !== null), (p) =>
-          setRunning((r) => (r && r.requestId === requestId ? { ...r, done: p.done, total: p.total } : r)),
-        );
-        if (summary.cancelled) break;
-        setWritten((w) => [...w, summary]);
-      } catch (err) {
-        setError(toApiError(err).message);
-        break;
-      }
+    // All formats from one read of the workspace.
+    const requestId = `export:${Date.now()}`;
+    setRunning({ formats, done: 0, total: 0, requestId });
+    try {
+      const targets = formats.map((format) => ({ format, out: exportTarget(folder, format, splitRatio !== null) }));
+      const summaries = await api.exportDataset(requestId, options(first), targets, (p) =>
+        setRunning((r) => (r && r.requestId === requestId ? { ...r, done: p.done, total: p.total } : r)),
+      );
+      if (!summaries.some((s) => s.cancelled)) setWritten(summaries);
+    } catch (err) {
+      setError(toApiError(err).message);
     }
     setRunning(null);
   };
   const cancel = () => {
-    cancelled.current = true;
     if (running) void api.cancelExport(running.requestId);
   };
 
@@ -246,7 +240,7 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
         {running && (
           <div className="progress" role="status" data-testid="export-progress">
             <span>
-              Exporting {running.format}: {running.done} of {running.total} generations
+              Exporting {running.formats.join(", ")}: {running.done} of {running.total} generations
             </span>
             <progress max={Math.max(1, running.total)} value={running.done} />
           </div>

@@ -194,6 +194,13 @@ impl ExportOptions {
     }
 }
 
+/// One format of an export and where it goes: a file, or with a split a folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ExportTarget {
+    pub format: Format,
+    pub out: String,
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 pub struct ExportSummary {
