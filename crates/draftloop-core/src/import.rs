@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::feedback::{self, Feedback, Verdict};
 use crate::ids::{new_id, now};
 use crate::llm::{ChatMessage, Role};
-use crate::project::{insert_project, RubricDimension};
+use crate::project::{insert_project, write_feedback_schema, RubricDimension};
 use crate::store::Workspace;
 
 const TITLE_WORDS: usize = 8;
@@ -210,22 +210,14 @@ impl Workspace {
                 )?;
             }
             for p in projects.values().filter(|p| p.changed) {
-                tx.execute(
-                    "UPDATE projects SET rubric = ?1, tags = ?2, updated_at = ?3 WHERE id = ?4",
-                    params![
-                        serde_json::to_string(&p.rubric)?,
-                        serde_json::to_string(&p.tags)?,
-                        started,
-                        p.id
-                    ],
-                )?;
-                audit::record(
+                write_feedback_schema(
                     tx,
                     actor,
-                    "project.feedback_schema_set",
-                    "project",
                     &p.id,
-                    json!({"rubric": p.rubric, "tags": p.tags, "by": "import"}),
+                    &p.rubric,
+                    &p.tags,
+                    &started,
+                    Some("import"),
                 )?;
             }
             audit::record(

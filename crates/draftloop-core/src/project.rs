@@ -271,6 +271,40 @@ pub(crate) fn insert_project(
     Ok(project)
 }
 
+/// Stores a project's rubric and tags in `tx`, audited; `by` notes where the change
+/// came from (an import adds the dimensions and tags its records use).
+pub(crate) fn write_feedback_schema(
+    tx: &Transaction,
+    actor: &Actor,
+    id: &str,
+    rubric: &[RubricDimension],
+    tags: &[String],
+    at: &str,
+    by: Option<&str>,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE projects SET rubric = ?1, tags = ?2, updated_at = ?3 WHERE id = ?4",
+        params![
+            serde_json::to_string(rubric)?,
+            serde_json::to_string(tags)?,
+            at,
+            id
+        ],
+    )?;
+    let mut detail = json!({"rubric": rubric, "tags": tags});
+    if let Some(by) = by {
+        detail["by"] = json!(by);
+    }
+    audit::record(
+        tx,
+        actor,
+        "project.feedback_schema_set",
+        "project",
+        id,
+        detail,
+    )
+}
+
 fn duplicate_name(name: &str) -> Error {
     Error::Conflict(format!("a project named \"{name}\" already exists"))
 }
@@ -362,25 +396,7 @@ impl Workspace {
             return Ok(before);
         }
         let at = now();
-        self.write(|tx, actor| {
-            tx.execute(
-                "UPDATE projects SET rubric = ?1, tags = ?2, updated_at = ?3 WHERE id = ?4",
-                params![
-                    serde_json::to_string(&rubric)?,
-                    serde_json::to_string(&tags)?,
-                    at,
-                    id
-                ],
-            )?;
-            audit::record(
-                tx,
-                actor,
-                "project.feedback_schema_set",
-                "project",
-                id,
-                json!({"rubric": rubric, "tags": tags}),
-            )
-        })?;
+        self.write(|tx, actor| write_feedback_schema(tx, actor, id, &rubric, &tags, &at, None))?;
         self.project(id)
     }
 
