@@ -162,6 +162,32 @@ def check_parquet(path: Path, expected: int) -> int:
     return len(ds)
 
 
+def check_split(folder: Path, rows: int) -> int:
+    """A split's two files hold every DPO row once, and no document is on both sides.
+
+    Documents go to eval by a hash of their id, so with few documents one side can be
+    empty: an empty file is a valid (zero-row) side, not a failure of the export.
+    """
+    sides = {}
+    for side in ("train", "eval"):
+        path = folder / f"{side}.jsonl"
+        if not path.exists():
+            fail(path.name, "a split writes both train and eval")
+            return 0
+        if path.stat().st_size == 0:
+            sides[side] = []
+            continue
+        check_dpo(path)
+        sides[side] = [json.loads(line)["metadata"]["document_id"] for line in path.open()]
+    total = len(sides["train"]) + len(sides["eval"])
+    if total != rows:
+        fail(folder.name, f"train and eval hold {total} rows, the unsplit export {rows}")
+    both = set(sides["train"]) & set(sides["eval"])
+    if both:
+        fail(folder.name, f"{len(both)} documents are in both train and eval")
+    return total
+
+
 def main() -> None:
     out = Path(sys.argv[1])
     counts = {
@@ -173,8 +199,7 @@ def main() -> None:
         "ratings": check_ratings(out / "ratings.jsonl"),
     }
     counts["parquet"] = check_parquet(out / "ratings.parquet", counts["ratings"])
-    split = out / "split"
-    counts["dpo split"] = check_dpo(split / "train.jsonl") + check_dpo(split / "eval.jsonl")
+    counts["dpo split"] = check_split(out / "split", counts["dpo"])
     for name, n in counts.items():
         if n == 0:
             fail(name, "no rows: the check would prove nothing")

@@ -8,13 +8,13 @@ mod distance;
 pub mod records;
 pub mod redact;
 mod rows;
+mod split;
 mod writer;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use ts_rs::TS;
 
@@ -25,6 +25,7 @@ pub use distance::normalized_edit_distance;
 pub use records::Record;
 use redact::{redact, Masked};
 use rows::Row;
+use split::Split;
 use writer::Sink;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -262,14 +263,6 @@ pub struct ExportProgress {
     pub total: u64,
 }
 
-/// Deterministic, by document: the same document always lands on the same side.
-fn is_eval(document_id: &str, ratio: f64) -> bool {
-    let digest = Sha256::digest(document_id.as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    (u64::from_be_bytes(first) as f64 / u64::MAX as f64) < ratio
-}
-
 fn redact_record(r: &mut Record, masked: &mut Masked) {
     let mut clean = |text: &mut String| {
         let (t, m) = redact(text);
@@ -382,6 +375,7 @@ impl Target {
 fn write_rows(
     records: std::sync::mpsc::Receiver<std::sync::Arc<Vec<Record>>>,
     opts: &ExportOptions,
+    split: Option<Split>,
     train: &mut Sink,
     eval: &mut Option<Sink>,
 ) -> Result<Written> {
@@ -394,9 +388,7 @@ fn write_rows(
     let mut line = Vec::new();
     for batch in records {
         for r in batch.iter() {
-            let to_eval = opts
-                .split
-                .is_some_and(|ratio| is_eval(&r.document_id, ratio));
+            let to_eval = split.is_some_and(|s| s.is_eval(&r.document_id));
             let (sink, count) = match (eval.as_mut(), to_eval) {
                 (Some(sink), true) => (sink, &mut w.eval_rows),
                 _ => (&mut *train, &mut w.train_rows),
@@ -512,6 +504,10 @@ impl Workspace {
         }
         let total = self.candidate_count(&filters)?;
         let dims = self.dimensions(&filters)?;
+        let split = match opts.split {
+            Some(ratio) => Some(self.split(&filters, ratio)?),
+            None => None,
+        };
         let mut targets: Vec<Target> = Vec::new();
         for (format, out) in outs {
             let created = (|| -> Result<Target> {
@@ -560,7 +556,7 @@ impl Workspace {
                 let (opts, train, eval) = (&t.opts, &mut t.train, &mut t.eval);
                 let writer = std::thread::Builder::new()
                     .name(format!("export-{}", opts.format.name()))
-                    .spawn_scoped(scope, move || write_rows(rx, opts, train, eval));
+                    .spawn_scoped(scope, move || write_rows(rx, opts, split, train, eval));
                 match writer {
                     Ok(w) => writers.push(w),
                     Err(e) => return (Err(e.into()), Ok(Vec::new())),

@@ -12,6 +12,7 @@ use crate::feedback::Verdict;
 use crate::llm::{ChatMessage, Role};
 use crate::store::Workspace;
 
+use super::split::{self, Split};
 use super::Filters;
 
 /// A document's revisions as the export needs them: author kind, generation, rowid.
@@ -377,6 +378,19 @@ impl Workspace {
             .conn()
             .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?;
         Ok(n as u64)
+    }
+
+    /// The train/eval split of the documents `filters` selects in SQL (the per-record
+    /// filters do not move a document's side: it depends only on the candidates).
+    pub(crate) fn split(&self, filters: &Filters, ratio: f64) -> Result<Split> {
+        let (sql, args) = query(filters, "DISTINCT g.document_id");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let keys = stmt
+            .query_map(params_from_iter(args.iter()), |r| {
+                r.get_ref(0)?.as_str().map(split::key).map_err(Into::into)
+            })?
+            .collect::<rusqlite::Result<Vec<u64>>>()?;
+        Ok(Split::new(keys, ratio))
     }
 
     /// Calls `each` with every exportable generation matching `filters`, oldest first,
