@@ -52,10 +52,7 @@ pub fn run(ws: &mut Workspace, cmd: DocumentsCommand) -> Result<()> {
             if let Some(markdown) = text {
                 ws.save_document_text(
                     &doc.id,
-                    &draftloop_core::document::DocumentText {
-                        body_json: String::new(),
-                        body_markdown: markdown,
-                    },
+                    &draftloop_core::document::DocumentText::markdown(markdown),
                 )?;
             }
             println!(

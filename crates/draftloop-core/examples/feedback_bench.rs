@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use draftloop_core::document::DocumentText;
 use draftloop_core::feedback::{Feedback, FeedbackInput};
 use draftloop_core::generation::GenerationContext;
-use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Ending, Role, Variant};
+use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Role};
 use draftloop_core::{Actor, NewProject, Workspace};
 use rusqlite::{params, Connection};
 
@@ -63,17 +63,7 @@ fn workspace(dir: &std::path::Path) -> (Workspace, Vec<String>) {
             .unwrap();
         let request = CompletionRequest::new("m", vec![ChatMessage::new(Role::User, "write")]);
         let text = "Our spring sale starts Monday. Everything is twenty percent off.";
-        let completion = Completion {
-            variants: vec![Variant {
-                text: text.into(),
-                ..Variant::default()
-            }],
-            prompt_tokens: None,
-            ending: Ending::Complete,
-            latency_ms: 1,
-            first_token_ms: None,
-            attempts: 1,
-        };
+        let completion = Completion::whole([text]);
         let ctx = GenerationContext {
             document_id: Some(&doc.id),
             provider: "p",
@@ -84,10 +74,7 @@ fn workspace(dir: &std::path::Path) -> (Workspace, Vec<String>) {
             .record_generation(&ctx, &Ok(completion))
             .unwrap()
             .remove(0);
-        let body = DocumentText {
-            body_json: String::new(),
-            body_markdown: text.into(),
-        };
+        let body = DocumentText::markdown(text);
         ws.apply_generation(&doc.id, &g.id, &body).unwrap();
         docs.push(doc.id);
     }

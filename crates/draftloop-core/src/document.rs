@@ -88,6 +88,17 @@ pub struct DocumentText {
     pub body_markdown: String,
 }
 
+impl DocumentText {
+    /// Text given as Markdown alone (the CLI, imports): the editor builds its JSON from
+    /// the Markdown when it opens the document.
+    pub fn markdown(markdown: impl Into<String>) -> DocumentText {
+        DocumentText {
+            body_json: String::new(),
+            body_markdown: markdown.into(),
+        }
+    }
+}
+
 fn clean_title(title: &str) -> Result<String> {
     let title = title.trim();
     if title.is_empty() {

@@ -4,12 +4,16 @@
 
 #![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
 
+mod common;
+
 use std::collections::HashSet;
 use std::io::Cursor;
 use std::path::Path;
 
+use draftloop_core::document::DocumentText;
 use draftloop_core::export::{ExportOptions, Filters, Format, MinRating};
-use draftloop_core::{Actor, ErrorKind, Workspace};
+use draftloop_core::feedback::{Feedback, Verdict};
+use draftloop_core::{Actor, ErrorKind, NewProject, Workspace};
 use serde_json::{json, Value};
 
 /// Ten records: two projects, edits, thumbs, ratings, tags, decisions, a reviewer.
@@ -624,4 +628,94 @@ fn import_round_trips_rolls_back_on_a_bad_line_and_does_not_duplicate() {
         assert_eq!(ws.documents(None).unwrap().len(), before);
         assert!(ws.projects().unwrap().iter().all(|p| p.name != "New"));
     }
+}
+
+/// A document with one request's variants of a draft, the first in the editor.
+fn variants(ws: &mut Workspace, project: &str, texts: &[&str]) -> (String, Vec<String>) {
+    let doc = ws.create_document(project, "Launch").unwrap().id;
+    let made = common::drafted(ws, &doc, None, texts);
+    (doc, made.into_iter().map(|g| g.id).collect())
+}
+
+fn use_variant(ws: &mut Workspace, doc: &str, generation: &str, text: &str) {
+    ws.apply_generation(doc, generation, &DocumentText::markdown(text))
+        .unwrap();
+}
+
+fn prefer(ws: &mut Workspace, doc: &str, chosen: &str, rejected: &str, tie: bool) {
+    let said = Feedback::Preference {
+        chosen: chosen.into(),
+        rejected: rejected.into(),
+        tie,
+        reason: None,
+    };
+    ws.record_feedback(doc, None, &said).unwrap();
+}
+
+#[test]
+fn preferred_and_approved_variants_are_chosen_over_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
+    let project = ws
+        .create_project(&NewProject {
+            name: "Spring".into(),
+            content_type: "email".into(),
+        })
+        .unwrap()
+        .id;
+    // B is preferred while A is in the editor: the preference is B's.
+    let (doc, v) = variants(&mut ws, &project, &["A1", "B1"]);
+    prefer(&mut ws, &doc, &v[1], &v[0], false);
+    // Of three, the second is used and approved: it is chosen over the other two.
+    let (doc, v) = variants(&mut ws, &project, &["A2", "B2", "C2"]);
+    use_variant(&mut ws, &doc, &v[1], "B2");
+    let approval = ws
+        .record_feedback(
+            &doc,
+            None,
+            &Feedback::Decision {
+                verdict: Verdict::Approve,
+                reason: None,
+            },
+        )
+        .unwrap()
+        .id;
+    // A person changes their mind (A, then B), and then approves A: what they said
+    // between the two stands, and only the latest of it.
+    let (doc, v) = variants(&mut ws, &project, &["A3", "B3"]);
+    prefer(&mut ws, &doc, &v[0], &v[1], false);
+    prefer(&mut ws, &doc, &v[1], &v[0], false);
+    ws.record_feedback(
+        &doc,
+        None,
+        &Feedback::Decision {
+            verdict: Verdict::Approve,
+            reason: None,
+        },
+    )
+    .unwrap();
+    // A tie prefers neither.
+    let (doc, v) = variants(&mut ws, &project, &["A4", "B4"]);
+    prefer(&mut ws, &doc, &v[0], &v[1], true);
+
+    let path = dir.path().join("dpo.jsonl");
+    let summary = export(&ws, &ExportOptions::new(Format::Dpo), &path);
+    let rows = jsonl(&path);
+    let pairs: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["chosen"][0]["content"].as_str().unwrap(),
+                r["rejected"][0]["content"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [("B1", "A1"), ("B2", "A2"), ("B2", "C2"), ("B3", "A3")],
+        "{rows:#?}"
+    );
+    assert_eq!(summary.duplicates, 0);
+    let approved = &rows[1]["metadata"]["feedback_ids"];
+    assert!(approved.as_array().unwrap().contains(&json!(approval)));
 }

@@ -3,18 +3,16 @@
 
 #![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
 
+mod common;
+
 use draftloop_core::changes::ChangeKind;
 use draftloop_core::document::DocumentText;
 use draftloop_core::feedback::{Feedback, Span, Verdict};
-use draftloop_core::generation::{Generation, GenerationContext};
-use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Ending, Role, Variant};
+use draftloop_core::generation::Generation;
 use draftloop_core::{Actor, DocumentStatus, ErrorKind, NewProject, RubricDimension, Workspace};
 
 fn text(markdown: &str) -> DocumentText {
-    DocumentText {
-        body_json: String::new(),
-        body_markdown: markdown.into(),
-    }
+    DocumentText::markdown(markdown)
 }
 
 struct Fixture {
@@ -35,33 +33,15 @@ fn fixture() -> Fixture {
         })
         .unwrap();
     let doc = ws.create_document(&project.id, "Launch").unwrap().id;
-    let request = CompletionRequest::new("m-1", vec![ChatMessage::new(Role::User, "write")]);
-    let completion = Completion {
-        variants: [
+    let variants = common::drafted(
+        &mut ws,
+        &doc,
+        None,
+        &[
             "Our spring sale starts Monday.",
             "Spring is here: save now.",
-        ]
-        .iter()
-        .map(|t| Variant {
-            text: (*t).into(),
-            ..Variant::default()
-        })
-        .collect(),
-        prompt_tokens: None,
-        ending: Ending::Complete,
-        latency_ms: 1,
-        first_token_ms: None,
-        attempts: 1,
-    };
-    let ctx = GenerationContext {
-        document_id: Some(&doc),
-        provider: "p",
-        prompt_version_id: None,
-        request: &request,
-    };
-    let variants = ws.record_generation(&ctx, &Ok(completion)).unwrap();
-    ws.apply_generation(&doc, &variants[0].id, &text(&variants[0].output))
-        .unwrap();
+        ],
+    );
     Fixture {
         _dir: dir,
         ws,

@@ -2,19 +2,16 @@
 
 #![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
 
+mod common;
+
 use draftloop_core::document::DocumentText;
 use draftloop_core::feedback::{Feedback, Verdict};
-use draftloop_core::generation::GenerationContext;
 use draftloop_core::insights::{Insight, SuggestionDecision};
-use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Ending, Role, Variant};
 use draftloop_core::mining::Kind;
 use draftloop_core::{Actor, NewProject, Project, Workspace};
 
 fn text(markdown: &str) -> DocumentText {
-    DocumentText {
-        body_json: String::new(),
-        body_markdown: markdown.into(),
-    }
+    DocumentText::markdown(markdown)
 }
 
 /// A document whose model draft a person then edits.
@@ -26,30 +23,7 @@ fn edited_draft(
     kept: &str,
 ) -> String {
     let doc = ws.create_document(project_id, "Launch").unwrap();
-    let request = CompletionRequest::new("m", vec![ChatMessage::new(Role::User, "write")]);
-    let completion = Completion {
-        variants: vec![Variant {
-            text: draft.into(),
-            ..Variant::default()
-        }],
-        prompt_tokens: None,
-        ending: Ending::Complete,
-        latency_ms: 1,
-        first_token_ms: None,
-        attempts: 1,
-    };
-    let ctx = GenerationContext {
-        document_id: Some(&doc.id),
-        provider: "p",
-        prompt_version_id: Some(version_id),
-        request: &request,
-    };
-    let generation = ws
-        .record_generation(&ctx, &Ok(completion))
-        .unwrap()
-        .remove(0);
-    ws.apply_generation(&doc.id, &generation.id, &text(draft))
-        .unwrap();
+    common::drafted(ws, &doc.id, Some(version_id), &[draft]);
     ws.save_document_text(&doc.id, &text(kept)).unwrap();
     doc.id
 }

@@ -8,7 +8,7 @@ fn describe(format: Format) -> &'static str {
     match format {
         Format::Sft => "TRL conversational SFT: `messages` (system, user, assistant), the assistant turn being the text people kept or approved.",
         Format::OpenaiSft => "OpenAI chat fine-tuning: `messages` with system, user and assistant turns.",
-        Format::Dpo => "TRL conversational preference with an explicit prompt: `prompt`, `chosen`, `rejected`. Chosen is what people kept (or the variant they preferred); rejected is the model's draft (or the other variant).",
+        Format::Dpo => "TRL conversational preference with an explicit prompt: `prompt`, `chosen`, `rejected`. Chosen is what people kept (or the variant they preferred, or approved over the other variants of its request); rejected is the model's draft (or the other variant).",
         Format::OpenaiDpo => "OpenAI preference fine-tuning: `input.messages`, `preferred_output`, `non_preferred_output`.",
         Format::Kto => "TRL conversational unpaired preference: `prompt`, `completion`, `label` (approved or thumbs up: true; rejected or thumbs down: false).",
         Format::Ratings => "One row per generation: prompt, output, what people kept, thumb, decision, reviewer, tags and each rubric dimension's latest rating.",

@@ -116,7 +116,40 @@ fn read_event(r: &rusqlite::Row<'_>) -> Result<Option<(String, EventRow)>> {
 
 /// Folds a document's events on `record`'s generation into it, oldest first.
 fn fold_feedback(record: &mut Record, events: &[EventRow]) {
+    // A preference belongs to the variants it compares, whichever draft was in view, and
+    // the latest one between two variants is what the person thinks now.
+    let mut latest: Vec<(&str, &str)> = Vec::new();
+    for (_, id, _, said) in events {
+        if let Said::Preference {
+            chosen, rejected, ..
+        } = said
+        {
+            let me = record.generation_id.as_str();
+            let other = match (chosen.as_str(), rejected.as_str()) {
+                (c, r) if c == me => r,
+                (c, r) if r == me => c,
+                _ => continue,
+            };
+            match latest.iter_mut().find(|(o, _)| *o == other) {
+                Some(l) => l.1 = id,
+                None => latest.push((other, id)),
+            }
+        }
+    }
     for (generation, id, actor, said) in events {
+        if let Said::Preference {
+            chosen,
+            rejected,
+            tie,
+        } = said
+        {
+            let latest = latest.iter().any(|(_, l)| l == id);
+            if latest && !tie && *chosen == record.generation_id {
+                record.preferred_over.push(rejected.clone());
+                record.feedback_ids.push(id.clone());
+            }
+            continue;
+        }
         if generation.as_deref() != Some(record.generation_id.as_str()) {
             continue;
         }
@@ -145,20 +178,36 @@ fn fold_feedback(record: &mut Record, events: &[EventRow]) {
                 record.reviewer = Some(actor.clone());
                 true
             }
-            Said::Preference {
-                chosen,
-                rejected,
-                tie,
-            } => {
-                if !tie && *chosen == record.generation_id {
-                    record.preferred_over.push(rejected.clone());
-                }
-                !tie
-            }
+            Said::Preference { .. } => false,
         };
         if counts {
             record.feedback_ids.push(id.clone());
         }
+    }
+}
+
+/// A variant whose latest decision is an approval is preferred over each other variant
+/// of its request that was not approved too (the approved one of two: chosen, the other:
+/// rejected), unless the person said which of the two is better. The approval's event is
+/// already in the record's feedback ids.
+fn prefer_approved_variants(records: &mut [Record]) {
+    for i in 0..records.len() {
+        if records[i].decision != Some(Verdict::Approve) {
+            continue;
+        }
+        let others: Vec<String> = records
+            .iter()
+            .filter(|o| {
+                o.group_id == records[i].group_id
+                    && o.generation_id != records[i].generation_id
+                    && o.decision != Some(Verdict::Approve)
+                    // A preference said between the two stands.
+                    && !records[i].preferred_over.contains(&o.generation_id)
+                    && !o.preferred_over.contains(&records[i].generation_id)
+            })
+            .map(|o| o.generation_id.clone())
+            .collect();
+        records[i].preferred_over.extend(others);
     }
 }
 
@@ -299,7 +348,9 @@ pub struct Record {
     pub comments: Vec<String>,
     pub decision: Option<Verdict>,
     pub reviewer: Option<String>,
-    /// The outputs of generations this one was preferred over (`tie` excluded).
+    /// The outputs of the variants this one was preferred over: by the latest preference
+    /// between the two (a tie prefers neither), or by its approval over the other
+    /// variants of its request.
     pub preferred_over: Vec<String>,
     pub feedback_ids: Vec<String>,
 }
@@ -457,66 +508,94 @@ impl Workspace {
         mut events: Cursor<impl Iterator<Item = Result<(String, EventRow)>>, EventRow>,
         mut each: impl FnMut(Record) -> Result<bool>,
     ) -> Result<()> {
-        let mut document: Option<String> = None;
-        let mut doc_revisions: Vec<RevisionRow> = Vec::new();
-        let mut doc_events: Vec<EventRow> = Vec::new();
-        for g in generations {
-            let g = g?;
-            if document.as_deref() != Some(&g.document_id) {
-                doc_revisions = revisions.take_document(&g.document_id)?;
-                doc_events = events.take_document(&g.document_id)?;
-                document = Some(g.document_id.clone());
-            }
-            let kept = doc_revisions
-                .iter()
-                .position(|(kind, id, _)| kind == "model" && id.as_deref() == Some(&g.id))
-                .and_then(|at| {
-                    kept_after(at, doc_revisions.len(), |i| doc_revisions[i].0 == "human")
-                });
-            let final_text = match kept {
-                None => None,
-                Some(Kept::Current) => g.current,
-                Some(Kept::Revision(i)) => Some(self.revision_text(doc_revisions[i].2)?),
-            }
-            .filter(|kept| kept.trim() != g.output.trim() && !kept.trim().is_empty());
-            let mut record = Record {
-                generation_id: g.id,
-                group_id: g.group_id,
-                document_id: g.document_id,
-                project: g.project,
-                content_type: g.content_type,
-                prompt_version_id: g.prompt_version_id,
-                model: g.model,
-                created_at: g.created_at,
-                messages: g.messages,
-                output: g.output,
-                final_text,
-                status: g.status,
-                thumb: None,
-                ratings: BTreeMap::new(),
-                tags: Vec::new(),
-                comments: Vec::new(),
-                decision: None,
-                reviewer: None,
-                preferred_over: Vec::new(),
-                feedback_ids: Vec::new(),
-            };
-            fold_feedback(&mut record, &doc_events);
-            if !filters.admits(&record) {
-                continue;
-            }
-            // The other side of each preference, read here so the rows can be made
-            // without the database.
-            for other in std::mem::take(&mut record.preferred_over) {
-                if let Some(text) = self.generation_output(&other)? {
-                    record.preferred_over.push(text);
+        // A document's generations are taken together: an approved variant is preferred
+        // over the other variants of its request, which may come before or after it.
+        let mut generations = generations.peekable();
+        while let Some(first) = generations.next() {
+            let first = first?;
+            let document = first.document_id.clone();
+            let mut batch = vec![first];
+            while matches!(generations.peek(), Some(Ok(g)) if g.document_id == document) {
+                if let Some(Ok(g)) = generations.next() {
+                    batch.push(g);
                 }
             }
-            if !each(record)? {
-                break;
+            let doc_revisions = revisions.take_document(&document)?;
+            let doc_events = events.take_document(&document)?;
+            let mut records = Vec::with_capacity(batch.len());
+            for g in batch {
+                records.push(self.record(g, &doc_revisions, &doc_events)?);
+            }
+            prefer_approved_variants(&mut records);
+            // The other side of each preference, as text, so the rows can be made
+            // without the database.
+            let mut others = Vec::with_capacity(records.len());
+            for r in &records {
+                let mut texts = Vec::new();
+                if filters.admits(r) {
+                    for other in &r.preferred_over {
+                        match records.iter().find(|o| &o.generation_id == other) {
+                            Some(o) => texts.push(o.output.clone()),
+                            None => texts.extend(self.generation_output(other)?),
+                        }
+                    }
+                }
+                others.push(texts);
+            }
+            for (mut record, texts) in records.into_iter().zip(others) {
+                if !filters.admits(&record) {
+                    continue;
+                }
+                record.preferred_over = texts;
+                if !each(record)? {
+                    return Ok(());
+                }
             }
         }
         Ok(())
+    }
+
+    /// A generation with what people kept of it and their feedback on it.
+    fn record(
+        &self,
+        g: Generation,
+        doc_revisions: &[RevisionRow],
+        doc_events: &[EventRow],
+    ) -> Result<Record> {
+        let kept = doc_revisions
+            .iter()
+            .position(|(kind, id, _)| kind == "model" && id.as_deref() == Some(&g.id))
+            .and_then(|at| kept_after(at, doc_revisions.len(), |i| doc_revisions[i].0 == "human"));
+        let final_text = match kept {
+            None => None,
+            Some(Kept::Current) => g.current,
+            Some(Kept::Revision(i)) => Some(self.revision_text(doc_revisions[i].2)?),
+        }
+        .filter(|kept| kept.trim() != g.output.trim() && !kept.trim().is_empty());
+        let mut record = Record {
+            generation_id: g.id,
+            group_id: g.group_id,
+            document_id: g.document_id,
+            project: g.project,
+            content_type: g.content_type,
+            prompt_version_id: g.prompt_version_id,
+            model: g.model,
+            created_at: g.created_at,
+            messages: g.messages,
+            output: g.output,
+            final_text,
+            status: g.status,
+            thumb: None,
+            ratings: BTreeMap::new(),
+            tags: Vec::new(),
+            comments: Vec::new(),
+            decision: None,
+            reviewer: None,
+            preferred_over: Vec::new(),
+            feedback_ids: Vec::new(),
+        };
+        fold_feedback(&mut record, doc_events);
+        Ok(record)
     }
 
     fn revision_text(&self, rowid: i64) -> Result<String> {

@@ -148,6 +148,27 @@ pub struct Completion {
     pub attempts: u32,
 }
 
+impl Completion {
+    /// A completion that ended whole with these variants' texts, as when a draft is
+    /// recorded from elsewhere than a provider's stream.
+    pub fn whole<S: Into<String>>(texts: impl IntoIterator<Item = S>) -> Completion {
+        Completion {
+            variants: texts
+                .into_iter()
+                .map(|t| Variant {
+                    text: t.into(),
+                    ..Variant::default()
+                })
+                .collect(),
+            prompt_tokens: None,
+            ending: Ending::Complete,
+            latency_ms: 0,
+            first_token_ms: None,
+            attempts: 1,
+        }
+    }
+}
+
 /// A streamed piece of text for variant `variant` (0-based).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Token {
