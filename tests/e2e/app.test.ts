@@ -62,6 +62,9 @@ describe("Draftloop desktop", () => {
     await createProject(s, "Spring launch", "email");
     await (await s.find(`${project("Spring launch")} [data-testid="new-document"]`)).click();
     await s.waitFor('[data-testid="editor"]');
+    // A new document puts the caret in its title with the title selected, a frame later.
+    await s.waitUntil("the new title is selected", `const t = document.querySelector('[data-testid="document-title"]');
+      return document.activeElement === t && t.selectionStart === 0 && t.selectionEnd === t.value.length;`);
     await replaceText(s, '[data-testid="document-title"]', `Launch email${KEY.ENTER}`);
     await s.waitFor(docLink("Launch email"));
 

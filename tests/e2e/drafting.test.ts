@@ -48,7 +48,7 @@ describe("Drafting with a model", () => {
       await (await s.find('[data-testid="open-generate"]')).click();
       await fill(s, '[data-testid="brief-topic"]', "the spring planner");
       await fill(s, '[data-testid="brief-audience"]', "busy parents");
-      await (await s.find('[data-testid="generate"]')).click();
+      await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
       await s.waitUntil(
         "both variants are done",
         `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done");`,
@@ -84,7 +84,7 @@ describe("Drafting with a model", () => {
       await s.waitUntil("the edit is saved", `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved";`);
       await (await s.find('[data-testid="open-revise"]')).click();
       await fill(s, '[data-testid="revise-notes"]', "Make it shorter and warmer.");
-      await (await s.find('[data-testid="revise"]')).click();
+      await (await s.waitFor('[data-testid="revise"]:not([disabled])')).click();
       await s.waitFor('[data-testid="proposal"] ins');
       await screenshot(s, "13-revision-proposed");
       const revisePrompt = llm.requests().at(-1)?.body.messages?.[1]?.content ?? "";
@@ -116,8 +116,17 @@ describe("Drafting with a model", () => {
       await s.quit().catch(() => undefined);
     }
     // The key went to the OS keychain only: no file in the data dir holds it.
-    for (const file of readdirSync(dir)) {
-      assert.ok(!readFileSync(join(dir, file)).includes("sk-e2e-key"), `${file} holds the API key`);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      // A -wal or -shm file can go away as the app finishes closing the database.
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(join(dir, entry.name));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
+        throw e;
+      }
+      assert.ok(!bytes.includes("sk-e2e-key"), `${entry.name} holds the API key`);
     }
   });
 });

@@ -48,7 +48,7 @@ async function generateTwo(s: Session, title: string, topic: string): Promise<vo
   await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
   await (await s.find('[data-testid="open-generate"]')).click();
   await fill(s, '[data-testid="brief-topic"]', topic);
-  await (await s.find('[data-testid="generate"]')).click();
+  await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
   await s.waitUntil(
     "both variants are done",
     `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done");`,
@@ -229,6 +229,9 @@ describe("Feedback", () => {
     const s = await desktop.launch(dir);
     try {
       await generateTwo(s, "Keyboard email", "a calmer spring for families");
+      // The Alt+digit keys are listened for once the variants are comparable: an effect
+      // that runs after the render that shows them done.
+      await s.painted();
       await s.chord([ALT, "2"]);
       await s.waitUntil("B is preferred", `return document.querySelector('[data-testid="preference-recorded"]')?.textContent.includes("B is better");`);
       await useVariant(s, 1, "Variant 2: Here is a draft");

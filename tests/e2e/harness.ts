@@ -152,11 +152,18 @@ export class Desktop {
   }
 
   async stop(): Promise<void> {
-    this.driver?.kill("SIGTERM");
-    this.xvfb?.kill("SIGTERM");
-    await sleep(200);
-    rmSync(this.home, { recursive: true, force: true });
+    await Promise.all([this.driver, this.xvfb].map((child) => ended(child)));
+    // WebKit's helper processes may still be writing under the home for a moment.
+    rmSync(this.home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
+}
+
+/** Stops `child` and waits until it has exited (at most 5 s). */
+async function ended(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  child.kill("SIGTERM");
+  await Promise.race([exited, sleep(5000)]);
 }
 
 export async function screenshot(session: Session, name: string): Promise<string> {

@@ -26,7 +26,7 @@ async function generateAndEdit(s: Session, title: string): Promise<void> {
   await (await s.find('[data-testid="open-generate"]')).click();
   await (await s.waitFor('[data-testid="generate-n"] option[value="1"]')).click();
   await fill(s, '[data-testid="brief-topic"]', `the ${title.toLowerCase()}`);
-  await (await s.find('[data-testid="generate"]')).click();
+  await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
   await (await s.waitFor('[data-testid="variant"][data-status="done"] [data-testid="use-variant"]')).click();
   await s.waitUntil("the draft is in the editor", `return document.querySelector('[data-testid="editor"]')?.innerText.includes("It is short, clear");`);
   // The person's habit: "brief", not "short".
@@ -77,7 +77,7 @@ describe("Learning from edits", () => {
       await s.chord([KEY.ESCAPE]);
 
       // The next generation carries the accepted instruction.
-      await (await s.waitFor('[data-testid="generate"]')).click();
+      await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
       await s.waitFor('[data-testid="variant"][data-status="done"]');
       const last = llm.requests().at(-1);
       assert.equal(last?.body.messages?.[0]?.content, "You write short launch emails.\nReplace 'short' with 'brief'.");

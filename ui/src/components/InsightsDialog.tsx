@@ -87,8 +87,11 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
 
   const load = useCallback(async () => {
     try {
-      setInsights(await api.projectInsights(project.id));
-      setPrompt((await api.listPromptVersions(project.id))[0] ?? null);
+      // Both at once: a suggestion accepted before the prompt arrived would replace the
+      // prompt with its instruction alone.
+      const [found, versions] = await Promise.all([api.projectInsights(project.id), api.listPromptVersions(project.id)]);
+      setPrompt(versions[0] ?? null);
+      setInsights(found);
     } catch (e) {
       setError(toApiError(e).message);
     }

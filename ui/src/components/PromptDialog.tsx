@@ -9,6 +9,9 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
   const [versions, setVersions] = useState<PromptVersion[]>([]);
   const [system, setSystem] = useState("");
   const [template, setTemplate] = useState("");
+  // The fields appear once the stored prompt is in: typing into them earlier would be
+  // overwritten when it arrives.
+  const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [comparing, setComparing] = useState<{ version: number; spans: DiffSpan[] } | null>(null);
 
@@ -17,6 +20,7 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
     setVersions(v);
     setSystem(v[0]?.system_prompt ?? `You write ${project.content_type} copy for our brand. Be clear and concrete.`);
     setTemplate(v[0]?.user_template ?? `Write a ${project.content_type} about {{topic}} for {{audience}}.`);
+    setLoaded(true);
   };
   useEffect(() => {
     load().catch((e: unknown) => setError(toApiError(e).message));
@@ -53,6 +57,9 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
 
   return (
     <Modal title={`Prompt for ${project.name}`} onClose={onClose} testId="prompt-dialog" wide>
+      {!loaded && !error && <p className="muted">Loading the prompt…</p>}
+      {loaded && (
+        <>
         <label>
           System prompt
           <textarea data-testid="prompt-system" rows={3} value={system} onChange={(e) => setSystem(e.target.value)} />
@@ -61,12 +68,14 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
           User template <span className="muted">(use {"{{variables}}"}; each document fills them in)</span>
           <textarea data-testid="prompt-template" rows={4} value={template} onChange={(e) => setTemplate(e.target.value)} />
         </label>
+        </>
+      )}
         {error && <p className="form-error" role="alert">{error}</p>}
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             Close
           </button>
-          <button type="button" className="primary" data-testid="save-prompt" disabled={!changed} onClick={() => void save()}>
+          <button type="button" className="primary" data-testid="save-prompt" disabled={!loaded || !changed} onClick={() => void save()}>
             {latest ? "Save as new version" : "Save prompt"}
           </button>
         </div>

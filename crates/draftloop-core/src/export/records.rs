@@ -476,7 +476,7 @@ impl Workspace {
             }
             let mut rev_stmt = self.conn().prepare(
                 "SELECT document_id, author_kind, generation_id, rowid FROM revisions
-                 ORDER BY document_id, created_at",
+                 ORDER BY document_id, created_at, rowid",
             )?;
             let revisions = Cursor::new(
                 rev_stmt
@@ -490,7 +490,7 @@ impl Workspace {
                 path,
                 "SELECT document_id, generation_id, id, actor, payload FROM feedback_events
                  WHERE document_id IS NOT NULL AND kind NOT IN ('edit', 'implicit')
-                 ORDER BY document_id, created_at"
+                 ORDER BY document_id, created_at, rowid"
                     .to_owned(),
                 Vec::new(),
                 read_event,

@@ -284,7 +284,9 @@ impl LlmClient {
                 .headers(headers(endpoint)?)
                 .json(body)
                 .send();
+            // Biased: a cancel wins over anything ready at the same moment.
             let outcome = tokio::select! {
+                biased;
                 _ = cancel.cancelled() => return Err(LlmError::new(LlmErrorKind::Cancelled, "cancelled")),
                 r = tokio::time::timeout(self.limits.first_byte, send) => r,
             };
@@ -333,6 +335,7 @@ impl LlmClient {
             }
             let delay = wait.unwrap_or_else(|| backoff(policy, attempt));
             tokio::select! {
+                biased;
                 _ = cancel.cancelled() => return Err(LlmError::new(LlmErrorKind::Cancelled, "cancelled")),
                 _ = tokio::time::sleep(delay) => {}
             }
@@ -409,6 +412,8 @@ impl LlmClient {
         cancel: &CancellationToken,
     ) -> Result<Chunk, LlmError> {
         tokio::select! {
+            // Biased: once cancelled, no more text is taken, even if some is waiting.
+            biased;
             // Returning drops the response, which closes the connection.
             _ = cancel.cancelled() => Ok(Chunk::Cancelled),
             r = tokio::time::timeout(self.limits.idle, response.chunk()) => Ok(match r {

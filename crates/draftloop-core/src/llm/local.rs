@@ -16,12 +16,15 @@ pub struct LocalServer {
 /// Ollama, LM Studio and llama.cpp's server, where they listen by default.
 pub const KNOWN: &[(&str, u16)] = &[("Ollama", 11434), ("LM Studio", 1234), ("llama.cpp", 8080)];
 
-/// Asks each known port for `/v1/models`; those that answer are returned.
+/// Asks each known port for `/v1/models`, allowing each 800 ms; those that answer are
+/// returned.
 pub async fn detect(ports: &[(&str, u16)]) -> Vec<LocalServer> {
-    let Ok(http) = reqwest::Client::builder()
-        .timeout(Duration::from_millis(800))
-        .build()
-    else {
+    detect_within(ports, Duration::from_millis(800)).await
+}
+
+/// [`detect`] allowing each port `timeout` to answer.
+pub async fn detect_within(ports: &[(&str, u16)], timeout: Duration) -> Vec<LocalServer> {
+    let Ok(http) = reqwest::Client::builder().timeout(timeout).build() else {
         return Vec::new();
     };
     let mut found = Vec::new();
