@@ -10,6 +10,11 @@ mod state;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// As in the CLI: exports and mining free on one thread what another allocated, where
+// glibc's allocator contends for its arena locks. (WebKit keeps its own allocator.)
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let data_dir = draftloop_core::data_dir::resolve(data_dir_arg(std::env::args().skip(1)));
     let state = state::AppState::open(data_dir);

@@ -162,6 +162,20 @@ def check_parquet(path: Path, expected: int) -> int:
     return len(ds)
 
 
+def check_csv(path: Path, parquet: Path) -> int:
+    """The CSV table is the Parquet table: same columns, and the same text in each cell
+    (commas, quotes and line breaks survive the quoting)."""
+    ds = load_dataset("csv", data_files=str(path), split="train", keep_default_na=False)
+    table = load_dataset("parquet", data_files=str(parquet), split="train")
+    if ds.column_names != table.column_names:
+        fail(path.name, f"columns {ds.column_names}, the Parquet file has {table.column_names}")
+        return len(ds)
+    for column in ("generation_id", "prompt", "output", "tags"):
+        if [str(v) for v in ds[column]] != [("" if v is None else str(v)) for v in table[column]]:
+            fail(path.name, f"`{column}` differs from the Parquet file's")
+    return len(ds)
+
+
 def check_split(folder: Path, rows: int) -> int:
     """A split's two files hold every DPO row once, and no document is on both sides.
 
@@ -199,6 +213,7 @@ def main() -> None:
         "ratings": check_ratings(out / "ratings.jsonl"),
     }
     counts["parquet"] = check_parquet(out / "ratings.parquet", counts["ratings"])
+    counts["csv"] = check_csv(out / "ratings.csv", out / "ratings.parquet")
     counts["dpo split"] = check_split(out / "split", counts["dpo"])
     for name, n in counts.items():
         if n == 0:

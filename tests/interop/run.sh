@@ -12,10 +12,17 @@ export HF_DATASETS_DISABLE_PROGRESS_BARS=1 HF_HUB_OFFLINE=1
 
 mkdir -p "$work/out"
 "$CLI" --data-dir "$work/ws" import "$ROOT/tests/interop/history.jsonl"
+# Text that CSV must quote: commas, double quotes, a line break.
+cat > "$work/quoting.jsonl" <<'JSONL'
+{"project": "Quoting", "prompt": "Write two lines, with \"quotes\", please.", "draft": "First line, with a comma.\nSecond \"quoted\" line.", "thumb": "up", "ratings": {"clarity": 4}}
+JSONL
+"$CLI" --data-dir "$work/ws" import "$work/quoting.jsonl"
 for format in sft openai-sft dpo openai-dpo kto ratings; do
   "$CLI" --data-dir "$work/ws" export --format "$format" --out "$work/out/$format.jsonl" --card
 done
-"$CLI" --data-dir "$work/ws" export --format parquet --out "$work/out/ratings.parquet"
+"$CLI" --data-dir "$work/ws" export --format parquet,csv --out "$work/out"
+mv "$work/out/parquet.parquet" "$work/out/ratings.parquet"
+mv "$work/out/csv.csv" "$work/out/ratings.csv"
 "$CLI" --data-dir "$work/ws" export --format dpo --split 0.25 --out "$work/out/split"
 HF_DATASETS_CACHE="$work/cache" "$PY" "$ROOT/tests/interop/check_datasets.py" "$work/out"
 
