@@ -19,6 +19,8 @@ fn main() -> ExitCode {
     let data_dir = draftloop_core::data_dir::resolve(data_dir_arg(std::env::args().skip(1)));
     let state = state::AppState::open(data_dir);
     let result = tauri::Builder::default()
+        // The system's file chooser, for import and export paths.
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::workspace::workspace_info,

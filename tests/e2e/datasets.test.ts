@@ -1,5 +1,6 @@
-// Datasets in the real app: history imported from JSONL (and a bad file refused whole),
-// then the export dialog with filters, split and card writing DPO and Parquet files.
+// Datasets in the real app: history imported from a JSONL file chosen with the system's
+// file chooser (and a bad file refused whole), then the export dialog with filters,
+// split and card writing DPO and Parquet files.
 
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,7 +24,11 @@ describe("Datasets", () => {
       await fill(s, '[data-testid="import-path"]', bad);
       await (await s.find('[data-testid="run-import"]')).click();
       await s.waitUntil("the bad line is reported", `return document.querySelector('[data-testid="import-dialog"] [role="alert"]')?.textContent.startsWith("line 2: ");`);
-      await fill(s, '[data-testid="import-path"]', join(ROOT, "tests/interop/history.jsonl"));
+      // The good file is chosen with the system's file chooser.
+      const history = join(ROOT, "tests/interop/history.jsonl");
+      await (await s.find('[data-testid="import-path-choose"]')).click();
+      await desktop.chooseInSystemDialog("Import history", history);
+      await s.waitUntil("the chosen file is in the field", `return document.querySelector('[data-testid="import-path"]').value === arguments[0];`, [history]);
       await (await s.find('[data-testid="run-import"]')).click();
       await s.waitUntil("the import is done", `return document.querySelector(".toast")?.textContent.startsWith("Imported 40 of 40 records");`);
       await s.waitUntil("both projects are listed", `return document.querySelectorAll('.project').length === 2;`);

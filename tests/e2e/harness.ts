@@ -96,6 +96,8 @@ export class Desktop {
   private xvfb: ChildProcess | null = null;
   private driver: ChildProcess | null = null;
   private base = "";
+  /** The X display the app runs on, e.g. ":93". */
+  display = "";
 
   constructor() {
     this.home = mkdtempSync(join(tmpdir(), "draftloop-e2e-"));
@@ -126,6 +128,7 @@ export class Desktop {
     if (!existsSync(APP)) throw new Error(`build the app first: ${APP} is missing`);
     let display = 90 + Math.floor(Math.random() * 400);
     while (existsSync(`/tmp/.X11-unix/X${display}`)) display += 1;
+    this.display = `:${display}`;
     this.xvfb = spawn("Xvfb", [`:${display}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], { stdio: "ignore" });
     const until = Date.now() + 10000;
     while (!existsSync(`/tmp/.X11-unix/X${display}`)) {
@@ -144,6 +147,24 @@ export class Desktop {
   /** Launches the app on `dataDir`; the returned session is the app's window. */
   launch(dataDir: string): Promise<Session> {
     return Session.start(this.base, APP, ["--data-dir", dataDir]);
+  }
+
+  /** Types `path` into the system's file chooser titled `title` and confirms it, as a
+   * person would: the chooser is a GTK window outside the webview, so it is driven
+   * with X events (xdotool). */
+  async chooseInSystemDialog(title: string, path: string): Promise<void> {
+    const env = { ...this.env, DISPLAY: this.display };
+    const xdotool = (...args: string[]) => spawnSync("xdotool", args, { env, encoding: "utf8", timeout: 20000 });
+    const found = xdotool("search", "--sync", "--name", `^${title}$`);
+    const window = found.stdout.trim().split("\n")[0];
+    if (found.status !== 0 || !window) throw new Error(`no chooser titled ${title}: ${found.stderr}`);
+    xdotool("windowfocus", "--sync", window);
+    // Ctrl+L opens the chooser's location entry.
+    xdotool("key", "--window", window, "ctrl+l");
+    await sleep(300);
+    xdotool("type", "--delay", "5", path);
+    await sleep(300);
+    xdotool("key", "Return");
   }
 
   cli(args: string[]): { status: number | null; stdout: string; stderr: string } {

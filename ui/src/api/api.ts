@@ -92,6 +92,21 @@ export interface DraftloopApi {
   importHistory(path: string, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
   onBeforeClose(flush: () => Promise<void>): void;
+  /** Asks for a path with the system's chooser; null when the person cancels. Absent
+   * where there is no chooser (a plain browser): the path is typed then. */
+  choosePath?: (choice: PathChoice) => Promise<string | null>;
+}
+
+/** What a path chooser asks for. */
+export type PathChoice =
+  | { kind: "open-file"; title: string; filter: FileFilter }
+  | { kind: "folder"; title: string }
+  | { kind: "save-file"; title: string; suggested: string; filter: FileFilter };
+
+/** Which files a chooser lists: a name for people and the extensions (without dots). */
+export interface FileFilter {
+  name: string;
+  extensions: string[];
 }
 
 /** An error from the backend: branch on `kind`, show `message`. */

@@ -1,6 +1,7 @@
 // The only module that imports @tauri-apps/*.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWindow } from "@tauri-apps/api/window";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import type { ExportProgress, ImportProgress, Token } from "../bindings";
 import { toApiError, type DraftloopApi } from "./api";
 
@@ -77,5 +78,19 @@ export const tauriApi: DraftloopApi = {
     void getCurrentWindow().onCloseRequested(async () => {
       await flush().catch(() => undefined);
     });
+  },
+  async choosePath(choice) {
+    try {
+      switch (choice.kind) {
+        case "open-file":
+          return await open({ title: choice.title, filters: [choice.filter] });
+        case "folder":
+          return await open({ title: choice.title, directory: true });
+        case "save-file":
+          return await save({ title: choice.title, defaultPath: choice.suggested, filters: [choice.filter] });
+      }
+    } catch (e) {
+      throw toApiError(e);
+    }
   },
 };

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, toApiError } from "../api";
 import type { ExportOptions, ExportPreview, ExportSummary, Filters, Format, ImportProgress, ImportSummary, Project } from "../bindings";
 import { FormFooter, Modal } from "./Dialog";
+import { PathField } from "./PathField";
 
 const FORMATS: { format: Format; label: string; hint: string }[] = [
   { format: "sft", label: "SFT", hint: "TRL messages: what people kept or approved" },
@@ -227,10 +228,7 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
             Write a dataset card
           </label>
         </div>
-        <label>
-          Folder
-          <input data-testid="export-folder" value={folder} onChange={(e) => setFolder(e.target.value)} />
-        </label>
+        <PathField label="Folder" testId="export-folder" value={folder} onChange={setFolder} choice={{ kind: "folder", title: "Export datasets into" }} />
         <div className="preview" data-testid="export-preview">
           <strong data-testid="export-count">{preview ? `${preview.rows} ${first} row${preview.rows === 1 ? "" : "s"}` : "Counting…"}</strong>
           {preview?.first.map((line, i) => (
@@ -293,10 +291,16 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
           One JSON record per line: project, prompt, draft, and optionally system, final, model, thumb, ratings, tags, comment, decision, reviewer, created_at. A bad line
           stops the import and nothing is kept; records imported before are skipped.
         </p>
-        <label>
-          JSONL file
-          <input autoFocus data-testid="import-path" placeholder="~/history.jsonl" value={path} onChange={(e) => setPath(e.target.value)} disabled={busy} />
-        </label>
+        <PathField
+          label="JSONL file"
+          testId="import-path"
+          autoFocus
+          placeholder="~/history.jsonl"
+          value={path}
+          onChange={setPath}
+          disabled={busy}
+          choice={{ kind: "open-file", title: "Import history", filter: { name: "JSON Lines", extensions: ["jsonl", "json"] } }}
+        />
         {busy && progress && (
           <div className="progress" role="status">
             <span>Importing: {Math.round((100 * progress.done) / Math.max(1, progress.total))}% read (all of it is kept only when the whole file is good)</span>

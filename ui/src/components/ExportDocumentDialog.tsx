@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { FormFooter, Modal } from "./Dialog";
+import { PathField } from "./PathField";
 
 interface Props {
   title: string;
@@ -26,10 +27,7 @@ export function ExportDocumentDialog({ title, onExport, onClose }: Props) {
   return (
     <Modal title="Export as Markdown" onClose={onClose} testId="export-document-dialog">
       <form onSubmit={submit}>
-        <label>
-          File
-          <input autoFocus data-testid="export-path" value={path} onChange={(e) => setPath(e.target.value)} />
-        </label>
+        <PathField label="File" testId="export-path" autoFocus value={path} onChange={setPath} choice={{ kind: "save-file", title: "Export as Markdown", suggested: fileName(title), filter: { name: "Markdown", extensions: ["md"] } }} />
         <FormFooter error={error} onClose={onClose} submit="Export" testId="export-document" />
       </form>
     </Modal>
