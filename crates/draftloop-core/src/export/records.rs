@@ -114,7 +114,8 @@ fn read_event(r: &rusqlite::Row<'_>) -> Result<Option<(String, EventRow)>> {
     Ok(Some((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, said))))
 }
 
-/// Folds a document's events on `record`'s generation into it, oldest first.
+/// Folds a document's events about `record`'s generation into it, oldest first: those
+/// bound to it, and the preferences that compare it with another variant.
 fn fold_feedback(record: &mut Record, events: &[EventRow]) {
     // A preference belongs to the variants it compares, whichever draft was in view, and
     // the latest one between two variants is what the person thinks now.
