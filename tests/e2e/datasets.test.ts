@@ -59,8 +59,12 @@ describe("Datasets", () => {
         assert.ok(existsSync(join(folder, file)), `${file} is written`);
       }
       // A side can be empty (its documents may have no row left after the rating filter).
-      const rows = ["train", "eval"].flatMap((side) => readFileSync(join(folder, `dpo/${side}.jsonl`), "utf8").split("\n").filter((line) => line !== ""));
+      const sides = ["train", "eval"].map((side) => readFileSync(join(folder, `dpo/${side}.jsonl`), "utf8").split("\n").filter((line) => line !== ""));
+      const rows = sides.flat();
       assert.equal(rows.length, count, "the files hold as many rows as the dialog said");
+      const line = (await s.execute(`return document.querySelector('[data-testid="export-written"] li').textContent;`)) as string;
+      const [, train, evalRows] = /^dpo: \d+ rows? \((\d+) train, (\d+) eval\)/.exec(line) ?? [];
+      assert.deepEqual([Number(train), Number(evalRows)], sides.map((side) => side.length), `the dialog says what each side holds: ${line}`);
       const row = JSON.parse(rows[0] ?? "{}") as Record<string, unknown>;
       assert.deepEqual(Object.keys(row).sort(), ["chosen", "metadata", "prompt", "rejected"]);
       assert.match(readFileSync(join(folder, "dpo/README.md"), "utf8"), /project Spring launch, clarity ≥ 3/);

@@ -26,6 +26,19 @@ const EXTENSION: Record<Format, string> = {
   parquet: "parquet",
 };
 
+/** What one format's export wrote, in a line: rows (by side when split), what was left
+ * out or masked. */
+export function writtenSummary(s: ExportSummary, split: boolean): string {
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  const parts = [plural(s.train_rows + s.eval_rows, "row")];
+  if (split) parts[0] += ` (${s.train_rows} train, ${s.eval_rows} eval)`;
+  if (s.duplicates > 0) parts.push(`${plural(s.duplicates, "duplicate")} left out`);
+  const m = s.masked;
+  const masked = m.emails + m.phones + m.cards + m.ibans + m.secrets;
+  if (masked > 0) parts.push(`${plural(masked, "value")} masked`);
+  return `${s.format}: ${parts.join(", ")}`;
+}
+
 /** Where one format's export goes inside the chosen folder. */
 export function exportTarget(folder: string, format: Format, split: boolean): string {
   const base = folder.replace(/\/+$/, "");
@@ -51,7 +64,8 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
   const [preview, setPreview] = useState<ExportPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState<Running | null>(null);
-  const [written, setWritten] = useState<ExportSummary[]>([]);
+  // What the last export wrote, and whether it was split (the field may change since).
+  const [written, setWritten] = useState<{ summaries: ExportSummary[]; split: boolean }>({ summaries: [], split: false });
 
   const project = projects.find((p) => p.name === filters.project) ?? null;
   const dimensions = [...new Set((project ? [project] : projects).flatMap((p) => p.rubric.map((d) => d.name)))];
@@ -115,7 +129,7 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
     if (formats.length === 0) return setError("Choose at least one format.");
     if (splitRatio !== null && !(splitRatio > 0 && splitRatio < 1)) return setError("The eval share is between 0 and 1, e.g. 0.1.");
     setError(null);
-    setWritten([]);
+    setWritten({ summaries: [], split: false });
     // All formats from one read of the workspace.
     const requestId = `export:${Date.now()}`;
     setRunning({ formats, done: 0, total: 0, requestId });
@@ -124,7 +138,7 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
       const summaries = await api.exportDataset(requestId, options(first), targets, (p) =>
         setRunning((r) => (r && r.requestId === requestId ? { ...r, done: p.done, total: p.total } : r)),
       );
-      if (!summaries.some((s) => s.cancelled)) setWritten(summaries);
+      if (!summaries.some((s) => s.cancelled)) setWritten({ summaries, split: splitRatio !== null });
     } catch (err) {
       setError(toApiError(err).message);
     }
@@ -243,11 +257,11 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
             <progress max={Math.max(1, running.total)} value={running.done} />
           </div>
         )}
-        {written.length > 0 && (
+        {written.summaries.length > 0 && (
           <ul className="written" data-testid="export-written">
-            {written.map((s) => (
+            {written.summaries.map((s) => (
               <li key={s.format}>
-                {s.format}: {s.train_rows + s.eval_rows} rows → {s.files.join(", ")}
+                {writtenSummary(s, written.split)} → {s.files.join(", ")}
               </li>
             ))}
           </ul>
