@@ -45,7 +45,8 @@ pub struct ExportArgs {
     /// Only generations whose latest decision is by this reviewer.
     #[arg(long)]
     reviewer: Option<String>,
-    /// Share of documents for the eval split, e.g. 0.1.
+    /// Share of the selected documents for the eval split, e.g. 0.1 (rounded, at least
+    /// one document a side).
     #[arg(long, value_name = "R")]
     split: Option<f64>,
     /// Mask emails, phone numbers, card and IBAN numbers and secrets.
