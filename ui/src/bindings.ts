@@ -227,7 +227,8 @@ export type MinRating = { dimension: string, value: number, };
 
 export type ExportOptions = { format: Format, filters: Filters, 
 /**
- * Share of documents that go to the eval split, e.g. 0.1; none: one file.
+ * Share of the selected documents that go to the eval split, e.g. 0.1 (rounded, at
+ * least one a side); none: one file.
  */
 split: number | null, redact: boolean, card: boolean, 
 /**
