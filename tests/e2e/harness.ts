@@ -154,10 +154,14 @@ export class Desktop {
    * with X events (xdotool). */
   async chooseInSystemDialog(title: string, path: string): Promise<void> {
     const env = { ...this.env, DISPLAY: this.display };
-    const xdotool = (...args: string[]) => spawnSync("xdotool", args, { env, encoding: "utf8", timeout: 20000 });
-    const found = xdotool("search", "--sync", "--name", `^${title}$`);
-    const window = found.stdout.trim().split("\n")[0];
-    if (found.status !== 0 || !window) throw new Error(`no chooser titled ${title}: ${found.stderr}`);
+    const xdotool = (...args: string[]): string => {
+      const run = spawnSync("xdotool", args, { env, encoding: "utf8", timeout: 20000 });
+      if (run.status !== 0) throw new Error(`xdotool ${args.join(" ")}: ${run.error?.message ?? run.stderr}`);
+      return run.stdout;
+    };
+    const name = `^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
+    const window = xdotool("search", "--sync", "--onlyvisible", "--name", name).trim().split("\n")[0];
+    if (!window) throw new Error(`no chooser titled ${title}`);
     xdotool("windowfocus", "--sync", window);
     // Ctrl+L opens the chooser's location entry.
     xdotool("key", "--window", window, "ctrl+l");

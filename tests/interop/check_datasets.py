@@ -179,8 +179,8 @@ def check_csv(path: Path, parquet: Path) -> int:
 def check_split(folder: Path, rows: int) -> int:
     """A split's two files hold every DPO row once, and no document is on both sides.
 
-    Documents go to eval by a hash of their id, so with few documents one side can be
-    empty: an empty file is a valid (zero-row) side, not a failure of the export.
+    The split is by document, and a side's documents may have no row in this format
+    (no edit or preference to pair): an empty file is a valid zero-row side.
     """
     sides = {}
     for side in ("train", "eval"):

@@ -227,8 +227,8 @@ export type MinRating = { dimension: string, value: number, };
 
 export type ExportOptions = { format: Format, filters: Filters, 
 /**
- * Share of the selected documents that go to the eval split, e.g. 0.1 (rounded, at
- * least one a side); none: one file.
+ * About the share of documents that go to the eval split, e.g. 0.1 (by a hash of
+ * each document's id; at least one a side); none: one file.
  */
 split: number | null, redact: boolean, card: boolean, 
 /**

@@ -45,8 +45,8 @@ pub struct ExportArgs {
     /// Only generations whose latest decision is by this reviewer.
     #[arg(long)]
     reviewer: Option<String>,
-    /// Share of the selected documents for the eval split, e.g. 0.1 (rounded, at least
-    /// one document a side).
+    /// Share of the documents for the eval split, e.g. 0.1: by a hash of each document's
+    /// id, so a document keeps its side in later exports (at least one document a side).
     #[arg(long, value_name = "R")]
     split: Option<f64>,
     /// Mask emails, phone numbers, card and IBAN numbers and secrets.

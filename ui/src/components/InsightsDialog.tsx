@@ -106,7 +106,11 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
   const save = async () => {
     if (!accepting) return;
     try {
-      await api.acceptSuggestion(project.id, decision(accepting.insight, accepting.instruction), accepting.system, prompt?.user_template ?? "{{brief}}");
+      const saved = await api.acceptSuggestion(project.id, decision(accepting.insight, accepting.instruction), accepting.system, prompt?.user_template ?? "{{brief}}");
+      // The list is mined again; until then none of it can be accepted against the
+      // prompt it was shown with.
+      setPrompt(saved);
+      setInsights(null);
       setAccepting(null);
       await load();
     } catch (e) {
@@ -116,6 +120,7 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
   const reject = async (insight: Insight) => {
     try {
       await api.rejectSuggestion(project.id, decision(insight, insight.suggestion.instruction));
+      setInsights(null);
       await load();
     } catch (e) {
       setError(toApiError(e).message);

@@ -64,7 +64,7 @@ pub fn render(opts: &ExportOptions, filters: &Filters, s: &ExportSummary) -> Str
         Some(r) => {
             let _ = writeln!(
                 out,
-                "- Rows: {} train, {} eval ({:.0}% of the selected documents in eval, rounded, at least one a side; a document is never on both sides)",
+                "- Rows: {} train, {} eval (about {:.0}% of the documents in eval, chosen by a hash of their id, at least one a side; a document is never on both sides and keeps its side in later exports)",
                 s.train_rows,
                 s.eval_rows,
                 r * 100.0

@@ -173,8 +173,8 @@ impl Filters {
 pub struct ExportOptions {
     pub format: Format,
     pub filters: Filters,
-    /// Share of the selected documents that go to the eval split, e.g. 0.1 (rounded, at
-    /// least one a side); none: one file.
+    /// About the share of documents that go to the eval split, e.g. 0.1 (by a hash of
+    /// each document's id; at least one a side); none: one file.
     pub split: Option<f64>,
     pub redact: bool,
     pub card: bool,

@@ -12,7 +12,7 @@ use crate::feedback::Verdict;
 use crate::llm::{ChatMessage, Role};
 use crate::store::Workspace;
 
-use super::split::{self, Split};
+use super::split::{Split, Tally};
 use super::Filters;
 
 /// A document's revisions as the export needs them: author kind, generation, rowid.
@@ -189,22 +189,27 @@ fn fold_feedback(record: &mut Record, events: &[EventRow]) {
 
 /// A variant whose latest decision is an approval is preferred over each other variant
 /// of its request that was not approved too (the approved one of two: chosen, the other:
-/// rejected), unless the person said which of the two is better. The approval's event is
-/// already in the record's feedback ids.
-fn prefer_approved_variants(records: &mut [Record]) {
+/// rejected), unless the person compared the two themselves (a tie included). The
+/// approval's event is already in the record's feedback ids.
+fn prefer_approved_variants(records: &mut [Record], events: &[EventRow]) {
+    let compared = |a: &str, b: &str| {
+        events.iter().any(|(_, _, _, said)| {
+            matches!(said, Said::Preference { chosen, rejected, .. }
+                if (chosen == a && rejected == b) || (chosen == b && rejected == a))
+        })
+    };
     for i in 0..records.len() {
-        if records[i].decision != Some(Verdict::Approve) {
+        let me = &records[i];
+        if me.decision != Some(Verdict::Approve) {
             continue;
         }
         let others: Vec<String> = records
             .iter()
             .filter(|o| {
-                o.group_id == records[i].group_id
-                    && o.generation_id != records[i].generation_id
+                o.group_id == me.group_id
+                    && o.generation_id != me.generation_id
                     && o.decision != Some(Verdict::Approve)
-                    // A preference said between the two stands.
-                    && !records[i].preferred_over.contains(&o.generation_id)
-                    && !o.preferred_over.contains(&records[i].generation_id)
+                    && !compared(&me.generation_id, &o.generation_id)
             })
             .map(|o| o.generation_id.clone())
             .collect();
@@ -432,17 +437,30 @@ impl Workspace {
         Ok(n as u64)
     }
 
-    /// The train/eval split of the documents `filters` selects in SQL (the per-record
-    /// filters do not move a document's side: it depends only on the candidates).
+    /// The train/eval split of the documents `filters` selects. With per-record filters
+    /// (ratings, tags, reviewer) that takes a read of the records themselves; otherwise
+    /// the documents' ids are enough.
     pub(crate) fn split(&self, filters: &Filters, ratio: f64) -> Result<Split> {
-        let (sql, args) = query(filters, "DISTINCT g.document_id");
-        let mut stmt = self.conn().prepare(&sql)?;
-        let keys = stmt
-            .query_map(params_from_iter(args.iter()), |r| {
-                r.get_ref(0)?.as_str().map(split::key).map_err(Into::into)
-            })?
-            .collect::<rusqlite::Result<Vec<u64>>>()?;
-        Ok(Split::new(keys, ratio))
+        let mut tally = Tally::new(ratio);
+        if filters.min_ratings.is_empty() && filters.tags.is_empty() && filters.reviewer.is_none() {
+            let (sql, args) = query(filters, "DISTINCT g.document_id");
+            let mut stmt = self.conn().prepare(&sql)?;
+            let mut rows = stmt.query(params_from_iter(args.iter()))?;
+            while let Some(row) = rows.next()? {
+                tally.add(&row.get::<_, String>(0)?);
+            }
+        } else {
+            // Records come a document at a time.
+            let mut last = String::new();
+            self.for_each_record(filters, |r| {
+                if r.document_id != last {
+                    tally.add(&r.document_id);
+                    last = r.document_id;
+                }
+                Ok(true)
+            })?;
+        }
+        Ok(tally.split())
     }
 
     /// Calls `each` with every exportable generation matching `filters`, oldest first,
@@ -527,18 +545,19 @@ impl Workspace {
             for g in batch {
                 records.push(self.record(g, &doc_revisions, &doc_events)?);
             }
-            prefer_approved_variants(&mut records);
+            prefer_approved_variants(&mut records, &doc_events);
             // The other side of each preference, as text, so the rows can be made
-            // without the database.
+            // without the database. Two variants with the same text teach nothing.
             let mut others = Vec::with_capacity(records.len());
             for r in &records {
                 let mut texts = Vec::new();
                 if filters.admits(r) {
                     for other in &r.preferred_over {
-                        match records.iter().find(|o| &o.generation_id == other) {
-                            Some(o) => texts.push(o.output.clone()),
-                            None => texts.extend(self.generation_output(other)?),
-                        }
+                        let text = match records.iter().find(|o| &o.generation_id == other) {
+                            Some(o) => Some(o.output.clone()),
+                            None => self.generation_output(other)?,
+                        };
+                        texts.extend(text.filter(|t| t.trim() != r.output.trim()));
                     }
                 }
                 others.push(texts);
