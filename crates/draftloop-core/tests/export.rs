@@ -12,7 +12,7 @@ use std::path::Path;
 use draftloop_core::document::DocumentText;
 use draftloop_core::export::{ExportOptions, Filters, Format, MinRating};
 use draftloop_core::feedback::{Feedback, Verdict};
-use draftloop_core::{Actor, ErrorKind, NewProject, Workspace};
+use draftloop_core::{Actor, ErrorKind, Workspace};
 use serde_json::{json, Value};
 
 /// Ten records: two projects, edits, thumbs, ratings, tags, decisions, a reviewer.
@@ -679,14 +679,7 @@ fn prefer(ws: &mut Workspace, doc: &str, chosen: &str, rejected: &str, tie: bool
 #[test]
 fn preferred_and_approved_variants_are_chosen_over_the_others() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
-    let project = ws
-        .create_project(&NewProject {
-            name: "Spring".into(),
-            content_type: "email".into(),
-        })
-        .unwrap()
-        .id;
+    let (mut ws, project) = common::spring(dir.path());
     // B is preferred while A is in the editor: the preference is B's.
     let (doc, v) = variants(&mut ws, &project, &["A1", "B1"]);
     prefer(&mut ws, &doc, &v[1], &v[0], false);

@@ -9,7 +9,7 @@ use draftloop_core::changes::ChangeKind;
 use draftloop_core::document::DocumentText;
 use draftloop_core::feedback::{Feedback, Span, Verdict};
 use draftloop_core::generation::Generation;
-use draftloop_core::{Actor, DocumentStatus, ErrorKind, NewProject, RubricDimension, Workspace};
+use draftloop_core::{DocumentStatus, ErrorKind, RubricDimension, Workspace};
 
 fn text(markdown: &str) -> DocumentText {
     DocumentText::markdown(markdown)
@@ -25,14 +25,8 @@ struct Fixture {
 /// A document with two variants of a draft; the first is in the editor.
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
-    let project = ws
-        .create_project(&NewProject {
-            name: "Spring".into(),
-            content_type: "email".into(),
-        })
-        .unwrap();
-    let doc = ws.create_document(&project.id, "Launch").unwrap().id;
+    let (mut ws, project) = common::spring(dir.path());
+    let doc = ws.create_document(&project, "Launch").unwrap().id;
     let variants = common::drafted(
         &mut ws,
         &doc,

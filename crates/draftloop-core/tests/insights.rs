@@ -8,7 +8,7 @@ use draftloop_core::document::DocumentText;
 use draftloop_core::feedback::{Feedback, Verdict};
 use draftloop_core::insights::{Insight, SuggestionDecision};
 use draftloop_core::mining::Kind;
-use draftloop_core::{Actor, NewProject, Project, Workspace};
+use draftloop_core::Workspace;
 
 fn text(markdown: &str) -> DocumentText {
     DocumentText::markdown(markdown)
@@ -28,17 +28,6 @@ fn edited_draft(
     doc.id
 }
 
-fn spring(dir: &tempfile::TempDir) -> (Workspace, Project) {
-    let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
-    let p = ws
-        .create_project(&NewProject {
-            name: "Spring".into(),
-            content_type: "email".into(),
-        })
-        .unwrap();
-    (ws, p)
-}
-
 /// The person's decision on `i`, with the instruction as they left it.
 fn decision(i: &Insight, instruction: &str) -> SuggestionDecision {
     SuggestionDecision {
@@ -54,23 +43,23 @@ fn decision(i: &Insight, instruction: &str) -> SuggestionDecision {
 #[test]
 fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_version() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ws, p) = spring(&dir);
+    let (mut ws, p) = common::spring(dir.path());
     let v1 = ws
-        .save_prompt(&p.id, "You write emails.", "Write about {{topic}}.")
+        .save_prompt(&p, "You write emails.", "Write about {{topic}}.")
         .unwrap();
     let mut docs = Vec::new();
     for topic in ["the planner", "the report", "the webinar", "the scale"] {
         let draft = format!("We utilize {topic} every day. It keeps the team on track.");
         docs.push(edited_draft(
             &mut ws,
-            &p.id,
+            &p,
             &v1.id,
             &draft,
             &draft.replace("utilize", "use"),
         ));
     }
 
-    let insights = ws.insights(&p.id).unwrap();
+    let insights = ws.insights(&p).unwrap();
     assert_eq!(insights.pairs, 4);
     assert_eq!(insights.suggestions.len(), 1, "{:#?}", insights.suggestions);
     let s = &insights.suggestions[0];
@@ -104,22 +93,22 @@ fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_ver
         )
         .unwrap();
     }
-    let rate = ws.insights(&p.id).unwrap().curve[0].approval_rate.unwrap();
+    let rate = ws.insights(&p).unwrap().curve[0].approval_rate.unwrap();
     assert!((rate - 2.0 / 3.0).abs() < 1e-9, "{rate}");
 
     let decision = decision(s, "Write 'use', never 'utilize'.");
     let system = format!("{}\n{}", v1.system_prompt, decision.instruction);
     let v2 = ws
-        .accept_suggestion(&p.id, &decision, &system, &v1.user_template)
+        .accept_suggestion(&p, &decision, &system, &v1.user_template)
         .unwrap();
     assert_eq!(v2.origin, "suggestion");
     assert_eq!(v2.parent_id.as_deref(), Some(v1.id.as_str()));
     assert_eq!(
-        ws.latest_prompt(&p.id).unwrap().unwrap().system_prompt,
+        ws.latest_prompt(&p).unwrap().unwrap().system_prompt,
         "You write emails.\nWrite 'use', never 'utilize'."
     );
 
-    let after = ws.insights(&p.id).unwrap();
+    let after = ws.insights(&p).unwrap();
     assert!(
         after.suggestions.is_empty(),
         "an accepted pattern is not suggested again"
@@ -138,19 +127,19 @@ fn suggestions_come_from_the_projects_edits_and_accepting_one_makes_a_prompt_ver
 #[test]
 fn a_rejected_pattern_is_not_suggested_again() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ws, p) = spring(&dir);
-    let v1 = ws.save_prompt(&p.id, "", "Write.").unwrap();
+    let (mut ws, p) = common::spring(dir.path());
+    let v1 = ws.save_prompt(&p, "", "Write.").unwrap();
     for i in 0..3 {
         let draft = format!("Big news about item {i}! It ships on Monday.");
-        edited_draft(&mut ws, &p.id, &v1.id, &draft, &draft.replace('!', "."));
+        edited_draft(&mut ws, &p, &v1.id, &draft, &draft.replace('!', "."));
     }
-    let s = ws.insights(&p.id).unwrap().suggestions.remove(0);
+    let s = ws.insights(&p).unwrap().suggestions.remove(0);
     assert_eq!(s.suggestion.instruction, "Don't use exclamation marks.");
     let decision = decision(&s, &s.suggestion.instruction);
-    ws.reject_suggestion(&p.id, &decision).unwrap();
-    assert!(ws.insights(&p.id).unwrap().suggestions.is_empty());
+    ws.reject_suggestion(&p, &decision).unwrap();
+    assert!(ws.insights(&p).unwrap().suggestions.is_empty());
     assert_eq!(
-        ws.prompt_versions(&p.id).unwrap().len(),
+        ws.prompt_versions(&p).unwrap().len(),
         1,
         "rejecting changes no prompt"
     );

@@ -3,7 +3,19 @@
 use draftloop_core::document::DocumentText;
 use draftloop_core::generation::{Generation, GenerationContext};
 use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Role};
-use draftloop_core::Workspace;
+use draftloop_core::{Actor, NewProject, Workspace};
+
+/// A workspace in `dir`, acting as alice, with an email project "Spring"; its id.
+pub fn spring(dir: &std::path::Path) -> (Workspace, String) {
+    let mut ws = Workspace::open(dir, Actor::new("test:alice")).expect("opened");
+    let project = ws
+        .create_project(&NewProject {
+            name: "Spring".into(),
+            content_type: "email".into(),
+        })
+        .expect("created");
+    (ws, project.id)
+}
 
 /// One request's variants of a draft for `document`, as a provider would have written
 /// them, with the first put in the editor.
