@@ -547,25 +547,26 @@ impl Workspace {
             }
             prefer_approved_variants(&mut records, &doc_events);
             // The other side of each preference, as text, so the rows can be made
-            // without the database. Two variants with the same text teach nothing.
+            // without the database (none for a record the filters leave out). Two
+            // variants with the same text teach nothing.
             let mut others = Vec::with_capacity(records.len());
             for r in &records {
-                let mut texts = Vec::new();
-                if filters.admits(r) {
-                    for other in &r.preferred_over {
-                        let text = match records.iter().find(|o| &o.generation_id == other) {
-                            Some(o) => Some(o.output.clone()),
-                            None => self.generation_output(other)?,
-                        };
-                        texts.extend(text.filter(|t| t.trim() != r.output.trim()));
-                    }
-                }
-                others.push(texts);
-            }
-            for (mut record, texts) in records.into_iter().zip(others) {
-                if !filters.admits(&record) {
+                if !filters.admits(r) {
+                    others.push(None);
                     continue;
                 }
+                let mut texts = Vec::new();
+                for other in &r.preferred_over {
+                    let text = match records.iter().find(|o| &o.generation_id == other) {
+                        Some(o) => Some(o.output.clone()),
+                        None => self.generation_output(other)?,
+                    };
+                    texts.extend(text.filter(|t| t.trim() != r.output.trim()));
+                }
+                others.push(Some(texts));
+            }
+            for (mut record, texts) in records.into_iter().zip(others) {
+                let Some(texts) = texts else { continue };
                 record.preferred_over = texts;
                 if !each(record)? {
                     return Ok(());
