@@ -17,6 +17,9 @@ PY = os.path.join(ROOT, "target/pyenv/bin/python")
 
 
 def measure(cmd):
+    # What the step before wrote (the import's 1.5 GB, an export's files) is flushed to
+    # disk first, so no step is timed while the kernel writes back another's output.
+    os.sync()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -34,23 +37,31 @@ def main():
             subprocess.run([sys.executable, os.path.join(HERE, "generate_history.py"), str(n)], stdout=fh, check=True)
         ws = os.path.join(tmp, "ws")
         t_import, m_import = measure([CLI, "--data-dir", ws, "import", history])
-        # Both files in one pass, as the Python script writes them; then each on its own.
-        both = os.path.join(tmp, "both")
-        t_both, m_both = measure([CLI, "--data-dir", ws, "export", "--format", "dpo,parquet", "--out", both])
+        # Both files in one pass, as the Python script writes them, in turn with the
+        # script, three times: single runs on this machine swing by a third, so the
+        # medians are compared. Then each format on its own, once.
+        turns = []
+        for turn in range(3):
+            both = os.path.join(tmp, f"both{turn}")
+            py_out = os.path.join(tmp, f"py{turn}")
+            os.mkdir(py_out)
+            ours = measure([CLI, "--data-dir", ws, "export", "--format", "dpo,parquet", "--out", both])
+            theirs = measure([PY, os.path.join(HERE, "python_export.py"), history, py_out])
+            turns.append((ours, theirs))
         t_dpo, m_dpo = measure([CLI, "--data-dir", ws, "export", "--format", "dpo", "--out", os.path.join(tmp, "dpo.jsonl")])
         t_pq, m_pq = measure([CLI, "--data-dir", ws, "export", "--format", "parquet", "--out", os.path.join(tmp, "ratings.parquet")])
-        py_out = os.path.join(tmp, "py")
-        os.mkdir(py_out)
-        t_py, m_py = measure([PY, os.path.join(HERE, "python_export.py"), history, py_out])
         rows = lambda p: sum(1 for _ in open(p))
+        median = lambda xs: sorted(xs)[len(xs) // 2]
+        t_both = median([ours[0] for ours, _ in turns])
+        t_py = median([theirs[0] for _, theirs in turns])
         print(f"{n} records ({os.path.getsize(history) / 2**20:.0f} MiB of JSONL)")
         print(f"draftloop import             {t_import:7.2f} s  peak {m_import:6.0f} MiB")
-        print(f"draftloop export dpo,parquet {t_both:7.2f} s  peak {m_both:6.0f} MiB  ({rows(os.path.join(both, 'dpo.jsonl'))} rows)")
+        for i, ((t, m), (tp, mp)) in enumerate(turns):
+            print(f"turn {i + 1}: draftloop export dpo,parquet {t:6.2f} s  peak {m:4.0f} MiB | python dpo + parquet {tp:6.2f} s  peak {mp:4.0f} MiB")
+        print(f"rows: draftloop {rows(os.path.join(tmp, 'both0', 'dpo.jsonl'))} DPO, python {rows(os.path.join(tmp, 'py0', 'dpo.jsonl'))} DPO")
         print(f"draftloop export dpo         {t_dpo:7.2f} s  peak {m_dpo:6.0f} MiB  ({rows(os.path.join(tmp, 'dpo.jsonl'))} rows)")
         print(f"draftloop export parquet     {t_pq:7.2f} s  peak {m_pq:6.0f} MiB")
-        print(f"python dpo + parquet         {t_py:7.2f} s  peak {m_py:6.0f} MiB  ({rows(os.path.join(py_out, 'dpo.jsonl'))} rows)")
-        print(f"export speed-up: {t_py / t_both:.1f}x in one pass (python / draftloop dpo,parquet); "
+        print(f"export speed-up, medians of 3 turns: {t_py / t_both:.1f}x in one pass ({t_py:.2f} s / {t_both:.2f} s); "
               f"{t_py / (t_dpo + t_pq):.1f}x as two exports")
-
 
 main()

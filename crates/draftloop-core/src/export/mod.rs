@@ -11,9 +11,9 @@ mod rows;
 mod split;
 mod writer;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 use ts_rs::TS;
@@ -385,7 +385,8 @@ fn write_rows(
         eval_rows: 0,
         duplicates: 0,
     };
-    let mut seen: HashSet<u128> = HashSet::new();
+    // The fingerprints are hashes already: a second keyed hash of them adds nothing.
+    let mut seen: FxHashSet<u128> = FxHashSet::default();
     let mut line = Vec::new();
     for batch in records {
         for r in batch.iter() {
@@ -442,7 +443,7 @@ impl Workspace {
     /// and the first `limit` of them as JSON lines, for a preview.
     pub fn export_preview(&self, opts: &ExportOptions, limit: usize) -> Result<ExportPreview> {
         let filters = opts.filters.normalized()?;
-        let mut seen: HashSet<u128> = HashSet::new();
+        let mut seen: FxHashSet<u128> = FxHashSet::default();
         let mut masked = Masked::default();
         let (mut count, mut first) = (0u64, Vec::new());
         let mut line = Vec::new();
