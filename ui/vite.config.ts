@@ -1,8 +1,8 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 
-// Tauri serves ui/dist; the dev server is only for working on the UI in a browser,
-// where src/api/memory.ts stands in for the backend.
+// Tauri serves ui/dist. The backend is the Rust core only: in a plain browser the app
+// says it needs its window.
 export default defineConfig({
   clearScreen: false,
   server: { port: 5173, strictPort: true },

@@ -159,7 +159,11 @@ kept_ratio: number | null, time_to_accept_ms: number | null, copied_chars: numbe
 
 export type FeedbackEvent = { id: string, document_id: string | null, generation_id: string | null, revision_id: string | null, actor: string, created_at: string, feedback: Feedback, };
 
-export type SpanNote = { event_id: string, anchor: string, quote: string, tag: string | null, comment: string | null, actor: string, created_at: string, };
+export type SpanNote = { event_id: string, 
+/**
+ * The draft that was in view when it was given.
+ */
+generation_id: string | null, anchor: string, quote: string, tag: string | null, comment: string | null, actor: string, created_at: string, };
 
 export type Rating = { dimension: string, value: number, };
 

@@ -4,8 +4,8 @@
 use ts_rs::TS;
 
 use crate::{
-    audit, changes, diff, document, error, export, feedback, generation, import, insights, llm,
-    mining, project, prompt, provider, revision, store,
+    audit, diff, document, error, export, feedback, generation, import, insights, llm, mining,
+    project, prompt, provider, revision, store,
 };
 
 /// The whole bindings file.
@@ -54,10 +54,10 @@ pub fn typescript() -> String {
         feedback::Rating::decl(),
         feedback::DocumentFeedback::decl(),
         feedback::TimelineEntry::decl(),
-        changes::ChangeKind::decl(),
-        changes::Change::decl(),
-        changes::Author::decl(),
-        changes::DocumentChanges::decl(),
+        feedback::changes::ChangeKind::decl(),
+        feedback::changes::Change::decl(),
+        feedback::changes::Author::decl(),
+        feedback::changes::DocumentChanges::decl(),
         export::Format::decl(),
         export::Filters::decl(),
         export::MinRating::decl(),

@@ -11,6 +11,7 @@ use ts_rs::TS;
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::export::records::{kept_after, Kept};
+use crate::feedback::{self, FeedbackEvent, Fold, Verdict};
 use crate::ids::{new_id, now};
 use crate::mining::{self, Example, Kind, MineOptions, Pair, Suggestion};
 use crate::prompt::PromptVersion;
@@ -102,34 +103,62 @@ impl Workspace {
     }
 
     /// Per prompt version: drafts approved, and drafts approved or rejected, by their
-    /// latest decision (escalations count as neither).
+    /// latest decision as the fold reads it (escalations count as neither).
     fn decisions_by_version(
         &self,
         project_id: &str,
     ) -> Result<std::collections::HashMap<String, (u32, u32)>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT g.prompt_version_id, json_extract(e.payload, '$.verdict')
-             FROM feedback_events e
-             JOIN generations g ON g.id = e.generation_id
-             JOIN prompt_versions v ON v.id = g.prompt_version_id
-             WHERE v.project_id = ?1 AND e.kind = 'decision'
-               AND e.id = (SELECT max(l.id) FROM feedback_events l
-                           WHERE l.generation_id = e.generation_id AND l.kind = 'decision')",
-        )?;
-        let mut out: std::collections::HashMap<String, (u32, u32)> = Default::default();
-        let rows = stmt.query_map([project_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-        })?;
-        for row in rows {
-            let (version, verdict) = row?;
-            let entry = out.entry(version).or_default();
-            match verdict.as_deref() {
-                Some("approve") => {
-                    entry.0 += 1;
-                    entry.1 += 1;
+        let mut versions: std::collections::HashMap<String, String> = Default::default();
+        // Each document's decisions, in document order.
+        let mut documents: Vec<(String, Vec<FeedbackEvent>)> = Vec::new();
+        {
+            let mut stmt = self.conn().prepare(
+                "SELECT g.id, g.prompt_version_id FROM generations g
+                 JOIN prompt_versions v ON v.id = g.prompt_version_id
+                 WHERE v.project_id = ?1",
+            )?;
+            let rows = stmt.query_map([project_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for row in rows {
+                let (generation, version): (String, String) = row?;
+                versions.insert(generation, version);
+            }
+            let mut stmt = self.conn().prepare(&format!(
+                "SELECT e.document_id, {} FROM feedback_events e
+                 JOIN documents d ON d.id = e.document_id
+                 WHERE d.project_id = ?1 AND e.kind = 'decision'
+                 ORDER BY e.document_id",
+                feedback::EVENT_COLUMNS_OF_E
+            ))?;
+            let rows = stmt.query_map([project_id], |r| {
+                Ok((r.get(0)?, feedback::event_from_row_at(r, 1)?))
+            })?;
+            for row in rows {
+                let (document, event): (String, FeedbackEvent) = row?;
+                match documents.last_mut() {
+                    Some((d, events)) if *d == document => events.push(event),
+                    _ => documents.push((document, vec![event])),
                 }
-                Some("reject") => entry.1 += 1,
-                _ => {}
+            }
+        }
+        let mut out: std::collections::HashMap<String, (u32, u32)> = Default::default();
+        for (_, events) in &documents {
+            let fold = Fold::of(events);
+            for generation in fold.generation_ids() {
+                let (Some(version), Some(decided)) = (
+                    versions.get(generation),
+                    fold.generation(generation).decision,
+                ) else {
+                    continue;
+                };
+                let entry = out.entry(version.clone()).or_default();
+                match decided.verdict {
+                    Verdict::Approve => {
+                        entry.0 += 1;
+                        entry.1 += 1;
+                    }
+                    Verdict::Reject => entry.1 += 1,
+                    Verdict::Escalate => {}
+                }
             }
         }
         Ok(out)

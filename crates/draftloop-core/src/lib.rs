@@ -7,7 +7,6 @@
 pub mod actor;
 pub mod audit;
 pub mod bindings;
-pub mod changes;
 pub mod data_dir;
 pub mod diff;
 pub mod document;

@@ -5,8 +5,8 @@
 
 mod common;
 
-use draftloop_core::changes::ChangeKind;
 use draftloop_core::document::DocumentText;
+use draftloop_core::feedback::changes::ChangeKind;
 use draftloop_core::feedback::{Feedback, Span, Verdict};
 use draftloop_core::generation::Generation;
 use draftloop_core::{DocumentStatus, ErrorKind, RubricDimension, Workspace};

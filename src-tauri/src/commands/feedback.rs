@@ -1,4 +1,4 @@
-use draftloop_core::changes::DocumentChanges;
+use draftloop_core::feedback::changes::DocumentChanges;
 use draftloop_core::feedback::{DocumentFeedback, Feedback, FeedbackEvent};
 use draftloop_core::{Project, RubricDimension};
 use tauri::State;

@@ -1,5 +1,5 @@
 // The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
-// implements it over IPC and `memory.ts` in memory (for tests and a plain browser).
+// implements it over IPC to the Rust core, which holds every rule.
 import type {
   Document,
   DocumentSummary,

@@ -3,9 +3,15 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type { ExportProgress, ImportProgress, Token } from "../bindings";
-import { toApiError, type DraftloopApi } from "./api";
+import { ApiError, toApiError, type DraftloopApi } from "./api";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  if (!isTauri()) {
+    throw new ApiError({
+      kind: "internal",
+      message: "This page needs the Draftloop app around it: start the app with ./scripts/run.",
+    });
+  }
   try {
     return await invoke<T>(command, args);
   } catch (e) {
@@ -74,6 +80,7 @@ export const tauriApi: DraftloopApi = {
     return call("import_history", { path, onProgress: channel });
   },
   onBeforeClose(flush) {
+    if (!isTauri()) return;
     // Without preventDefault the window closes once the handler settles.
     void getCurrentWindow().onCloseRequested(async () => {
       await flush().catch(() => undefined);

@@ -8,7 +8,7 @@ use std::path::Path;
 use rusqlite::{params_from_iter, OptionalExtension};
 
 use crate::error::Result;
-use crate::feedback::Verdict;
+use crate::feedback::{Feedback, FeedbackEvent, Fold, Verdict};
 use crate::llm::{ChatMessage, Role};
 use crate::store::Workspace;
 
@@ -18,9 +18,6 @@ use super::Filters;
 /// A document's revisions as the export needs them: author kind, generation, rowid.
 /// The text is read only in the rare case it is what people kept (see [`Kept`]).
 type RevisionRow = (String, Option<String>, i64);
-
-/// A document's feedback as the export needs it: generation, event id, actor, what.
-type EventRow = (Option<String>, String, String, Said);
 
 /// Rows ordered by document id, taken a document at a time.
 struct Cursor<I, T> {
@@ -107,188 +104,18 @@ fn stream<'scope, 'env: 'scope, T: Send + 'scope>(
     Ok(rx.into_iter().flatten())
 }
 
-fn read_event(r: &rusqlite::Row<'_>) -> Result<Option<(String, EventRow)>> {
-    let Some(said) = Said::parse(r.get_ref(4)?.as_str().unwrap_or_default()) else {
-        return Ok(None);
+fn read_event(r: &rusqlite::Row<'_>) -> Result<Option<(String, FeedbackEvent)>> {
+    let feedback = Feedback::from_payload(r.get_ref(5)?.as_str().unwrap_or_default())?;
+    let event = FeedbackEvent {
+        id: r.get(2)?,
+        document_id: None,
+        generation_id: r.get(1)?,
+        revision_id: None,
+        actor: r.get(3)?,
+        created_at: r.get(4)?,
+        feedback,
     };
-    Ok(Some((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, said))))
-}
-
-/// Folds a document's events about `record`'s generation into it, oldest first: those
-/// bound to it, and the preferences that compare it with another variant.
-fn fold_feedback(record: &mut Record, events: &[EventRow]) {
-    // A preference belongs to the variants it compares, whichever draft was in view, and
-    // the latest one between two variants is what the person thinks now.
-    let mut latest: Vec<(&str, &str)> = Vec::new();
-    for (_, id, _, said) in events {
-        if let Said::Preference {
-            chosen, rejected, ..
-        } = said
-        {
-            let me = record.generation_id.as_str();
-            let other = match (chosen.as_str(), rejected.as_str()) {
-                (c, r) if c == me => r,
-                (c, r) if r == me => c,
-                _ => continue,
-            };
-            match latest.iter_mut().find(|(o, _)| *o == other) {
-                Some(l) => l.1 = id,
-                None => latest.push((other, id)),
-            }
-        }
-    }
-    for (generation, id, actor, said) in events {
-        if let Said::Preference {
-            chosen,
-            rejected,
-            tie,
-        } = said
-        {
-            let latest = latest.iter().any(|(_, l)| l == id);
-            if latest && !tie && *chosen == record.generation_id {
-                record.preferred_over.push(rejected.clone());
-                record.feedback_ids.push(id.clone());
-            }
-            continue;
-        }
-        if generation.as_deref() != Some(record.generation_id.as_str()) {
-            continue;
-        }
-        let counts = match said {
-            Said::Thumb { up } => {
-                record.thumb = Some(*up);
-                true
-            }
-            Said::Rating { dimension, value } => {
-                record.ratings.insert(dimension.clone(), *value);
-                true
-            }
-            Said::Tag { tag, removed } => {
-                record.tags.retain(|t| t != tag);
-                if !removed {
-                    record.tags.push(tag.clone());
-                }
-                true
-            }
-            Said::Comment { text } => {
-                record.comments.push(text.clone());
-                true
-            }
-            Said::Decision { verdict } => {
-                record.decision = Some(*verdict);
-                record.reviewer = Some(actor.clone());
-                true
-            }
-            Said::Preference { .. } => false,
-        };
-        if counts {
-            record.feedback_ids.push(id.clone());
-        }
-    }
-}
-
-/// A variant whose latest decision is an approval is preferred over each other variant
-/// of its request that was not approved too (the approved one of two: chosen, the other:
-/// rejected), unless the person compared the two themselves (a tie included). The
-/// approval's event is already in the record's feedback ids.
-fn prefer_approved_variants(records: &mut [Record], events: &[EventRow]) {
-    let compared = |a: &str, b: &str| {
-        events.iter().any(|(_, _, _, said)| {
-            matches!(said, Said::Preference { chosen, rejected, .. }
-                if (chosen == a && rejected == b) || (chosen == b && rejected == a))
-        })
-    };
-    for i in 0..records.len() {
-        let me = &records[i];
-        if me.decision != Some(Verdict::Approve) {
-            continue;
-        }
-        let others: Vec<String> = records
-            .iter()
-            .filter(|o| {
-                o.group_id == me.group_id
-                    && o.generation_id != me.generation_id
-                    && o.decision != Some(Verdict::Approve)
-                    && !compared(&me.generation_id, &o.generation_id)
-            })
-            .map(|o| o.generation_id.clone())
-            .collect();
-        records[i].preferred_over.extend(others);
-    }
-}
-
-/// The part of a feedback event an export uses.
-#[derive(Debug, Clone, PartialEq)]
-enum Said {
-    Thumb {
-        up: bool,
-    },
-    Rating {
-        dimension: String,
-        value: i32,
-    },
-    Tag {
-        tag: String,
-        removed: bool,
-    },
-    Comment {
-        text: String,
-    },
-    Decision {
-        verdict: Verdict,
-    },
-    Preference {
-        chosen: String,
-        rejected: String,
-        tie: bool,
-    },
-}
-
-impl Said {
-    /// Reads what an export uses of a payload in one flat pass: [`crate::feedback::Feedback`]'s tagged
-    /// form would first buffer the whole payload, and this runs for every event in the
-    /// workspace. Spans and reasons are skipped; a payload that does not make sense as
-    /// its kind is left out, as one that fails to parse.
-    fn parse(payload: &str) -> Option<Said> {
-        #[derive(serde::Deserialize)]
-        struct Payload {
-            kind: String,
-            up: Option<bool>,
-            dimension: Option<String>,
-            value: Option<i32>,
-            tag: Option<String>,
-            #[serde(default)]
-            removed: bool,
-            text: Option<String>,
-            verdict: Option<Verdict>,
-            chosen: Option<String>,
-            rejected: Option<String>,
-            #[serde(default)]
-            tie: bool,
-        }
-        let p: Payload = serde_json::from_str(payload).ok()?;
-        Some(match p.kind.as_str() {
-            "thumb" => Said::Thumb { up: p.up? },
-            "rating" => Said::Rating {
-                dimension: p.dimension?,
-                value: p.value?,
-            },
-            "tag" => Said::Tag {
-                tag: p.tag?,
-                removed: p.removed,
-            },
-            "comment" => Said::Comment { text: p.text? },
-            "decision" => Said::Decision {
-                verdict: p.verdict?,
-            },
-            "preference" => Said::Preference {
-                chosen: p.chosen?,
-                rejected: p.rejected?,
-                tie: p.tie,
-            },
-            _ => return None,
-        })
-    }
+    Ok(Some((r.get(0)?, event)))
 }
 
 /// A generation's row, as the export query reads it.
@@ -507,7 +334,7 @@ impl Workspace {
                 scope,
                 "export-feedback",
                 path,
-                "SELECT document_id, generation_id, id, actor, payload FROM feedback_events
+                "SELECT document_id, generation_id, id, actor, created_at, payload FROM feedback_events
                  WHERE document_id IS NOT NULL AND kind NOT IN ('edit', 'implicit')
                  ORDER BY document_id, created_at, rowid"
                     .to_owned(),
@@ -524,7 +351,7 @@ impl Workspace {
         filters: &Filters,
         generations: impl Iterator<Item = Result<Generation>>,
         mut revisions: Cursor<impl Iterator<Item = Result<(String, RevisionRow)>>, RevisionRow>,
-        mut events: Cursor<impl Iterator<Item = Result<(String, EventRow)>>, EventRow>,
+        mut events: Cursor<impl Iterator<Item = Result<(String, FeedbackEvent)>>, FeedbackEvent>,
         mut each: impl FnMut(Record) -> Result<bool>,
     ) -> Result<()> {
         // A document's generations are taken together: an approved variant is preferred
@@ -541,33 +368,49 @@ impl Workspace {
             }
             let doc_revisions = revisions.take_document(&document)?;
             let doc_events = events.take_document(&document)?;
+            let fold = Fold::of(&doc_events);
+            let preferred: Vec<_> = batch
+                .iter()
+                .map(|g| {
+                    let variants = batch
+                        .iter()
+                        .filter(|o| o.group_id == g.group_id)
+                        .map(|o| o.id.as_str());
+                    fold.preferred_over(&g.id, variants)
+                })
+                .collect();
             let mut records = Vec::with_capacity(batch.len());
-            for g in batch {
-                records.push(self.record(g, &doc_revisions, &doc_events)?);
+            for (g, preferred) in batch.into_iter().zip(preferred) {
+                records.push((self.record(g, &doc_revisions, &fold)?, preferred));
             }
-            prefer_approved_variants(&mut records, &doc_events);
             // The other side of each preference, as text, so the rows can be made
             // without the database (none for a record the filters leave out). Two
             // variants with the same text teach nothing.
             let mut others = Vec::with_capacity(records.len());
-            for r in &records {
+            for (r, preferred) in &records {
                 if !filters.admits(r) {
                     others.push(None);
                     continue;
                 }
                 let mut texts = Vec::new();
-                for other in &r.preferred_over {
-                    let text = match records.iter().find(|o| &o.generation_id == other) {
-                        Some(o) => Some(o.output.clone()),
+                let mut cited = Vec::new();
+                for (other, event) in preferred {
+                    let text = match records.iter().find(|(o, _)| &o.generation_id == other) {
+                        Some((o, _)) => Some(o.output.clone()),
                         None => self.generation_output(other)?,
                     };
                     texts.extend(text.filter(|t| t.trim() != r.output.trim()));
+                    cited.extend(event.map(str::to_owned));
                 }
-                others.push(Some(texts));
+                others.push(Some((texts, cited)));
             }
-            for (mut record, texts) in records.into_iter().zip(others) {
-                let Some(texts) = texts else { continue };
+            drop(fold);
+            for ((mut record, _), texts) in records.into_iter().zip(others) {
+                let Some((texts, cited)) = texts else {
+                    continue;
+                };
                 record.preferred_over = texts;
+                record.feedback_ids.extend(cited);
                 if !each(record)? {
                     return Ok(());
                 }
@@ -576,12 +419,12 @@ impl Workspace {
         Ok(())
     }
 
-    /// A generation with what people kept of it and their feedback on it.
+    /// A generation with what people kept of it and what was said about it.
     fn record(
         &self,
         g: Generation,
         doc_revisions: &[RevisionRow],
-        doc_events: &[EventRow],
+        fold: &Fold<'_>,
     ) -> Result<Record> {
         let kept = doc_revisions
             .iter()
@@ -593,7 +436,8 @@ impl Workspace {
             Some(Kept::Revision(i)) => Some(self.revision_text(doc_revisions[i].2)?),
         }
         .filter(|kept| kept.trim() != g.output.trim() && !kept.trim().is_empty());
-        let mut record = Record {
+        let said = fold.generation(&g.id);
+        Ok(Record {
             generation_id: g.id,
             group_id: g.group_id,
             document_id: g.document_id,
@@ -606,17 +450,19 @@ impl Workspace {
             output: g.output,
             final_text,
             status: g.status,
-            thumb: None,
-            ratings: BTreeMap::new(),
-            tags: Vec::new(),
-            comments: Vec::new(),
-            decision: None,
-            reviewer: None,
+            thumb: said.thumb_up(),
+            ratings: said
+                .ratings
+                .iter()
+                .map(|(d, v)| ((*d).to_owned(), *v))
+                .collect(),
+            tags: said.all_tags().into_iter().map(str::to_owned).collect(),
+            comments: said.comments.iter().map(|c| (*c).to_owned()).collect(),
+            decision: said.decision.map(|d| d.verdict),
+            reviewer: said.decision.map(|d| d.actor.to_owned()),
             preferred_over: Vec::new(),
-            feedback_ids: Vec::new(),
-        };
-        fold_feedback(&mut record, doc_events);
-        Ok(record)
+            feedback_ids: said.event_ids.iter().map(|id| (*id).to_owned()).collect(),
+        })
     }
 
     fn revision_text(&self, rowid: i64) -> Result<String> {

@@ -3,7 +3,11 @@
 //! mind is a new event, and the views below show the latest one.
 //!
 //! The log is its own record, so events are not copied into the audit log; decisions,
-//! which change a document's status, are audited as well.
+//! which change a document's status, are audited as well. [`fold`] is the one reading
+//! of it.
+
+pub mod changes;
+pub mod fold;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,6 +26,8 @@ use crate::ids::{new_id, now};
 use crate::project::Project;
 use crate::revision;
 use crate::store::Workspace;
+
+pub use fold::Fold;
 
 const TEXT_MAX_CHARS: usize = 10_000;
 const QUOTE_MAX_CHARS: usize = 2_000;
@@ -128,6 +134,88 @@ impl Feedback {
             Feedback::Implicit { .. } => "implicit",
         }
     }
+
+    /// Reads a stored payload in one flat pass. The derived reading of an internally
+    /// tagged enum first buffers the whole payload, and the exports read every event in
+    /// the workspace; this reads the same JSON (a test holds the two to each other).
+    pub fn from_payload(payload: &str) -> serde_json::Result<Feedback> {
+        #[derive(Deserialize)]
+        struct Flat {
+            kind: String,
+            up: Option<bool>,
+            reason: Option<String>,
+            text: Option<String>,
+            dimension: Option<String>,
+            value: Option<i32>,
+            tag: Option<String>,
+            span: Option<Span>,
+            #[serde(default)]
+            removed: bool,
+            chosen: Option<String>,
+            rejected: Option<String>,
+            #[serde(default)]
+            tie: bool,
+            from_revision: Option<String>,
+            to_revision: Option<String>,
+            verdict: Option<Verdict>,
+            kept_ratio: Option<f64>,
+            time_to_accept_ms: Option<i64>,
+            copied_chars: Option<u32>,
+            exported_format: Option<String>,
+        }
+        let p: Flat = serde_json::from_str(payload)?;
+        let missing = |field: &str| {
+            <serde_json::Error as serde::de::Error>::custom(format!(
+                "a {} event without its {field}",
+                p.kind
+            ))
+        };
+        Ok(match p.kind.as_str() {
+            "thumb" => Feedback::Thumb {
+                up: p.up.ok_or_else(|| missing("up"))?,
+                reason: p.reason,
+                text: p.text,
+            },
+            "rating" => Feedback::Rating {
+                dimension: p.dimension.ok_or_else(|| missing("dimension"))?,
+                value: p.value.ok_or_else(|| missing("value"))?,
+            },
+            "tag" => Feedback::Tag {
+                tag: p.tag.ok_or_else(|| missing("tag"))?,
+                span: p.span,
+                removed: p.removed,
+            },
+            "comment" => Feedback::Comment {
+                text: p.text.ok_or_else(|| missing("text"))?,
+                span: p.span,
+            },
+            "preference" => Feedback::Preference {
+                chosen: p.chosen.ok_or_else(|| missing("chosen"))?,
+                rejected: p.rejected.ok_or_else(|| missing("rejected"))?,
+                tie: p.tie,
+                reason: p.reason,
+            },
+            "edit" => Feedback::Edit {
+                from_revision: p.from_revision,
+                to_revision: p.to_revision.ok_or_else(|| missing("to_revision"))?,
+            },
+            "decision" => Feedback::Decision {
+                verdict: p.verdict.ok_or_else(|| missing("verdict"))?,
+                reason: p.reason,
+            },
+            "implicit" => Feedback::Implicit {
+                kept_ratio: p.kept_ratio,
+                time_to_accept_ms: p.time_to_accept_ms,
+                copied_chars: p.copied_chars,
+                exported_format: p.exported_format,
+            },
+            other => {
+                return Err(<serde_json::Error as serde::de::Error>::custom(format!(
+                    "an event of unknown kind \"{other}\""
+                )))
+            }
+        })
+    }
 }
 
 /// One event to record: feedback on a document's draft.
@@ -154,6 +242,8 @@ pub struct FeedbackEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SpanNote {
     pub event_id: String,
+    /// The draft that was in view when it was given.
+    pub generation_id: Option<String>,
     pub anchor: String,
     pub quote: String,
     pub tag: Option<String>,
@@ -542,19 +632,27 @@ fn decide(
 
 const EVENT_COLUMNS: &str =
     "id, document_id, generation_id, revision_id, actor, created_at, payload";
+/// [`EVENT_COLUMNS`] of a query naming the table `e`.
+pub(crate) const EVENT_COLUMNS_OF_E: &str =
+    "e.id, e.document_id, e.generation_id, e.revision_id, e.actor, e.created_at, e.payload";
 
 fn event_from_row(row: &Row) -> rusqlite::Result<FeedbackEvent> {
-    let payload: String = row.get(6)?;
-    let feedback = serde_json::from_str(&payload).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+    event_from_row_at(row, 0)
+}
+
+/// An event read from [`EVENT_COLUMNS`] starting at column `at`.
+pub(crate) fn event_from_row_at(row: &Row, at: usize) -> rusqlite::Result<FeedbackEvent> {
+    let payload = row.get_ref(at + 6)?.as_str()?;
+    let feedback = Feedback::from_payload(payload).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(at + 6, rusqlite::types::Type::Text, Box::new(e))
     })?;
     Ok(FeedbackEvent {
-        id: row.get(0)?,
-        document_id: row.get(1)?,
-        generation_id: row.get(2)?,
-        revision_id: row.get(3)?,
-        actor: row.get(4)?,
-        created_at: row.get(5)?,
+        id: row.get(at)?,
+        document_id: row.get(at + 1)?,
+        generation_id: row.get(at + 2)?,
+        revision_id: row.get(at + 3)?,
+        actor: row.get(at + 4)?,
+        created_at: row.get(at + 5)?,
         feedback,
     })
 }
@@ -691,7 +789,8 @@ impl Workspace {
     /// Every event on a document, oldest first.
     pub fn feedback_events(&self, document_id: &str) -> Result<Vec<FeedbackEvent>> {
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM feedback_events WHERE document_id = ?1 ORDER BY id"
+            "SELECT {EVENT_COLUMNS} FROM feedback_events WHERE document_id = ?1
+             ORDER BY created_at, id"
         ))?;
         let rows = stmt.query_map([document_id], event_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -715,60 +814,52 @@ impl Workspace {
     }
 }
 
-/// Folds the log into latest-wins views. Thumbs, ratings and document tags are about
-/// the current draft; span notes and comments stay with the text; the decision is the
-/// document's.
+/// The panel's view of the fold: thumbs, ratings and document tags on the current
+/// draft; span notes and comments with the text; the document's latest decision.
 fn summarize(
     generation: Option<Generation>,
     events: Vec<FeedbackEvent>,
     models: &BTreeMap<String, String>,
 ) -> DocumentFeedback {
-    let current = generation.as_ref().map(|g| g.id.clone());
-    let on_current = |e: &FeedbackEvent| e.generation_id == current;
-    let mut thumb = None;
-    let mut ratings: BTreeMap<String, i32> = BTreeMap::new();
-    let mut tags: Vec<String> = Vec::new();
-    let mut spans: Vec<SpanNote> = Vec::new();
-    let mut comments = Vec::new();
-    let mut decision = None;
-    for e in &events {
-        match &e.feedback {
-            Feedback::Thumb { .. } if on_current(e) => thumb = Some(e.clone()),
-            Feedback::Rating { dimension, value } if on_current(e) => {
-                ratings.insert(dimension.clone(), *value);
-            }
-            Feedback::Tag {
-                tag,
-                span: None,
-                removed,
-            } if on_current(e) => {
-                tags.retain(|t| t != tag);
-                if !removed {
-                    tags.push(tag.clone());
-                }
-            }
-            Feedback::Tag {
-                tag,
-                span: Some(span),
-                removed,
-            } => {
-                spans.retain(|s| !(s.anchor == span.anchor && s.tag.as_deref() == Some(tag)));
-                if !removed {
-                    spans.push(note(e, span, Some(tag.clone()), None));
-                }
-            }
-            Feedback::Comment {
-                text,
-                span: Some(span),
-            } => spans.push(note(e, span, None, Some(text.clone()))),
-            Feedback::Comment { span: None, .. } => comments.push(e.clone()),
-            Feedback::Decision { .. } => decision = Some(e.clone()),
-            _ => {}
-        }
-    }
-    let timeline = events
+    let fold = Fold::of(&events);
+    let current = match &generation {
+        Some(g) => fold.generation(&g.id).clone(),
+        None => fold::GenerationFeedback::default(),
+    };
+    let spans = fold
+        .spans
+        .iter()
+        .map(|s| SpanNote {
+            event_id: s.event.id.clone(),
+            generation_id: s.event.generation_id.clone(),
+            anchor: s.span.anchor.clone(),
+            quote: s.span.quote.clone(),
+            tag: s.tag.map(str::to_owned),
+            comment: s.comment.map(str::to_owned),
+            actor: s.event.actor.clone(),
+            created_at: s.event.created_at.clone(),
+        })
+        .collect();
+    let summary = DocumentFeedback {
+        generation: None,
+        thumb: current.thumb.cloned(),
+        ratings: current
+            .ratings
+            .iter()
+            .map(|(dimension, value)| Rating {
+                dimension: (*dimension).to_owned(),
+                value: *value,
+            })
+            .collect(),
+        tags: current.tags.iter().map(|t| (*t).to_owned()).collect(),
+        spans,
+        comments: fold.comments.iter().map(|e| (*e).clone()).collect(),
+        decision: fold.decision.cloned(),
+        timeline: Vec::new(),
+    };
+    drop(fold);
+    let mut timeline: Vec<TimelineEntry> = events
         .into_iter()
-        .rev()
         .map(|event| TimelineEntry {
             model: event
                 .generation_id
@@ -777,30 +868,11 @@ fn summarize(
             event,
         })
         .collect();
+    timeline.sort_by(|a, b| fold::said_before(&b.event, &a.event));
     DocumentFeedback {
         generation,
-        thumb,
-        ratings: ratings
-            .into_iter()
-            .map(|(dimension, value)| Rating { dimension, value })
-            .collect(),
-        tags,
-        spans,
-        comments,
-        decision,
         timeline,
-    }
-}
-
-fn note(e: &FeedbackEvent, span: &Span, tag: Option<String>, comment: Option<String>) -> SpanNote {
-    SpanNote {
-        event_id: e.id.clone(),
-        anchor: span.anchor.clone(),
-        quote: span.quote.clone(),
-        tag,
-        comment,
-        actor: e.actor.clone(),
-        created_at: e.created_at.clone(),
+        ..summary
     }
 }
 
@@ -847,5 +919,86 @@ impl Workspace {
             },
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flat_reading_of_a_payload_is_the_derived_one() {
+        let span = Some(Span {
+            anchor: "a1".into(),
+            from: 3,
+            to: 9,
+            quote: "Monday".into(),
+        });
+        let all = [
+            Feedback::Thumb {
+                up: false,
+                reason: Some("tone".into()),
+                text: Some("too loud".into()),
+            },
+            Feedback::Thumb {
+                up: true,
+                reason: None,
+                text: None,
+            },
+            Feedback::Rating {
+                dimension: "clarity".into(),
+                value: 4,
+            },
+            Feedback::Tag {
+                tag: "tone".into(),
+                span: span.clone(),
+                removed: true,
+            },
+            Feedback::Comment {
+                text: "which Monday?".into(),
+                span,
+            },
+            Feedback::Comment {
+                text: "fine".into(),
+                span: None,
+            },
+            Feedback::Preference {
+                chosen: "g1".into(),
+                rejected: "g2".into(),
+                tie: true,
+                reason: Some("shorter".into()),
+            },
+            Feedback::Edit {
+                from_revision: None,
+                to_revision: "r2".into(),
+            },
+            Feedback::Decision {
+                verdict: Verdict::Escalate,
+                reason: Some("legal".into()),
+            },
+            Feedback::Implicit {
+                kept_ratio: Some(0.5),
+                time_to_accept_ms: Some(1200),
+                copied_chars: Some(40),
+                exported_format: Some("markdown".into()),
+            },
+        ];
+        for feedback in all {
+            let payload = serde_json::to_string(&feedback).unwrap();
+            let derived: Feedback = serde_json::from_str(&payload).unwrap();
+            assert_eq!(
+                Feedback::from_payload(&payload).unwrap(),
+                derived,
+                "{payload}"
+            );
+        }
+        for bad in [
+            r#"{"kind":"thumb"}"#,
+            r#"{"kind":"shrug","up":true}"#,
+            r#"{"kind":"rating","dimension":"clarity","value":"four"}"#,
+            "",
+        ] {
+            assert!(Feedback::from_payload(bad).is_err(), "{bad}");
+        }
     }
 }

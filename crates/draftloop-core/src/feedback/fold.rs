@@ -1,0 +1,328 @@
+//! The one reading of the feedback log: what was said about a document and about each
+//! of its generations, taken in the order things were said, (time, id).
+//!
+//! The panel, the dataset exports and Insights all read the log through [`Fold`], so
+//! they cannot disagree on what "the latest thumb" or "the tags in force" means.
+//!
+//! - Thumbs, ratings (per dimension), decisions and implicit signals: the latest stands.
+//! - Tags on the whole draft and tags on words are kept apart: taking a tag off words
+//!   leaves the same tag on the whole draft (and on other words) alone.
+//! - Comments and span notes stay with the text, whichever draft was in view.
+//! - A preference belongs to the two variants it compares, whichever draft was in
+//!   view; the latest between two stands, and a tie prefers neither.
+
+use std::collections::HashMap;
+
+use super::{Feedback, FeedbackEvent, Span, Verdict};
+
+/// What was said about one generation.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct GenerationFeedback<'a> {
+    pub thumb: Option<&'a FeedbackEvent>,
+    /// By dimension, in rubric-name order.
+    pub ratings: Vec<(&'a str, i32)>,
+    /// Tags on the whole draft, in the order they were given.
+    pub tags: Vec<&'a str>,
+    /// Tags on words of it that are still in force, one per (words, tag).
+    pub span_tags: Vec<(&'a str, &'a str)>,
+    /// Comments given while it was the draft, on words or on the whole, oldest first.
+    pub comments: Vec<&'a str>,
+    pub decision: Option<Decided<'a>>,
+    pub implicit: Implicit<'a>,
+    /// The events that speak about it, oldest first: what a dataset row cites. Edits
+    /// and implicit signals are Draftloop's own and not cited.
+    pub event_ids: Vec<&'a str>,
+}
+
+impl<'a> GenerationFeedback<'a> {
+    pub fn rating(&self, dimension: &str) -> Option<i32> {
+        self.ratings
+            .iter()
+            .find(|(d, _)| *d == dimension)
+            .map(|(_, v)| *v)
+    }
+
+    /// Tags in force anywhere on it, the whole draft's first, each once.
+    pub fn all_tags(&self) -> Vec<&'a str> {
+        let mut out = self.tags.clone();
+        for (_, tag) in &self.span_tags {
+            if !out.contains(tag) {
+                out.push(tag);
+            }
+        }
+        out
+    }
+
+    pub fn thumb_up(&self) -> Option<bool> {
+        self.thumb.and_then(|e| match e.feedback {
+            Feedback::Thumb { up, .. } => Some(up),
+            _ => None,
+        })
+    }
+}
+
+static NOTHING_SAID: GenerationFeedback<'static> = GenerationFeedback {
+    thumb: None,
+    ratings: Vec::new(),
+    tags: Vec::new(),
+    span_tags: Vec::new(),
+    comments: Vec::new(),
+    decision: None,
+    implicit: Implicit {
+        kept_ratio: None,
+        time_to_accept_ms: None,
+        copied_chars: 0,
+        exported_formats: Vec::new(),
+    },
+    event_ids: Vec::new(),
+};
+
+/// The latest decision and who made it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decided<'a> {
+    pub verdict: Verdict,
+    pub actor: &'a str,
+    pub event: &'a FeedbackEvent,
+}
+
+/// The latest of each implicit signal.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Implicit<'a> {
+    pub kept_ratio: Option<f64>,
+    pub time_to_accept_ms: Option<i64>,
+    /// All characters copied out, summed.
+    pub copied_chars: u64,
+    pub exported_formats: Vec<&'a str>,
+}
+
+/// A tag or comment on words that is still in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanSaid<'a> {
+    pub event: &'a FeedbackEvent,
+    pub span: &'a Span,
+    pub tag: Option<&'a str>,
+    pub comment: Option<&'a str>,
+}
+
+/// What the log of one document says.
+#[derive(Debug, Default, Clone)]
+pub struct Fold<'a> {
+    generations: HashMap<&'a str, GenerationFeedback<'a>>,
+    /// Tags and comments on words still in force, oldest first.
+    pub spans: Vec<SpanSaid<'a>>,
+    /// Comments on the whole document, oldest first.
+    pub comments: Vec<&'a FeedbackEvent>,
+    /// The latest decision on the document, whichever draft it was on.
+    pub decision: Option<&'a FeedbackEvent>,
+    /// The preference standing between each compared pair (a tie included), by the
+    /// latest event between the two.
+    preferences: Vec<Standing<'a>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Standing<'a> {
+    chosen: &'a str,
+    rejected: &'a str,
+    tie: bool,
+    event: &'a str,
+}
+
+impl<'a> Standing<'a> {
+    fn between(&self, a: &str, b: &str) -> bool {
+        (self.chosen == a && self.rejected == b) || (self.chosen == b && self.rejected == a)
+    }
+}
+
+/// Earlier first: by time, then by id (UUIDv7, so by time again within a millisecond).
+pub(crate) fn said_before(a: &FeedbackEvent, b: &FeedbackEvent) -> std::cmp::Ordering {
+    (a.created_at.as_str(), a.id.as_str()).cmp(&(b.created_at.as_str(), b.id.as_str()))
+}
+
+impl<'a> Fold<'a> {
+    /// Folds one document's events, given in any order.
+    pub fn of(events: &'a [FeedbackEvent]) -> Fold<'a> {
+        let mut ordered: Vec<&'a FeedbackEvent> = events.iter().collect();
+        ordered.sort_by(|a, b| said_before(a, b));
+        let mut fold = Fold::default();
+        for e in ordered {
+            fold.take(e);
+        }
+        for g in fold.generations.values_mut() {
+            g.ratings.sort_by(|a, b| a.0.cmp(b.0));
+        }
+        fold
+    }
+
+    fn generation_mut(&mut self, e: &'a FeedbackEvent) -> Option<&mut GenerationFeedback<'a>> {
+        let id = e.generation_id.as_deref()?;
+        Some(self.generations.entry(id).or_default())
+    }
+
+    fn take(&mut self, e: &'a FeedbackEvent) {
+        match &e.feedback {
+            Feedback::Preference {
+                chosen,
+                rejected,
+                tie,
+                ..
+            } => {
+                let standing = Standing {
+                    chosen,
+                    rejected,
+                    tie: *tie,
+                    event: &e.id,
+                };
+                match self
+                    .preferences
+                    .iter_mut()
+                    .find(|s| s.between(chosen, rejected))
+                {
+                    Some(s) => *s = standing,
+                    None => self.preferences.push(standing),
+                }
+            }
+            Feedback::Tag {
+                tag,
+                span: Some(span),
+                removed,
+            } => {
+                self.spans
+                    .retain(|s| !(s.span.anchor == span.anchor && s.tag == Some(tag.as_str())));
+                if !removed {
+                    self.spans.push(SpanSaid {
+                        event: e,
+                        span,
+                        tag: Some(tag),
+                        comment: None,
+                    });
+                }
+                if let Some(g) = self.generation_mut(e) {
+                    g.span_tags
+                        .retain(|(a, t)| !(*a == span.anchor && *t == tag.as_str()));
+                    if !removed {
+                        g.span_tags.push((&span.anchor, tag));
+                    }
+                    g.event_ids.push(&e.id);
+                }
+            }
+            Feedback::Comment { text, span } => {
+                match span {
+                    Some(span) => self.spans.push(SpanSaid {
+                        event: e,
+                        span,
+                        tag: None,
+                        comment: Some(text),
+                    }),
+                    None => self.comments.push(e),
+                }
+                if let Some(g) = self.generation_mut(e) {
+                    g.comments.push(text);
+                    g.event_ids.push(&e.id);
+                }
+            }
+            Feedback::Decision { verdict, .. } => {
+                self.decision = Some(e);
+                if let Some(g) = self.generation_mut(e) {
+                    g.decision = Some(Decided {
+                        verdict: *verdict,
+                        actor: &e.actor,
+                        event: e,
+                    });
+                    g.event_ids.push(&e.id);
+                }
+            }
+            Feedback::Thumb { .. } => {
+                if let Some(g) = self.generation_mut(e) {
+                    g.thumb = Some(e);
+                    g.event_ids.push(&e.id);
+                }
+            }
+            Feedback::Rating { dimension, value } => {
+                if let Some(g) = self.generation_mut(e) {
+                    match g.ratings.iter_mut().find(|(d, _)| *d == dimension.as_str()) {
+                        Some(r) => r.1 = *value,
+                        None => g.ratings.push((dimension, *value)),
+                    }
+                    g.event_ids.push(&e.id);
+                }
+            }
+            Feedback::Tag {
+                tag,
+                span: None,
+                removed,
+            } => {
+                if let Some(g) = self.generation_mut(e) {
+                    g.tags.retain(|t| *t != tag.as_str());
+                    if !removed {
+                        g.tags.push(tag);
+                    }
+                    g.event_ids.push(&e.id);
+                }
+            }
+            Feedback::Implicit {
+                kept_ratio,
+                time_to_accept_ms,
+                copied_chars,
+                exported_format,
+            } => {
+                if let Some(g) = self.generation_mut(e) {
+                    let i = &mut g.implicit;
+                    i.kept_ratio = kept_ratio.or(i.kept_ratio);
+                    i.time_to_accept_ms = time_to_accept_ms.or(i.time_to_accept_ms);
+                    i.copied_chars += u64::from(copied_chars.unwrap_or(0));
+                    if let Some(f) = exported_format {
+                        i.exported_formats.push(f);
+                    }
+                }
+            }
+            Feedback::Edit { .. } => {}
+        }
+    }
+
+    /// What was said about `generation` (nothing, when nobody said anything).
+    pub fn generation(&self, generation: &str) -> &GenerationFeedback<'a> {
+        self.generations.get(generation).unwrap_or(&NOTHING_SAID)
+    }
+
+    /// The generations something was said about.
+    pub fn generation_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.generations.keys().copied()
+    }
+
+    /// The variants `generation` is preferred over, with the events that say so: by the
+    /// preference standing between the two, or else by its approval over the other
+    /// `variants` of its request that were not approved too. A pair the person compared
+    /// (a tie included) is never overruled by an approval.
+    pub fn preferred_over<'v>(
+        &self,
+        generation: &str,
+        variants: impl IntoIterator<Item = &'v str>,
+    ) -> Vec<(String, Option<&'a str>)> {
+        let mut out: Vec<(String, Option<&'a str>)> = self
+            .preferences
+            .iter()
+            .filter(|s| !s.tie && s.chosen == generation)
+            .map(|s| (s.rejected.to_owned(), Some(s.event)))
+            .collect();
+        let approved = |g: &str| {
+            self.generations
+                .get(g)
+                .and_then(|f| f.decision)
+                .is_some_and(|d| d.verdict == Verdict::Approve)
+        };
+        if approved(generation) {
+            for other in variants {
+                if other != generation
+                    && !approved(other)
+                    && !self
+                        .preferences
+                        .iter()
+                        .any(|s| s.between(generation, other))
+                {
+                    out.push((other.to_owned(), None));
+                }
+            }
+        }
+        out
+    }
+}
