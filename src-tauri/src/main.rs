@@ -17,11 +17,14 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let data_dir = draftloop_core::data_dir::resolve(data_dir_arg(std::env::args().skip(1)));
-    let state = state::AppState::open(data_dir);
     let result = tauri::Builder::default()
         // The system's file chooser, for import and export paths.
         .plugin(tauri_plugin_dialog::init())
-        .manage(state)
+        .setup(move |app| {
+            use tauri::Manager;
+            app.manage(state::AppState::open(&data_dir, app.handle().clone()));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::workspace::workspace_info,
             commands::projects::list_projects,
@@ -59,7 +62,7 @@ fn main() -> ExitCode {
             commands::feedback::export_document,
             commands::dataset::export_preview,
             commands::dataset::export_dataset,
-            commands::dataset::cancel_export,
+            commands::dataset::cancel_job,
             commands::dataset::import_history,
         ])
         .run(tauri::generate_context!());

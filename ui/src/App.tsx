@@ -70,6 +70,7 @@ export function App() {
         setFatal(toApiError(e).message);
       }
     })();
+    api.onNotice((n) => setToast(`${n.title}: ${n.body}`));
     api.onBeforeClose(async () => {
       await flushRef.current?.();
     });

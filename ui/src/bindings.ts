@@ -91,6 +91,16 @@ verdict: string, message: string, };
 
 export type LocalServer = { name: string, base_url: string, models: Array<string>, };
 
+export type Notice = { title: string, body: string, };
+
+export type JobKind = "export" | "import";
+
+export type JobInfo = { id: string, kind: JobKind, started_at: string, done: number, 
+/**
+ * 0 while unknown.
+ */
+total: number, cancelled: boolean, };
+
 export type DiffKind = "equal" | "insert" | "delete";
 
 export type DiffSpan = { kind: DiffKind, text: string, };

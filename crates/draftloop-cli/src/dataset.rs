@@ -1,11 +1,13 @@
 //! `import` and `export`: history in from JSONL, feedback datasets out.
 
-use std::io::{BufReader, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use draftloop_core::export::{ExportOptions, Filters, Format, MinRating};
-use draftloop_core::{Error, Result, Workspace};
+use draftloop_core::export::{ExportOptions, ExportProgress, Filters, Format, MinRating};
+use draftloop_core::{Core, Error, Result};
+
+use crate::generate::runtime;
 
 #[derive(Args)]
 pub struct ImportArgs {
@@ -60,10 +62,8 @@ pub struct ExportArgs {
     min_edit_distance: f64,
 }
 
-pub fn import(ws: &mut Workspace, args: ImportArgs) -> Result<()> {
-    let file = std::fs::File::open(&args.file)
-        .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", args.file.display())))?;
-    let summary = ws.import_jsonl(BufReader::new(file), &args.file.display().to_string())?;
+pub fn import(core: &Core, args: ImportArgs) -> Result<()> {
+    let summary = runtime()?.block_on(core.import("cli-import", args.file, |_| {}))?;
     println!(
         "imported {} of {} records ({} already imported), {} feedback events{}",
         summary.imported,
@@ -118,7 +118,7 @@ fn outputs(formats: &[Format], out: &Path, split: bool) -> Result<Vec<(Format, P
         .collect())
 }
 
-pub fn export(ws: &Workspace, args: ExportArgs) -> Result<()> {
+pub fn export(core: &Core, args: ExportArgs) -> Result<()> {
     let formats = args
         .format
         .iter()
@@ -147,22 +147,27 @@ pub fn export(ws: &Workspace, args: ExportArgs) -> Result<()> {
         min_edit_distance: args.min_edit_distance,
     };
     // Progress on a terminal only: pipelines and logs get the summary line alone.
-    let mut stderr = std::io::stderr();
-    let live = stderr.is_terminal();
-    let summaries = ws.export_formats(&opts, &outs, |p| {
+    let live = std::io::stderr().is_terminal();
+    let progress = move |p: ExportProgress| {
         if live {
-            let _ = write!(stderr, "\rexporting: {} of {} generations", p.done, p.total);
+            let _ = write!(
+                std::io::stderr(),
+                "\rexporting: {} of {} generations",
+                p.done,
+                p.total
+            );
         }
-        true
-    })?;
+    };
+    let split = opts.split.is_some();
+    let summaries = runtime()?.block_on(core.export("cli-export", opts, outs, progress))?;
     if live {
-        let _ = writeln!(stderr);
+        let _ = writeln!(std::io::stderr());
     }
     for summary in summaries {
         println!(
             "wrote {} rows{} from {} generations ({} duplicates left out) to {}",
             summary.train_rows + summary.eval_rows,
-            if opts.split.is_some() {
+            if split {
                 format!(
                     " ({} train, {} eval)",
                     summary.train_rows, summary.eval_rows

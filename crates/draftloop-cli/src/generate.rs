@@ -1,15 +1,9 @@
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
 use clap::Args;
-use draftloop_core::generation::GenerationContext;
-use draftloop_core::keychain::OsKeychain;
-use draftloop_core::llm::{
-    ChatMessage, CompletionRequest, Ending, Limits, LlmClient, LlmError, LlmErrorKind, Role, Token,
-};
-use draftloop_core::{Error, Result, Workspace};
-use tokio_util::sync::CancellationToken;
+use draftloop_core::drafting::{Brief, ChatMessage, DraftRequest, Role, Token};
+use draftloop_core::{Core, Error, Result};
 
 #[derive(Args)]
 pub struct GenerateArgs {
@@ -55,41 +49,35 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-pub fn run(ws: &mut Workspace, args: GenerateArgs) -> Result<()> {
-    let provider = ws.provider_named(&args.provider)?;
-    let endpoint = ws.endpoint(&provider, &OsKeychain)?;
-    let (messages, prompt_version_id) = match (&args.project, &args.prompt) {
-        (Some(name), _) => {
-            let project = ws.project_named(name)?;
-            let version = ws.latest_prompt(&project.id)?.ok_or_else(|| {
-                Error::InvalidInput(format!("project \"{}\" has no prompt yet", project.name))
-            })?;
-            let values: BTreeMap<String, String> = args.vars.into_iter().collect();
-            (version.messages(&values)?, Some(version.id))
-        }
+pub fn run(core: &Core, args: GenerateArgs) -> Result<()> {
+    let brief = match (args.project, args.prompt) {
+        (Some(name), _) => Brief::Project {
+            name,
+            values: args.vars.into_iter().collect(),
+        },
         (None, Some(prompt)) => {
             let mut messages = Vec::new();
             if let Some(system) = args.system.filter(|s| !s.trim().is_empty()) {
                 messages.push(ChatMessage::new(Role::System, system));
             }
-            messages.push(ChatMessage::new(Role::User, prompt.clone()));
-            (messages, None)
+            messages.push(ChatMessage::new(Role::User, prompt));
+            Brief::Messages(messages)
         }
         (None, None) => return Err(Error::InvalidInput("give --prompt or --project".into())),
     };
-    let request = CompletionRequest {
+    let request = DraftRequest {
+        request_id: "cli".into(),
+        brief,
+        provider: args.provider,
+        model: args.model,
         n: args.n,
         temperature: args.temperature,
-        max_tokens: args.max_tokens,
+        max_tokens: Some(args.max_tokens),
         stream: !args.no_stream,
-        ..CompletionRequest::new(
-            args.model.unwrap_or(provider.default_model.clone()),
-            messages,
-        )
     };
-    let n = args.n;
+    let (n, streamed) = (args.n, request.stream);
     let labelled = n > 1;
-    if labelled && request.stream {
+    if labelled && streamed {
         println!("=== variant 1 ===");
     }
     // Variant 1 streams live; the others are printed, labelled, once complete.
@@ -100,21 +88,9 @@ pub fn run(ws: &mut Workspace, args: GenerateArgs) -> Result<()> {
             let _ = out.flush();
         }
     });
-    let client = LlmClient::new(Limits::default())?;
-    let cancel = CancellationToken::new();
-    let outcome = runtime()?.block_on(client.complete(&endpoint, &request, &cancel, sink));
-    let recorded = ws.record_generation(
-        &GenerationContext {
-            document_id: None,
-            provider: &provider.name,
-            prompt_version_id: prompt_version_id.as_deref(),
-            request: &request,
-        },
-        &outcome,
-    )?;
-    let completion = outcome?;
-    for (i, v) in completion.variants.iter().enumerate() {
-        if i == 0 && request.stream {
+    let drafted = runtime()?.block_on(core.generate(request, sink))?;
+    for (i, g) in drafted.generations.iter().enumerate() {
+        if i == 0 && streamed {
             println!();
             continue;
         }
@@ -124,29 +100,17 @@ pub fn run(ws: &mut Workspace, args: GenerateArgs) -> Result<()> {
             }
             println!("=== variant {} ===", i + 1);
         }
-        println!("{}", v.text);
+        println!("{}", g.output);
     }
-    let group = recorded
+    drafted.whole()?;
+    let group = drafted
+        .generations
         .first()
         .map(|g| g.group_id.as_str())
         .unwrap_or_default();
-    match completion.ending {
-        Ending::Complete => {
-            eprintln!(
-                "recorded generation group {group}: {n} variant(s), {} ms",
-                completion.latency_ms
-            );
-            Ok(())
-        }
-        Ending::Cut(reason) => Err(Error::Llm(LlmError {
-            kind: LlmErrorKind::Provider,
-            message: format!(
-                "the answer is incomplete ({reason}); the partial text was recorded in group {group}"
-            ),
-        })),
-        Ending::Cancelled => Err(Error::Llm(LlmError {
-            kind: LlmErrorKind::Cancelled,
-            message: "cancelled".into(),
-        })),
-    }
+    eprintln!(
+        "recorded generation group {group}: {n} variant(s), {} ms",
+        drafted.latency_ms
+    );
+    Ok(())
 }

@@ -18,7 +18,10 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use draftloop_core::{data_dir, Actor, Error, ErrorKind, Workspace};
+use std::sync::Arc;
+
+use draftloop_core::host::TerminalHost;
+use draftloop_core::{data_dir, Actor, Core, Error, ErrorKind};
 
 #[derive(Parser)]
 #[command(
@@ -59,14 +62,16 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let dir = data_dir::resolve(cli.data_dir);
-    let result = Workspace::open(&dir, Actor::local_user()).and_then(|mut ws| match cli.command {
-        Command::Projects(cmd) => projects::run(&mut ws, cmd),
-        Command::Documents(cmd) => documents::run(&mut ws, cmd),
-        Command::Providers(cmd) => providers::run(&mut ws, cmd),
-        Command::Generate(args) => generate::run(&mut ws, args),
-        Command::Mine(args) => mine::run(&ws, args),
-        Command::Import(args) => dataset::import(&mut ws, args),
-        Command::Export(args) => dataset::export(&ws, args),
+    let result = Core::open(&dir, Actor::local_user(), Arc::new(TerminalHost)).and_then(|core| {
+        match cli.command {
+            Command::Projects(cmd) => core.with(|ws| projects::run(ws, cmd)),
+            Command::Documents(cmd) => core.with(|ws| documents::run(ws, cmd)),
+            Command::Providers(cmd) => providers::run(&core, cmd),
+            Command::Generate(args) => generate::run(&core, args),
+            Command::Mine(args) => core.with(|ws| mine::run(ws, args)),
+            Command::Import(args) => dataset::import(&core, args),
+            Command::Export(args) => dataset::export(&core, args),
+        }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

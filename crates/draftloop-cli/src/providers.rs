@@ -1,10 +1,9 @@
 use std::io::Read;
 
 use clap::Subcommand;
-use draftloop_core::keychain::OsKeychain;
-use draftloop_core::llm::{Limits, LlmClient, ProviderKind};
-use draftloop_core::provider::{NewProvider, ProviderCheck};
-use draftloop_core::{Error, Result, Secret, Workspace};
+use draftloop_core::drafting::ProviderKind;
+use draftloop_core::provider::NewProvider;
+use draftloop_core::{Core, Error, Result, Secret};
 
 use crate::output::{self, Format};
 
@@ -61,7 +60,7 @@ fn read_key(env: Option<String>, stdin: bool) -> Result<Option<Secret>> {
     }
 }
 
-pub fn run(ws: &mut Workspace, cmd: ProvidersCommand) -> Result<()> {
+pub fn run(core: &Core, cmd: ProvidersCommand) -> Result<()> {
     match cmd {
         ProvidersCommand::Add {
             name,
@@ -78,7 +77,7 @@ pub fn run(ws: &mut Workspace, cmd: ProvidersCommand) -> Result<()> {
                 base_url,
                 default_model: model,
             };
-            let p = ws.add_provider(&new, key.as_ref(), &OsKeychain)?;
+            let p = core.add_provider(&new, key.as_ref())?;
             let key_note = if p.has_key {
                 ", key in the OS keychain"
             } else {
@@ -91,7 +90,7 @@ pub fn run(ws: &mut Workspace, cmd: ProvidersCommand) -> Result<()> {
             );
         }
         ProvidersCommand::List { format } => {
-            let providers = ws.providers()?;
+            let providers = core.with(|ws| ws.providers())?;
             match format {
                 Format::Json => output::json(&providers)?,
                 Format::Table => {
@@ -112,21 +111,17 @@ pub fn run(ws: &mut Workspace, cmd: ProvidersCommand) -> Result<()> {
             }
         }
         ProvidersCommand::Test { name } => {
-            let provider = ws.provider_named(&name)?;
-            let endpoint = ws.endpoint(&provider, &OsKeychain)?;
-            let client = LlmClient::new(Limits::default())?;
-            let runtime = crate::generate::runtime()?;
-            let outcome = runtime.block_on(client.check(&endpoint, &provider.default_model));
-            let check = ProviderCheck::from_outcome(&provider.default_model, &outcome);
-            if check.works {
-                println!("works: \"{}\" {}", provider.name, check.message);
-            } else if let Err(mut e) = outcome {
-                e.message = format!("{}: {}", check.verdict, e.message);
-                return Err(e.into());
+            let check = crate::generate::runtime()?.block_on(core.test_provider(&name))?;
+            if !check.works {
+                return Err(Error::Internal(format!(
+                    "{}: {}",
+                    check.verdict, check.message
+                )));
             }
+            println!("works: \"{}\" {}", name.trim(), check.message);
         }
         ProvidersCommand::Remove { name } => {
-            ws.remove_provider(&name, &OsKeychain)?;
+            core.remove_provider(&name)?;
             println!("removed provider \"{}\"", name.trim());
         }
     }

@@ -4,8 +4,8 @@
 use ts_rs::TS;
 
 use crate::{
-    audit, diff, document, error, export, feedback, generation, import, insights, llm, mining,
-    project, prompt, provider, revision, store,
+    audit, diff, document, error, export, feedback, generation, host, import, insights, jobs, llm,
+    mining, project, prompt, provider, revision, store,
 };
 
 /// The whole bindings file.
@@ -36,6 +36,9 @@ pub fn typescript() -> String {
         generation::ReviseRequest::decl(),
         provider::ProviderCheck::decl(),
         llm::local::LocalServer::decl(),
+        host::Notice::decl(),
+        jobs::JobKind::decl(),
+        jobs::JobInfo::decl(),
         diff::DiffKind::decl(),
         diff::DiffSpan::decl(),
         mining::Kind::decl(),

@@ -36,6 +36,12 @@ pub enum Error {
     Keychain(String),
     #[error("could not write the Parquet file: {0}")]
     Parquet(#[from] parquet::errors::ParquetError),
+    /// The person stopped it; nothing of it was kept.
+    #[error("{0}")]
+    Cancelled(String),
+    /// Draftloop's own fault, never the person's input.
+    #[error("{0}")]
+    Internal(String),
 }
 
 /// What kind of failure this is; part of the contract with the UI.
@@ -83,6 +89,8 @@ impl Error {
             Error::Malformed(_) => ErrorKind::Internal,
             Error::Keychain(_) => ErrorKind::Keychain,
             Error::Parquet(_) => ErrorKind::Io,
+            Error::Internal(_) => ErrorKind::Internal,
+            Error::Cancelled(_) => ErrorKind::Cancelled,
             Error::Llm(e) => e.kind,
         }
     }

@@ -172,15 +172,16 @@ fn project<'a>(
 impl Workspace {
     /// Imports JSONL history from `reader`. `source` names it in the audit log.
     pub fn import_jsonl(&mut self, reader: impl BufRead, source: &str) -> Result<ImportSummary> {
-        self.import_jsonl_with_progress(reader, source, |_| {})
+        self.import_jsonl_with_progress(reader, source, |_| true)
     }
 
-    /// As `import_jsonl`, telling `progress` the bytes read so far every 1,000 records.
+    /// As `import_jsonl`, telling `progress` the bytes read so far every 1,000 records;
+    /// `progress` returns `false` to cancel, and then nothing is imported.
     pub fn import_jsonl_with_progress(
         &mut self,
         reader: impl BufRead,
         source: &str,
-        mut progress: impl FnMut(u64),
+        mut progress: impl FnMut(u64) -> bool,
     ) -> Result<ImportSummary> {
         let mut summary = ImportSummary::default();
         let mut read = 0u64;
@@ -194,8 +195,10 @@ impl Workspace {
                     continue;
                 }
                 summary.records += 1;
-                if summary.records.is_multiple_of(1_000) {
-                    progress(read);
+                if summary.records.is_multiple_of(1_000) && !progress(read) {
+                    return Err(Error::Cancelled(
+                        "the import was cancelled; nothing of it was kept".into(),
+                    ));
                 }
                 import_line(tx, actor, &mut projects, &mut summary, &line).map_err(
                     |e| match e {

@@ -241,3 +241,22 @@ impl Workspace {
         })
     }
 }
+
+pub use crate::llm::local::LocalServer;
+
+impl crate::Core {
+    /// Adds a provider, its key (if any) going to the host's keychain only.
+    pub fn add_provider(&self, new: &NewProvider, key: Option<&Secret>) -> Result<Provider> {
+        self.with(|ws| ws.add_provider(new, key, self.host().keychain()))
+    }
+
+    /// Removes a provider and its key.
+    pub fn remove_provider(&self, name: &str) -> Result<()> {
+        self.with(|ws| ws.remove_provider(name, self.host().keychain()))
+    }
+
+    /// Local OpenAI-compatible servers answering on their usual ports.
+    pub async fn local_providers(&self) -> Vec<LocalServer> {
+        crate::llm::local::detect(crate::llm::local::KNOWN).await
+    }
+}

@@ -14,6 +14,7 @@ import type {
   ExportTarget,
   ImportProgress,
   ImportSummary,
+  Notice,
   Feedback,
   FeedbackEvent,
   RubricDimension,
@@ -84,12 +85,15 @@ export interface DraftloopApi {
   exportDocument(documentId: string, path: string): Promise<void>;
   /** How many rows an export would write, and the first few as JSON lines. */
   exportPreview(options: ExportOptions): Promise<ExportPreview>;
-  /** Writes one format; `onProgress` hears how far it is. Cancel with `cancelExport`. */
-  /** Every target's format from one read of the workspace. */
+  /** Every target's format from one read of the workspace; `onProgress` hears how far
+   * it is. Cancel with `cancelJob`. */
   exportDataset(requestId: string, options: ExportOptions, targets: ExportTarget[], onProgress: (p: ExportProgress) => void): Promise<ExportSummary[]>;
-  cancelExport(requestId: string): Promise<void>;
+  /** Stops an export or an import; nothing of it is kept. */
+  cancelJob(requestId: string): Promise<void>;
   /** Imports JSONL history; all of the file or none of it. `onProgress` hears bytes read. */
-  importHistory(path: string, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
+  importHistory(requestId: string, path: string, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
+  /** Calls `show` with what the core tells the person when long work ends. */
+  onNotice(show: (notice: Notice) => void): void;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
   onBeforeClose(flush: () => Promise<void>): void;
   /** Asks for a path with the system's chooser; null when the person cancels. Absent

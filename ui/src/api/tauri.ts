@@ -1,8 +1,9 @@
 // The only module that imports @tauri-apps/*.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open, save } from "@tauri-apps/plugin-dialog";
-import type { ExportProgress, ImportProgress, Token } from "../bindings";
+import type { ExportProgress, ImportProgress, Notice, Token } from "../bindings";
 import { ApiError, toApiError, type DraftloopApi } from "./api";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -73,11 +74,15 @@ export const tauriApi: DraftloopApi = {
     channel.onmessage = onProgress;
     return call("export_dataset", { requestId, options, targets, onProgress: channel });
   },
-  cancelExport: (requestId) => call("cancel_export", { requestId }),
-  importHistory(path, onProgress) {
+  cancelJob: (requestId) => call("cancel_job", { requestId }),
+  importHistory(requestId, path, onProgress) {
     const channel = new Channel<ImportProgress>();
     channel.onmessage = onProgress;
-    return call("import_history", { path, onProgress: channel });
+    return call("import_history", { requestId, path, onProgress: channel });
+  },
+  onNotice(show) {
+    if (!isTauri()) return;
+    void listen<Notice>("notice", (event) => show(event.payload));
   },
   onBeforeClose(flush) {
     if (!isTauri()) return;

@@ -145,7 +145,7 @@ export function ExportDialog({ projects, onClose }: ExportDialogProps) {
     setRunning(null);
   };
   const cancel = () => {
-    if (running) void api.cancelExport(running.requestId);
+    if (running) void api.cancelJob(running.requestId);
   };
 
   return (
@@ -286,12 +286,15 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [requestId, setRequestId] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const id = `import:${Date.now()}`;
     setBusy(true);
+    setRequestId(id);
     setError(null);
     try {
-      onImported(await api.importHistory(path, setProgress));
+      onImported(await api.importHistory(id, path, setProgress));
     } catch (err) {
       setError(toApiError(err).message);
       setBusy(false);
@@ -321,7 +324,15 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
             <progress max={Math.max(1, progress.total)} value={progress.done} />
           </div>
         )}
-        <FormFooter error={error} onClose={onClose} submit={busy ? "Importing…" : "Import"} testId="run-import" />
+        {busy && requestId ? (
+          <div className="dialog-actions">
+            <button type="button" data-testid="cancel-import" onClick={() => void api.cancelJob(requestId)}>
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <FormFooter error={error} onClose={onClose} submit="Import" testId="run-import" />
+        )}
       </form>
     </Modal>
   );

@@ -17,6 +17,48 @@ use super::{
 /// Receives streamed tokens; called from the request's task.
 pub type TokenSink = Arc<dyn Fn(Token) + Send + Sync>;
 
+/// Stops the variants of one completion, one at a time or all at once. Each variant
+/// has a token of its own, a child of the whole request's: a request shared by all
+/// variants stops once every variant is cancelled.
+#[derive(Debug, Clone)]
+pub struct Cancel {
+    all: CancellationToken,
+    variants: Arc<[CancellationToken]>,
+}
+
+impl Cancel {
+    /// For a completion of `n` variants.
+    pub fn new(n: usize) -> Self {
+        Self::of(CancellationToken::new(), n)
+    }
+
+    fn of(all: CancellationToken, n: usize) -> Self {
+        let variants = (0..n.max(1)).map(|_| all.child_token()).collect();
+        Cancel { all, variants }
+    }
+
+    /// Stops variant `variant` (0-based); an unknown variant is ignored.
+    pub fn variant(&self, variant: usize) {
+        if let Some(t) = self.variants.get(variant) {
+            t.cancel();
+        }
+        if self.variants.iter().all(CancellationToken::is_cancelled) {
+            self.all.cancel();
+        }
+    }
+
+    pub fn all(&self) {
+        self.all.cancel();
+    }
+
+    fn variant_token(&self, variant: usize) -> CancellationToken {
+        self.variants
+            .get(variant)
+            .cloned()
+            .unwrap_or_else(|| self.all.clone())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Requests in all, the first included.
@@ -87,7 +129,8 @@ impl LlmClient {
         Ok(LlmClient { http, limits })
     }
 
-    /// Runs one completion with `request.n` variants, streaming tokens to `sink`.
+    /// Runs one completion with `request.n` variants, streaming tokens to `sink`;
+    /// `cancel` stops all of them.
     pub async fn complete(
         &self,
         endpoint: &Endpoint,
@@ -95,32 +138,34 @@ impl LlmClient {
         cancel: &CancellationToken,
         sink: TokenSink,
     ) -> Result<Completion, LlmError> {
-        let n = request.n.clamp(1, 4);
-        if endpoint.kind != ProviderKind::Anthropic || n == 1 {
-            return self.one(endpoint, request, n, 0, cancel, sink).await;
-        }
-        // The Messages API has no `n`: one request per variant, side by side.
-        let cancels = vec![cancel.clone(); n as usize];
-        self.complete_separately(endpoint, request, &cancels, sink)
+        let cancel = Cancel::of(cancel.clone(), request.n.clamp(1, 4).into());
+        self.complete_variants(endpoint, request, &cancel, sink)
             .await
     }
 
-    /// One request per variant, run side by side, each with its own cancel token, so
-    /// a person can stop one variant and keep the others.
-    pub async fn complete_separately(
+    /// Runs one completion with `request.n` variants, each of which `cancel` can stop
+    /// on its own. This is the one place that decides how variants are asked for: the
+    /// Messages API has no `n`, so Anthropic gets one request per variant, side by
+    /// side; OpenAI-kind endpoints get one request with `n` choices, stopped once no
+    /// variant is wanted.
+    pub async fn complete_variants(
         &self,
         endpoint: &Endpoint,
         request: &CompletionRequest,
-        cancels: &[CancellationToken],
+        cancel: &Cancel,
         sink: TokenSink,
     ) -> Result<Completion, LlmError> {
+        let n = request.n.clamp(1, 4);
+        if endpoint.kind != ProviderKind::Anthropic || n == 1 {
+            return self.one(endpoint, request, n, 0, &cancel.all, sink).await;
+        }
         let mut tasks = Vec::new();
-        for (variant, cancel) in cancels.iter().enumerate() {
+        for variant in 0..n as usize {
             let (client, endpoint, request, cancel, sink) = (
                 self.clone(),
                 endpoint.clone(),
                 request.clone(),
-                cancel.clone(),
+                cancel.variant_token(variant),
                 sink.clone(),
             );
             tasks.push(tokio::spawn(async move {

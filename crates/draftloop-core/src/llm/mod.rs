@@ -15,7 +15,7 @@ pub mod sse;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use client::{Limits, LlmClient, RetryPolicy, TokenSink};
+pub use client::{Cancel, Limits, LlmClient, RetryPolicy, TokenSink};
 
 use crate::secret::Secret;
 

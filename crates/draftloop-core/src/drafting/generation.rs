@@ -103,8 +103,17 @@ impl Workspace {
         ctx: &GenerationContext<'_>,
         outcome: &std::result::Result<Completion, crate::llm::LlmError>,
     ) -> Result<Vec<Generation>> {
+        self.record_generation_at(ctx, outcome, now())
+    }
+
+    /// As [`Workspace::record_generation`], made at `at` (the host's clock).
+    pub(crate) fn record_generation_at(
+        &mut self,
+        ctx: &GenerationContext<'_>,
+        outcome: &std::result::Result<Completion, crate::llm::LlmError>,
+        at: String,
+    ) -> Result<Vec<Generation>> {
         let group_id = new_id();
-        let at = now();
         let messages = serde_json::to_string::<Vec<ChatMessage>>(&ctx.request.messages)?;
         let params_json = parameters(ctx.request).to_string();
         let base = Generation {

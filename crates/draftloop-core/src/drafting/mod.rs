@@ -1,0 +1,290 @@
+//! Drafting: a brief becomes variants from a model, notes become a revision to accept
+//! or reject, and a generation goes into the document without losing what a person
+//! typed. The use cases here are the only generate and revise flows: the desktop app
+//! and the CLI call them.
+
+pub mod generation;
+pub mod prompt;
+pub mod revision;
+
+use std::collections::BTreeMap;
+
+use crate::document::{Document, DocumentText};
+use crate::error::{Error, Result};
+use crate::host::stamp;
+use crate::llm::{Cancel, Completion, CompletionRequest, LlmError, LlmErrorKind};
+// What a front end needs of the model's side to ask and to show the answer.
+pub use crate::llm::{ChatMessage, Ending, ProviderKind, Role, Token, TokenSink};
+use crate::provider::{Provider, ProviderCheck};
+use crate::services::Core;
+use generation::{GenerateRequest, Generation, GenerationContext, ReviseRequest};
+use prompt::revision_messages;
+
+/// What the model is asked to write from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Brief {
+    /// A document's brief, through its project's latest prompt version; the variants
+    /// are the document's.
+    Document(String),
+    /// A project's latest prompt version filled with these values; the variants belong
+    /// to no document.
+    Project {
+        name: String,
+        values: BTreeMap<String, String>,
+    },
+    /// Messages as they are, with no prompt version.
+    Messages(Vec<ChatMessage>),
+}
+
+/// A request for variants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftRequest {
+    /// Chosen by the front end, so it can cancel variants while they stream.
+    pub request_id: String,
+    pub brief: Brief,
+    pub provider: String,
+    /// The provider's default model when `None` or blank.
+    pub model: Option<String>,
+    /// 1–4.
+    pub n: u8,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+    pub stream: bool,
+}
+
+impl From<GenerateRequest> for DraftRequest {
+    fn from(r: GenerateRequest) -> Self {
+        DraftRequest {
+            request_id: r.request_id,
+            brief: Brief::Document(r.document_id),
+            provider: r.provider,
+            model: r.model,
+            n: r.n,
+            temperature: r.temperature,
+            max_tokens: None,
+            stream: true,
+        }
+    }
+}
+
+/// Recorded variants and how the answer ended (an answer cut off or cancelled keeps
+/// what arrived, marked incomplete).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drafted {
+    pub generations: Vec<Generation>,
+    pub ending: Ending,
+    pub latency_ms: u64,
+}
+
+impl Drafted {
+    /// `Ok` when the answer arrived whole; else what happened to it, in words.
+    pub fn whole(&self) -> Result<()> {
+        let group = self
+            .generations
+            .first()
+            .map(|g| g.group_id.as_str())
+            .unwrap_or_default();
+        match &self.ending {
+            Ending::Complete => Ok(()),
+            Ending::Cut(reason) => Err(Error::Llm(LlmError {
+                kind: LlmErrorKind::Provider,
+                message: format!(
+                    "the answer is incomplete ({reason}); the partial text was recorded in group {group}"
+                ),
+            })),
+            Ending::Cancelled => Err(Error::Cancelled(format!(
+                "cancelled; what had arrived was recorded in group {group}"
+            ))),
+        }
+    }
+}
+
+/// Messages `brief` asks with, the prompt version they came from, and the document.
+struct Asked {
+    messages: Vec<ChatMessage>,
+    prompt_version_id: Option<String>,
+    document_id: Option<String>,
+}
+
+impl Core {
+    fn asked(&self, brief: &Brief) -> Result<Asked> {
+        self.with(|ws| match brief {
+            Brief::Document(id) => {
+                let document = ws.document(id)?;
+                let version = ws.latest_prompt(&document.project_id)?.ok_or_else(|| {
+                    Error::invalid(
+                        "write the project's prompt first (Prompt, in the document header)",
+                    )
+                })?;
+                Ok(Asked {
+                    messages: version.messages(&document.brief)?,
+                    prompt_version_id: Some(version.id),
+                    document_id: Some(document.id),
+                })
+            }
+            Brief::Project { name, values } => {
+                let project = ws.project_named(name)?;
+                let version = ws.latest_prompt(&project.id)?.ok_or_else(|| {
+                    Error::invalid(format!("project \"{}\" has no prompt yet", project.name))
+                })?;
+                Ok(Asked {
+                    messages: version.messages(values)?,
+                    prompt_version_id: Some(version.id),
+                    document_id: None,
+                })
+            }
+            Brief::Messages(messages) => {
+                if !messages.iter().any(|m| m.role == Role::User) {
+                    return Err(Error::invalid("give the model something to answer"));
+                }
+                Ok(Asked {
+                    messages: messages.clone(),
+                    prompt_version_id: None,
+                    document_id: None,
+                })
+            }
+        })
+    }
+
+    /// Sends `request` with `provider`'s key, streaming to `sink`, with each variant
+    /// cancellable under `request_id` while it runs; records the outcome, failed or
+    /// not, before a failure is returned.
+    async fn complete_and_record(
+        &self,
+        request_id: &str,
+        provider: &Provider,
+        asked: &Asked,
+        request: CompletionRequest,
+        sink: TokenSink,
+    ) -> Result<(Vec<Generation>, std::result::Result<Completion, LlmError>)> {
+        let endpoint = self.with(|ws| ws.endpoint(provider, self.host().keychain()))?;
+        let cancel = Cancel::new(request.n.into());
+        {
+            let mut running = self.drafting();
+            if running.contains_key(request_id) {
+                return Err(Error::Conflict(format!(
+                    "request {request_id} is already running"
+                )));
+            }
+            running.insert(request_id.to_owned(), cancel.clone());
+        }
+        let outcome = self
+            .llm()
+            .complete_variants(&endpoint, &request, &cancel, sink)
+            .await;
+        self.drafting().remove(request_id);
+        let ctx = GenerationContext {
+            document_id: asked.document_id.as_deref(),
+            provider: &provider.name,
+            prompt_version_id: asked.prompt_version_id.as_deref(),
+            request: &request,
+        };
+        let at = stamp(self.host().now());
+        let recorded = self.with(|ws| ws.record_generation_at(&ctx, &outcome, at))?;
+        Ok((recorded, outcome))
+    }
+
+    /// Generates 1–4 variants from `request`'s brief and records each as a generation
+    /// of one group.
+    pub async fn generate(&self, request: DraftRequest, sink: TokenSink) -> Result<Drafted> {
+        let asked = self.asked(&request.brief)?;
+        let provider = self.with(|ws| ws.provider_named(&request.provider))?;
+        let model = request
+            .model
+            .clone()
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or_else(|| provider.default_model.clone());
+        let defaults = CompletionRequest::new(model, asked.messages.clone());
+        let completion_request = CompletionRequest {
+            n: request.n.clamp(1, 4),
+            temperature: request.temperature,
+            max_tokens: request.max_tokens.unwrap_or(defaults.max_tokens),
+            stream: request.stream,
+            ..defaults
+        };
+        let (generations, outcome) = self
+            .complete_and_record(
+                &request.request_id,
+                &provider,
+                &asked,
+                completion_request,
+                sink,
+            )
+            .await?;
+        let completion = outcome?;
+        Ok(Drafted {
+            generations,
+            ending: completion.ending,
+            latency_ms: completion.latency_ms,
+        })
+    }
+
+    /// Revises the document's current text with the person's notes. The revision comes
+    /// back as a generation for the person to accept or reject; nothing is overwritten.
+    pub async fn revise(&self, request: ReviseRequest, sink: TokenSink) -> Result<Generation> {
+        let (asked, provider) = self.with(|ws| {
+            let document = ws.document(&request.document_id)?;
+            let version = ws.latest_prompt(&document.project_id)?;
+            let messages = revision_messages(
+                version.as_ref(),
+                &document.brief,
+                &document.body_markdown,
+                &request.notes,
+            )?;
+            let asked = Asked {
+                messages,
+                prompt_version_id: version.map(|v| v.id),
+                document_id: Some(document.id),
+            };
+            Ok((asked, ws.provider_named(&request.provider)?))
+        })?;
+        let completion_request =
+            CompletionRequest::new(provider.default_model.clone(), asked.messages.clone());
+        let (mut generations, outcome) = self
+            .complete_and_record(
+                &request.request_id,
+                &provider,
+                &asked,
+                completion_request,
+                sink,
+            )
+            .await?;
+        outcome?;
+        generations
+            .pop()
+            .ok_or_else(|| Error::Internal("the revision was not recorded".into()))
+    }
+
+    /// Stops variant `variant` of a running request; a finished or unknown one is
+    /// left alone (the person may press Stop just as it ends).
+    pub fn cancel_variant(&self, request_id: &str, variant: usize) {
+        if let Some(cancel) = self.drafting().get(request_id) {
+            cancel.variant(variant);
+        }
+    }
+
+    /// Puts a generation's text into the document, keeping the person's text as a
+    /// revision first.
+    pub fn apply(
+        &self,
+        document_id: &str,
+        generation_id: &str,
+        text: &DocumentText,
+    ) -> Result<Document> {
+        self.with(|ws| ws.apply_generation(document_id, generation_id, text))
+    }
+
+    /// "Test connection": one tiny completion with the provider's model, no retries.
+    pub async fn test_provider(&self, name: &str) -> Result<ProviderCheck> {
+        let (provider, endpoint) = self.with(|ws| {
+            let provider = ws.provider_named(name)?;
+            let endpoint = ws.endpoint(&provider, self.host().keychain())?;
+            Ok((provider, endpoint))
+        })?;
+        let outcome = self.llm().check(&endpoint, &provider.default_model).await;
+        Ok(ProviderCheck::from_outcome(
+            &provider.default_model,
+            &outcome,
+        ))
+    }
+}

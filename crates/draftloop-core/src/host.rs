@@ -1,0 +1,45 @@
+//! What the core needs from the machine it runs on: the OS keychain, a clock, and a way
+//! to tell the person something. The desktop app, the CLI and tests each bring their
+//! own, so every use case runs without a window.
+
+use chrono::{DateTime, Utc};
+
+use crate::keychain::{Keychain, OsKeychain};
+
+/// Something to tell the person, outside whatever they are looking at.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+}
+
+pub trait Host: Send + Sync + 'static {
+    fn keychain(&self) -> &dyn Keychain;
+
+    /// Now. Recorded generations and jobs take their times from here.
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    /// Tells the person, when a long piece of work ends (say, while they are in
+    /// another window). Never blocks.
+    fn notify(&self, notice: Notice);
+}
+
+/// The machine as a command-line run sees it: the OS keychain and the system clock.
+/// A command prints its own outcome when it ends, so notices would only repeat it on
+/// stderr, which scripts read for errors alone.
+pub struct TerminalHost;
+
+impl Host for TerminalHost {
+    fn keychain(&self) -> &dyn Keychain {
+        &OsKeychain
+    }
+
+    fn notify(&self, _notice: Notice) {}
+}
+
+/// RFC 3339 UTC with milliseconds, as every time in the workspace is written.
+pub(crate) fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

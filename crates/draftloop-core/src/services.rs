@@ -1,0 +1,123 @@
+//! [`Core`]: an open workspace with the services every front end uses. The desktop
+//! app, the CLI and tests hold one and call its use cases (drafting, jobs, and the
+//! workspace's own methods); none of them talks to a model or to SQL itself.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+use crate::host::Host;
+use crate::jobs::Jobs;
+use crate::llm::{Cancel, Limits, LlmClient};
+use crate::store::Workspace;
+
+/// Cheap to clone: clones share the workspace, the model client and the jobs.
+#[derive(Clone)]
+pub struct Core {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    workspace: Mutex<Workspace>,
+    data_dir: PathBuf,
+    actor: Actor,
+    host: Arc<dyn Host>,
+    llm: LlmClient,
+    /// Generations still streaming, by request id.
+    drafting: Mutex<HashMap<String, Cancel>>,
+    jobs: Jobs,
+}
+
+impl std::fmt::Debug for Core {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Core")
+            .field("data_dir", &self.inner.data_dir)
+            .field("actor", &self.inner.actor)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Locks a mutex that no panic can leave half-changed: each change of the maps is one
+/// insert or remove, and each workspace change is one SQLite transaction.
+pub(crate) fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Core {
+    /// Opens (creating and migrating if needed) the workspace in `data_dir`.
+    pub fn open(data_dir: &Path, actor: Actor, host: Arc<dyn Host>) -> Result<Core> {
+        Self::open_with(data_dir, actor, host, Limits::default())
+    }
+
+    /// As [`Core::open`], with the model client's timeouts and retries.
+    pub fn open_with(
+        data_dir: &Path,
+        actor: Actor,
+        host: Arc<dyn Host>,
+        limits: Limits,
+    ) -> Result<Core> {
+        let workspace = Workspace::open(data_dir, actor.clone())?;
+        let llm = LlmClient::new(limits)?;
+        Ok(Core {
+            inner: Arc::new(Inner {
+                workspace: Mutex::new(workspace),
+                data_dir: data_dir.to_owned(),
+                actor,
+                host,
+                llm,
+                drafting: Mutex::new(HashMap::new()),
+                jobs: Jobs::default(),
+            }),
+        })
+    }
+
+    /// Runs a short use case on the workspace: one at a time, each its own transaction.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
+        f(&mut locked(&self.inner.workspace))
+    }
+
+    /// Runs a long read on a connection of its own, off the async runtime, so saves
+    /// never wait for it.
+    pub async fn reading<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Workspace) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (dir, actor) = (self.inner.data_dir.clone(), self.inner.actor.clone());
+        tokio::task::spawn_blocking(move || f(&Workspace::open(&dir, actor)?))
+            .await
+            .map_err(|e| Error::Internal(format!("the work stopped: {e}")))?
+    }
+
+    /// Runs a long use case on the workspace off the async runtime.
+    pub(crate) async fn working<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Workspace) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let core = self.clone();
+        tokio::task::spawn_blocking(move || core.with(f))
+            .await
+            .map_err(|e| Error::Internal(format!("the work stopped: {e}")))?
+    }
+
+    pub fn host(&self) -> &dyn Host {
+        self.inner.host.as_ref()
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.inner.actor
+    }
+
+    pub fn jobs(&self) -> &Jobs {
+        &self.inner.jobs
+    }
+
+    pub(crate) fn llm(&self) -> &LlmClient {
+        &self.inner.llm
+    }
+
+    pub(crate) fn drafting(&self) -> MutexGuard<'_, HashMap<String, Cancel>> {
+        locked(&self.inner.drafting)
+    }
+}
