@@ -33,7 +33,15 @@ export type DocumentStatus = "draft" | "in_review" | "approved" | "rejected" | "
 
 export type DocumentText = { body_json: string, body_markdown: string, };
 
-export type AuditEntry = { seq: number, id: string, at: string, actor: string, action: string, entity_kind: string, entity_id: string, detail: string, prev_hash: string, hash: string, };
+export type AuditEntry = { 
+/**
+ * Where it stands in this workspace's file (merged entries get a local one).
+ */
+seq: number, id: string, at: string, actor: string, action: string, entity_kind: string, entity_id: string, detail: string, 
+/**
+ * The device that wrote it, and its place in that device's chain (from 1).
+ */
+device_id: string, device_seq: number, hash_format: number, prev_hash: string, hash: string, };
 
 export type WorkspaceInfo = { database_path: string, schema_version: number, actor: string, app_version: string, 
 /**

@@ -3,11 +3,32 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Actor(String);
+pub struct Actor {
+    id: String,
+    /// The workspace (device) acting; set when the workspace opens.
+    #[serde(skip)]
+    device: String,
+}
 
 impl Actor {
     pub fn new(id: impl Into<String>) -> Self {
-        Actor(id.into())
+        Actor {
+            id: id.into(),
+            device: String::new(),
+        }
+    }
+
+    /// This actor, acting from device `device`.
+    pub(crate) fn on_device(self, device: &str) -> Self {
+        Actor {
+            device: device.to_owned(),
+            ..self
+        }
+    }
+
+    /// The device acting (empty before a workspace is open).
+    pub fn device(&self) -> &str {
+        &self.device
     }
 
     /// The person at this machine: `local:<os user>`.
@@ -15,10 +36,10 @@ impl Actor {
         let user = std::env::var("USER")
             .or_else(|_| std::env::var("USERNAME"))
             .unwrap_or_else(|_| "user".to_owned());
-        Actor(format!("local:{user}"))
+        Actor::new(format!("local:{user}"))
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.id
     }
 }

@@ -1,23 +1,33 @@
-//! The audit log: every state change, append-only and hash-chained.
+//! The audit log: every state change, append-only and hash-chained per device.
 //!
-//! Each entry's hash is SHA-256 over the previous entry's hash and the entry's own
-//! fields, so editing, reordering or removing an entry is detectable by [`verify`].
+//! Each workspace is a device, and each device's entries form a chain of their own:
+//! an entry's hash is SHA-256 over the previous entry's hash (of the same device) and
+//! the entry's own fields, so editing, reordering or removing an entry is detectable by
+//! [`verify`], and two devices' logs merged by id still verify.
+
+use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::actor::Actor;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::{new_id, now};
 use crate::store::Workspace;
 
-/// The `prev_hash` of the first entry.
+/// The `prev_hash` of a device's first entry.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, Serialize, TS)]
+/// Entries written before devices (schema 4 and earlier) hash without the device;
+/// every later entry hashes its device and its place in the device's chain too.
+const FORMAT_WITHOUT_DEVICE: i64 = 1;
+const FORMAT_WITH_DEVICE: i64 = 2;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AuditEntry {
+    /// Where it stands in this workspace's file (merged entries get a local one).
     #[ts(type = "number")]
     pub seq: i64,
     pub id: String,
@@ -27,19 +37,38 @@ pub struct AuditEntry {
     pub entity_kind: String,
     pub entity_id: String,
     pub detail: String,
+    /// The device that wrote it, and its place in that device's chain (from 1).
+    pub device_id: String,
+    #[ts(type = "number")]
+    pub device_seq: i64,
+    #[ts(type = "number")]
+    pub hash_format: i64,
     pub prev_hash: String,
     pub hash: String,
 }
 
-/// Where the chain first fails to verify.
+/// Where a chain first fails to verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainBreak {
     pub seq: i64,
+    pub id: String,
+    pub device_id: String,
+    pub device_seq: i64,
     pub reason: String,
 }
 
-/// Appends one entry inside the caller's transaction, so the change and its record
-/// commit together.
+impl std::fmt::Display for ChainBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "audit entry {} (number {} of device {}): {}",
+            self.id, self.device_seq, self.device_id, self.reason
+        )
+    }
+}
+
+/// Appends one entry to the actor's device chain inside the caller's transaction, so
+/// the change and its record commit together.
 pub(crate) fn record(
     tx: &Transaction,
     actor: &Actor,
@@ -48,58 +77,75 @@ pub(crate) fn record(
     entity_id: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    let prev_hash: String = tx
-        .query_row(
-            "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| row.get(0),
-        )
+    let device = actor.device();
+    let (prev_hash, prev_seq): (String, i64) = tx
+        .prepare_cached(
+            "SELECT hash, device_seq FROM audit_log WHERE device_id = ?1
+             ORDER BY device_seq DESC LIMIT 1",
+        )?
+        .query_row([device], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?
-        .unwrap_or_else(|| GENESIS.to_owned());
-    let id = new_id();
-    let at = now();
-    let detail = detail.to_string();
-    let hash = entry_hash(
-        &prev_hash,
-        &id,
-        &at,
-        actor.as_str(),
-        action,
-        entity_kind,
-        entity_id,
-        &detail,
-    );
-    tx.execute(
-        "INSERT INTO audit_log (id, at, actor, action, entity_kind, entity_id, detail, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![id, at, actor.as_str(), action, entity_kind, entity_id, detail, prev_hash, hash],
-    )?;
+        .unwrap_or_else(|| (GENESIS.to_owned(), 0));
+    let mut entry = AuditEntry {
+        seq: 0,
+        id: new_id(),
+        at: now(),
+        actor: actor.as_str().to_owned(),
+        action: action.to_owned(),
+        entity_kind: entity_kind.to_owned(),
+        entity_id: entity_id.to_owned(),
+        detail: detail.to_string(),
+        device_id: device.to_owned(),
+        device_seq: prev_seq + 1,
+        hash_format: FORMAT_WITH_DEVICE,
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry_hash(&entry);
+    insert(tx, &entry)
+}
+
+fn insert(tx: &Transaction, e: &AuditEntry) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_log (id, at, actor, action, entity_kind, entity_id, detail,
+             device_id, device_seq, hash_format, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        e.id,
+        e.at,
+        e.actor,
+        e.action,
+        e.entity_kind,
+        e.entity_id,
+        e.detail,
+        e.device_id,
+        e.device_seq,
+        e.hash_format,
+        e.prev_hash,
+        e.hash
+    ])?;
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn entry_hash(
-    prev_hash: &str,
-    id: &str,
-    at: &str,
-    actor: &str,
-    action: &str,
-    entity_kind: &str,
-    entity_id: &str,
-    detail: &str,
-) -> String {
+fn entry_hash(e: &AuditEntry) -> String {
     let mut hasher = Sha256::new();
+    let seq = e.device_seq.to_string();
+    let mut fields = vec![
+        e.prev_hash.as_str(),
+        &e.id,
+        &e.at,
+        &e.actor,
+        &e.action,
+        &e.entity_kind,
+        &e.entity_id,
+        &e.detail,
+    ];
+    if e.hash_format != FORMAT_WITHOUT_DEVICE {
+        fields.extend([e.device_id.as_str(), &seq]);
+    }
     // Length-prefix each field so no two different entries hash the same bytes.
-    for field in [
-        prev_hash,
-        id,
-        at,
-        actor,
-        action,
-        entity_kind,
-        entity_id,
-        detail,
-    ] {
+    for field in fields {
         hasher.update((field.len() as u64).to_le_bytes());
         hasher.update(field.as_bytes());
     }
@@ -108,7 +154,8 @@ fn entry_hash(
 
 fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, id, at, actor, action, entity_kind, entity_id, detail, prev_hash, hash
+        "SELECT seq, id, at, actor, action, entity_kind, entity_id, detail,
+                device_id, device_seq, hash_format, prev_hash, hash
          FROM audit_log ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |row| {
@@ -121,50 +168,170 @@ fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
             entity_kind: row.get(5)?,
             entity_id: row.get(6)?,
             detail: row.get(7)?,
-            prev_hash: row.get(8)?,
-            hash: row.get(9)?,
+            device_id: row.get(8)?,
+            device_seq: row.get(9)?,
+            hash_format: row.get(10)?,
+            prev_hash: row.get(11)?,
+            hash: row.get(12)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Workspace {
+    /// Every entry, in the order this workspace received them.
     pub fn audit_log(&self) -> Result<Vec<AuditEntry>> {
         entries(self.conn())
     }
 
-    /// Walks the chain; `Ok(None)` when intact.
+    /// Walks every device's chain; `Ok(None)` when all are intact.
     pub fn verify_audit_log(&self) -> Result<Option<ChainBreak>> {
         Ok(verify(&entries(self.conn())?))
     }
+
+    /// Merges another workspace's entries into this log, a set union by id: the ones
+    /// already here are left alone, the others keep their device, place and hashes.
+    /// Nothing is merged when the result would not verify (the error names the first
+    /// bad entry) or when an entry would write into this device's own chain. Returns
+    /// how many entries were new.
+    pub fn merge_audit_log(&mut self, incoming: &[AuditEntry]) -> Result<usize> {
+        let own = self.device_id().to_owned();
+        self.write(|tx, _| {
+            let mut added = 0;
+            for e in incoming {
+                let known: Option<String> = tx
+                    .prepare_cached("SELECT hash FROM audit_log WHERE id = ?1")?
+                    .query_row([&e.id], |r| r.get(0))
+                    .optional()?;
+                match known {
+                    Some(hash) if hash == e.hash => continue,
+                    Some(_) => {
+                        return Err(Error::Conflict(format!(
+                            "audit entry {} differs from the one already here",
+                            e.id
+                        )))
+                    }
+                    None if e.device_id == own => {
+                        return Err(Error::Conflict(format!(
+                            "audit entry {} claims this workspace's own device",
+                            e.id
+                        )))
+                    }
+                    None => {}
+                }
+                insert(tx, e).map_err(|err| match err {
+                    Error::Database(_) => Error::Conflict(format!(
+                        "audit entry {} takes a place in device {}'s chain that another entry holds",
+                        e.id, e.device_id
+                    )),
+                    other => other,
+                })?;
+                added += 1;
+            }
+            match verify(&entries(tx)?) {
+                None => Ok(added),
+                Some(broken) => Err(Error::Conflict(format!("nothing was merged: {broken}"))),
+            }
+        })
+    }
 }
 
+/// Walks each device's chain in its own order. A device's entries must run 1, 2, 3…
+/// with each naming the hash of the one before, and each hash must match its entry.
 pub fn verify(entries: &[AuditEntry]) -> Option<ChainBreak> {
-    let mut prev = GENESIS.to_owned();
+    let mut chains: BTreeMap<&str, Vec<&AuditEntry>> = BTreeMap::new();
     for e in entries {
-        if e.prev_hash != prev {
-            return Some(ChainBreak {
-                seq: e.seq,
-                reason: "its previous-hash does not match the entry before it".into(),
-            });
-        }
-        let expected = entry_hash(
-            &e.prev_hash,
-            &e.id,
-            &e.at,
-            &e.actor,
-            &e.action,
-            &e.entity_kind,
-            &e.entity_id,
-            &e.detail,
-        );
-        if e.hash != expected {
-            return Some(ChainBreak {
-                seq: e.seq,
-                reason: "its contents do not match its hash".into(),
-            });
-        }
-        prev = e.hash.clone();
+        chains.entry(&e.device_id).or_default().push(e);
     }
-    None
+    let mut first: Option<ChainBreak> = None;
+    for chain in chains.values_mut() {
+        chain.sort_by_key(|e| e.device_seq);
+        let mut prev = GENESIS;
+        for (i, e) in chain.iter().enumerate() {
+            let reason = if e.device_seq != i as i64 + 1 {
+                Some("an entry before it in its device's chain is missing")
+            } else if e.prev_hash != prev {
+                Some("its previous-hash does not match the entry before it")
+            } else if e.hash != entry_hash(e) {
+                Some("its contents do not match its hash")
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                let broken = ChainBreak {
+                    seq: e.seq,
+                    id: e.id.clone(),
+                    device_id: e.device_id.clone(),
+                    device_seq: e.device_seq,
+                    reason: reason.into(),
+                };
+                // The earliest break in this workspace's own order is named.
+                if first.as_ref().is_none_or(|f| broken.seq < f.seq) {
+                    first = Some(broken);
+                }
+                break;
+            }
+            prev = &e.hash;
+        }
+    }
+    first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace from before devices keeps its chain through the migration, and its
+    /// next entries continue it under the device the migration gave it.
+    #[test]
+    fn an_old_chain_still_verifies_and_goes_on_under_its_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::DATABASE_FILE);
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            crate::store::migrate_to_version(&mut conn, 4).unwrap();
+            let mut prev = GENESIS.to_owned();
+            for (i, action) in ["project.created", "project.renamed"].iter().enumerate() {
+                let mut e = AuditEntry {
+                    seq: i as i64 + 1,
+                    id: format!("old-{i}"),
+                    at: "2026-01-01T00:00:00.000Z".into(),
+                    actor: "local:alice".into(),
+                    action: (*action).into(),
+                    entity_kind: "project".into(),
+                    entity_id: "p1".into(),
+                    detail: "{}".into(),
+                    device_id: String::new(),
+                    device_seq: 0,
+                    hash_format: FORMAT_WITHOUT_DEVICE,
+                    prev_hash: prev.clone(),
+                    hash: String::new(),
+                };
+                e.hash = entry_hash(&e);
+                conn.execute(
+                    "INSERT INTO audit_log (id, at, actor, action, entity_kind, entity_id, detail, prev_hash, hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![e.id, e.at, e.actor, e.action, e.entity_kind, e.entity_id, e.detail, e.prev_hash, e.hash],
+                )
+                .unwrap();
+                prev = e.hash;
+            }
+        }
+        let mut ws = Workspace::open(dir.path(), Actor::new("local:alice")).unwrap();
+        assert_eq!(ws.verify_audit_log().unwrap(), None);
+        ws.create_project(&crate::NewProject {
+            name: "Spring".into(),
+            content_type: "email".into(),
+        })
+        .unwrap();
+        let log = ws.audit_log().unwrap();
+        assert_eq!(log.len(), 3);
+        assert!(log.iter().all(|e| e.device_id == ws.device_id()));
+        assert_eq!(
+            log.iter().map(|e| e.device_seq).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+        assert_eq!(log[2].prev_hash, log[1].hash);
+        assert_eq!(ws.verify_audit_log().unwrap(), None);
+    }
 }

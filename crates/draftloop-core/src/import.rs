@@ -399,7 +399,8 @@ fn import_line(
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    let person = Actor::new(person.map_or_else(|| actor.as_str().to_owned(), str::to_owned));
+    let person = Actor::new(person.map_or_else(|| actor.as_str().to_owned(), str::to_owned))
+        .on_device(actor.device());
     let model_revision = insert_revision(
         "model",
         &format!("model:{}", record.model.as_deref().unwrap_or("unknown")),

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_providers.sql"),
     include_str!("../../migrations/0003_export_import.sql"),
     include_str!("../../migrations/0004_export_revisions.sql"),
+    include_str!("../../migrations/0005_devices.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -17,6 +17,12 @@ use crate::error::{Error, Result};
 
 pub use migrations::SCHEMA_VERSION;
 
+/// Brings a database to schema `version` (tests of what earlier versions wrote).
+#[cfg(test)]
+pub(crate) fn migrate_to_version(conn: &mut Connection, version: i64) -> Result<()> {
+    migrations::migrate_to(conn, version)
+}
+
 pub const DATABASE_FILE: &str = "draftloop.db";
 
 /// What the app shows about the open workspace.
@@ -34,6 +40,8 @@ pub struct Workspace {
     conn: Connection,
     path: PathBuf,
     actor: Actor,
+    /// This workspace's device: its audit entries chain under it.
+    device_id: String,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -41,6 +49,7 @@ impl std::fmt::Debug for Workspace {
         f.debug_struct("Workspace")
             .field("path", &self.path)
             .field("actor", &self.actor)
+            .field("device_id", &self.device_id)
             .finish()
     }
 }
@@ -62,7 +71,13 @@ impl Workspace {
              PRAGMA busy_timeout = 5000;",
         )?;
         migrations::migrate(&mut conn, &path)?;
-        Ok(Workspace { conn, path, actor })
+        let device_id: String = conn.query_row("SELECT id FROM device", [], |r| r.get(0))?;
+        Ok(Workspace {
+            conn,
+            path,
+            actor: actor.on_device(&device_id),
+            device_id,
+        })
     }
 
     pub fn info(&self) -> WorkspaceInfo {
@@ -84,6 +99,11 @@ impl Workspace {
 
     pub fn actor(&self) -> &Actor {
         &self.actor
+    }
+
+    /// This workspace's device id.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
     }
 
     pub(crate) fn conn(&self) -> &Connection {
