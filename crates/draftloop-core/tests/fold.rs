@@ -323,3 +323,30 @@ fn events_fold_by_time_then_id_whatever_order_they_are_read_in() {
         assert_eq!(fold.generation("g").thumb_up(), Some(true));
     }
 }
+
+#[test]
+fn feedback_on_a_document_with_no_draft_shows_in_its_panel() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ws, project) = common::spring(dir.path());
+    let doc = ws.create_document(&project, "Written alone").unwrap().id;
+    let rate = |ws: &mut Workspace, value| {
+        ws.record_feedback(
+            &doc,
+            None,
+            &Feedback::Rating {
+                dimension: "clarity".into(),
+                value,
+            },
+        )
+        .unwrap();
+    };
+    rate(&mut ws, 2);
+    rate(&mut ws, 5);
+    ws.record_feedback(&doc, None, &tag("tone", None, false))
+        .unwrap();
+    let panel = ws.document_feedback(&doc).unwrap();
+    assert!(panel.generation.is_none());
+    assert_eq!(panel.ratings.len(), 1);
+    assert_eq!(panel.ratings[0].value, 5);
+    assert_eq!(panel.tags, ["tone"]);
+}

@@ -153,8 +153,10 @@ impl<'a> Fold<'a> {
         fold
     }
 
+    /// Feedback given while no model draft was in view is kept as about "no draft" (the
+    /// empty id), so a document a person wrote alone shows it too.
     fn generation_mut(&mut self, e: &'a FeedbackEvent) -> Option<&mut GenerationFeedback<'a>> {
-        let id = e.generation_id.as_deref()?;
+        let id = e.generation_id.as_deref().unwrap_or("");
         Some(self.generations.entry(id).or_default())
     }
 
@@ -284,9 +286,14 @@ impl<'a> Fold<'a> {
         self.generations.get(generation).unwrap_or(&NOTHING_SAID)
     }
 
+    /// What was said while `draft` was in view: a generation, or none.
+    pub fn on_draft(&self, draft: Option<&str>) -> &GenerationFeedback<'a> {
+        self.generation(draft.unwrap_or(""))
+    }
+
     /// The generations something was said about.
     pub fn generation_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.generations.keys().copied()
+        self.generations.keys().copied().filter(|id| !id.is_empty())
     }
 
     /// The variants `generation` is preferred over, with the events that say so: by the

@@ -822,10 +822,9 @@ fn summarize(
     models: &BTreeMap<String, String>,
 ) -> DocumentFeedback {
     let fold = Fold::of(&events);
-    let current = match &generation {
-        Some(g) => fold.generation(&g.id).clone(),
-        None => fold::GenerationFeedback::default(),
-    };
+    let current = fold
+        .on_draft(generation.as_ref().map(|g| g.id.as_str()))
+        .clone();
     let spans = fold
         .spans
         .iter()
