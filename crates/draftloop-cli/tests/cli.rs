@@ -317,7 +317,20 @@ fn imports_history_once_and_exports_datasets() {
         assert!(folder.join(file).is_file(), "{file}: {said}");
     }
 
-    let before = database_bytes(d);
+    // A bad import wrote its first records out of sight and took them back: nothing
+    // visible changed. Every other failure leaves the file byte for byte as it was.
+    let visible = |d: &Path| {
+        let audit: i64 = rusqlite::Connection::open(d.join("draftloop.db"))
+            .expect("db")
+            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+            .expect("audit");
+        (
+            ok(d, &["projects", "list", "--format", "json"]),
+            ok(d, &["documents", "list", "--format", "json"]),
+            audit,
+        )
+    };
+    let shown = visible(d);
     let bad = d.join("bad.jsonl");
     std::fs::write(
         &bad,
@@ -328,6 +341,8 @@ fn imports_history_once_and_exports_datasets() {
         fails(d, &["import", bad.to_str().expect("path")], 2),
         "error: line 2: missing field `prompt`"
     );
+    assert_eq!(visible(d), shown, "a bad import leaves nothing visible");
+    let before = database_bytes(d);
     assert_eq!(
         fails(d, &["export", "--format", "alpaca", "--out", "x.jsonl"], 2),
         "error: unknown format \"alpaca\": one of sft, openai-sft, dpo, openai-dpo, kto, ratings, csv, parquet"
@@ -366,4 +381,87 @@ fn imports_history_once_and_exports_datasets() {
         "error: --min-rating takes DIM=N, not \"clarity\""
     );
     assert_eq!(database_bytes(d), before, "failed commands change nothing");
+}
+
+#[test]
+fn an_import_killed_midway_shows_nothing_and_running_it_again_completes_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let file = d.join("big.jsonl");
+    let lines: String = (0..12_000)
+        .map(|i| {
+            serde_json::json!({
+                "project": "Bulk",
+                "prompt": format!("Write email {i}."),
+                "draft": format!("Draft {i} of the email."),
+                "tags": ["tone"],
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    std::fs::write(&file, lines).expect("write history");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_draftloop"))
+        .arg("--data-dir")
+        .arg(d)
+        .arg("import")
+        .arg(&file)
+        .env_remove("DRAFTLOOP_DATA_DIR")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start the import");
+    // Killed once it has committed a chunk (out of sight) and before it finishes.
+    let db = d.join("draftloop.db");
+    let staged = || -> (i64, i64) {
+        let Ok(conn) =
+            rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        else {
+            return (0, 0);
+        };
+        conn.query_row(
+            "SELECT (SELECT count(*) FROM documents WHERE import_id IS NOT NULL),
+                    (SELECT count(*) FROM imports WHERE finished_at IS NOT NULL)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap_or((0, 0))
+    };
+    loop {
+        let (documents, finished) = staged();
+        assert_eq!(finished, 0, "the import finished before it could be killed");
+        if documents > 0 {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "the import ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("kill");
+    child.wait().expect("reap");
+    let (documents, _) = staged();
+    assert!(documents > 0 && documents < 12_000, "{documents} staged");
+
+    // Nothing of it shows.
+    assert_eq!(
+        ok(d, &["projects", "list", "--format", "json"]).trim(),
+        "[]"
+    );
+    assert_eq!(
+        ok(d, &["documents", "list", "--format", "json"]).trim(),
+        "[]"
+    );
+
+    // Run again: it carries on and finishes, nothing twice.
+    let said = ok(d, &["import", file.to_str().expect("path")]);
+    assert!(
+        said.starts_with("imported 12000 of 12000 records (0 already imported)"),
+        "{said}"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(d, &["documents", "list", "--format", "json"])).expect("json");
+    assert_eq!(listed.as_array().expect("list").len(), 12_000);
+    assert!(ok(d, &["import", file.to_str().expect("path")])
+        .starts_with("imported 0 of 12000 records (12000 already imported)"));
 }

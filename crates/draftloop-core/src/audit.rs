@@ -152,6 +152,15 @@ fn entry_hash(e: &AuditEntry) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// The hash an entry written before devices has (for tests of those workspaces).
+#[cfg(test)]
+pub(crate) fn legacy_hash(e: &AuditEntry) -> String {
+    entry_hash(&AuditEntry {
+        hash_format: FORMAT_WITHOUT_DEVICE,
+        ..e.clone()
+    })
+}
+
 fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(
         "SELECT seq, id, at, actor, action, entity_kind, entity_id, detail,

@@ -188,7 +188,7 @@ impl Workspace {
         let row = self
             .conn()
             .query_row(
-                &format!("SELECT {COLUMNS} FROM documents WHERE id = ?1"),
+                &format!("SELECT {COLUMNS} FROM live_documents WHERE id = ?1"),
                 [id],
                 from_row,
             )
@@ -205,7 +205,7 @@ impl Workspace {
             self.project(id)?;
         }
         let mut stmt = self.conn().prepare(
-            "SELECT id, project_id, title, status, body_markdown, updated_at FROM documents
+            "SELECT id, project_id, title, status, body_markdown, updated_at FROM live_documents
              WHERE ?1 IS NULL OR project_id = ?1
              ORDER BY created_at DESC, id DESC",
         )?;
@@ -306,18 +306,31 @@ impl Workspace {
         self.document(id)
     }
 
+    /// Deletes a document: a tombstone hides it, with everything said about it, from
+    /// every view and export; the feedback log keeps its events.
     pub fn delete_document(&mut self, id: &str) -> Result<()> {
         let document = self.document(id)?;
+        let detail = json!({"project_id": document.project_id, "title": document.title});
         self.write(|tx, actor| {
-            tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+            crate::store::tombstone(tx, actor, "document", id, &detail)?;
             audit::record(
                 tx,
                 actor,
                 "document.deleted",
                 "document",
                 id,
-                json!({"project_id": document.project_id, "title": document.title}),
+                detail.clone(),
             )
+        })
+    }
+
+    /// Removes a deleted document's content for good (its text, revisions, generations
+    /// and feedback); the purge itself is audited. Only a deleted document can be purged.
+    pub fn purge_document(&mut self, id: &str) -> Result<()> {
+        self.write(|tx, actor| {
+            crate::store::tombstoned(tx, "document", id)?;
+            tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+            audit::record(tx, actor, "document.purged", "document", id, json!({}))
         })
     }
 }

@@ -1,8 +1,15 @@
 //! History in: one JSONL record per line (a prompt, the model's draft, what people kept,
 //! and their feedback) becomes a project, a document, a generation, revisions and
-//! feedback events, as if it had happened in the app. The whole file is one
-//! transaction: a bad line is reported by number and nothing is kept. Each record's
-//! digest is remembered, so importing the same file again adds nothing.
+//! feedback events, as if it had happened in the app. Each record's digest is
+//! remembered, so importing the same file again adds nothing.
+//!
+//! An import commits a chunk of records at a time, so saves and feedback never wait for
+//! a whole file, and what it wrote stays out of every view until it finishes: a bad
+//! line (reported by number) or a cancel removes what it wrote, and an import cut off
+//! (the process killed) leaves its rows hidden until the same file is imported again,
+//! which carries on where it stopped. A running import holds a lock file beside the
+//! database (`draftloop.db.import-<id>.lock`) that the OS releases when the process
+//! dies, so a cut-off import is told from one still running in another process.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -23,6 +30,8 @@ use crate::project::{insert_project, write_feedback_schema, RubricDimension};
 use crate::store::Workspace;
 
 const TITLE_WORDS: usize = 8;
+/// Records per transaction: small enough that a save waits a moment at most.
+const CHUNK: u64 = 1_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -121,9 +130,11 @@ fn time(at: &Option<String>) -> Result<String> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn project<'a>(
     tx: &Transaction,
     actor: &Actor,
+    import: &Import,
     cache: &'a mut HashMap<String, ProjectEntry>,
     summary: &mut ImportSummary,
     name: &str,
@@ -135,12 +146,24 @@ fn project<'a>(
     if !cache.contains_key(&key) {
         let found: Option<(String, String, String)> = tx
             .query_row(
-                "SELECT id, rubric, tags FROM projects WHERE name = ?1",
-                [name],
+                // A project people see, or one this import made; not one of another
+                // import still under way (or cut off), which stays out of sight.
+                "SELECT id, rubric, tags FROM projects p WHERE name = ?1
+                   AND (import_id IS NULL OR import_id = ?2
+                        OR EXISTS (SELECT 1 FROM imports i
+                                   WHERE i.id = p.import_id AND i.finished_at IS NOT NULL))",
+                [name, &import.id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
         let entry = match found {
+            // What this import added to it before it was cut off, carried on.
+            Some((id, _, _)) if import.schema.contains_key(&id) => ProjectEntry {
+                rubric: import.schema[&id].rubric.clone(),
+                tags: import.schema[&id].tags.clone(),
+                id,
+                changed: true,
+            },
             Some((id, rubric, tags)) => ProjectEntry {
                 id,
                 rubric: serde_json::from_str(&rubric)?,
@@ -153,6 +176,10 @@ fn project<'a>(
                     .filter(|t| !t.is_empty())
                     .unwrap_or("other");
                 let created = insert_project(tx, actor, name, content_type, at, Some("import"))?;
+                tx.execute(
+                    "UPDATE projects SET import_id = ?1 WHERE id = ?2",
+                    [&import.id, &created.id],
+                )?;
                 summary.projects_created.push(created.name);
                 ProjectEntry {
                     id: created.id,
@@ -175,54 +202,185 @@ impl Workspace {
         self.import_jsonl_with_progress(reader, source, |_| true)
     }
 
-    /// As `import_jsonl`, telling `progress` the bytes read so far every 1,000 records;
-    /// `progress` returns `false` to cancel, and then nothing is imported.
+    /// As `import_jsonl`, telling `progress` the bytes read so far after every chunk of
+    /// 1,000 records is committed (out of sight); `progress` returns `false` to cancel,
+    /// and then nothing is imported.
     pub fn import_jsonl_with_progress(
         &mut self,
         reader: impl BufRead,
         source: &str,
         mut progress: impl FnMut(u64) -> bool,
     ) -> Result<ImportSummary> {
+        let import = self.begin_import(source)?;
         let mut summary = ImportSummary::default();
-        let mut read = 0u64;
-        let started = now();
-        self.write(|tx, actor| {
-            let mut projects: HashMap<String, ProjectEntry> = HashMap::new();
-            for (index, line) in reader.lines().enumerate() {
-                let line = line.map_err(|e| Error::invalid(format!("line {}: {e}", index + 1)))?;
-                read += line.len() as u64 + 1;
-                if line.trim().is_empty() {
-                    continue;
-                }
-                summary.records += 1;
-                if summary.records.is_multiple_of(1_000) && !progress(read) {
-                    return Err(Error::Cancelled(
-                        "the import was cancelled; nothing of it was kept".into(),
-                    ));
-                }
-                import_line(tx, actor, &mut projects, &mut summary, &line).map_err(
-                    |e| match e {
-                        Error::InvalidInput(m) => {
-                            Error::InvalidInput(format!("line {}: {m}", index + 1))
-                        }
-                        Error::Malformed(m) => {
-                            Error::InvalidInput(format!("line {}: {m}", index + 1))
-                        }
-                        other => other,
-                    },
-                )?;
+        let outcome = match self.import_chunks(&import, reader, &mut progress, &mut summary) {
+            Ok(projects) => self.finish_import(&import, &projects, &summary, source),
+            Err(e) => self.discard_import(&import.id).and(Err(e)),
+        };
+        let _ = std::fs::remove_file(&import.lock_path);
+        outcome.map(|()| summary)
+    }
+
+    /// The import of `source` cut off earlier, to carry on, or a new one; either way
+    /// held by this process until it ends.
+    fn begin_import(&mut self, source: &str) -> Result<Import> {
+        let lock_of = |id: &str| {
+            let mut name = self.path().as_os_str().to_owned();
+            name.push(format!(".import-{id}.lock"));
+            std::path::PathBuf::from(name)
+        };
+        let unfinished: Vec<(String, String)> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT id, source FROM imports WHERE finished_at IS NULL ORDER BY started_at",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (id, earlier) in unfinished {
+            if earlier != source {
+                continue;
             }
-            for p in projects.values().filter(|p| p.changed) {
+            let lock_path = lock_of(&id);
+            let lock = std::fs::File::create(&lock_path)?;
+            if lock.try_lock().is_err() {
+                return Err(Error::Conflict(format!(
+                    "{source} is being imported already; wait for that import to finish"
+                )));
+            }
+            let schema: String =
+                self.conn()
+                    .query_row("SELECT schema FROM imports WHERE id = ?1", [&id], |r| {
+                        r.get(0)
+                    })?;
+            return Ok(Import {
+                id,
+                schema: serde_json::from_str(&schema)?,
+                lock_path,
+                _lock: lock,
+            });
+        }
+        let id = new_id();
+        let lock_path = lock_of(&id);
+        let lock = std::fs::File::create(&lock_path)?;
+        lock.try_lock()
+            .map_err(|e| Error::Internal(format!("could not hold the import's lock: {e}")))?;
+        self.write(|tx, _| {
+            tx.execute(
+                "INSERT INTO imports (id, source, started_at) VALUES (?1, ?2, ?3)",
+                params![id, source, now()],
+            )?;
+            Ok(())
+        })?;
+        Ok(Import {
+            id,
+            schema: BTreeMap::new(),
+            lock_path,
+            _lock: lock,
+        })
+    }
+
+    /// Reads the file a chunk at a time, each chunk one transaction; returns the
+    /// projects the import met.
+    fn import_chunks(
+        &mut self,
+        import: &Import,
+        reader: impl BufRead,
+        progress: &mut impl FnMut(u64) -> bool,
+        summary: &mut ImportSummary,
+    ) -> Result<HashMap<String, ProjectEntry>> {
+        let mut projects: HashMap<String, ProjectEntry> = HashMap::new();
+        let mut lines = reader.lines().enumerate().peekable();
+        let mut read = 0u64;
+        while lines.peek().is_some() {
+            self.write(|tx, actor| {
+                let mut in_chunk = 0;
+                while in_chunk < CHUNK {
+                    let Some((index, line)) = lines.next() else {
+                        break;
+                    };
+                    let line =
+                        line.map_err(|e| Error::invalid(format!("line {}: {e}", index + 1)))?;
+                    read += line.len() as u64 + 1;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    summary.records += 1;
+                    in_chunk += 1;
+                    import_line(tx, actor, import, &mut projects, summary, &line).map_err(|e| {
+                        match e {
+                            Error::InvalidInput(m) | Error::Conflict(m) => {
+                                Error::InvalidInput(format!("line {}: {m}", index + 1))
+                            }
+                            Error::Malformed(m) => {
+                                Error::InvalidInput(format!("line {}: {m}", index + 1))
+                            }
+                            other => other,
+                        }
+                    })?;
+                }
+                // What this import adds to projects it did not make, kept with it, so
+                // an import carried on later still applies it.
+                let mut schema = import.schema.clone();
+                for p in projects.values().filter(|p| p.changed) {
+                    schema.insert(
+                        p.id.clone(),
+                        StagedSchema {
+                            rubric: p.rubric.clone(),
+                            tags: p.tags.clone(),
+                        },
+                    );
+                }
+                tx.execute(
+                    "UPDATE imports SET schema = ?1 WHERE id = ?2",
+                    params![serde_json::to_string(&schema)?, import.id],
+                )?;
+                Ok(())
+            })?;
+            if !progress(read) {
+                return Err(Error::Cancelled(
+                    "the import was cancelled; nothing of it was kept".into(),
+                ));
+            }
+        }
+        Ok(projects)
+    }
+
+    /// Makes everything the import wrote visible at once, with the rubrics and tags it
+    /// added, and audits it.
+    fn finish_import(
+        &mut self,
+        import: &Import,
+        projects: &HashMap<String, ProjectEntry>,
+        summary: &ImportSummary,
+        source: &str,
+    ) -> Result<()> {
+        let at = now();
+        let mut schema = import.schema.clone();
+        for p in projects.values().filter(|p| p.changed) {
+            schema.insert(
+                p.id.clone(),
+                StagedSchema {
+                    rubric: p.rubric.clone(),
+                    tags: p.tags.clone(),
+                },
+            );
+        }
+        self.write(|tx, actor| {
+            for (project_id, s) in &schema {
                 write_feedback_schema(
                     tx,
                     actor,
-                    &p.id,
-                    &p.rubric,
-                    &p.tags,
-                    &started,
+                    project_id,
+                    &s.rubric,
+                    &s.tags,
+                    &at,
                     Some("import"),
                 )?;
             }
+            tx.execute(
+                "UPDATE imports SET finished_at = ?1 WHERE id = ?2",
+                params![at, import.id],
+            )?;
             audit::record(
                 tx,
                 actor,
@@ -230,18 +388,43 @@ impl Workspace {
                 "import",
                 source,
                 json!({"records": summary.records, "imported": summary.imported,
-                                 "already_imported": summary.already_imported,
-                                 "feedback_events": summary.feedback_events}),
-            )?;
-            Ok(())
-        })?;
-        Ok(summary)
+                       "already_imported": summary.already_imported,
+                       "feedback_events": summary.feedback_events}),
+            )
+        })
     }
+
+    /// Removes what an unfinished import wrote (never seen by anyone).
+    fn discard_import(&mut self, import_id: &str) -> Result<()> {
+        self.write(|tx, _| {
+            tx.execute("DELETE FROM documents WHERE import_id = ?1", [import_id])?;
+            tx.execute("DELETE FROM projects WHERE import_id = ?1", [import_id])?;
+            tx.execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
+            Ok(())
+        })
+    }
+}
+
+/// An import under way, held by this process.
+struct Import {
+    id: String,
+    /// Rubrics and tags to give existing projects when it finishes, by project id.
+    schema: BTreeMap<String, StagedSchema>,
+    /// Held while the import runs; the OS lets go of it if the process dies.
+    _lock: std::fs::File,
+    lock_path: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StagedSchema {
+    rubric: Vec<RubricDimension>,
+    tags: Vec<String>,
 }
 
 fn import_line(
     tx: &Transaction,
     actor: &Actor,
+    import: &Import,
     projects: &mut HashMap<String, ProjectEntry>,
     summary: &mut ImportSummary,
     line: &str,
@@ -263,16 +446,29 @@ fn import_line(
         return Err(Error::invalid("\"draft\" is empty"));
     }
     let at = time(&record.created_at)?;
-    let seen: bool = tx
-        .prepare_cached("SELECT EXISTS(SELECT 1 FROM imported_records WHERE digest = ?1)")?
-        .query_row([&digest], |r| r.get(0))?;
-    if seen {
-        summary.already_imported += 1;
-        return Ok(());
+    // Already imported: by an earlier import, or by this one before it was cut off.
+    let by: Option<Option<String>> = tx
+        .prepare_cached(
+            "SELECT d.import_id FROM imported_records r JOIN documents d ON d.id = r.document_id
+             WHERE r.digest = ?1",
+        )?
+        .query_row([&digest], |r| r.get(0))
+        .optional()?;
+    match by {
+        Some(Some(id)) if id == import.id => {
+            summary.imported += 1;
+            return Ok(());
+        }
+        Some(_) => {
+            summary.already_imported += 1;
+            return Ok(());
+        }
+        None => {}
     }
     let p = project(
         tx,
         actor,
+        import,
         projects,
         summary,
         name,
@@ -363,10 +559,10 @@ fn import_line(
         None => "draft",
     };
     tx.prepare_cached(
-        "INSERT INTO documents (id, project_id, title, status, body_markdown, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        "INSERT INTO documents (id, project_id, title, status, body_markdown, created_at, updated_at, import_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
     )?
-    .execute(params![document_id, project_id, title(&record.prompt), status, kept.unwrap_or(&record.draft), at])?;
+    .execute(params![document_id, project_id, title(&record.prompt), status, kept.unwrap_or(&record.draft), at, import.id])?;
 
     let mut messages = Vec::new();
     if let Some(system) = record.system.as_deref().filter(|s| !s.trim().is_empty()) {

@@ -124,7 +124,7 @@ impl Workspace {
             }
             let mut stmt = self.conn().prepare(&format!(
                 "SELECT e.document_id, {} FROM feedback_events e
-                 JOIN documents d ON d.id = e.document_id
+                 JOIN live_documents d ON d.id = e.document_id
                  WHERE d.project_id = ?1 AND e.kind = 'decision'
                  ORDER BY e.document_id",
                 feedback::EVENT_COLUMNS_OF_E

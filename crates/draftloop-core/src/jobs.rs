@@ -187,7 +187,7 @@ impl Core {
     ) -> Result<ImportSummary> {
         let job = self.start_job(job_id, JobKind::Import)?;
         let summary = self
-            .working(move |ws| {
+            .apart(move |ws| {
                 let file = std::fs::File::open(&path)
                     .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
                 let total = file.metadata().map(|m| m.len()).unwrap_or(0);

@@ -318,7 +318,7 @@ impl Workspace {
     /// All projects, by name.
     pub fn projects(&self) -> Result<Vec<Project>> {
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLUMNS} FROM projects ORDER BY name COLLATE NOCASE"
+            "SELECT {COLUMNS} FROM live_projects ORDER BY name COLLATE NOCASE"
         ))?;
         let rows = stmt.query_map([], from_row)?;
         rows.map(|r| decode(r?)).collect()
@@ -328,7 +328,7 @@ impl Workspace {
         let row = self
             .conn()
             .query_row(
-                &format!("SELECT {COLUMNS} FROM projects WHERE id = ?1"),
+                &format!("SELECT {COLUMNS} FROM live_projects WHERE id = ?1"),
                 [id],
                 from_row,
             )
@@ -341,7 +341,7 @@ impl Workspace {
         let row = self
             .conn()
             .query_row(
-                &format!("SELECT {COLUMNS} FROM projects WHERE name = ?1"),
+                &format!("SELECT {COLUMNS} FROM live_projects WHERE name = ?1"),
                 [name.trim()],
                 from_row,
             )
@@ -400,24 +400,30 @@ impl Workspace {
         self.project(id)
     }
 
-    /// Deletes a project with its documents and everything recorded on them.
+    /// Deletes a project: a tombstone hides it and its documents from every view and
+    /// export, and its name is free for a new project (the tombstone keeps it).
     pub fn delete_project(&mut self, id: &str) -> Result<()> {
         let project = self.project(id)?;
         self.write(|tx, actor| {
             let documents: i64 = tx.query_row(
-                "SELECT count(*) FROM documents WHERE project_id = ?1",
+                "SELECT count(*) FROM live_documents WHERE project_id = ?1",
                 [id],
                 |r| r.get(0),
             )?;
+            let detail = json!({"name": project.name, "documents": documents});
+            crate::store::tombstone(tx, actor, "project", id, &detail)?;
+            // Names are unique among all projects; a project's id is never another's name.
+            tx.execute("UPDATE projects SET name = id WHERE id = ?1", [id])?;
+            audit::record(tx, actor, "project.deleted", "project", id, detail.clone())
+        })
+    }
+
+    /// Removes a deleted project's content for good, with its documents; audited.
+    pub fn purge_project(&mut self, id: &str) -> Result<()> {
+        self.write(|tx, actor| {
+            crate::store::tombstoned(tx, "project", id)?;
             tx.execute("DELETE FROM projects WHERE id = ?1", [id])?;
-            audit::record(
-                tx,
-                actor,
-                "project.deleted",
-                "project",
-                id,
-                json!({"name": project.name, "documents": documents}),
-            )
+            audit::record(tx, actor, "project.purged", "project", id, json!({}))
         })
     }
 }

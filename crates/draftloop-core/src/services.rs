@@ -13,6 +13,9 @@ use crate::jobs::Jobs;
 use crate::llm::{Cancel, Limits, LlmClient};
 use crate::store::Workspace;
 
+/// Connections kept for long work: an export and an import at once.
+const SPARE: usize = 2;
+
 /// Cheap to clone: clones share the workspace, the model client and the jobs.
 #[derive(Clone)]
 pub struct Core {
@@ -25,6 +28,8 @@ struct Inner {
     actor: Actor,
     host: Arc<dyn Host>,
     llm: LlmClient,
+    /// Connections of their own for long work, kept for the next (at most `SPARE`).
+    spare: Mutex<Vec<Workspace>>,
     /// Generations still streaming, by request id.
     drafting: Mutex<HashMap<String, Cancel>>,
     jobs: Jobs,
@@ -67,6 +72,7 @@ impl Core {
                 actor,
                 host,
                 llm,
+                spare: Mutex::new(Vec::new()),
                 drafting: Mutex::new(HashMap::new()),
                 jobs: Jobs::default(),
             }),
@@ -84,21 +90,32 @@ impl Core {
         &self,
         f: impl FnOnce(&Workspace) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let (dir, actor) = (self.inner.data_dir.clone(), self.inner.actor.clone());
-        tokio::task::spawn_blocking(move || f(&Workspace::open(&dir, actor)?))
-            .await
-            .map_err(|e| Error::Internal(format!("the work stopped: {e}")))?
+        self.apart(move |ws| f(ws)).await
     }
 
-    /// Runs a long use case on the workspace off the async runtime.
-    pub(crate) async fn working<T: Send + 'static>(
+    /// Runs long work on a connection of its own (from a small pool), off the async
+    /// runtime: the workspace the short use cases share is never held by it. Work that
+    /// writes commits in short transactions of its own (see `import`).
+    pub(crate) async fn apart<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Workspace) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let core = self.clone();
-        tokio::task::spawn_blocking(move || core.with(f))
-            .await
-            .map_err(|e| Error::Internal(format!("the work stopped: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            let spare = locked(&core.inner.spare).pop();
+            let mut ws = match spare {
+                Some(ws) => ws,
+                None => Workspace::open(&core.inner.data_dir, core.inner.actor.clone())?,
+            };
+            let out = f(&mut ws);
+            let mut spare = locked(&core.inner.spare);
+            if spare.len() < SPARE {
+                spare.push(ws);
+            }
+            out
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("the work stopped: {e}")))?
     }
 
     pub fn host(&self) -> &dyn Host {

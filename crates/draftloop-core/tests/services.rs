@@ -427,3 +427,62 @@ async fn a_cancelled_export_or_import_keeps_nothing() {
         "a cancelled export is not announced as finished"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saves_and_feedback_are_done_while_an_import_runs() {
+    let s = setup(ProviderKind::Openai);
+    let file = s._dir.path().join("history.jsonl");
+    std::fs::write(&file, history(3_000)).unwrap();
+    // The import stops after its first chunk until the save and the feedback are done:
+    // they cannot wait for it, or this test would hang.
+    let (started, on_started) = std::sync::mpsc::channel::<()>();
+    let (go_on, on_go) = std::sync::mpsc::channel::<()>();
+    let first = std::sync::atomic::AtomicBool::new(true);
+    let importing = tokio::spawn({
+        let core = s.core.clone();
+        async move {
+            core.import("i1", file, move |_| {
+                if first.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                    started.send(()).unwrap();
+                    on_go.recv().unwrap();
+                }
+            })
+            .await
+        }
+    });
+    tokio::task::spawn_blocking(move || on_started.recv().unwrap())
+        .await
+        .unwrap();
+
+    let text = draftloop_core::document::DocumentText::markdown("Written during the import.");
+    let saved = s
+        .core
+        .with(|ws| ws.save_document_text(&s.document, &text))
+        .unwrap();
+    assert_eq!(saved.body_markdown.trim(), "Written during the import.");
+    let event = s
+        .core
+        .with(|ws| {
+            ws.record_feedback(
+                &s.document,
+                None,
+                &draftloop_core::feedback::Feedback::Comment {
+                    text: "Good start".into(),
+                    span: None,
+                },
+            )
+        })
+        .unwrap();
+    assert!(!importing.is_finished(), "the import is still under way");
+    // What the import has committed so far is out of sight.
+    assert_eq!(s.core.with(|ws| ws.documents(None)).unwrap().len(), 1);
+    assert_eq!(s.core.with(|ws| ws.projects()).unwrap().len(), 1);
+
+    go_on.send(()).unwrap();
+    let summary = importing.await.unwrap().unwrap();
+    assert_eq!(summary.imported, 3_000);
+    assert_eq!(s.core.with(|ws| ws.documents(None)).unwrap().len(), 3_001);
+    let feedback = s.core.with(|ws| ws.document_feedback(&s.document)).unwrap();
+    assert_eq!(feedback.comments[0].id, event.id);
+    assert!(s.core.with(|ws| ws.verify_audit_log()).unwrap().is_none());
+}

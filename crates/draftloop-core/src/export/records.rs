@@ -226,8 +226,8 @@ fn query(filters: &Filters, columns: &str) -> (String, Vec<String>) {
     let mut sql = format!(
         "SELECT {columns}
          FROM generations g
-         JOIN documents d ON d.id = g.document_id
-         JOIN projects p ON p.id = d.project_id
+         JOIN live_documents d ON d.id = g.document_id
+         JOIN live_projects p ON p.id = d.project_id
          WHERE g.error IS NULL AND g.incomplete = 0 AND g.output <> ''"
     );
     let mut args: Vec<String> = Vec::new();

@@ -122,6 +122,45 @@ impl Workspace {
     }
 }
 
+/// Hides `entity_id` from every view: the deletion is an event, not a cascade.
+pub(crate) fn tombstone(
+    tx: &Transaction,
+    actor: &Actor,
+    entity_kind: &str,
+    entity_id: &str,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO tombstones (entity_id, entity_kind, at, actor, device_id, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![
+            entity_id,
+            entity_kind,
+            crate::ids::now(),
+            actor.as_str(),
+            actor.device(),
+            detail.to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+/// Refuses unless `entity_id` is a deleted `entity_kind`.
+pub(crate) fn tombstoned(tx: &Transaction, entity_kind: &str, entity_id: &str) -> Result<()> {
+    let deleted: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM tombstones WHERE entity_id = ?1 AND entity_kind = ?2)",
+        [entity_id, entity_kind],
+        |r| r.get(0),
+    )?;
+    if deleted {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "only a deleted {entity_kind} can be purged: delete {entity_id} first"
+        )))
+    }
+}
+
 /// Reads `user_version` through a read-only handle, before anything may write.
 fn check_schema_version(path: &Path) -> Result<()> {
     let shown = path.display().to_string();
