@@ -41,9 +41,25 @@ seq: number, id: string, at: string, actor: string, action: string, entity_kind:
 /**
  * The device that wrote it, and its place in that device's chain (from 1).
  */
-device_id: string, device_seq: number, hash_format: number, prev_hash: string, hash: string, };
+device_id: string, device_seq: number, 
+/**
+ * The person's profile (empty for entries written before profiles).
+ */
+person_id: string, hash_format: number, prev_hash: string, hash: string, };
 
-export type WorkspaceInfo = { database_path: string, schema_version: number, actor: string, app_version: string, 
+export type Role = "admin" | "senior_reviewer" | "reviewer" | "author" | "viewer";
+
+export type Profile = { id: string, 
+/**
+ * How events name the person, e.g. `local:alice`.
+ */
+handle: string, display_name: string, role: Role, created_at: string, };
+
+export type WorkspaceInfo = { database_path: string, schema_version: number, actor: string, 
+/**
+ * The person acting, and this workspace's device.
+ */
+profile: Profile, device_id: string, app_version: string, 
 /**
  * Content types offered when creating a project.
  */
@@ -175,7 +191,11 @@ reason: string | null, text: string | null, } | { "kind": "rating", dimension: s
  */
 kept_ratio: number | null, time_to_accept_ms: number | null, copied_chars: number | null, exported_format: string | null, };
 
-export type FeedbackEvent = { id: string, document_id: string | null, generation_id: string | null, revision_id: string | null, actor: string, created_at: string, feedback: Feedback, };
+export type FeedbackEvent = { id: string, document_id: string | null, generation_id: string | null, revision_id: string | null, actor: string, 
+/**
+ * The person's profile (empty for events given before profiles) and the device.
+ */
+person_id: string, device_id: string, created_at: string, feedback: Feedback, };
 
 export type SpanNote = { event_id: string, 
 /**

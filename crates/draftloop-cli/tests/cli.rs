@@ -465,3 +465,32 @@ fn an_import_killed_midway_shows_nothing_and_running_it_again_completes_it() {
     assert!(ok(d, &["import", file.to_str().expect("path")])
         .starts_with("imported 0 of 12000 records (12000 already imported)"));
 }
+
+#[test]
+fn the_cli_acts_as_the_profile_of_the_person_at_the_machine() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let out = Command::new(env!("CARGO_BIN_EXE_draftloop"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(["projects", "add", "Spring", "--content-type", "email"])
+        .env("USER", "dana")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let conn = rusqlite::Connection::open(d.join("draftloop.db")).expect("db");
+    let (id, handle, role): (String, String, String) = conn
+        .query_row("SELECT id, handle, role FROM profiles", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .expect("one profile");
+    assert_eq!((handle.as_str(), role.as_str()), ("local:dana", "admin"));
+    let person: String = conn
+        .query_row(
+            "SELECT person_id FROM audit_log WHERE action = 'project.created'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("audited");
+    assert_eq!(person, id);
+}

@@ -5,9 +5,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     id: String,
-    /// The workspace (device) acting; set when the workspace opens.
+    /// The workspace (device) acting and the person's profile; set when the
+    /// workspace opens.
     #[serde(skip)]
     device: String,
+    #[serde(skip)]
+    person: String,
 }
 
 impl Actor {
@@ -15,6 +18,7 @@ impl Actor {
         Actor {
             id: id.into(),
             device: String::new(),
+            person: String::new(),
         }
     }
 
@@ -29,6 +33,19 @@ impl Actor {
     /// The device acting (empty before a workspace is open).
     pub fn device(&self) -> &str {
         &self.device
+    }
+
+    /// This actor as the person with profile `person`.
+    pub(crate) fn for_person(self, person: &str) -> Self {
+        Actor {
+            person: person.to_owned(),
+            ..self
+        }
+    }
+
+    /// The person's profile id (empty before a workspace is open).
+    pub fn person(&self) -> &str {
+        &self.person
     }
 
     /// The person at this machine: `local:<os user>`.

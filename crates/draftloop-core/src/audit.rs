@@ -21,7 +21,8 @@ use crate::store::Workspace;
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Entries written before devices (schema 4 and earlier) hash without the device;
-/// every later entry hashes its device and its place in the device's chain too.
+/// every later entry hashes its device, its place in the device's chain and its person
+/// too.
 const FORMAT_WITHOUT_DEVICE: i64 = 1;
 const FORMAT_WITH_DEVICE: i64 = 2;
 
@@ -41,6 +42,8 @@ pub struct AuditEntry {
     pub device_id: String,
     #[ts(type = "number")]
     pub device_seq: i64,
+    /// The person's profile (empty for entries written before profiles).
+    pub person_id: String,
     #[ts(type = "number")]
     pub hash_format: i64,
     pub prev_hash: String,
@@ -97,6 +100,7 @@ pub(crate) fn record(
         detail: detail.to_string(),
         device_id: device.to_owned(),
         device_seq: prev_seq + 1,
+        person_id: actor.person().to_owned(),
         hash_format: FORMAT_WITH_DEVICE,
         prev_hash,
         hash: String::new(),
@@ -105,11 +109,40 @@ pub(crate) fn record(
     insert(tx, &entry)
 }
 
+/// Whether this device's latest entry is `action` on `entity_id` by `actor`, written
+/// less than `within_ms` ago: the burst it opened is still going on.
+pub(crate) fn recent(
+    tx: &Transaction,
+    actor: &Actor,
+    action: &str,
+    entity_id: &str,
+    within_ms: i64,
+) -> Result<bool> {
+    let latest: Option<(String, String, String, String)> = tx
+        .prepare_cached(
+            "SELECT action, entity_id, actor, at FROM audit_log WHERE device_id = ?1
+             ORDER BY device_seq DESC LIMIT 1",
+        )?
+        .query_row([actor.device()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((a, e, who, at)) = latest else {
+        return Ok(false);
+    };
+    if a != action || e != entity_id || who != actor.as_str() {
+        return Ok(false);
+    }
+    let age = chrono::DateTime::parse_from_rfc3339(&at)
+        .map(|at| (chrono::Utc::now() - at.with_timezone(&chrono::Utc)).num_milliseconds());
+    Ok(age.is_ok_and(|ms| (0..within_ms).contains(&ms)))
+}
+
 fn insert(tx: &Transaction, e: &AuditEntry) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO audit_log (id, at, actor, action, entity_kind, entity_id, detail,
-             device_id, device_seq, hash_format, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             device_id, device_seq, person_id, hash_format, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         e.id,
@@ -121,6 +154,7 @@ fn insert(tx: &Transaction, e: &AuditEntry) -> Result<()> {
         e.detail,
         e.device_id,
         e.device_seq,
+        e.person_id,
         e.hash_format,
         e.prev_hash,
         e.hash
@@ -142,7 +176,7 @@ fn entry_hash(e: &AuditEntry) -> String {
         &e.detail,
     ];
     if e.hash_format != FORMAT_WITHOUT_DEVICE {
-        fields.extend([e.device_id.as_str(), &seq]);
+        fields.extend([e.device_id.as_str(), &seq, &e.person_id]);
     }
     // Length-prefix each field so no two different entries hash the same bytes.
     for field in fields {
@@ -164,7 +198,7 @@ pub(crate) fn legacy_hash(e: &AuditEntry) -> String {
 fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(
         "SELECT seq, id, at, actor, action, entity_kind, entity_id, detail,
-                device_id, device_seq, hash_format, prev_hash, hash
+                device_id, device_seq, person_id, hash_format, prev_hash, hash
          FROM audit_log ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |row| {
@@ -179,9 +213,10 @@ fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
             detail: row.get(7)?,
             device_id: row.get(8)?,
             device_seq: row.get(9)?,
-            hash_format: row.get(10)?,
-            prev_hash: row.get(11)?,
-            hash: row.get(12)?,
+            person_id: row.get(10)?,
+            hash_format: row.get(11)?,
+            prev_hash: row.get(12)?,
+            hash: row.get(13)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -312,6 +347,7 @@ mod tests {
                     detail: "{}".into(),
                     device_id: String::new(),
                     device_seq: 0,
+                    person_id: String::new(),
                     hash_format: FORMAT_WITHOUT_DEVICE,
                     prev_hash: prev.clone(),
                     hash: String::new(),

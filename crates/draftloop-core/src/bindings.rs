@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use crate::{
     audit, diff, document, error, export, feedback, generation, host, import, insights, jobs, llm,
-    mining, project, prompt, provider, revision, store,
+    mining, profile, project, prompt, provider, revision, store,
 };
 
 /// The whole bindings file.
@@ -22,6 +22,8 @@ pub fn typescript() -> String {
         document::DocumentStatus::decl(),
         document::DocumentText::decl(),
         audit::AuditEntry::decl(),
+        profile::Role::decl(),
+        profile::Profile::decl(),
         store::WorkspaceInfo::decl(),
         llm::ProviderKind::decl(),
         llm::Role::decl(),

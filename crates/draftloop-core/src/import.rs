@@ -595,8 +595,13 @@ fn import_line(
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    let person = Actor::new(person.map_or_else(|| actor.as_str().to_owned(), str::to_owned))
-        .on_device(actor.device());
+    let person = match person {
+        None => actor.clone(),
+        Some(name) => {
+            let id = crate::profile::ensure(tx, name, crate::profile::Role::Reviewer)?;
+            Actor::new(name).on_device(actor.device()).for_person(&id)
+        }
+    };
     let model_revision = insert_revision(
         "model",
         &format!("model:{}", record.model.as_deref().unwrap_or("unknown")),

@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod keychain;
 pub mod llm;
 pub mod mining;
+pub mod profile;
 pub mod project;
 pub mod provider;
 pub mod secret;

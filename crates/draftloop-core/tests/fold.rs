@@ -303,6 +303,8 @@ fn events_fold_by_time_then_id_whatever_order_they_are_read_in() {
         generation_id: Some("g".into()),
         revision_id: None,
         actor: "test:alice".into(),
+        person_id: "p".into(),
+        device_id: "d".into(),
         created_at: at.into(),
         feedback: Feedback::Thumb {
             up,

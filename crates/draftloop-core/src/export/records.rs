@@ -112,6 +112,9 @@ fn read_event(r: &rusqlite::Row<'_>) -> Result<Option<(String, FeedbackEvent)>> 
         generation_id: r.get(1)?,
         revision_id: None,
         actor: r.get(3)?,
+        // Not part of any row.
+        person_id: String::new(),
+        device_id: String::new(),
         created_at: r.get(4)?,
         feedback,
     };

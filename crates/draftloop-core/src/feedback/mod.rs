@@ -234,6 +234,9 @@ pub struct FeedbackEvent {
     pub generation_id: Option<String>,
     pub revision_id: Option<String>,
     pub actor: String,
+    /// The person's profile (empty for events given before profiles) and the device.
+    pub person_id: String,
+    pub device_id: String,
     pub created_at: String,
     pub feedback: Feedback,
 }
@@ -491,12 +494,15 @@ pub(crate) fn insert_event_at(
         generation_id: generation_id.map(str::to_owned),
         revision_id: revision_id.map(str::to_owned),
         actor: actor.as_str().to_owned(),
+        person_id: actor.person().to_owned(),
+        device_id: actor.device().to_owned(),
         created_at: at.to_owned(),
         feedback: feedback.clone(),
     };
     tx.prepare_cached(
-        "INSERT INTO feedback_events (id, document_id, generation_id, revision_id, actor, kind, payload, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO feedback_events (id, document_id, generation_id, revision_id, actor, kind, payload,
+             created_at, person_id, device_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
             event.id,
@@ -507,6 +513,8 @@ pub(crate) fn insert_event_at(
             feedback.kind(),
             serde_json::to_string(feedback)?,
             event.created_at,
+            event.person_id,
+            event.device_id,
         ])?;
     Ok(event)
 }
@@ -631,10 +639,10 @@ fn decide(
 }
 
 const EVENT_COLUMNS: &str =
-    "id, document_id, generation_id, revision_id, actor, created_at, payload";
+    "id, document_id, generation_id, revision_id, actor, created_at, payload, person_id, device_id";
 /// [`EVENT_COLUMNS`] of a query naming the table `e`.
-pub(crate) const EVENT_COLUMNS_OF_E: &str =
-    "e.id, e.document_id, e.generation_id, e.revision_id, e.actor, e.created_at, e.payload";
+pub(crate) const EVENT_COLUMNS_OF_E: &str = "e.id, e.document_id, e.generation_id, e.revision_id, \
+    e.actor, e.created_at, e.payload, e.person_id, e.device_id";
 
 fn event_from_row(row: &Row) -> rusqlite::Result<FeedbackEvent> {
     event_from_row_at(row, 0)
@@ -653,6 +661,8 @@ pub(crate) fn event_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Feedba
         revision_id: row.get(at + 3)?,
         actor: row.get(at + 4)?,
         created_at: row.get(at + 5)?,
+        person_id: row.get(at + 7)?,
+        device_id: row.get(at + 8)?,
         feedback,
     })
 }

@@ -12,7 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_providers.sql"),
     include_str!("../../migrations/0003_export_import.sql"),
     include_str!("../../migrations/0004_export_revisions.sql"),
-    include_str!("../../migrations/0005_devices.sql"),
+    include_str!("../../migrations/0005_devices_profiles.sql"),
     include_str!("../../migrations/0006_imports_tombstones.sql"),
 ];
 
@@ -134,6 +134,7 @@ mod tests {
                         detail: "{}".into(),
                         device_id: String::new(),
                         device_seq: 0,
+                        person_id: String::new(),
                         hash_format: 1,
                         prev_hash: "0".repeat(64),
                         hash: String::new(),

@@ -31,6 +31,9 @@ pub struct WorkspaceInfo {
     pub database_path: String,
     pub schema_version: i32,
     pub actor: String,
+    /// The person acting, and this workspace's device.
+    pub profile: crate::profile::Profile,
+    pub device_id: String,
     pub app_version: String,
     /// Content types offered when creating a project.
     pub content_types: Vec<String>,
@@ -72,25 +75,28 @@ impl Workspace {
         )?;
         migrations::migrate(&mut conn, &path)?;
         let device_id: String = conn.query_row("SELECT id FROM device", [], |r| r.get(0))?;
+        let person = crate::profile::ensure(&conn, actor.as_str(), crate::profile::Role::Author)?;
         Ok(Workspace {
             conn,
             path,
-            actor: actor.on_device(&device_id),
+            actor: actor.on_device(&device_id).for_person(&person),
             device_id,
         })
     }
 
-    pub fn info(&self) -> WorkspaceInfo {
-        WorkspaceInfo {
+    pub fn info(&self) -> Result<WorkspaceInfo> {
+        Ok(WorkspaceInfo {
             database_path: self.path.display().to_string(),
             schema_version: SCHEMA_VERSION as i32,
             actor: self.actor.as_str().to_owned(),
+            profile: self.profile()?,
+            device_id: self.device_id.clone(),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             content_types: crate::project::CONTENT_TYPES
                 .iter()
                 .map(|t| (*t).to_owned())
                 .collect(),
-        }
+        })
     }
 
     pub fn path(&self) -> &Path {

@@ -1,0 +1,125 @@
+//! People: a profile is a person (a display name and a role); events name them by
+//! handle and profile id. The first start of a workspace makes a profile of the person
+//! at the machine, an admin of a team of one; the CLI acts as that same profile.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::ids::{new_id, now};
+use crate::store::Workspace;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    SeniorReviewer,
+    Reviewer,
+    Author,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::SeniorReviewer => "senior_reviewer",
+            Role::Reviewer => "reviewer",
+            Role::Author => "author",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Role> {
+        Ok(match s {
+            "admin" => Role::Admin,
+            "senior_reviewer" => Role::SeniorReviewer,
+            "reviewer" => Role::Reviewer,
+            "author" => Role::Author,
+            "viewer" => Role::Viewer,
+            other => return Err(Error::Internal(format!("unknown role \"{other}\""))),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Profile {
+    pub id: String,
+    /// How events name the person, e.g. `local:alice`.
+    pub handle: String,
+    pub display_name: String,
+    pub role: Role,
+    pub created_at: String,
+}
+
+/// `local:alice` → `alice`: what a handle shows as before anyone names the person.
+fn name_of(handle: &str) -> &str {
+    handle.split_once(':').map_or(handle, |(_, name)| name)
+}
+
+/// The profile with `handle`, made (with `role`, or admin when it is the workspace's
+/// first person) when there is none yet; its id.
+pub(crate) fn ensure(conn: &Connection, handle: &str, role: Role) -> Result<String> {
+    let found: Option<String> = conn
+        .prepare_cached("SELECT id FROM profiles WHERE handle = ?1")?
+        .query_row([handle], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let first: bool = conn.query_row("SELECT NOT EXISTS(SELECT 1 FROM profiles)", [], |r| {
+        r.get(0)
+    })?;
+    let role = if first { Role::Admin } else { role };
+    let id = new_id();
+    conn.prepare_cached(
+        "INSERT INTO profiles (id, handle, display_name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, handle, name_of(handle), role.as_str(), now()])?;
+    Ok(id)
+}
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Profile, String)> {
+    Ok((
+        Profile {
+            id: r.get(0)?,
+            handle: r.get(1)?,
+            display_name: r.get(2)?,
+            role: Role::Viewer,
+            created_at: r.get(4)?,
+        },
+        r.get(3)?,
+    ))
+}
+
+fn decode((mut p, role): (Profile, String)) -> Result<Profile> {
+    p.role = Role::parse(&role)?;
+    Ok(p)
+}
+
+impl Workspace {
+    /// The person acting in this workspace.
+    pub fn profile(&self) -> Result<Profile> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT id, handle, display_name, role, created_at FROM profiles WHERE id = ?1",
+                [self.actor().person()],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound("the acting profile".into()))?;
+        decode(row)
+    }
+
+    /// Everyone this workspace knows, by name.
+    pub fn profiles(&self) -> Result<Vec<Profile>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, handle, display_name, role, created_at FROM profiles
+             ORDER BY display_name COLLATE NOCASE, id",
+        )?;
+        let rows = stmt.query_map([], from_row)?;
+        rows.map(|r| decode(r?)).collect()
+    }
+}
