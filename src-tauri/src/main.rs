@@ -5,7 +5,12 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+#[cfg(test)]
+mod contract;
 mod state;
+
+// The handler list, generated from src/commands (see contract.rs).
+include!("commands/handlers.rs");
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,46 +30,7 @@ fn main() -> ExitCode {
             app.manage(state::AppState::open(&data_dir, app.handle().clone()));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::workspace::workspace_info,
-            commands::projects::list_projects,
-            commands::projects::create_project,
-            commands::projects::rename_project,
-            commands::projects::delete_project,
-            commands::documents::list_documents,
-            commands::documents::get_document,
-            commands::documents::create_document,
-            commands::documents::rename_document,
-            commands::documents::save_document_text,
-            commands::documents::delete_document,
-            commands::providers::list_providers,
-            commands::providers::add_provider,
-            commands::providers::remove_provider,
-            commands::providers::test_provider,
-            commands::providers::detect_local_providers,
-            commands::prompts::list_prompt_versions,
-            commands::prompts::save_prompt,
-            commands::prompts::restore_prompt_version,
-            commands::generation::set_document_brief,
-            commands::generation::generate,
-            commands::generation::cancel_variant,
-            commands::generation::revise,
-            commands::generation::diff_texts,
-            commands::generation::apply_generation,
-            commands::generation::list_revisions,
-            commands::insights::project_insights,
-            commands::insights::accept_suggestion,
-            commands::insights::reject_suggestion,
-            commands::feedback::record_feedback,
-            commands::feedback::document_feedback,
-            commands::feedback::document_changes,
-            commands::feedback::set_feedback_schema,
-            commands::feedback::export_document,
-            commands::dataset::export_preview,
-            commands::dataset::export_dataset,
-            commands::dataset::cancel_job,
-            commands::dataset::import_history,
-        ])
+        .invoke_handler(handlers!())
         .run(tauri::generate_context!());
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -155,6 +155,9 @@ describe("Draftloop desktop", () => {
     await withApp(dir, "newer-workspace", async (s) => {
       const fatal = await s.waitFor('[data-testid="fatal-error"]');
       assert.match(await fatal.text(), /written by a newer Draftloop \(schema version 42/);
+      // The screen branches on the error's kind: it says what to do about this one.
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="fatal-error"]').dataset.kind;`), "database_too_new");
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="fatal-error"] h1').textContent;`), "This workspace needs a newer Draftloop");
       await screenshot(s, "05-newer-workspace-refused");
     });
     assert.equal(hash(), before);

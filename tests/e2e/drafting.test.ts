@@ -129,4 +129,44 @@ describe("Drafting with a model", () => {
       assert.ok(!bytes.includes("sk-e2e-key"), `${entry.name} holds the API key`);
     }
   });
+
+  it("offers to open Providers when the key is refused", async () => {
+    const dir = desktop.dataDir("wrong-key");
+    assert.equal(desktop.cli(["--data-dir", dir, "projects", "add", "Autumn", "--content-type", "email"]).status, 0);
+    assert.equal(desktop.cli(["--data-dir", dir, "documents", "add", "Sale email", "--project", "Autumn"]).status, 0);
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="open-providers"]')).click();
+      await fill(s, '[data-testid="provider-name"]', "Wrong key");
+      await fill(s, '[data-testid="provider-base-url"]', `${llm.base}/v1`);
+      await fill(s, '[data-testid="provider-model"]', "test-model");
+      await fill(s, '[data-testid="provider-key"]', "sk-not-this-one");
+      await (await s.find('[data-testid="add-provider"]')).click();
+      await s.waitFor('[data-testid="provider"][data-name="Wrong key"]');
+      await (await s.find('[data-testid="providers-dialog"] .dialog-actions button')).click();
+      await s.waitUntil("the providers dialog closed", `return !document.querySelector('[data-testid="providers-dialog"]');`);
+
+      await (await s.waitFor('[data-testid="document-link"][data-title="Sale email"]')).click();
+      await (await s.waitFor('[data-testid="open-prompt"]')).click();
+      await fill(s, '[data-testid="prompt-system"]', "You write short emails.");
+      await fill(s, '[data-testid="prompt-template"]', "Write about {{topic}}.");
+      await (await s.find('[data-testid="save-prompt"]')).click();
+      await s.waitFor('[data-testid="prompt-versions"] li');
+      await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
+
+      await (await s.find('[data-testid="open-generate"]')).click();
+      await fill(s, '[data-testid="brief-topic"]', "the autumn sale");
+      await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
+      const error = await s.waitFor('[data-testid="generate-error"][data-kind="auth"]');
+      assert.match(await error.text(), /key/i);
+      await screenshot(s, "15-wrong-key");
+      await (await s.find('[data-testid="error-open-providers"]')).click();
+      await s.waitFor('[data-testid="providers-dialog"]');
+    } catch (e) {
+      await screenshot(s, "FAILED-wrong-key").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit().catch(() => undefined);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, toApiError } from "./api";
-import type { Document, DocumentSummary, Project, WorkspaceInfo } from "./bindings";
+import { api, toApiError, type ApiError } from "./api";
+import type { Document, DocumentSummary, ErrorKind, Project, WorkspaceInfo } from "./bindings";
 import { ExportDialog, ImportDialog } from "./components/DatasetDialogs";
 import { ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
 import { DocumentPane } from "./components/DocumentPane";
@@ -26,9 +26,15 @@ type DialogState =
 
 const LAST_DOCUMENT_KEY = "draftloop.lastDocument";
 
+/** What the start screen says when the workspace cannot be opened, by the kind of error. */
+const FATAL_TITLES: Partial<Record<ErrorKind, string>> = {
+  database_too_new: "This workspace needs a newer Draftloop",
+  not_a_workspace: "This file is not a Draftloop workspace",
+};
+
 export function App() {
   const [info, setInfo] = useState<WorkspaceInfo | null>(null);
-  const [fatal, setFatal] = useState<string | null>(null);
+  const [fatal, setFatal] = useState<ApiError | null>(null);
   const [projects, setProjects] = useState<Project[]>([]);
   const [documents, setDocuments] = useState<DocumentSummary[]>([]);
   const [projectId, setProjectId] = useState<string | null>(null);
@@ -67,7 +73,7 @@ export function App() {
         if (last && d.some((doc) => doc.id === last)) await openDocument(last);
         else if (p[0]) setProjectId(p[0].id);
       } catch (e) {
-        setFatal(toApiError(e).message);
+        setFatal(toApiError(e));
       }
     })();
     api.onNotice((n) => setToast(`${n.title}: ${n.body}`));
@@ -144,9 +150,12 @@ export function App() {
 
   if (fatal) {
     return (
-      <div className="fatal" role="alert" data-testid="fatal-error">
-        <h1>Draftloop could not open this workspace</h1>
-        <p>{fatal}</p>
+      <div className="fatal" role="alert" data-testid="fatal-error" data-kind={fatal.kind}>
+        <h1>{FATAL_TITLES[fatal.kind] ?? "Draftloop could not open this workspace"}</h1>
+        <p>{fatal.message}</p>
+        {fatal.kind === "database_too_new" && (
+          <p className="muted">Install the Draftloop that wrote it (or a newer one), then open the workspace again.</p>
+        )}
       </div>
     );
   }

@@ -47,13 +47,13 @@ device_id: string, device_seq: number,
  */
 person_id: string, hash_format: number, prev_hash: string, hash: string, };
 
-export type Role = "admin" | "senior_reviewer" | "reviewer" | "author" | "viewer";
+export type ProfileRole = "admin" | "senior_reviewer" | "reviewer" | "author" | "viewer";
 
 export type Profile = { id: string, 
 /**
  * How events name the person, e.g. `local:alice`.
  */
-handle: string, display_name: string, role: Role, created_at: string, };
+handle: string, display_name: string, role: ProfileRole, created_at: string, };
 
 export type WorkspaceInfo = { database_path: string, schema_version: number, actor: string, 
 /**

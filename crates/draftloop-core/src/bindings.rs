@@ -22,7 +22,7 @@ pub fn typescript() -> String {
         document::DocumentStatus::decl(),
         document::DocumentText::decl(),
         audit::AuditEntry::decl(),
-        profile::Role::decl(),
+        profile::ProfileRole::decl(),
         profile::Profile::decl(),
         store::WorkspaceInfo::decl(),
         llm::ProviderKind::decl(),

@@ -598,7 +598,7 @@ fn import_line(
     let person = match person {
         None => actor.clone(),
         Some(name) => {
-            let id = crate::profile::ensure(tx, name, crate::profile::Role::Reviewer)?;
+            let id = crate::profile::ensure(tx, name, crate::profile::ProfileRole::Reviewer)?;
             Actor::new(name).on_device(actor.device()).for_person(&id)
         }
     };

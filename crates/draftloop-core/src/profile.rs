@@ -12,7 +12,7 @@ use crate::store::Workspace;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
+pub enum ProfileRole {
     Admin,
     SeniorReviewer,
     Reviewer,
@@ -20,24 +20,24 @@ pub enum Role {
     Viewer,
 }
 
-impl Role {
+impl ProfileRole {
     pub fn as_str(self) -> &'static str {
         match self {
-            Role::Admin => "admin",
-            Role::SeniorReviewer => "senior_reviewer",
-            Role::Reviewer => "reviewer",
-            Role::Author => "author",
-            Role::Viewer => "viewer",
+            ProfileRole::Admin => "admin",
+            ProfileRole::SeniorReviewer => "senior_reviewer",
+            ProfileRole::Reviewer => "reviewer",
+            ProfileRole::Author => "author",
+            ProfileRole::Viewer => "viewer",
         }
     }
 
-    fn parse(s: &str) -> Result<Role> {
+    fn parse(s: &str) -> Result<ProfileRole> {
         Ok(match s {
-            "admin" => Role::Admin,
-            "senior_reviewer" => Role::SeniorReviewer,
-            "reviewer" => Role::Reviewer,
-            "author" => Role::Author,
-            "viewer" => Role::Viewer,
+            "admin" => ProfileRole::Admin,
+            "senior_reviewer" => ProfileRole::SeniorReviewer,
+            "reviewer" => ProfileRole::Reviewer,
+            "author" => ProfileRole::Author,
+            "viewer" => ProfileRole::Viewer,
             other => return Err(Error::Internal(format!("unknown role \"{other}\""))),
         })
     }
@@ -49,7 +49,7 @@ pub struct Profile {
     /// How events name the person, e.g. `local:alice`.
     pub handle: String,
     pub display_name: String,
-    pub role: Role,
+    pub role: ProfileRole,
     pub created_at: String,
 }
 
@@ -60,7 +60,7 @@ fn name_of(handle: &str) -> &str {
 
 /// The profile with `handle`, made (with `role`, or admin when it is the workspace's
 /// first person) when there is none yet; its id.
-pub(crate) fn ensure(conn: &Connection, handle: &str, role: Role) -> Result<String> {
+pub(crate) fn ensure(conn: &Connection, handle: &str, role: ProfileRole) -> Result<String> {
     let found: Option<String> = conn
         .prepare_cached("SELECT id FROM profiles WHERE handle = ?1")?
         .query_row([handle], |r| r.get(0))
@@ -71,7 +71,7 @@ pub(crate) fn ensure(conn: &Connection, handle: &str, role: Role) -> Result<Stri
     let first: bool = conn.query_row("SELECT NOT EXISTS(SELECT 1 FROM profiles)", [], |r| {
         r.get(0)
     })?;
-    let role = if first { Role::Admin } else { role };
+    let role = if first { ProfileRole::Admin } else { role };
     let id = new_id();
     conn.prepare_cached(
         "INSERT INTO profiles (id, handle, display_name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -86,7 +86,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Profile, String)> {
             id: r.get(0)?,
             handle: r.get(1)?,
             display_name: r.get(2)?,
-            role: Role::Viewer,
+            role: ProfileRole::Viewer,
             created_at: r.get(4)?,
         },
         r.get(3)?,
@@ -94,7 +94,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Profile, String)> {
 }
 
 fn decode((mut p, role): (Profile, String)) -> Result<Profile> {
-    p.role = Role::parse(&role)?;
+    p.role = ProfileRole::parse(&role)?;
     Ok(p)
 }
 

@@ -8,7 +8,7 @@ mod common;
 
 use draftloop_core::document::DocumentText;
 use draftloop_core::feedback::Feedback;
-use draftloop_core::profile::Role;
+use draftloop_core::profile::ProfileRole;
 use draftloop_core::{Actor, Workspace};
 
 #[test]
@@ -18,7 +18,7 @@ fn the_first_person_is_an_admin_and_every_event_names_person_and_device() {
     let me = ws.profile().unwrap();
     assert_eq!(
         (me.handle.as_str(), me.display_name.as_str(), me.role),
-        ("test:alice", "alice", Role::Admin)
+        ("test:alice", "alice", ProfileRole::Admin)
     );
     let doc = ws.create_document(&project, "Launch").unwrap().id;
     let draft = common::drafted(&mut ws, &doc, None, &["Our sale starts Monday."]);
@@ -50,7 +50,7 @@ fn the_first_person_is_an_admin_and_every_event_names_person_and_device() {
     // Someone else at the same workspace is a profile of their own, not an admin; the
     // same person opening again is the same profile.
     let bob = Workspace::open(dir.path(), Actor::new("test:bob")).unwrap();
-    assert_eq!(bob.profile().unwrap().role, Role::Author);
+    assert_eq!(bob.profile().unwrap().role, ProfileRole::Author);
     let again = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
     assert_eq!(again.profile().unwrap().id, me.id);
     assert_eq!(again.profiles().unwrap().len(), 2);

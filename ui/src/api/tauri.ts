@@ -5,8 +5,11 @@ import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type { ExportProgress, ImportProgress, Notice, Token } from "../bindings";
 import { ApiError, toApiError, type DraftloopApi } from "./api";
+import type { Commands } from "./commands";
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Calls a command by its generated contract: names and argument types come from the
+ * Rust commands, so a renamed argument fails the type check, not the app. */
+async function call<K extends keyof Commands>(command: K, args: Commands[K]["args"]): Promise<Commands[K]["returns"]> {
   if (!isTauri()) {
     throw new ApiError({
       kind: "internal",
@@ -14,7 +17,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
     });
   }
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Commands[K]["returns"]>(command, args);
   } catch (e) {
     throw toApiError(e);
   }
@@ -25,8 +28,8 @@ export function isTauri(): boolean {
 }
 
 export const tauriApi: DraftloopApi = {
-  workspaceInfo: () => call("workspace_info"),
-  listProjects: () => call("list_projects"),
+  workspaceInfo: () => call("workspace_info", {}),
+  listProjects: () => call("list_projects", {}),
   createProject: (project) => call("create_project", { project }),
   renameProject: (id, name) => call("rename_project", { id, name }),
   deleteProject: (id) => call("delete_project", { id }),
@@ -37,11 +40,11 @@ export const tauriApi: DraftloopApi = {
   saveDocumentText: (id, text) => call("save_document_text", { id, text }),
   deleteDocument: (id) => call("delete_document", { id }),
   setDocumentBrief: (id, brief) => call("set_document_brief", { id, brief }),
-  listProviders: () => call("list_providers"),
+  listProviders: () => call("list_providers", {}),
   addProvider: (provider, apiKey) => call("add_provider", { provider, apiKey }),
   removeProvider: (name) => call("remove_provider", { name }),
   testProvider: (name) => call("test_provider", { name }),
-  detectLocalProviders: () => call("detect_local_providers"),
+  detectLocalProviders: () => call("detect_local_providers", {}),
   listPromptVersions: (projectId) => call("list_prompt_versions", { projectId }),
   savePrompt: (projectId, systemPrompt, userTemplate) => call("save_prompt", { projectId, systemPrompt, userTemplate }),
   restorePromptVersion: (id) => call("restore_prompt_version", { id }),

@@ -319,7 +319,7 @@ export function DocumentPane(props: DocumentPaneProps) {
             onClose={() => setPanel(null)}
           />
         )}
-        {panel === "revise" && <RevisePanel document={doc} flush={() => autosave.flush()} onApplied={applied} onClose={() => setPanel(null)} />}
+        {panel === "revise" && <RevisePanel document={doc} flush={() => autosave.flush()} onApplied={applied} onClose={() => setPanel(null)} onOpenProviders={props.onOpenProviders} />}
         {panel === "history" && <HistoryPanel document={doc} onClose={() => setPanel(null)} />}
         {spanTool && project && <SpanTool selection={spanTool} tags={project.tags} onApply={(s, v) => void applySpan(s, v)} onClose={() => setSpanTool(null)} />}
         <div className={changes === "off" ? "editor-stack" : "editor-stack showing-changes"}>

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from "react";
-import { api, toApiError } from "../api";
+import { api, toApiError, type ApiError } from "../api";
 import type { Document, Feedback, Generation, PromptVersion, Provider } from "../bindings";
 import { keyCode } from "../lib/keys";
+import { ErrorNote } from "./ErrorNote";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
 
 type VariantState = { text: string; status: "streaming" | "done" | "cancelled" | "incomplete"; generation: Generation | null };
@@ -28,21 +29,21 @@ export function GeneratePanel(props: GeneratePanelProps) {
   const [brief, setBrief] = useState<Record<string, string>>(() => ({ ...(doc.brief as Record<string, string>) }));
   const [variants, setVariants] = useState<VariantState[]>([]);
   const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
   const requestId = useRef("");
   const [pair, setPair] = useState<[number, number]>([0, 1]);
   const [why, setWhy] = useState("");
   const [preferred, setPreferred] = useState<string | null>(null);
 
   useEffect(() => {
-    api.listPromptVersions(doc.project_id).then((v) => setPrompt(v[0] ?? null)).catch((e: unknown) => setError(toApiError(e).message));
+    api.listPromptVersions(doc.project_id).then((v) => setPrompt(v[0] ?? null)).catch((e: unknown) => setError(toApiError(e)));
     api
       .listProviders()
       .then((p) => {
         setProviders(p);
         setProvider((current) => current || p[0]?.name || "");
       })
-      .catch((e: unknown) => setError(toApiError(e).message));
+      .catch((e: unknown) => setError(toApiError(e)));
   }, [doc.project_id]);
 
   const generate = async () => {
@@ -68,7 +69,7 @@ export function GeneratePanel(props: GeneratePanelProps) {
         }),
       );
     } catch (e) {
-      setError(toApiError(e).message);
+      setError(toApiError(e));
       setVariants((vs) => vs.map((v) => (v.status === "streaming" ? { ...v, status: "incomplete" } : v)));
     } finally {
       setRunning(false);
@@ -88,7 +89,7 @@ export function GeneratePanel(props: GeneratePanelProps) {
       const updated = await api.applyGeneration(doc.id, v.generation.id, { body_json: JSON.stringify(json), body_markdown: toMarkdown(json) });
       props.onApplied(updated);
     } catch (e) {
-      setError(toApiError(e).message);
+      setError(toApiError(e));
     }
   };
 
@@ -176,11 +177,7 @@ export function GeneratePanel(props: GeneratePanelProps) {
           ×
         </button>
       </div>
-      {error && (
-        <p className="form-error" role="alert" data-testid="generate-error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} onOpenProviders={props.onOpenProviders} testId="generate-error" />
       {variants.length > 0 && (
         <div className="variants" style={{ gridTemplateColumns: `repeat(${variants.length}, minmax(0, 1fr))` }}>
           {variants.map((v, i) => (

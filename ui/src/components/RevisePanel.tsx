@@ -1,19 +1,22 @@
 import { useEffect, useState } from "react";
-import { api, toApiError } from "../api";
+import { api, toApiError, type ApiError } from "../api";
 import type { Document, Generation, Provider } from "../bindings";
 import { applyChoices, changeCount, toPieces, type Choice, type Piece } from "../lib/hunks";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
+import { ErrorNote } from "./ErrorNote";
 
 interface RevisePanelProps {
   document: Document;
   flush: () => Promise<void>;
   onApplied: (doc: Document) => void;
   onClose: () => void;
+  /** Where a bad key or an unreachable server is fixed. */
+  onOpenProviders: () => void;
 }
 
 /** "Revise with notes": the model's revision arrives as changes to accept or reject,
  * one at a time or all at once. */
-export function RevisePanel({ document: doc, flush, onApplied, onClose }: RevisePanelProps) {
+export function RevisePanel({ document: doc, flush, onApplied, onClose, onOpenProviders }: RevisePanelProps) {
   const [providers, setProviders] = useState<Provider[]>([]);
   const [provider, setProvider] = useState("");
   const [notes, setNotes] = useState("");
@@ -21,7 +24,7 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose }: Revise
   const [proposal, setProposal] = useState<{ generation: Generation; pieces: Piece[] } | null>(null);
   const [choices, setChoices] = useState<Map<number, Choice>>(new Map());
   const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
     api
@@ -30,7 +33,7 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose }: Revise
         setProviders(p);
         setProvider((c) => c || p[0]?.name || "");
       })
-      .catch((e: unknown) => setError(toApiError(e).message));
+      .catch((e: unknown) => setError(toApiError(e)));
   }, []);
 
   const revise = async () => {
@@ -49,7 +52,7 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose }: Revise
       setChoices(new Map());
       setProposal({ generation, pieces: toPieces(await api.diffTexts(current.body_markdown, proposed)) });
     } catch (e) {
-      setError(toApiError(e).message);
+      setError(toApiError(e));
     } finally {
       setRunning(false);
     }
@@ -70,7 +73,7 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose }: Revise
       setProposal(null);
       setNotes("");
     } catch (e) {
-      setError(toApiError(e).message);
+      setError(toApiError(e));
     }
   };
 
@@ -106,11 +109,7 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose }: Revise
           ×
         </button>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} onOpenProviders={onOpenProviders} testId="revise-error" />
       {running && streamed && <div className="variant-text streaming-preview">{streamed}</div>}
       {proposal && (
         <div className="proposal" data-testid="proposal">

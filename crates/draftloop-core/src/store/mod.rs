@@ -75,7 +75,8 @@ impl Workspace {
         )?;
         migrations::migrate(&mut conn, &path)?;
         let device_id: String = conn.query_row("SELECT id FROM device", [], |r| r.get(0))?;
-        let person = crate::profile::ensure(&conn, actor.as_str(), crate::profile::Role::Author)?;
+        let person =
+            crate::profile::ensure(&conn, actor.as_str(), crate::profile::ProfileRole::Author)?;
         Ok(Workspace {
             conn,
             path,

@@ -1,0 +1,50 @@
+// Generated from the #[tauri::command]s in src-tauri/src/commands by
+// `UPDATE_CONTRACT=1 cargo test -p draftloop-desktop contract`; do not edit.
+import type { DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, WorkspaceInfo } from "../bindings";
+
+/** What a command streams to: a Tauri `Channel` of these messages. */
+export interface ChannelOf<T> {
+  onmessage: (message: T) => void;
+}
+
+/** Each command: the arguments it takes, by name, and what it resolves with. */
+export interface Commands {
+  export_preview: { args: { options: ExportOptions }; returns: ExportPreview };
+  export_dataset: { args: { requestId: string; options: ExportOptions; targets: Array<ExportTarget>; onProgress: ChannelOf<ExportProgress> }; returns: Array<ExportSummary> };
+  cancel_job: { args: { requestId: string }; returns: void };
+  import_history: { args: { requestId: string; path: string; onProgress: ChannelOf<ImportProgress> }; returns: ImportSummary };
+  list_documents: { args: { projectId: string | null }; returns: Array<DocumentSummary> };
+  get_document: { args: { id: string }; returns: Document };
+  create_document: { args: { projectId: string; title: string }; returns: Document };
+  rename_document: { args: { id: string; title: string }; returns: Document };
+  save_document_text: { args: { id: string; text: DocumentText }; returns: Document };
+  delete_document: { args: { id: string }; returns: void };
+  record_feedback: { args: { documentId: string; generationId: string | null; feedback: Feedback }; returns: FeedbackEvent };
+  document_feedback: { args: { documentId: string }; returns: DocumentFeedback };
+  document_changes: { args: { documentId: string }; returns: DocumentChanges };
+  set_feedback_schema: { args: { projectId: string; rubric: Array<RubricDimension>; tags: Array<string> }; returns: Project };
+  export_document: { args: { documentId: string; path: string }; returns: void };
+  set_document_brief: { args: { id: string; brief: Record<string, string> }; returns: Document };
+  generate: { args: { request: GenerateRequest; onToken: ChannelOf<Token> }; returns: Array<Generation> };
+  revise: { args: { request: ReviseRequest; onToken: ChannelOf<Token> }; returns: Generation };
+  diff_texts: { args: { old: string; new: string }; returns: Array<DiffSpan> };
+  cancel_variant: { args: { requestId: string; variant: number }; returns: void };
+  apply_generation: { args: { documentId: string; generationId: string; text: DocumentText }; returns: Document };
+  list_revisions: { args: { documentId: string }; returns: Array<Revision> };
+  project_insights: { args: { projectId: string }; returns: Insights };
+  accept_suggestion: { args: { projectId: string; decision: SuggestionDecision; systemPrompt: string; userTemplate: string }; returns: PromptVersion };
+  reject_suggestion: { args: { projectId: string; decision: SuggestionDecision }; returns: void };
+  list_projects: { args: Record<string, never>; returns: Array<Project> };
+  create_project: { args: { project: NewProject }; returns: Project };
+  rename_project: { args: { id: string; name: string }; returns: Project };
+  delete_project: { args: { id: string }; returns: void };
+  list_prompt_versions: { args: { projectId: string }; returns: Array<PromptVersion> };
+  save_prompt: { args: { projectId: string; systemPrompt: string; userTemplate: string }; returns: PromptVersion };
+  restore_prompt_version: { args: { id: string }; returns: PromptVersion };
+  list_providers: { args: Record<string, never>; returns: Array<Provider> };
+  add_provider: { args: { provider: NewProvider; apiKey: string | null }; returns: Provider };
+  remove_provider: { args: { name: string }; returns: void };
+  test_provider: { args: { name: string }; returns: ProviderCheck };
+  detect_local_providers: { args: Record<string, never>; returns: Array<LocalServer> };
+  workspace_info: { args: Record<string, never>; returns: WorkspaceInfo };
+}
