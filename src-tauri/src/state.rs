@@ -51,6 +51,14 @@ pub fn presented<T>(result: Result<T, Error>) -> CommandResult<T> {
     result.map_err(|e| e.payload())
 }
 
+/// Runs a read on a read connection of its own: it never waits for a save.
+pub fn read_workspace<T>(
+    state: &AppState,
+    f: impl FnOnce(&Workspace) -> Result<T, Error>,
+) -> CommandResult<T> {
+    presented(state.core()?.read(f))
+}
+
 /// Runs a short use case on the workspace.
 pub fn with_workspace<T>(
     state: &AppState,

@@ -1,7 +1,10 @@
 -- People and devices. Each workspace is a device; a person is a profile (name, role);
 -- every audit entry and feedback event names both, so a team's logs can be merged.
+-- Events name people and devices by these small numbers (an event row carries two
+-- bytes, not two 36-character ids); the ids are what other workspaces know them by.
 CREATE TABLE profiles (
-    id            TEXT PRIMARY KEY,
+    n             INTEGER PRIMARY KEY,
+    id            TEXT NOT NULL UNIQUE,
     -- How events name the person (e.g. local:alice), unique.
     handle        TEXT NOT NULL UNIQUE,
     display_name  TEXT NOT NULL,
@@ -23,6 +26,13 @@ INSERT INTO device (only, id, created_at) VALUES (
     strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 );
 
+-- Every device whose events this workspace holds: its own, and others' once merged.
+CREATE TABLE devices (
+    n   INTEGER PRIMARY KEY,
+    id  TEXT NOT NULL UNIQUE
+);
+INSERT INTO devices (id) SELECT id FROM device;
+
 -- Each device's audit entries form a chain of their own: merging two devices' logs
 -- keeps both verifiable. The entries so far are this device's chain, in the order they
 -- were written; they keep the hash they were written with (format 1, without device
@@ -39,12 +49,12 @@ BEGIN
 END;
 CREATE UNIQUE INDEX audit_log_chain ON audit_log(device_id, device_seq);
 
--- Events so far came from this device; who gave them is their actor (person_id stays
+-- Events so far came from this device; who gave them is their actor (person stays
 -- empty: they were given before there were profiles).
 DROP TRIGGER feedback_events_append_only;
-ALTER TABLE feedback_events ADD COLUMN device_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE feedback_events ADD COLUMN person_id TEXT NOT NULL DEFAULT '';
-UPDATE feedback_events SET device_id = (SELECT id FROM device);
+ALTER TABLE feedback_events ADD COLUMN person INTEGER REFERENCES profiles(n);
+ALTER TABLE feedback_events ADD COLUMN device INTEGER REFERENCES devices(n);
+UPDATE feedback_events SET device = (SELECT n FROM devices WHERE id = (SELECT id FROM device));
 CREATE TRIGGER feedback_events_append_only BEFORE UPDATE ON feedback_events
 BEGIN
     SELECT RAISE(ABORT, 'feedback events are append-only');

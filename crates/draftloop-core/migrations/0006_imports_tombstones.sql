@@ -2,7 +2,7 @@
 -- written stays out of sight until it finishes (finished_at set), so an import cut off
 -- leaves nothing visible, and running it again completes it.
 CREATE TABLE imports (
-    id           TEXT PRIMARY KEY,
+    id           TEXT PRIMARY KEY NOT NULL,
     source       TEXT NOT NULL,
     started_at   TEXT NOT NULL,
     finished_at  TEXT,
@@ -16,7 +16,7 @@ ALTER TABLE documents ADD COLUMN import_id TEXT REFERENCES imports(id);
 -- Deleting a document or a project is an event: the row stays (with everything said
 -- about it) and is hidden; a purge removes the content for good and is audited.
 CREATE TABLE tombstones (
-    entity_id    TEXT PRIMARY KEY,
+    entity_id    TEXT PRIMARY KEY NOT NULL,
     entity_kind  TEXT NOT NULL,
     at           TEXT NOT NULL,
     actor        TEXT NOT NULL,
@@ -25,15 +25,16 @@ CREATE TABLE tombstones (
 );
 
 -- What people see: not tombstoned, not part of an unfinished import.
+-- (store::LIVE_DOCUMENT_AND_PROJECT writes the same out for the export's query.)
 CREATE VIEW live_projects AS
 SELECT p.* FROM projects p
 WHERE (p.import_id IS NULL
-       OR EXISTS (SELECT 1 FROM imports i WHERE i.id = p.import_id AND i.finished_at IS NOT NULL))
-  AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.entity_id = p.id);
+       OR p.import_id IN (SELECT id FROM imports WHERE finished_at IS NOT NULL))
+  AND p.id NOT IN (SELECT entity_id FROM tombstones);
 
 CREATE VIEW live_documents AS
 SELECT d.* FROM documents d
 WHERE (d.import_id IS NULL
-       OR EXISTS (SELECT 1 FROM imports i WHERE i.id = d.import_id AND i.finished_at IS NOT NULL))
-  AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.entity_id = d.id)
+       OR d.import_id IN (SELECT id FROM imports WHERE finished_at IS NOT NULL))
+  AND d.id NOT IN (SELECT entity_id FROM tombstones)
   AND d.project_id IN (SELECT id FROM live_projects);

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -18,6 +18,72 @@ use crate::store::Workspace;
 const AUTOSAVE_BURST_MS: i64 = 60_000;
 
 const TITLE_MAX_CHARS: usize = 200;
+
+// The documents table is written here only: the use cases of other modules that change
+// a document (a model's text put in, a decision, an import) call these.
+
+/// A document as an import writes it: text, status, time and the import it is part of.
+pub(crate) struct ImportedDocument<'a> {
+    pub id: &'a str,
+    pub project_id: &'a str,
+    pub title: &'a str,
+    pub status: &'a str,
+    pub body_markdown: &'a str,
+    pub at: &'a str,
+    pub import_id: &'a str,
+}
+
+pub(crate) fn insert_imported(tx: &Transaction, d: &ImportedDocument<'_>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO documents (id, project_id, title, status, body_markdown, created_at, updated_at, import_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+    )?
+    .execute(params![d.id, d.project_id, d.title, d.status, d.body_markdown, d.at, d.import_id])?;
+    Ok(())
+}
+
+/// Removes what an unfinished import wrote (with its revisions, generations and
+/// feedback): no one has seen it.
+pub(crate) fn delete_imported(tx: &Transaction, import_id: &str) -> Result<()> {
+    tx.execute("DELETE FROM documents WHERE import_id = ?1", [import_id])?;
+    Ok(())
+}
+
+/// Replaces the document's text.
+pub(crate) fn set_text(tx: &Transaction, id: &str, text: &DocumentText, at: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE documents SET body_json = ?1, body_markdown = ?2, updated_at = ?3 WHERE id = ?4",
+        params![text.body_json, text.body_markdown, at, id],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_status(
+    tx: &Transaction,
+    id: &str,
+    status: DocumentStatus,
+    at: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE documents SET status = ?1, updated_at = ?2 WHERE id = ?3",
+        params![status.as_str(), at, id],
+    )?;
+    Ok(())
+}
+
+/// The document's text as it is now (within the caller's transaction).
+pub(crate) fn text_of(conn: &rusqlite::Connection, id: &str) -> Result<DocumentText> {
+    Ok(conn.query_row(
+        "SELECT body_json, body_markdown FROM documents WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(DocumentText {
+                body_json: r.get(0)?,
+                body_markdown: r.get(1)?,
+            })
+        },
+    )?)
+}
 pub const UNTITLED: &str = "Untitled document";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -263,11 +329,7 @@ impl Workspace {
         let at = now();
         let digest = hex::encode(Sha256::digest(text.body_markdown.as_bytes()));
         self.write(|tx, actor| {
-            tx.execute(
-                "UPDATE documents SET body_json = ?1, body_markdown = ?2, updated_at = ?3
-                 WHERE id = ?4",
-                params![text.body_json, text.body_markdown, at, id],
-            )?;
+            set_text(tx, id, text, &at)?;
             // Autosaves come every second while someone types: the first of a minute's
             // saves of a document stands for them all in the audit log.
             if audit::recent(tx, actor, "document.text_saved", id, AUTOSAVE_BURST_MS)? {

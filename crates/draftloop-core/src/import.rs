@@ -24,14 +24,17 @@ use crate::actor::Actor;
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::feedback::{self, Feedback, Verdict};
+use crate::generation::Generation;
 use crate::ids::{new_id, now};
 use crate::llm::{ChatMessage, Role};
 use crate::project::{insert_project, write_feedback_schema, RubricDimension};
 use crate::store::Workspace;
 
 const TITLE_WORDS: usize = 8;
-/// Records per transaction: small enough that a save waits a moment at most.
+/// A transaction ends after this many records or this long, whichever comes first:
+/// a save waits for one chunk at most.
 const CHUNK: u64 = 1_000;
+const CHUNK_TIME: std::time::Duration = std::time::Duration::from_millis(40);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -176,10 +179,7 @@ fn project<'a>(
                     .filter(|t| !t.is_empty())
                     .unwrap_or("other");
                 let created = insert_project(tx, actor, name, content_type, at, Some("import"))?;
-                tx.execute(
-                    "UPDATE projects SET import_id = ?1 WHERE id = ?2",
-                    [&import.id, &created.id],
-                )?;
+                crate::project::mark_imported(tx, &created.id, &import.id)?;
                 summary.projects_created.push(created.name);
                 ProjectEntry {
                     id: created.id,
@@ -202,8 +202,8 @@ impl Workspace {
         self.import_jsonl_with_progress(reader, source, |_| true)
     }
 
-    /// As `import_jsonl`, telling `progress` the bytes read so far after every chunk of
-    /// 1,000 records is committed (out of sight); `progress` returns `false` to cancel,
+    /// As `import_jsonl`, telling `progress` the bytes read so far after every chunk
+    /// (at most 1,000 records or 40 ms) is committed, out of sight; `progress` returns `false` to cancel,
     /// and then nothing is imported.
     pub fn import_jsonl_with_progress(
         &mut self,
@@ -213,7 +213,14 @@ impl Workspace {
     ) -> Result<ImportSummary> {
         let import = self.begin_import(source)?;
         let mut summary = ImportSummary::default();
-        let outcome = match self.import_chunks(&import, reader, &mut progress, &mut summary) {
+        // The chunks need not reach the disk one by one: nobody sees them before the
+        // import finishes, and its finishing transaction, synced in full, makes all of
+        // them durable at once (a crash before it is an import cut off, which running
+        // it again completes).
+        self.conn().pragma_update(None, "synchronous", "NORMAL")?;
+        let chunks = self.import_chunks(&import, reader, &mut progress, &mut summary);
+        self.conn().pragma_update(None, "synchronous", "FULL")?;
+        let outcome = match chunks {
             Ok(projects) => self.finish_import(&import, &projects, &summary, source),
             Err(e) => self.discard_import(&import.id).and(Err(e)),
         };
@@ -294,7 +301,8 @@ impl Workspace {
         while lines.peek().is_some() {
             self.write(|tx, actor| {
                 let mut in_chunk = 0;
-                while in_chunk < CHUNK {
+                let started = std::time::Instant::now();
+                while in_chunk < CHUNK && started.elapsed() < CHUNK_TIME {
                     let Some((index, line)) = lines.next() else {
                         break;
                     };
@@ -397,8 +405,8 @@ impl Workspace {
     /// Removes what an unfinished import wrote (never seen by anyone).
     fn discard_import(&mut self, import_id: &str) -> Result<()> {
         self.write(|tx, _| {
-            tx.execute("DELETE FROM documents WHERE import_id = ?1", [import_id])?;
-            tx.execute("DELETE FROM projects WHERE import_id = ?1", [import_id])?;
+            crate::document::delete_imported(tx, import_id)?;
+            crate::project::delete_imported(tx, import_id)?;
             tx.execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
             Ok(())
         })
@@ -558,38 +566,59 @@ fn import_line(
         Some(Decision::Rejected) => "rejected",
         None => "draft",
     };
-    tx.prepare_cached(
-        "INSERT INTO documents (id, project_id, title, status, body_markdown, created_at, updated_at, import_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
-    )?
-    .execute(params![document_id, project_id, title(&record.prompt), status, kept.unwrap_or(&record.draft), at, import.id])?;
+    crate::document::insert_imported(
+        tx,
+        &crate::document::ImportedDocument {
+            id: &document_id,
+            project_id: &project_id,
+            title: &title(&record.prompt),
+            status,
+            body_markdown: kept.unwrap_or(&record.draft),
+            at: &at,
+            import_id: &import.id,
+        },
+    )?;
 
     let mut messages = Vec::new();
     if let Some(system) = record.system.as_deref().filter(|s| !s.trim().is_empty()) {
         messages.push(ChatMessage::new(Role::System, system));
     }
     messages.push(ChatMessage::new(Role::User, record.prompt.as_str()));
-    let generation_id = new_id();
-    tx.prepare_cached(
-        "INSERT INTO generations (id, document_id, group_id, provider, model, parameters, messages, output, created_at)
-         VALUES (?1, ?2, ?3, 'import', ?4, '{}', ?5, ?6, ?7)",
-    )?
-    .execute(params![generation_id, document_id, new_id(), record.model.as_deref().unwrap_or("unknown"),
-                     serde_json::to_string(&messages)?, record.draft, at])?;
-
-    let insert_revision = |author_kind: &str,
-                           who: &str,
-                           generation: Option<&str>,
-                           text: &str|
-     -> Result<String> {
-        let id = new_id();
-        tx.prepare_cached(
-            "INSERT INTO revisions (id, document_id, author_kind, actor, generation_id, body_json, body_markdown, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7)",
-        )?
-        .execute(params![id, document_id, author_kind, who, generation, text, at])?;
-        Ok(id)
+    let generation = Generation {
+        id: new_id(),
+        document_id: Some(document_id.clone()),
+        group_id: new_id(),
+        provider: "import".into(),
+        model: record.model.as_deref().unwrap_or("unknown").to_owned(),
+        prompt_version_id: None,
+        output: record.draft.clone(),
+        incomplete: false,
+        logprob_mean: None,
+        logprob_min: None,
+        latency_ms: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        error: None,
+        created_at: at.clone(),
     };
+    crate::generation::insert_row(tx, &generation, "{}", &serde_json::to_string(&messages)?)?;
+    let generation_id = generation.id;
+
+    let insert_revision =
+        |author_kind: &str, who: &str, generation: Option<&str>, text: &str| -> Result<String> {
+            crate::revision::insert_row(
+                tx,
+                who,
+                &document_id,
+                author_kind,
+                generation,
+                &crate::document::DocumentText {
+                    body_json: String::new(),
+                    body_markdown: text.to_owned(),
+                },
+                &at,
+            )
+        };
     let person = record
         .reviewer
         .as_deref()

@@ -309,6 +309,22 @@ fn duplicate_name(name: &str) -> Error {
     Error::Conflict(format!("a project named \"{name}\" already exists"))
 }
 
+/// Removes the projects an unfinished import made.
+pub(crate) fn delete_imported(tx: &Transaction, import_id: &str) -> Result<()> {
+    tx.execute("DELETE FROM projects WHERE import_id = ?1", [import_id])?;
+    Ok(())
+}
+
+/// Marks a project as made by import `import_id`: it stays out of sight until the
+/// import finishes.
+pub(crate) fn mark_imported(tx: &Transaction, project_id: &str, import_id: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE projects SET import_id = ?1 WHERE id = ?2",
+        [import_id, project_id],
+    )?;
+    Ok(())
+}
+
 impl Workspace {
     pub fn create_project(&mut self, new: &NewProject) -> Result<Project> {
         let at = now();

@@ -13,8 +13,9 @@ use crate::jobs::Jobs;
 use crate::llm::{Cancel, Limits, LlmClient};
 use crate::store::Workspace;
 
-/// Connections kept for long work: an export and an import at once.
-const SPARE: usize = 2;
+/// Connections kept for reads and long work: the window's reads, an export and an
+/// import at once.
+const SPARE: usize = 3;
 
 /// Cheap to clone: clones share the workspace, the model client and the jobs.
 #[derive(Clone)]
@@ -28,7 +29,8 @@ struct Inner {
     actor: Actor,
     host: Arc<dyn Host>,
     llm: LlmClient,
-    /// Connections of their own for long work, kept for the next (at most `SPARE`).
+    /// Connections of their own for reads and long work, kept for the next (at most
+    /// `SPARE`).
     spare: Mutex<Vec<Workspace>>,
     /// Generations still streaming, by request id.
     drafting: Mutex<HashMap<String, Cancel>>,
@@ -84,6 +86,30 @@ impl Core {
         f(&mut locked(&self.inner.workspace))
     }
 
+    /// Runs a short read on a read connection of its own (from the pool), so a read
+    /// never waits for a write in progress, nor a write for a read.
+    pub fn read<T>(&self, f: impl FnOnce(&Workspace) -> Result<T>) -> Result<T> {
+        let ws = self.spare_connection()?;
+        let out = f(&ws);
+        self.give_back(ws);
+        out
+    }
+
+    fn spare_connection(&self) -> Result<Workspace> {
+        let spare = locked(&self.inner.spare).pop();
+        match spare {
+            Some(ws) => Ok(ws),
+            None => Workspace::open(&self.inner.data_dir, self.inner.actor.clone()),
+        }
+    }
+
+    fn give_back(&self, ws: Workspace) {
+        let mut spare = locked(&self.inner.spare);
+        if spare.len() < SPARE {
+            spare.push(ws);
+        }
+    }
+
     /// Runs a long read on a connection of its own, off the async runtime, so saves
     /// never wait for it.
     pub async fn reading<T: Send + 'static>(
@@ -102,16 +128,9 @@ impl Core {
     ) -> Result<T> {
         let core = self.clone();
         tokio::task::spawn_blocking(move || {
-            let spare = locked(&core.inner.spare).pop();
-            let mut ws = match spare {
-                Some(ws) => ws,
-                None => Workspace::open(&core.inner.data_dir, core.inner.actor.clone())?,
-            };
+            let mut ws = core.spare_connection()?;
             let out = f(&mut ws);
-            let mut spare = locked(&core.inner.spare);
-            if spare.len() < SPARE {
-                spare.push(ws);
-            }
+            core.give_back(ws);
             out
         })
         .await

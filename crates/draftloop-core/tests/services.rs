@@ -477,8 +477,23 @@ async fn saves_and_feedback_are_done_while_an_import_runs() {
     // What the import has committed so far is out of sight.
     assert_eq!(s.core.with(|ws| ws.documents(None)).unwrap().len(), 1);
     assert_eq!(s.core.with(|ws| ws.projects()).unwrap().len(), 1);
+    let exportable = s
+        .core
+        .with(|ws| ws.export_preview(&ExportOptions::new(Format::Sft), 0))
+        .unwrap();
+    assert_eq!(exportable.rows, 0, "nor in an export");
 
     go_on.send(()).unwrap();
+    // And while it writes its next chunks, saves go on too: each waits for a chunk's
+    // commit at most, never failing for the lock.
+    let mut saves = 0;
+    while !importing.is_finished() || saves == 0 {
+        let text = draftloop_core::document::DocumentText::markdown(format!("Save {saves}."));
+        s.core
+            .with(|ws| ws.save_document_text(&s.document, &text))
+            .unwrap();
+        saves += 1;
+    }
     let summary = importing.await.unwrap().unwrap();
     assert_eq!(summary.imported, 3_000);
     assert_eq!(s.core.with(|ws| ws.documents(None)).unwrap().len(), 3_001);

@@ -2,19 +2,19 @@ use draftloop_core::document::DocumentText;
 use draftloop_core::{Document, DocumentSummary};
 use tauri::State;
 
-use crate::state::{with_workspace, AppState, CommandResult};
+use crate::state::{read_workspace, with_workspace, AppState, CommandResult};
 
 #[tauri::command]
 pub async fn list_documents(
     state: State<'_, AppState>,
     project_id: Option<String>,
 ) -> CommandResult<Vec<DocumentSummary>> {
-    with_workspace(&state, |ws| ws.documents(project_id.as_deref()))
+    read_workspace(&state, |ws| ws.documents(project_id.as_deref()))
 }
 
 #[tauri::command]
 pub async fn get_document(state: State<'_, AppState>, id: String) -> CommandResult<Document> {
-    with_workspace(&state, |ws| ws.document(&id))
+    read_workspace(&state, |ws| ws.document(&id))
 }
 
 #[tauri::command]

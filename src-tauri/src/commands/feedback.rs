@@ -3,7 +3,7 @@ use draftloop_core::feedback::{DocumentFeedback, Feedback, FeedbackEvent};
 use draftloop_core::{Project, RubricDimension};
 use tauri::State;
 
-use crate::state::{with_workspace, AppState, CommandResult};
+use crate::state::{read_workspace, with_workspace, AppState, CommandResult};
 
 /// Durable once it resolves; the panel then shows it.
 #[tauri::command]
@@ -23,7 +23,7 @@ pub async fn document_feedback(
     state: State<'_, AppState>,
     document_id: String,
 ) -> CommandResult<DocumentFeedback> {
-    with_workspace(&state, |ws| ws.document_feedback(&document_id))
+    read_workspace(&state, |ws| ws.document_feedback(&document_id))
 }
 
 #[tauri::command]
@@ -31,7 +31,7 @@ pub async fn document_changes(
     state: State<'_, AppState>,
     document_id: String,
 ) -> CommandResult<DocumentChanges> {
-    with_workspace(&state, |ws| ws.document_changes(&document_id))
+    read_workspace(&state, |ws| ws.document_changes(&document_id))
 }
 
 #[tauri::command]

@@ -10,7 +10,7 @@ use draftloop_core::Document;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::state::{presented, with_workspace, AppState, CommandResult};
+use crate::state::{presented, read_workspace, with_workspace, AppState, CommandResult};
 
 /// Tokens go to the UI's channel; a closed window just drops them, and the generation
 /// is still recorded.
@@ -84,5 +84,5 @@ pub async fn list_revisions(
     state: State<'_, AppState>,
     document_id: String,
 ) -> CommandResult<Vec<Revision>> {
-    with_workspace(&state, |ws| ws.revisions(&document_id))
+    read_workspace(&state, |ws| ws.revisions(&document_id))
 }

@@ -2,14 +2,14 @@ use draftloop_core::insights::{Insights, SuggestionDecision};
 use draftloop_core::prompt::PromptVersion;
 use tauri::State;
 
-use crate::state::{with_workspace, AppState, CommandResult};
+use crate::state::{read_workspace, with_workspace, AppState, CommandResult};
 
 #[tauri::command]
 pub async fn project_insights(
     state: State<'_, AppState>,
     project_id: String,
 ) -> CommandResult<Insights> {
-    with_workspace(&state, |ws| ws.insights(&project_id))
+    read_workspace(&state, |ws| ws.insights(&project_id))
 }
 
 /// Saves the prompt the person edited as a new version made from the suggestion.

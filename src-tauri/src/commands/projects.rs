@@ -1,11 +1,11 @@
 use draftloop_core::{NewProject, Project};
 use tauri::State;
 
-use crate::state::{with_workspace, AppState, CommandResult};
+use crate::state::{read_workspace, with_workspace, AppState, CommandResult};
 
 #[tauri::command]
 pub async fn list_projects(state: State<'_, AppState>) -> CommandResult<Vec<Project>> {
-    with_workspace(&state, |ws| ws.projects())
+    read_workspace(&state, |ws| ws.projects())
 }
 
 #[tauri::command]

@@ -1,14 +1,14 @@
 use draftloop_core::prompt::PromptVersion;
 use tauri::State;
 
-use crate::state::{with_workspace, AppState, CommandResult};
+use crate::state::{read_workspace, with_workspace, AppState, CommandResult};
 
 #[tauri::command]
 pub async fn list_prompt_versions(
     state: State<'_, AppState>,
     project_id: String,
 ) -> CommandResult<Vec<PromptVersion>> {
-    with_workspace(&state, |ws| ws.prompt_versions(&project_id))
+    read_workspace(&state, |ws| ws.prompt_versions(&project_id))
 }
 
 #[tauri::command]

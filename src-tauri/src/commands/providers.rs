@@ -2,11 +2,11 @@ use draftloop_core::provider::{LocalServer, NewProvider, Provider, ProviderCheck
 use draftloop_core::Secret;
 use tauri::State;
 
-use crate::state::{presented, with_workspace, AppState, CommandResult};
+use crate::state::{presented, read_workspace, AppState, CommandResult};
 
 #[tauri::command]
 pub async fn list_providers(state: State<'_, AppState>) -> CommandResult<Vec<Provider>> {
-    with_workspace(&state, |ws| ws.providers())
+    read_workspace(&state, |ws| ws.providers())
 }
 
 /// The key goes straight to the OS keychain; it is not kept anywhere else.

@@ -73,6 +73,42 @@ fn parameters(request: &CompletionRequest) -> serde_json::Value {
     })
 }
 
+/// A generation row, with the parameters and messages it was asked with (JSON): the
+/// table is written here only.
+pub(crate) fn insert_row(
+    tx: &rusqlite::Transaction,
+    g: &Generation,
+    parameters: &str,
+    messages: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO generations (id, document_id, group_id, provider, model, parameters,
+            prompt_version_id, messages, output, logprob_mean, logprob_min, latency_ms,
+            prompt_tokens, completion_tokens, incomplete, error, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        g.id,
+        g.document_id,
+        g.group_id,
+        g.provider,
+        g.model,
+        parameters,
+        g.prompt_version_id,
+        messages,
+        g.output,
+        g.logprob_mean,
+        g.logprob_min,
+        g.latency_ms,
+        g.prompt_tokens,
+        g.completion_tokens,
+        g.incomplete,
+        g.error,
+        g.created_at,
+    ])?;
+    Ok(())
+}
+
 const COLUMNS: &str = "id, document_id, group_id, provider, model, prompt_version_id, output, \
     incomplete, logprob_mean, logprob_min, latency_ms, prompt_tokens, completion_tokens, error, created_at";
 
@@ -166,18 +202,7 @@ impl Workspace {
         };
         self.write(|tx, actor| {
             for g in &rows {
-                tx.execute(
-                    "INSERT INTO generations (id, document_id, group_id, provider, model, parameters,
-                        prompt_version_id, messages, output, logprob_mean, logprob_min, latency_ms,
-                        prompt_tokens, completion_tokens, incomplete, error, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                    params![
-                        g.id, g.document_id, g.group_id, g.provider, g.model, params_json,
-                        g.prompt_version_id, messages, g.output, g.logprob_mean, g.logprob_min,
-                        g.latency_ms, g.prompt_tokens, g.completion_tokens, g.incomplete, g.error,
-                        g.created_at,
-                    ],
-                )?;
+                insert_row(tx, g, &params_json, &messages)?;
             }
             audit::record(
                 tx,

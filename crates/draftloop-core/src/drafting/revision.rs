@@ -25,6 +25,57 @@ pub struct Revision {
     pub created_at: String,
 }
 
+/// A revision row: the table is written here only. `who` is a person's handle, or
+/// `model:<name>` for the model's text.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_row(
+    tx: &Transaction,
+    who: &str,
+    document_id: &str,
+    author_kind: &str,
+    generation_id: Option<&str>,
+    text: &DocumentText,
+    at: &str,
+) -> Result<String> {
+    let id = new_id();
+    tx.prepare_cached(
+        "INSERT INTO revisions (id, document_id, author_kind, actor, generation_id, body_json, body_markdown, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![id, document_id, author_kind, who, generation_id, text.body_json, text.body_markdown, at])?;
+    Ok(id)
+}
+
+/// The document's latest revision: its id, Markdown and generation (a model's).
+pub(crate) fn latest(
+    conn: &rusqlite::Connection,
+    document_id: &str,
+) -> Result<Option<(String, String, Option<String>)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, body_markdown, generation_id FROM revisions WHERE document_id = ?1
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([document_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+/// The generation behind the document's latest model revision.
+pub(crate) fn latest_model_generation(
+    conn: &rusqlite::Connection,
+    document_id: &str,
+) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT generation_id FROM revisions WHERE document_id = ?1 AND author_kind = 'model'
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([document_id], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// A revision made in the app, audited.
 pub(crate) fn insert(
     tx: &Transaction,
     actor: &Actor,
@@ -33,11 +84,14 @@ pub(crate) fn insert(
     generation_id: Option<&str>,
     text: &DocumentText,
 ) -> Result<String> {
-    let id = new_id();
-    tx.execute(
-        "INSERT INTO revisions (id, document_id, author_kind, actor, generation_id, body_json, body_markdown, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, document_id, author_kind, actor.as_str(), generation_id, text.body_json, text.body_markdown, now()],
+    let id = insert_row(
+        tx,
+        actor.as_str(),
+        document_id,
+        author_kind,
+        generation_id,
+        text,
+        &now(),
     )?;
     audit::record(
         tx,
@@ -81,11 +135,7 @@ impl Workspace {
         self.write(|tx, actor| {
             crate::feedback::checkpoint(tx, actor, document_id)?;
             insert(tx, actor, document_id, "model", Some(generation_id), text)?;
-            tx.execute(
-                "UPDATE documents SET body_json = ?1, body_markdown = ?2, updated_at = ?3 WHERE id = ?4",
-                params![text.body_json, text.body_markdown, at, document_id],
-            )?;
-            Ok(())
+            crate::document::set_text(tx, document_id, text, &at)
         })?;
         self.document(document_id)
     }

@@ -226,12 +226,16 @@ pub(crate) fn kept_after(at: usize, len: usize, is_human: impl Fn(usize) -> bool
 
 /// The generations `filters` can select in SQL; the rest is checked per record.
 fn query(filters: &Filters, columns: &str) -> (String, Vec<String>) {
+    // The generations drive the read (CROSS JOIN keeps them outermost), walked in the
+    // order of their index, so nothing is sorted; the views' liveness is written out.
     let mut sql = format!(
         "SELECT {columns}
          FROM generations g
-         JOIN live_documents d ON d.id = g.document_id
-         JOIN live_projects p ON p.id = d.project_id
-         WHERE g.error IS NULL AND g.incomplete = 0 AND g.output <> ''"
+         CROSS JOIN documents d ON d.id = g.document_id
+         CROSS JOIN projects p ON p.id = d.project_id
+         WHERE g.error IS NULL AND g.incomplete = 0 AND g.output <> ''
+           AND {}",
+        crate::store::LIVE_DOCUMENT_AND_PROJECT
     );
     let mut args: Vec<String> = Vec::new();
     let mut bind = |clause: &str, value: &String| {

@@ -11,7 +11,7 @@
 //! - A preference belongs to the two variants it compares, whichever draft was in
 //!   view; the latest between two stands, and a tie prefers neither.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{Feedback, FeedbackEvent, Span, Verdict};
 
@@ -107,7 +107,7 @@ pub struct SpanSaid<'a> {
 /// What the log of one document says.
 #[derive(Debug, Default, Clone)]
 pub struct Fold<'a> {
-    generations: HashMap<&'a str, GenerationFeedback<'a>>,
+    generations: FxHashMap<&'a str, GenerationFeedback<'a>>,
     /// Tags and comments on words still in force, oldest first.
     pub spans: Vec<SpanSaid<'a>>,
     /// Comments on the whole document, oldest first.

@@ -11,7 +11,7 @@ pub mod fold;
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -501,8 +501,9 @@ pub(crate) fn insert_event_at(
     };
     tx.prepare_cached(
         "INSERT INTO feedback_events (id, document_id, generation_id, revision_id, actor, kind, payload,
-             created_at, person_id, device_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             created_at, person, device)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                 (SELECT n FROM profiles WHERE id = ?9), (SELECT n FROM devices WHERE id = ?10))",
     )?
     .execute(params![
             event.id,
@@ -526,30 +527,16 @@ pub(crate) fn checkpoint(
     actor: &Actor,
     document_id: &str,
 ) -> Result<Option<String>> {
-    let (body_json, body_markdown): (String, String) = tx.query_row(
-        "SELECT body_json, body_markdown FROM documents WHERE id = ?1",
-        [document_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let latest: Option<(String, String, Option<String>)> = tx
-        .query_row(
-            "SELECT id, body_markdown, generation_id FROM revisions WHERE document_id = ?1 ORDER BY id DESC LIMIT 1",
-            [document_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    let text = crate::document::text_of(tx, document_id)?;
+    let latest = revision::latest(tx, document_id)?;
     if let Some((id, markdown, _)) = &latest {
-        if *markdown == body_markdown {
+        if *markdown == text.body_markdown {
             return Ok(Some(id.clone()));
         }
     }
-    if body_markdown.trim().is_empty() {
+    if text.body_markdown.trim().is_empty() {
         return Ok(latest.map(|l| l.0));
     }
-    let text = crate::document::DocumentText {
-        body_json,
-        body_markdown,
-    };
     let to = revision::insert(tx, actor, document_id, "human", None, &text)?;
     let generation = latest.as_ref().and_then(|l| l.2.clone());
     let generation = match generation {
@@ -572,15 +559,7 @@ pub(crate) fn checkpoint(
 
 /// The generation behind the document's latest model text.
 fn current_generation_id(conn: &rusqlite::Connection, document_id: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT generation_id FROM revisions WHERE document_id = ?1 AND author_kind = 'model'
-             ORDER BY id DESC LIMIT 1",
-            [document_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten())
+    revision::latest_model_generation(conn, document_id)
 }
 
 /// A decision sets the document's status (audited); an approval also records how much
@@ -598,10 +577,7 @@ fn decide(
         return Ok(());
     };
     let status = verdict.status();
-    tx.execute(
-        "UPDATE documents SET status = ?1, updated_at = ?2 WHERE id = ?3",
-        params![status.as_str(), at, document_id],
-    )?;
+    crate::document::set_status(tx, document_id, status, at)?;
     audit::record(
         tx,
         actor,
@@ -612,11 +588,7 @@ fn decide(
                "generation_id": event.generation_id, "event_id": event.id}),
     )?;
     if let (Verdict::Approve, Some(g)) = (verdict, generation) {
-        let kept: String = tx.query_row(
-            "SELECT body_markdown FROM documents WHERE id = ?1",
-            [document_id],
-            |r| r.get(0),
-        )?;
+        let kept = crate::document::text_of(tx, document_id)?.body_markdown;
         let waited = chrono::DateTime::parse_from_rfc3339(at)
             .ok()
             .zip(chrono::DateTime::parse_from_rfc3339(&g.created_at).ok())
@@ -638,17 +610,17 @@ fn decide(
     Ok(())
 }
 
-const EVENT_COLUMNS: &str =
-    "id, document_id, generation_id, revision_id, actor, created_at, payload, person_id, device_id";
-/// [`EVENT_COLUMNS`] of a query naming the table `e`.
+/// An event's columns, of a query naming the table `e`; person and device by their ids.
 pub(crate) const EVENT_COLUMNS_OF_E: &str = "e.id, e.document_id, e.generation_id, e.revision_id, \
-    e.actor, e.created_at, e.payload, e.person_id, e.device_id";
+    e.actor, e.created_at, e.payload, \
+    coalesce((SELECT id FROM profiles WHERE n = e.person), ''), \
+    coalesce((SELECT id FROM devices WHERE n = e.device), '')";
 
 fn event_from_row(row: &Row) -> rusqlite::Result<FeedbackEvent> {
     event_from_row_at(row, 0)
 }
 
-/// An event read from [`EVENT_COLUMNS`] starting at column `at`.
+/// An event read from [`EVENT_COLUMNS_OF_E`] starting at column `at`.
 pub(crate) fn event_from_row_at(row: &Row, at: usize) -> rusqlite::Result<FeedbackEvent> {
     let payload = row.get_ref(at + 6)?.as_str()?;
     let feedback = Feedback::from_payload(payload).map_err(|e| {
@@ -799,8 +771,8 @@ impl Workspace {
     /// Every event on a document, oldest first.
     pub fn feedback_events(&self, document_id: &str) -> Result<Vec<FeedbackEvent>> {
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM feedback_events WHERE document_id = ?1
-             ORDER BY created_at, id"
+            "SELECT {EVENT_COLUMNS_OF_E} FROM feedback_events e WHERE e.document_id = ?1
+             ORDER BY e.created_at, e.id"
         ))?;
         let rows = stmt.query_map([document_id], event_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -122,12 +122,28 @@ impl Workspace {
         &mut self,
         f: impl FnOnce(&Transaction, &Actor) -> Result<T>,
     ) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: the write lock is taken (waiting for another writer, such as an
+        // import's chunk, up to the busy timeout) before anything is read. A deferred
+        // transaction that reads first cannot wait for the lock in WAL mode: SQLite
+        // answers "database is locked" at once.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx, &self.actor)?;
         tx.commit()?;
         Ok(out)
     }
 }
+
+/// What the `live_documents` and `live_projects` views (migration 0006) ask of a
+/// document `d` and its project `p`, written out for a query whose plan must be driven
+/// by another table (the export's, by generations in index order).
+/// The subqueries do not depend on the row, so SQLite reads each once.
+pub(crate) const LIVE_DOCUMENT_AND_PROJECT: &str = "\
+    (d.import_id IS NULL OR d.import_id IN (SELECT id FROM imports WHERE finished_at IS NOT NULL)) \
+    AND (p.import_id IS NULL OR p.import_id IN (SELECT id FROM imports WHERE finished_at IS NOT NULL)) \
+    AND d.id NOT IN (SELECT entity_id FROM tombstones) \
+    AND p.id NOT IN (SELECT entity_id FROM tombstones)";
 
 /// Hides `entity_id` from every view: the deletion is an event, not a cascade.
 pub(crate) fn tombstone(
