@@ -394,7 +394,14 @@ fn an_import_killed_midway_shows_nothing_and_running_it_again_completes_it() {
                 "project": "Bulk",
                 "prompt": format!("Write email {i}."),
                 "draft": format!("Draft {i} of the email."),
-                "tags": ["tone"],
+                // Tags the project does not have yet: one on the first records, which
+                // the cut-off run added; one on the last, which the run that completes
+                // the import adds to what the first run staged, losing neither.
+                "tags": [match i {
+                    0..5 => "needs-source",
+                    11_000.. => "needs-legal",
+                    _ => "tone",
+                }],
             })
             .to_string()
                 + "\n"
@@ -462,6 +469,12 @@ fn an_import_killed_midway_shows_nothing_and_running_it_again_completes_it() {
     let listed: serde_json::Value =
         serde_json::from_str(&ok(d, &["documents", "list", "--format", "json"])).expect("json");
     assert_eq!(listed.as_array().expect("list").len(), 12_000);
+    let projects: serde_json::Value =
+        serde_json::from_str(&ok(d, &["projects", "list", "--format", "json"])).expect("json");
+    let tags = projects[0]["tags"].as_array().expect("tags");
+    for tag in ["needs-source", "needs-legal"] {
+        assert!(tags.iter().any(|t| t == tag), "{tag}: {projects}");
+    }
     assert!(ok(d, &["import", file.to_str().expect("path")])
         .starts_with("imported 0 of 12000 records (12000 already imported)"));
 }

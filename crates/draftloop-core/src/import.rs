@@ -298,6 +298,7 @@ impl Workspace {
         let mut projects: HashMap<String, ProjectEntry> = HashMap::new();
         let mut lines = reader.lines().enumerate().peekable();
         let mut read = 0u64;
+        let mut written = import.schema.clone();
         while lines.peek().is_some() {
             self.write(|tx, actor| {
                 let mut in_chunk = 0;
@@ -328,20 +329,14 @@ impl Workspace {
                 }
                 // What this import adds to projects it did not make, kept with it, so
                 // an import carried on later still applies it.
-                let mut schema = import.schema.clone();
-                for p in projects.values().filter(|p| p.changed) {
-                    schema.insert(
-                        p.id.clone(),
-                        StagedSchema {
-                            rubric: p.rubric.clone(),
-                            tags: p.tags.clone(),
-                        },
-                    );
+                let schema = staged(import, &projects);
+                if schema != written {
+                    tx.execute(
+                        "UPDATE imports SET schema = ?1 WHERE id = ?2",
+                        params![serde_json::to_string(&schema)?, import.id],
+                    )?;
+                    written = schema;
                 }
-                tx.execute(
-                    "UPDATE imports SET schema = ?1 WHERE id = ?2",
-                    params![serde_json::to_string(&schema)?, import.id],
-                )?;
                 Ok(())
             })?;
             if !progress(read) {
@@ -363,16 +358,7 @@ impl Workspace {
         source: &str,
     ) -> Result<()> {
         let at = now();
-        let mut schema = import.schema.clone();
-        for p in projects.values().filter(|p| p.changed) {
-            schema.insert(
-                p.id.clone(),
-                StagedSchema {
-                    rubric: p.rubric.clone(),
-                    tags: p.tags.clone(),
-                },
-            );
-        }
+        let schema = staged(import, projects);
         self.write(|tx, actor| {
             for (project_id, s) in &schema {
                 write_feedback_schema(
@@ -423,7 +409,26 @@ struct Import {
     lock_path: std::path::PathBuf,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The rubrics and tags to give projects when the import finishes: those staged before
+/// it was cut off, with what this run added.
+fn staged(
+    import: &Import,
+    projects: &HashMap<String, ProjectEntry>,
+) -> BTreeMap<String, StagedSchema> {
+    let mut schema = import.schema.clone();
+    for p in projects.values().filter(|p| p.changed) {
+        schema.insert(
+            p.id.clone(),
+            StagedSchema {
+                rubric: p.rubric.clone(),
+                tags: p.tags.clone(),
+            },
+        );
+    }
+    schema
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct StagedSchema {
     rubric: Vec<RubricDimension>,
     tags: Vec<String>,
