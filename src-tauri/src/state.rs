@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use draftloop_core::host::{Host, Notice};
 use draftloop_core::keychain::{Keychain, OsKeychain};
-use draftloop_core::{Actor, Core, Error, ErrorPayload, Workspace};
+use draftloop_core::{Actor, Changed, Core, Error, ErrorPayload, Workspace};
 use tauri::{AppHandle, Emitter};
 
 pub struct AppState {
@@ -17,8 +17,9 @@ pub struct AppState {
 /// An error as a command returns it: `{kind, message}`.
 pub type CommandResult<T> = Result<T, ErrorPayload>;
 
-/// The desktop as the core sees it: the OS keychain, the system clock, and notices as
-/// a `notice` event the window shows.
+/// The desktop as the core sees it: the OS keychain, the system clock, notices as a
+/// `notice` event the window shows, and what each write changed as a `changed` event
+/// the window refreshes from.
 struct DesktopHost(AppHandle);
 
 impl Host for DesktopHost {
@@ -29,6 +30,10 @@ impl Host for DesktopHost {
     fn notify(&self, notice: Notice) {
         // A window that is gone has no one to tell.
         let _ = self.0.emit("notice", notice);
+    }
+
+    fn changed(&self, changed: &Changed) {
+        let _ = self.0.emit("changed", changed);
     }
 }
 

@@ -162,6 +162,31 @@ describe("Drafting with a model", () => {
       await screenshot(s, "15-wrong-key");
       await (await s.find('[data-testid="error-open-providers"]')).click();
       await s.waitFor('[data-testid="providers-dialog"]');
+
+      // The right key, added while the Generate panel stays open: the panel offers the
+      // new provider at once (the core said providers changed), and it works.
+      await fill(s, '[data-testid="provider-name"]', "Right key");
+      await fill(s, '[data-testid="provider-base-url"]', `${llm.base}/v1`);
+      await fill(s, '[data-testid="provider-model"]', "test-model");
+      await fill(s, '[data-testid="provider-key"]', "sk-e2e-key");
+      await (await s.find('[data-testid="add-provider"]')).click();
+      await s.waitFor('[data-testid="provider"][data-name="Right key"]');
+      await (await s.find('[data-testid="providers-dialog"] .dialog-actions button')).click();
+      await s.waitUntil(
+        "the Generate panel offers the new provider",
+        `return [...document.querySelectorAll('[data-testid="generate-provider"] option')].some((o) => o.value === "Right key");`,
+      );
+      await s.execute(`
+        const select = document.querySelector('[data-testid="generate-provider"]');
+        const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value").set;
+        set.call(select, "Right key");
+        select.dispatchEvent(new Event("change", { bubbles: true }));`);
+      await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
+      await s.waitUntil(
+        "the variants are done",
+        `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length > 0 && v.every((e) => e.dataset.status === "done");`,
+      );
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="generate-error"]');`), null);
     } catch (e) {
       await screenshot(s, "FAILED-wrong-key").catch(() => undefined);
       throw e;

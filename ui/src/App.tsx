@@ -9,7 +9,7 @@ import { InsightsDialog } from "./components/InsightsDialog";
 import { PromptDialog } from "./components/PromptDialog";
 import { ProvidersDialog } from "./components/ProvidersDialog";
 import { Sidebar } from "./components/Sidebar";
-import { wordCount } from "./lib/words";
+import { patchSummaries, serially, useChanged } from "./lib/changed";
 
 type DialogState =
   | { kind: "new-project" }
@@ -50,8 +50,29 @@ export function App() {
     const [p, d] = await Promise.all([api.listProjects(), api.listDocuments()]);
     setProjects(p);
     setDocuments(d);
+    // The open document may have gone with its project.
+    setCurrent((c) => (c && !d.some((doc) => doc.id === c.id) ? null : c));
     return { projects: p, documents: d };
   }, []);
+
+  // What the core says changed is read again, in order; nothing else is refreshed by hand.
+  const [inOrder] = useState(serially);
+  useChanged((changed) => {
+    if (changed.everything || changed.projects.length > 0) {
+      inOrder(async () => void (await reload())).catch(showError);
+    } else if (changed.documents.length > 0) {
+      const asked = changed.documents;
+      inOrder(async () => {
+        const fresh = await api.documentSummaries(asked);
+        setDocuments((ds) => patchSummaries(ds, asked, fresh));
+        setCurrent((c) => {
+          if (!c || !asked.includes(c.id)) return c;
+          const s = fresh.find((d) => d.id === c.id);
+          return s ? { ...c, title: s.title, status: s.status, updated_at: s.updated_at } : null;
+        });
+      }).catch(showError);
+    }
+  });
 
   const openDocument = useCallback(
     async (id: string) => {
@@ -92,14 +113,13 @@ export function App() {
     async (pid: string) => {
       try {
         const doc = await api.createDocument(pid, "Untitled document");
-        await reload();
         await openDocument(doc.id);
         requestAnimationFrame(() => titleRef.current?.select());
       } catch (e) {
         showError(e);
       }
     },
-    [reload, openDocument, showError],
+    [openDocument, showError],
   );
 
   useEffect(() => {
@@ -135,7 +155,6 @@ export function App() {
   const saveText = useCallback((id: string, text: Parameters<typeof api.saveDocumentText>[1]) => api.saveDocumentText(id, text), []);
 
   const onSaved = useCallback((doc: Document) => {
-    setDocuments((ds) => ds.map((d) => (d.id === doc.id ? { ...d, words: wordCount(doc.body_markdown), status: doc.status, updated_at: doc.updated_at } : d)));
     setCurrent((c) => (c && c.id === doc.id ? { ...c, updated_at: doc.updated_at, body_markdown: doc.body_markdown, status: doc.status } : c));
   }, []);
 
@@ -143,7 +162,6 @@ export function App() {
     async (id: string, title: string) => {
       const doc = await api.renameDocument(id, title);
       setCurrent((c) => (c && c.id === id ? { ...c, title: doc.title, updated_at: doc.updated_at } : c));
-      setDocuments((ds) => ds.map((d) => (d.id === id ? { ...d, title: doc.title } : d)));
     },
     [],
   );
@@ -191,7 +209,6 @@ export function App() {
           onSaved={onSaved}
           onError={setToast}
           onNotice={setToast}
-          onProjectUpdated={(p) => setProjects((ps) => ps.map((q) => (q.id === p.id ? p : q)))}
           registerFlush={registerFlush}
           titleRef={titleRef}
           onApplied={(doc) => {
@@ -236,7 +253,6 @@ export function App() {
           onClose={() => setDialog(null)}
           onCreate={async (name, contentType) => {
             const project = await api.createProject({ name, content_type: contentType });
-            await reload();
             setProjectId(project.id);
             setDialog(null);
           }}
@@ -250,7 +266,6 @@ export function App() {
           onClose={() => setDialog(null)}
           onRename={async (name) => {
             await api.renameProject(dialog.project.id, name);
-            await reload();
             setDialog(null);
           }}
         />
@@ -265,7 +280,6 @@ export function App() {
             await api.deleteProject(dialog.project.id);
             if (current?.project_id === dialog.project.id) setCurrent(null);
             if (projectId === dialog.project.id) setProjectId(null);
-            await reload();
             setDialog(null);
           }}
         />
@@ -279,7 +293,6 @@ export function App() {
           onConfirm={async () => {
             await api.deleteDocument(dialog.document.id);
             setCurrent(null);
-            await reload();
             setDialog(null);
           }}
         />
@@ -296,7 +309,6 @@ export function App() {
             setToast(
               `Imported ${s.imported} of ${s.records} records${s.already_imported ? ` (${s.already_imported} were already here)` : ""}, ${s.feedback_events} feedback events.`,
             );
-            reload().catch(showError);
           }}
         />
       )}

@@ -117,6 +117,28 @@ export type LocalServer = { name: string, base_url: string, models: Array<string
 
 export type Notice = { title: string, body: string, };
 
+export type Changed = { 
+/**
+ * Projects made, renamed, deleted, or given a new rubric, tags or prompt.
+ */
+projects: Array<string>, 
+/**
+ * Documents made, renamed, deleted, or whose text, status or brief changed.
+ */
+documents: Array<string>, 
+/**
+ * Documents with new feedback, generations or revisions.
+ */
+activity: Array<string>, 
+/**
+ * Providers added or removed.
+ */
+providers: boolean, 
+/**
+ * More than can be listed (an import finished): read everything again.
+ */
+everything: boolean, };
+
 export type JobKind = "export" | "import";
 
 export type JobInfo = { id: string, kind: JobKind, started_at: string, done: number, 

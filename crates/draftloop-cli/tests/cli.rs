@@ -459,6 +459,25 @@ fn an_import_killed_midway_shows_nothing_and_running_it_again_completes_it() {
         ok(d, &["documents", "list", "--format", "json"]).trim(),
         "[]"
     );
+    // Nor in an export (the ratings table has a row for every draft).
+    let rows = |name: &str| {
+        let out = d.join(name);
+        ok(
+            d,
+            &[
+                "export",
+                "--format",
+                "ratings",
+                "--out",
+                out.to_str().expect("path"),
+            ],
+        );
+        std::fs::read_to_string(&out)
+            .expect("export")
+            .lines()
+            .count()
+    };
+    assert_eq!(rows("cut-off.jsonl"), 0);
 
     // Run again: it carries on and finishes, nothing twice.
     let said = ok(d, &["import", file.to_str().expect("path")]);
@@ -469,6 +488,7 @@ fn an_import_killed_midway_shows_nothing_and_running_it_again_completes_it() {
     let listed: serde_json::Value =
         serde_json::from_str(&ok(d, &["documents", "list", "--format", "json"])).expect("json");
     assert_eq!(listed.as_array().expect("list").len(), 12_000);
+    assert_eq!(rows("completed.jsonl"), 12_000);
     let projects: serde_json::Value =
         serde_json::from_str(&ok(d, &["projects", "list", "--format", "json"])).expect("json");
     let tags = projects[0]["tags"].as_array().expect("tags");

@@ -25,7 +25,7 @@ CREATE TABLE tombstones (
 );
 
 -- What people see: not tombstoned, not part of an unfinished import.
--- (store::LIVE_DOCUMENT_AND_PROJECT writes the same out for the export's query.)
+-- (store::Hiding writes the checks out for the export's query.)
 CREATE VIEW live_projects AS
 SELECT p.* FROM projects p
 WHERE (p.import_id IS NULL

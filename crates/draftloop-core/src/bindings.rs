@@ -39,6 +39,7 @@ pub fn typescript() -> String {
         provider::ProviderCheck::decl(),
         llm::local::LocalServer::decl(),
         host::Notice::decl(),
+        store::Changed::decl(),
         jobs::JobKind::decl(),
         jobs::JobInfo::decl(),
         diff::DiffKind::decl(),

@@ -191,6 +191,19 @@ pub fn word_count(markdown: &str) -> u32 {
 const COLUMNS: &str =
     "id, project_id, title, brief, status, body_json, body_markdown, created_at, updated_at";
 
+const SUMMARY_COLUMNS: &str = "id, project_id, title, status, body_markdown, updated_at";
+
+fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentSummary> {
+    Ok(DocumentSummary {
+        id: row.get(0)?,
+        project_id: row.get(1)?,
+        title: row.get(2)?,
+        status: DocumentStatus::parse(&row.get::<_, String>(3)?)?,
+        words: word_count(&row.get::<_, String>(4)?),
+        updated_at: row.get(5)?,
+    })
+}
+
 fn from_row(row: &Row) -> rusqlite::Result<(Document, String)> {
     Ok((
         Document {
@@ -273,22 +286,26 @@ impl Workspace {
         if let Some(id) = project_id {
             self.project(id)?;
         }
-        let mut stmt = self.conn().prepare(
-            "SELECT id, project_id, title, status, body_markdown, updated_at FROM live_documents
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM live_documents
              WHERE ?1 IS NULL OR project_id = ?1
-             ORDER BY created_at DESC, id DESC",
-        )?;
-        let rows = stmt.query_map([project_id], |row| {
-            Ok(DocumentSummary {
-                id: row.get(0)?,
-                project_id: row.get(1)?,
-                title: row.get(2)?,
-                status: DocumentStatus::parse(&row.get::<_, String>(3)?)?,
-                words: word_count(&row.get::<_, String>(4)?),
-                updated_at: row.get(5)?,
-            })
-        })?;
+             ORDER BY created_at DESC, id DESC"
+        ))?;
+        let rows = stmt.query_map([project_id], summary_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The documents among `ids` that people can see (a deleted one is left out), as
+    /// the list shows them: what a window reads again when it hears they changed.
+    pub fn document_summaries(&self, ids: &[String]) -> Result<Vec<DocumentSummary>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM live_documents WHERE id = ?1"
+        ))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(stmt.query_row([id], summary_from_row).optional()?);
+        }
+        Ok(out)
     }
 
     pub fn rename_document(&mut self, id: &str, title: &str) -> Result<Document> {

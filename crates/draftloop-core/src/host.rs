@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::keychain::{Keychain, OsKeychain};
+use crate::store::Changed;
 
 /// Something to tell the person, outside whatever they are looking at.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -24,6 +25,10 @@ pub trait Host: Send + Sync + 'static {
     /// Tells the person, when a long piece of work ends (say, while they are in
     /// another window). Never blocks.
     fn notify(&self, notice: Notice);
+
+    /// Tells the windows what a committed write changed, so they show it. Never blocks;
+    /// a host with nothing on screen ignores it.
+    fn changed(&self, _changed: &Changed) {}
 }
 
 /// The machine as a command-line run sees it: the OS keychain and the system clock.

@@ -37,4 +37,4 @@ pub use error::{Error, ErrorKind, ErrorPayload, Result};
 pub use project::{NewProject, Project, RoutingPolicy, RubricDimension};
 pub use secret::Secret;
 pub use services::Core;
-pub use store::{Workspace, WorkspaceInfo, DATABASE_FILE, SCHEMA_VERSION};
+pub use store::{Changed, Workspace, WorkspaceInfo, DATABASE_FILE, SCHEMA_VERSION};

@@ -83,7 +83,18 @@ impl Core {
 
     /// Runs a short use case on the workspace: one at a time, each its own transaction.
     pub fn with<T>(&self, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
-        f(&mut locked(&self.inner.workspace))
+        let mut ws = locked(&self.inner.workspace);
+        let out = f(&mut ws);
+        self.announce(&ws);
+        out
+    }
+
+    /// Tells the host what the workspace's writes changed, if anything.
+    fn announce(&self, ws: &Workspace) {
+        let changed = ws.take_changes();
+        if !changed.is_empty() {
+            self.inner.host.changed(&changed);
+        }
     }
 
     /// Runs a short read on a read connection of its own (from the pool), so a read
@@ -130,6 +141,7 @@ impl Core {
         tokio::task::spawn_blocking(move || {
             let mut ws = core.spare_connection()?;
             let out = f(&mut ws);
+            core.announce(&ws);
             core.give_back(ws);
             out
         })

@@ -16,7 +16,7 @@ use draftloop_core::host::{Host, Notice};
 use draftloop_core::keychain::Keychain;
 use draftloop_core::llm::{Limits, RetryPolicy};
 use draftloop_core::provider::NewProvider;
-use draftloop_core::{Actor, Core, ErrorKind, NewProject, Result, Secret};
+use draftloop_core::{Actor, Changed, Core, ErrorKind, NewProject, Result, Secret};
 use llm_test_server::{Fault, TestLlmServer};
 use serde_json::json;
 
@@ -26,6 +26,7 @@ const KEY: &str = "sk-host-test";
 struct TestHost {
     keys: Mutex<HashMap<String, Secret>>,
     notices: Mutex<Vec<Notice>>,
+    changes: Mutex<Vec<Changed>>,
 }
 
 impl Keychain for TestHost {
@@ -58,6 +59,16 @@ impl Host for TestHost {
     }
     fn notify(&self, notice: Notice) {
         self.notices.lock().unwrap().push(notice);
+    }
+    fn changed(&self, changed: &Changed) {
+        self.changes.lock().unwrap().push(changed.clone());
+    }
+}
+
+impl TestHost {
+    /// What the host was told since the last call.
+    fn told(&self) -> Vec<Changed> {
+        std::mem::take(&mut *self.changes.lock().unwrap())
     }
 }
 
@@ -500,4 +511,162 @@ async fn saves_and_feedback_are_done_while_an_import_runs() {
     let feedback = s.core.with(|ws| ws.document_feedback(&s.document)).unwrap();
     assert_eq!(feedback.comments[0].id, event.id);
     assert!(s.core.with(|ws| ws.verify_audit_log()).unwrap().is_none());
+}
+
+fn ids(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|id| (*id).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn each_write_tells_the_host_what_it_changed_and_nothing_else() {
+    use draftloop_core::document::DocumentText;
+    use draftloop_core::feedback::{Feedback, Verdict};
+    let s = setup(ProviderKind::Openai);
+    let doc = s.document.clone();
+    s.host.told();
+
+    let project = s
+        .core
+        .with(|ws| {
+            ws.create_project(&NewProject {
+                name: "Summer".into(),
+                content_type: "email".into(),
+            })
+        })
+        .unwrap();
+    let made = s
+        .core
+        .with(|ws| ws.create_document(&project.id, "Heat"))
+        .unwrap();
+    s.core
+        .with(|ws| ws.save_document_text(&doc, &DocumentText::markdown("Hello there.")))
+        .unwrap();
+    s.core
+        .with(|ws| {
+            ws.record_feedback(
+                &doc,
+                None,
+                &Feedback::Thumb {
+                    up: true,
+                    reason: None,
+                    text: None,
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        s.host.told(),
+        [
+            Changed {
+                projects: ids(&[&project.id]),
+                ..Changed::default()
+            },
+            Changed {
+                documents: ids(&[&made.id]),
+                ..Changed::default()
+            },
+            Changed {
+                documents: ids(&[&doc]),
+                ..Changed::default()
+            },
+            Changed {
+                activity: ids(&[&doc]),
+                ..Changed::default()
+            },
+        ],
+        "a project, a document, a save, a thumb"
+    );
+
+    // A decision moves the document's status as well as adding to its feedback.
+    s.core
+        .with(|ws| {
+            ws.record_feedback(
+                &doc,
+                None,
+                &Feedback::Decision {
+                    verdict: Verdict::Approve,
+                    reason: None,
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        s.host.told(),
+        [Changed {
+            documents: ids(&[&doc]),
+            activity: ids(&[&doc]),
+            ..Changed::default()
+        }]
+    );
+
+    // A write that fails changes nothing, and says so by saying nothing.
+    let refused = s.core.with(|ws| ws.rename_document(&doc, "   "));
+    assert!(refused.is_err());
+    assert_eq!(s.host.told(), []);
+
+    // Drafting: the generations are the document's activity.
+    let (sink, _) = collector();
+    let request = GenerateRequest {
+        request_id: "r1".into(),
+        document_id: doc.clone(),
+        provider: "model".into(),
+        model: None,
+        n: 1,
+        temperature: None,
+    };
+    s.core.generate(request.into(), sink).await.unwrap();
+    let told = s.host.told();
+    assert!(!told.is_empty());
+    assert!(
+        told.iter()
+            .all(|c| c.activity == ids(&[&doc]) && c.documents.is_empty()),
+        "{told:?}"
+    );
+
+    // Providers, the schema of a project, a deletion.
+    s.core
+        .add_provider(
+            &NewProvider {
+                name: "other".into(),
+                kind: ProviderKind::Openai,
+                base_url: s.server.openai_base(),
+                default_model: "m".into(),
+            },
+            None,
+        )
+        .unwrap();
+    s.core
+        .with(|ws| ws.set_feedback_schema(&project.id, &[], &["tone".to_owned()]))
+        .unwrap();
+    s.core.with(|ws| ws.delete_document(&made.id)).unwrap();
+    assert_eq!(
+        s.host.told(),
+        [
+            Changed {
+                providers: true,
+                ..Changed::default()
+            },
+            Changed {
+                projects: ids(&[&project.id]),
+                ..Changed::default()
+            },
+            Changed {
+                documents: ids(&[&made.id]),
+                ..Changed::default()
+            },
+        ]
+    );
+
+    // An import says nothing while its chunks go in out of sight, then "everything"
+    // once, when it finishes.
+    let file = s._dir.path().join("history.jsonl");
+    std::fs::write(&file, history(2_500)).unwrap();
+    s.core.import("i1", file, |_| {}).await.unwrap();
+    assert_eq!(
+        s.host.told(),
+        [Changed {
+            everything: true,
+            ..Changed::default()
+        }]
+    );
 }

@@ -12,6 +12,15 @@ pub async fn list_documents(
     read_workspace(&state, |ws| ws.documents(project_id.as_deref()))
 }
 
+/// The documents among `ids` still shown, as the list shows them.
+#[tauri::command]
+pub async fn document_summaries(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> CommandResult<Vec<DocumentSummary>> {
+    read_workspace(&state, |ws| ws.document_summaries(&ids))
+}
+
 #[tauri::command]
 pub async fn get_document(state: State<'_, AppState>, id: String) -> CommandResult<Document> {
     read_workspace(&state, |ws| ws.document(&id))

@@ -10,6 +10,7 @@ macro_rules! handlers {
             commands::dataset::cancel_job,
             commands::dataset::import_history,
             commands::documents::list_documents,
+            commands::documents::document_summaries,
             commands::documents::get_document,
             commands::documents::create_document,
             commands::documents::rename_document,

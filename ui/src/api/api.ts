@@ -15,6 +15,7 @@ import type {
   ImportProgress,
   ImportSummary,
   Notice,
+  Changed,
   Feedback,
   FeedbackEvent,
   RubricDimension,
@@ -45,6 +46,8 @@ export interface DraftloopApi {
   deleteProject(id: string): Promise<void>;
   listDocuments(projectId?: string): Promise<DocumentSummary[]>;
   getDocument(id: string): Promise<Document>;
+  /** The documents among `ids` still shown (a deleted one is left out). */
+  documentSummaries(ids: string[]): Promise<DocumentSummary[]>;
   createDocument(projectId: string, title: string): Promise<Document>;
   renameDocument(id: string, title: string): Promise<Document>;
   /** Resolves once the text is durable on disk. */
@@ -94,6 +97,9 @@ export interface DraftloopApi {
   importHistory(requestId: string, path: string, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
   /** Calls `show` with what the core tells the person when long work ends. */
   onNotice(show: (notice: Notice) => void): void;
+  /** Calls `handle` with what each write changed, whoever made it; returns a way to
+   * stop listening. Views refresh from this, not from guessing what a command touched. */
+  onChanged(handle: (changed: Changed) => void): () => void;
   /** Runs `flush` before the window closes, so no acknowledged keystroke is lost. */
   onBeforeClose(flush: () => Promise<void>): void;
   /** Asks for a path with the system's chooser; null when the person cancels. Absent

@@ -14,6 +14,7 @@ export interface Commands {
   cancel_job: { args: { requestId: string }; returns: void };
   import_history: { args: { requestId: string; path: string; onProgress: ChannelOf<ImportProgress> }; returns: ImportSummary };
   list_documents: { args: { projectId: string | null }; returns: Array<DocumentSummary> };
+  document_summaries: { args: { ids: Array<string> }; returns: Array<DocumentSummary> };
   get_document: { args: { id: string }; returns: Document };
   create_document: { args: { projectId: string; title: string }; returns: Document };
   rename_document: { args: { id: string; title: string }; returns: Document };

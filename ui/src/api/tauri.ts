@@ -3,7 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open, save } from "@tauri-apps/plugin-dialog";
-import type { ExportProgress, ImportProgress, Notice, Token } from "../bindings";
+import type { Changed, ExportProgress, ImportProgress, Notice, Token } from "../bindings";
 import { ApiError, toApiError, type DraftloopApi } from "./api";
 import type { Commands } from "./commands";
 
@@ -35,6 +35,7 @@ export const tauriApi: DraftloopApi = {
   deleteProject: (id) => call("delete_project", { id }),
   listDocuments: (projectId) => call("list_documents", { projectId: projectId ?? null }),
   getDocument: (id) => call("get_document", { id }),
+  documentSummaries: (ids) => call("document_summaries", { ids }),
   createDocument: (projectId, title) => call("create_document", { projectId, title }),
   renameDocument: (id, title) => call("rename_document", { id, title }),
   saveDocumentText: (id, text) => call("save_document_text", { id, text }),
@@ -86,6 +87,11 @@ export const tauriApi: DraftloopApi = {
   onNotice(show) {
     if (!isTauri()) return;
     void listen<Notice>("notice", (event) => show(event.payload));
+  },
+  onChanged(handle) {
+    if (!isTauri()) return () => undefined;
+    const listening = listen<Changed>("changed", (event) => handle(event.payload));
+    return () => void listening.then((stop) => stop());
   },
   onBeforeClose(flush) {
     if (!isTauri()) return;

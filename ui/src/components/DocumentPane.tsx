@@ -4,6 +4,7 @@ import { api, toApiError } from "../api";
 import type { Document, DocumentChanges, DocumentFeedback, DocumentText, Feedback, Project, RubricDimension, SpanNote } from "../bindings";
 import { ANNOTATION, anchorRanges, newAnchorId, type AnnotationKind } from "../lib/anchors";
 import { Autosave, type SaveState } from "../lib/autosave";
+import { activityOn, useChanged } from "../lib/changed";
 import { keyCode } from "../lib/keys";
 import { SAVE_LABELS } from "../lib/labels";
 import { wordCount } from "../lib/words";
@@ -32,7 +33,6 @@ interface DocumentPaneProps {
   titleRef: React.RefObject<HTMLInputElement | null>;
   /** The document changed in the backend (the model's text, a decision): show it. */
   onApplied: (doc: Document) => void;
-  onProjectUpdated: (project: Project) => void;
   onOpenPrompt: () => void;
   onOpenProviders: () => void;
   onOpenInsights: () => void;
@@ -87,7 +87,12 @@ export function DocumentPane(props: DocumentPaneProps) {
 
   useEffect(() => {
     refreshFeedback().catch((e: unknown) => onError(toApiError(e).message));
-  }, [refreshFeedback, editorVersion, onError]);
+  }, [refreshFeedback, onError]);
+  // Whatever adds to what was said about this document (this pane, an export, a
+  // generation, an import), the core says so, and the panel reads it again.
+  useChanged((changed) => {
+    if (activityOn(changed, doc.id)) refreshFeedback().catch((e: unknown) => onError(toApiError(e).message));
+  });
 
   /** Saves the text first, so the event is bound to the revision the person sees. */
   const record = useCallback(
@@ -95,14 +100,12 @@ export function DocumentPane(props: DocumentPaneProps) {
       try {
         await autosave.flush();
         await api.recordFeedback(doc.id, generationId, fb);
-        await refreshFeedback();
-        if (fb.kind === "decision") props.onApplied(await api.getDocument(doc.id));
       } catch (e) {
         onError(toApiError(e).message);
         throw e;
       }
     },
-    [autosave, doc.id, refreshFeedback, onError],
+    [autosave, doc.id, onError],
   );
   const give = useCallback((fb: Feedback) => record(fb).catch(() => undefined), [record]);
 
@@ -230,7 +233,7 @@ export function DocumentPane(props: DocumentPaneProps) {
 
   const saveSchema = async (rubric: RubricDimension[], tags: string[]) => {
     if (!project) return;
-    props.onProjectUpdated(await api.setFeedbackSchema(project.id, rubric, tags));
+    await api.setFeedbackSchema(project.id, rubric, tags);
     setDialog(null);
   };
   const exportDocument = async (path: string) => {
@@ -238,7 +241,6 @@ export function DocumentPane(props: DocumentPaneProps) {
     await api.exportDocument(doc.id, path);
     setDialog(null);
     props.onNotice(`Exported to ${path}`);
-    await refreshFeedback();
   };
 
   const spanTools = (

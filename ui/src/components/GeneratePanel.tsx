@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toApiError, type ApiError } from "../api";
 import type { Document, Feedback, Generation, PromptVersion, Provider } from "../bindings";
+import { useChanged } from "../lib/changed";
 import { keyCode } from "../lib/keys";
 import { ErrorNote } from "./ErrorNote";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
@@ -35,16 +36,28 @@ export function GeneratePanel(props: GeneratePanelProps) {
   const [why, setWhy] = useState("");
   const [preferred, setPreferred] = useState<string | null>(null);
 
-  useEffect(() => {
+  const readPrompt = useCallback(() => {
     api.listPromptVersions(doc.project_id).then((v) => setPrompt(v[0] ?? null)).catch((e: unknown) => setError(toApiError(e)));
+  }, [doc.project_id]);
+  const readProviders = useCallback(() => {
     api
       .listProviders()
       .then((p) => {
         setProviders(p);
-        setProvider((current) => current || p[0]?.name || "");
+        setProvider((current) => (p.some((q) => q.name === current) ? current : (p[0]?.name ?? "")));
       })
       .catch((e: unknown) => setError(toApiError(e)));
-  }, [doc.project_id]);
+  }, []);
+  useEffect(() => {
+    readPrompt();
+    readProviders();
+  }, [readPrompt, readProviders]);
+  // A provider added or a prompt saved while the panel is open (say, after "Open
+  // Providers" on an error) is offered at once.
+  useChanged((changed) => {
+    if (changed.everything || changed.providers) readProviders();
+    if (changed.everything || changed.projects.includes(doc.project_id)) readPrompt();
+  });
 
   const generate = async () => {
     setError(null);

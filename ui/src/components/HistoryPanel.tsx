@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
 import type { DiffSpan, Document, Revision } from "../bindings";
+import { activityOn, useChanged } from "../lib/changed";
 import { DiffView } from "./DiffView";
 
 type Entry = { id: string; label: string; markdown: string };
@@ -12,6 +13,11 @@ export function HistoryPanel({ document: doc, onClose }: { document: Document; o
   const [to, setTo] = useState<string | null>(null);
   const [spans, setSpans] = useState<DiffSpan[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Bumped when the core says the document has a new revision.
+  const [version, setVersion] = useState(0);
+  useChanged((changed) => {
+    if (activityOn(changed, doc.id)) setVersion((v) => v + 1);
+  });
 
   useEffect(() => {
     api
@@ -28,7 +34,7 @@ export function HistoryPanel({ document: doc, onClose }: { document: Document; o
         setTo("current");
       })
       .catch((e: unknown) => setError(toApiError(e).message));
-  }, [doc.id, doc.body_markdown]);
+  }, [doc.id, doc.body_markdown, version]);
 
   useEffect(() => {
     const a = entries.find((e) => e.id === from);

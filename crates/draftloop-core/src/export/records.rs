@@ -10,7 +10,7 @@ use rusqlite::{params_from_iter, OptionalExtension};
 use crate::error::Result;
 use crate::feedback::{Feedback, FeedbackEvent, Fold, Verdict};
 use crate::llm::{ChatMessage, Role};
-use crate::store::Workspace;
+use crate::store::{Hiding, Workspace};
 
 use super::split::{Split, Tally};
 use super::Filters;
@@ -58,14 +58,14 @@ impl<I: Iterator<Item = Result<(String, T)>>, T> Cursor<I, T> {
 }
 
 /// Rows read on a thread of its own, from a connection of its own, in batches; an error
-/// ends the stream. Dropping the stream stops the thread.
+/// ends the stream. Dropping the stream stops the thread. `query` writes the query and
+/// its arguments in the read transaction it runs in (see [`Hiding`]).
 fn stream<'scope, 'env: 'scope, T: Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     name: &str,
     path: &'env Path,
-    sql: String,
-    args: Vec<String>,
-    read: fn(&rusqlite::Row<'_>) -> Result<Option<T>>,
+    query: impl FnOnce(&rusqlite::Connection) -> Result<(String, Vec<String>)> + Send + 'scope,
+    decode: fn(&rusqlite::Row<'_>) -> Result<Option<T>>,
 ) -> Result<impl Iterator<Item = Result<T>> + 'scope> {
     const BATCH: usize = 512;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<T>>>(4);
@@ -76,11 +76,13 @@ fn stream<'scope, 'env: 'scope, T: Send + 'scope>(
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let mut stmt = conn.prepare(&sql)?;
+        let read = conn.unchecked_transaction()?;
+        let (sql, args) = query(&read)?;
+        let mut stmt = read.prepare(&sql)?;
         let mut rows = stmt.query(params_from_iter(args.iter()))?;
         let mut batch = Vec::with_capacity(BATCH);
         while let Some(row) = rows.next()? {
-            if let Some(value) = read(row)? {
+            if let Some(value) = decode(row)? {
                 batch.push(Ok(value));
             }
             if batch.len() == BATCH
@@ -225,7 +227,7 @@ pub(crate) fn kept_after(at: usize, len: usize, is_human: impl Fn(usize) -> bool
 }
 
 /// The generations `filters` can select in SQL; the rest is checked per record.
-fn query(filters: &Filters, columns: &str) -> (String, Vec<String>) {
+fn query(filters: &Filters, columns: &str, hiding: Hiding) -> (String, Vec<String>) {
     // The generations drive the read (CROSS JOIN keeps them outermost), walked in the
     // order of their index, so nothing is sorted; the views' liveness is written out.
     let mut sql = format!(
@@ -235,7 +237,7 @@ fn query(filters: &Filters, columns: &str) -> (String, Vec<String>) {
          CROSS JOIN projects p ON p.id = d.project_id
          WHERE g.error IS NULL AND g.incomplete = 0 AND g.output <> ''
            AND {}",
-        crate::store::LIVE_DOCUMENT_AND_PROJECT
+        hiding.live_document_and_project()
     );
     let mut args: Vec<String> = Vec::new();
     let mut bind = |clause: &str, value: &String| {
@@ -264,7 +266,7 @@ impl Workspace {
     /// How many generations `filters` selects before the per-record filters (ratings,
     /// tags, reviewer): the total an export's progress counts towards.
     pub(crate) fn candidate_count(&self, filters: &Filters) -> Result<u64> {
-        let (sql, args) = query(filters, "count(*)");
+        let (sql, args) = query(filters, "count(*)", Hiding::read(self.conn())?);
         let n: i64 = self
             .conn()
             .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?;
@@ -277,7 +279,11 @@ impl Workspace {
     pub(crate) fn split(&self, filters: &Filters, ratio: f64) -> Result<Split> {
         let mut tally = Tally::new(ratio);
         if filters.min_ratings.is_empty() && filters.tags.is_empty() && filters.reviewer.is_none() {
-            let (sql, args) = query(filters, "DISTINCT g.document_id");
+            let (sql, args) = query(
+                filters,
+                "DISTINCT g.document_id",
+                Hiding::read(self.conn())?,
+            );
             let mut stmt = self.conn().prepare(&sql)?;
             let mut rows = stmt.query(params_from_iter(args.iter()))?;
             while let Some(row) = rows.next()? {
@@ -304,26 +310,33 @@ impl Workspace {
         filters: &Filters,
         each: impl FnMut(Record) -> Result<bool>,
     ) -> Result<()> {
-        let (sql, args) = query(
-            filters,
-            "g.id, g.group_id, g.document_id, p.name, p.content_type, g.prompt_version_id,
-                    g.model, g.created_at, g.messages, g.output, d.status, d.body_markdown",
-        );
         // Generations, revisions and feedback are each read in one pass in document
         // order and merged, rather than looked up per generation: an export touches
         // every page once, in order. The rowid breaks ties in time: the index on
         // (document_id, created_at) holds it, so no row is sorted.
-        let sql = format!("{sql} ORDER BY g.document_id, g.created_at, g.rowid");
         // Generations and feedback, the bulk of what is read, are read on two more
         // threads. Each read sees the workspace as it was when its query began: the
         // revisions and the feedback are read after the generations began, and nothing
         // in them is ever updated, so they hold everything the generations refer to.
         let path = self.path();
         std::thread::scope(|scope| {
-            let mut generations = stream(scope, "export-generations", path, sql, args, |r| {
-                Generation::read(r).map(Some)
-            })?
-            .peekable();
+            let generations_query = |conn: &rusqlite::Connection| {
+                let (sql, args) = query(
+                    filters,
+                    "g.id, g.group_id, g.document_id, p.name, p.content_type, g.prompt_version_id,
+                     g.model, g.created_at, g.messages, g.output, d.status, d.body_markdown",
+                    Hiding::read(conn)?,
+                );
+                Ok((
+                    format!("{sql} ORDER BY g.document_id, g.created_at, g.rowid"),
+                    args,
+                ))
+            };
+            let mut generations =
+                stream(scope, "export-generations", path, generations_query, |r| {
+                    Generation::read(r).map(Some)
+                })?
+                .peekable();
             if generations.peek().is_none() {
                 return Ok(());
             }
@@ -341,11 +354,16 @@ impl Workspace {
                 scope,
                 "export-feedback",
                 path,
-                "SELECT document_id, generation_id, id, actor, created_at, payload FROM feedback_events
-                 WHERE document_id IS NOT NULL AND kind NOT IN ('edit', 'implicit')
-                 ORDER BY document_id, created_at, rowid"
-                    .to_owned(),
-                Vec::new(),
+                |_: &rusqlite::Connection| {
+                    Ok((
+                        "SELECT document_id, generation_id, id, actor, created_at, payload
+                         FROM feedback_events
+                         WHERE document_id IS NOT NULL AND kind NOT IN ('edit', 'implicit')
+                         ORDER BY document_id, created_at, rowid"
+                            .to_owned(),
+                        Vec::new(),
+                    ))
+                },
                 read_event,
             )?;
             self.merge(filters, generations, revisions, Cursor::new(events), each)

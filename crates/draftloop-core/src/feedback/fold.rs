@@ -11,8 +11,6 @@
 //! - A preference belongs to the two variants it compares, whichever draft was in
 //!   view; the latest between two stands, and a tie prefers neither.
 
-use rustc_hash::FxHashMap;
-
 use super::{Feedback, FeedbackEvent, Span, Verdict};
 
 /// What was said about one generation.
@@ -107,7 +105,9 @@ pub struct SpanSaid<'a> {
 /// What the log of one document says.
 #[derive(Debug, Default, Clone)]
 pub struct Fold<'a> {
-    generations: FxHashMap<&'a str, GenerationFeedback<'a>>,
+    /// By generation id, in the order first spoken of: a document has a few, so a
+    /// search beats hashing (the export folds every document).
+    generations: Vec<(&'a str, GenerationFeedback<'a>)>,
     /// Tags and comments on words still in force, oldest first.
     pub spans: Vec<SpanSaid<'a>>,
     /// Comments on the whole document, oldest first.
@@ -147,7 +147,7 @@ impl<'a> Fold<'a> {
         for e in ordered {
             fold.take(e);
         }
-        for g in fold.generations.values_mut() {
+        for (_, g) in &mut fold.generations {
             g.ratings.sort_by(|a, b| a.0.cmp(b.0));
         }
         fold
@@ -155,9 +155,23 @@ impl<'a> Fold<'a> {
 
     /// Feedback given while no model draft was in view is kept as about "no draft" (the
     /// empty id), so a document a person wrote alone shows it too.
-    fn generation_mut(&mut self, e: &'a FeedbackEvent) -> Option<&mut GenerationFeedback<'a>> {
+    fn generation_mut(&mut self, e: &'a FeedbackEvent) -> &mut GenerationFeedback<'a> {
         let id = e.generation_id.as_deref().unwrap_or("");
-        Some(self.generations.entry(id).or_default())
+        let at = match self.generations.iter().position(|(g, _)| *g == id) {
+            Some(at) => at,
+            None => {
+                self.generations.push((id, GenerationFeedback::default()));
+                self.generations.len() - 1
+            }
+        };
+        &mut self.generations[at].1
+    }
+
+    fn find(&self, generation: &str) -> Option<&GenerationFeedback<'a>> {
+        self.generations
+            .iter()
+            .find(|(g, _)| *g == generation)
+            .map(|(_, f)| f)
     }
 
     fn take(&mut self, e: &'a FeedbackEvent) {
@@ -198,14 +212,13 @@ impl<'a> Fold<'a> {
                         comment: None,
                     });
                 }
-                if let Some(g) = self.generation_mut(e) {
-                    g.span_tags
-                        .retain(|(a, t)| !(*a == span.anchor && *t == tag.as_str()));
-                    if !removed {
-                        g.span_tags.push((&span.anchor, tag));
-                    }
-                    g.event_ids.push(&e.id);
+                let g = self.generation_mut(e);
+                g.span_tags
+                    .retain(|(a, t)| !(*a == span.anchor && *t == tag.as_str()));
+                if !removed {
+                    g.span_tags.push((&span.anchor, tag));
                 }
+                g.event_ids.push(&e.id);
             }
             Feedback::Comment { text, span } => {
                 match span {
@@ -217,49 +230,44 @@ impl<'a> Fold<'a> {
                     }),
                     None => self.comments.push(e),
                 }
-                if let Some(g) = self.generation_mut(e) {
-                    g.comments.push(text);
-                    g.event_ids.push(&e.id);
-                }
+                let g = self.generation_mut(e);
+                g.comments.push(text);
+                g.event_ids.push(&e.id);
             }
             Feedback::Decision { verdict, .. } => {
                 self.decision = Some(e);
-                if let Some(g) = self.generation_mut(e) {
-                    g.decision = Some(Decided {
-                        verdict: *verdict,
-                        actor: &e.actor,
-                        event: e,
-                    });
-                    g.event_ids.push(&e.id);
-                }
+                let g = self.generation_mut(e);
+                g.decision = Some(Decided {
+                    verdict: *verdict,
+                    actor: &e.actor,
+                    event: e,
+                });
+                g.event_ids.push(&e.id);
             }
             Feedback::Thumb { .. } => {
-                if let Some(g) = self.generation_mut(e) {
-                    g.thumb = Some(e);
-                    g.event_ids.push(&e.id);
-                }
+                let g = self.generation_mut(e);
+                g.thumb = Some(e);
+                g.event_ids.push(&e.id);
             }
             Feedback::Rating { dimension, value } => {
-                if let Some(g) = self.generation_mut(e) {
-                    match g.ratings.iter_mut().find(|(d, _)| *d == dimension.as_str()) {
-                        Some(r) => r.1 = *value,
-                        None => g.ratings.push((dimension, *value)),
-                    }
-                    g.event_ids.push(&e.id);
+                let g = self.generation_mut(e);
+                match g.ratings.iter_mut().find(|(d, _)| *d == dimension.as_str()) {
+                    Some(r) => r.1 = *value,
+                    None => g.ratings.push((dimension, *value)),
                 }
+                g.event_ids.push(&e.id);
             }
             Feedback::Tag {
                 tag,
                 span: None,
                 removed,
             } => {
-                if let Some(g) = self.generation_mut(e) {
-                    g.tags.retain(|t| *t != tag.as_str());
-                    if !removed {
-                        g.tags.push(tag);
-                    }
-                    g.event_ids.push(&e.id);
+                let g = self.generation_mut(e);
+                g.tags.retain(|t| *t != tag.as_str());
+                if !removed {
+                    g.tags.push(tag);
                 }
+                g.event_ids.push(&e.id);
             }
             Feedback::Implicit {
                 kept_ratio,
@@ -267,14 +275,13 @@ impl<'a> Fold<'a> {
                 copied_chars,
                 exported_format,
             } => {
-                if let Some(g) = self.generation_mut(e) {
-                    let i = &mut g.implicit;
-                    i.kept_ratio = kept_ratio.or(i.kept_ratio);
-                    i.time_to_accept_ms = time_to_accept_ms.or(i.time_to_accept_ms);
-                    i.copied_chars += u64::from(copied_chars.unwrap_or(0));
-                    if let Some(f) = exported_format {
-                        i.exported_formats.push(f);
-                    }
+                let g = self.generation_mut(e);
+                let i = &mut g.implicit;
+                i.kept_ratio = kept_ratio.or(i.kept_ratio);
+                i.time_to_accept_ms = time_to_accept_ms.or(i.time_to_accept_ms);
+                i.copied_chars += u64::from(copied_chars.unwrap_or(0));
+                if let Some(f) = exported_format {
+                    i.exported_formats.push(f);
                 }
             }
             Feedback::Edit { .. } => {}
@@ -283,7 +290,7 @@ impl<'a> Fold<'a> {
 
     /// What was said about `generation` (nothing, when nobody said anything).
     pub fn generation(&self, generation: &str) -> &GenerationFeedback<'a> {
-        self.generations.get(generation).unwrap_or(&NOTHING_SAID)
+        self.find(generation).unwrap_or(&NOTHING_SAID)
     }
 
     /// What was said while `draft` was in view: a generation, or none.
@@ -293,7 +300,10 @@ impl<'a> Fold<'a> {
 
     /// The generations something was said about.
     pub fn generation_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.generations.keys().copied().filter(|id| !id.is_empty())
+        self.generations
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| !id.is_empty())
     }
 
     /// The variants `generation` is preferred over, with the events that say so: by the
@@ -312,8 +322,7 @@ impl<'a> Fold<'a> {
             .map(|s| (s.rejected.to_owned(), Some(s.event)))
             .collect();
         let approved = |g: &str| {
-            self.generations
-                .get(g)
+            self.find(g)
                 .and_then(|f| f.decision)
                 .is_some_and(|d| d.verdict == Verdict::Approve)
         };
