@@ -50,17 +50,27 @@ export function App() {
     const [p, d] = await Promise.all([api.listProjects(), api.listDocuments()]);
     setProjects(p);
     setDocuments(d);
-    // The open document may have gone with its project.
-    setCurrent((c) => (c && !d.some((doc) => doc.id === c.id) ? null : c));
     return { projects: p, documents: d };
   }, []);
 
   // What the core says changed is read again, in order; nothing else is refreshed by hand.
   const [inOrder] = useState(serially);
   useChanged((changed) => {
-    if (changed.everything || changed.projects.length > 0) {
+    if (changed.everything) {
       inOrder(async () => void (await reload())).catch(showError);
-    } else if (changed.documents.length > 0) {
+      return;
+    }
+    if (changed.projects.length > 0) {
+      // A project's name, rubric or prompt; a deleted one takes its documents along.
+      inOrder(async () => {
+        const p = await api.listProjects();
+        const live = new Set(p.map((q) => q.id));
+        setProjects(p);
+        setDocuments((ds) => ds.filter((d) => live.has(d.project_id)));
+        setCurrent((c) => (c && !live.has(c.project_id) ? null : c));
+      }).catch(showError);
+    }
+    if (changed.documents.length > 0) {
       const asked = changed.documents;
       inOrder(async () => {
         const fresh = await api.documentSummaries(asked);

@@ -623,7 +623,7 @@ async fn each_write_tells_the_host_what_it_changed_and_nothing_else() {
         "{told:?}"
     );
 
-    // Providers, the schema of a project, a deletion.
+    // Providers added and removed, the schema of a project, a deletion.
     s.core
         .add_provider(
             &NewProvider {
@@ -639,6 +639,7 @@ async fn each_write_tells_the_host_what_it_changed_and_nothing_else() {
         .with(|ws| ws.set_feedback_schema(&project.id, &[], &["tone".to_owned()]))
         .unwrap();
     s.core.with(|ws| ws.delete_document(&made.id)).unwrap();
+    s.core.remove_provider("other").unwrap();
     assert_eq!(
         s.host.told(),
         [
@@ -652,6 +653,10 @@ async fn each_write_tells_the_host_what_it_changed_and_nothing_else() {
             },
             Changed {
                 documents: ids(&[&made.id]),
+                ..Changed::default()
+            },
+            Changed {
+                providers: true,
                 ..Changed::default()
             },
         ]

@@ -4,7 +4,7 @@ import { api, toApiError } from "../api";
 import type { Document, DocumentChanges, DocumentFeedback, DocumentText, Feedback, Project, RubricDimension, SpanNote } from "../bindings";
 import { ANNOTATION, anchorRanges, newAnchorId, type AnnotationKind } from "../lib/anchors";
 import { Autosave, type SaveState } from "../lib/autosave";
-import { activityOn, useChanged } from "../lib/changed";
+import { activityOn, serially, useChanged } from "../lib/changed";
 import { keyCode } from "../lib/keys";
 import { SAVE_LABELS } from "../lib/labels";
 import { wordCount } from "../lib/words";
@@ -81,9 +81,15 @@ export function DocumentPane(props: DocumentPaneProps) {
 
   useEffect(() => setTitle(doc.title), [doc.title]);
 
-  const refreshFeedback = useCallback(async () => {
-    setFeedback(await api.documentFeedback(doc.id));
-  }, [doc.id]);
+  // Reads one after another, so the last change's answer is the one shown.
+  const [inOrder] = useState(serially);
+  const refreshFeedback = useCallback(
+    () =>
+      inOrder(async () => {
+        setFeedback(await api.documentFeedback(doc.id));
+      }),
+    [doc.id, inOrder],
+  );
 
   useEffect(() => {
     refreshFeedback().catch((e: unknown) => onError(toApiError(e).message));

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toApiError, type ApiError } from "../api";
 import type { Document, Feedback, Generation, PromptVersion, Provider } from "../bindings";
-import { useChanged } from "../lib/changed";
+import { serially, useChanged } from "../lib/changed";
 import { keyCode } from "../lib/keys";
 import { ErrorNote } from "./ErrorNote";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
@@ -36,18 +36,18 @@ export function GeneratePanel(props: GeneratePanelProps) {
   const [why, setWhy] = useState("");
   const [preferred, setPreferred] = useState<string | null>(null);
 
+  // Reads one after another, so the last change's answer is the one shown.
+  const [inOrder] = useState(serially);
   const readPrompt = useCallback(() => {
-    api.listPromptVersions(doc.project_id).then((v) => setPrompt(v[0] ?? null)).catch((e: unknown) => setError(toApiError(e)));
-  }, [doc.project_id]);
+    inOrder(async () => setPrompt((await api.listPromptVersions(doc.project_id))[0] ?? null)).catch((e: unknown) => setError(toApiError(e)));
+  }, [doc.project_id, inOrder]);
   const readProviders = useCallback(() => {
-    api
-      .listProviders()
-      .then((p) => {
-        setProviders(p);
-        setProvider((current) => (p.some((q) => q.name === current) ? current : (p[0]?.name ?? "")));
-      })
-      .catch((e: unknown) => setError(toApiError(e)));
-  }, []);
+    inOrder(async () => {
+      const p = await api.listProviders();
+      setProviders(p);
+      setProvider((current) => (p.some((q) => q.name === current) ? current : (p[0]?.name ?? "")));
+    }).catch((e: unknown) => setError(toApiError(e)));
+  }, [inOrder]);
   useEffect(() => {
     readPrompt();
     readProviders();

@@ -20,20 +20,27 @@ export function HistoryPanel({ document: doc, onClose }: { document: Document; o
   });
 
   useEffect(() => {
+    // Only the latest read lands; the chosen pair stays chosen while it exists.
+    let latest = true;
     api
       .listRevisions(doc.id)
       .then((revisions: Revision[]) => {
+        if (!latest) return;
         const list: Entry[] = revisions.map((r, i) => ({
           id: r.id,
           label: `#${i + 1} ${r.author_kind === "model" ? "model" : r.actor.replace(/^local:/, "")} · ${new Date(r.created_at).toLocaleTimeString()}`,
           markdown: r.body_markdown,
         }));
         list.push({ id: "current", label: "Current text", markdown: doc.body_markdown });
+        const has = (id: string | null) => id !== null && list.some((e) => e.id === id);
         setEntries(list);
-        setFrom(list.length > 1 ? (list[list.length - 2]?.id ?? null) : null);
-        setTo("current");
+        setFrom((f) => (has(f) ? f : list.length > 1 ? (list[list.length - 2]?.id ?? null) : null));
+        setTo((t) => (has(t) ? t : "current"));
       })
       .catch((e: unknown) => setError(toApiError(e).message));
+    return () => {
+      latest = false;
+    };
   }, [doc.id, doc.body_markdown, version]);
 
   useEffect(() => {

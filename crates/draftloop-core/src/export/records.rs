@@ -266,10 +266,10 @@ impl Workspace {
     /// How many generations `filters` selects before the per-record filters (ratings,
     /// tags, reviewer): the total an export's progress counts towards.
     pub(crate) fn candidate_count(&self, filters: &Filters) -> Result<u64> {
-        let (sql, args) = query(filters, "count(*)", Hiding::read(self.conn())?);
-        let n: i64 = self
-            .conn()
-            .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?;
+        // One read transaction: what hides rows and the rows, as of one moment.
+        let read = self.conn().unchecked_transaction()?;
+        let (sql, args) = query(filters, "count(*)", Hiding::read(&read)?);
+        let n: i64 = read.query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?;
         Ok(n as u64)
     }
 
@@ -279,12 +279,9 @@ impl Workspace {
     pub(crate) fn split(&self, filters: &Filters, ratio: f64) -> Result<Split> {
         let mut tally = Tally::new(ratio);
         if filters.min_ratings.is_empty() && filters.tags.is_empty() && filters.reviewer.is_none() {
-            let (sql, args) = query(
-                filters,
-                "DISTINCT g.document_id",
-                Hiding::read(self.conn())?,
-            );
-            let mut stmt = self.conn().prepare(&sql)?;
+            let read = self.conn().unchecked_transaction()?;
+            let (sql, args) = query(filters, "DISTINCT g.document_id", Hiding::read(&read)?);
+            let mut stmt = read.prepare(&sql)?;
             let mut rows = stmt.query(params_from_iter(args.iter()))?;
             while let Some(row) = rows.next()? {
                 tally.add(&row.get::<_, String>(0)?);

@@ -42,6 +42,14 @@ impl Changed {
         merge(&mut self.activity, other.activity);
         self.providers |= other.providers;
         self.everything |= other.everything;
+        // A workspace nobody asks (a script's, a benchmark's) keeps no growing list.
+        if self.projects.len() + self.documents.len() + self.activity.len() > MANY {
+            *self = Changed {
+                everything: true,
+                providers: self.providers,
+                ..Changed::default()
+            };
+        }
     }
 }
 
@@ -163,14 +171,18 @@ impl Touched {
         conn.update_hook(Some(
             move |action: Action, _db: &str, table: &str, rowid: i64| {
                 // A row removed for good was out of sight already (a purge follows a
-                // deletion; a discarded import was never shown); finishing an import is
-                // the one update of `imports` that shows something.
+                // deletion; a discarded import was never shown), but for a provider,
+                // which is removed outright; finishing an import is the one update of
+                // `imports` that shows something.
                 let Some(table) = Table::of(table) else {
                     return;
                 };
-                if action == Action::SQLITE_DELETE
-                    || (table == Table::Imports && action != Action::SQLITE_UPDATE)
-                {
+                let shown = match (table, action) {
+                    (Table::Providers, _) => true,
+                    (Table::Imports, a) => a == Action::SQLITE_UPDATE,
+                    (_, a) => a != Action::SQLITE_DELETE,
+                };
+                if !shown {
                     return;
                 }
                 let mut rows = locked(&rows);
