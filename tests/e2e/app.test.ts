@@ -144,6 +144,33 @@ describe("Draftloop desktop", () => {
     assert.deepEqual((JSON.parse(listed.stdout) as { name: string }[]).map((p) => p.name), ["Blog"]);
   });
 
+  it("lets an open dialog own the keyboard: no shortcut acts behind it", async () => {
+    const dir = desktop.dataDir("modal-keys");
+    assert.equal(desktop.cli(["--data-dir", dir, "projects", "add", "Spring", "--content-type", "email"]).status, 0);
+    await withApp(dir, "modal-keys", async (s) => {
+      await (await s.waitFor(`${project("Spring")} .project-name`)).click();
+      await (await s.find('[data-testid="open-providers"]')).click();
+      await (await s.waitFor('[data-testid="provider-name"]')).click();
+      // New document, new project, the shortcuts sheet: none of them behind the dialog.
+      await s.chord([KEY.CONTROL, "n"]);
+      await s.chord([KEY.CONTROL, KEY.SHIFT, "n"]);
+      await s.chord([KEY.CONTROL, "/"]);
+      await s.keys("Local");
+      assert.equal(await s.execute(`return document.activeElement?.dataset.testid ?? null;`), "provider-name", "the focus stays in the dialog");
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="provider-name"]').value;`), "Local");
+      assert.equal(await s.execute(`return document.querySelectorAll('.backdrop').length;`), 1, "no second dialog");
+      await s.find('[data-testid="providers-dialog"]');
+      await (await s.find('[data-testid="providers-dialog"] .dialog-actions button')).click();
+      await s.waitUntil("the dialog closed", `return !document.querySelector('.backdrop');`);
+
+      // Outside a dialog, Ctrl+N works: one document, this one.
+      await s.chord([KEY.CONTROL, "n"]);
+      await s.waitFor(`${project("Spring")} ${docLink("Untitled document")}`);
+    });
+    const listed = desktop.cli(["--data-dir", dir, "documents", "list", "--format", "json"]);
+    assert.equal((JSON.parse(listed.stdout) as unknown[]).length, 1, "only the document made outside the dialog");
+  });
+
   it("refuses a workspace from a newer Draftloop, says why, and leaves it untouched", async () => {
     const dir = desktop.dataDir("from-the-future");
     const db = join(dir, "draftloop.db");

@@ -72,4 +72,27 @@ describe("Datasets", () => {
       await s.quit();
     }
   });
+
+  it("exports on first use into a folder in Documents, making it", async () => {
+    const dir = desktop.dataDir("first-export");
+    const imported = desktop.cli(["--data-dir", dir, "import", join(ROOT, "tests/interop/history.jsonl")]);
+    assert.equal(imported.status, 0, imported.stderr);
+    const folder = join(desktop.home, "Documents", "Draftloop exports");
+    assert.equal(existsSync(folder), false);
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="open-export"]')).click();
+      await s.waitFor('[data-testid="export-folder"]');
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="export-folder"]').value;`), folder);
+      await s.waitUntil("the live count is in", `return /^\\d+ dpo rows?$/.test(document.querySelector('[data-testid="export-count"]')?.textContent ?? "");`);
+      await (await s.find('[data-testid="run-export"]')).click();
+      await s.waitUntil("the export is written", `return document.querySelectorAll('[data-testid="export-written"] li').length === 1;`, [], 30000);
+      assert.ok(readFileSync(join(folder, "dpo.jsonl"), "utf8").length > 0, "dpo.jsonl is written in the new folder");
+    } catch (e) {
+      await screenshot(s, "FAILED-first-export").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit();
+    }
+  });
 });

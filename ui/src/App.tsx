@@ -10,6 +10,7 @@ import { PromptDialog } from "./components/PromptDialog";
 import { ProvidersDialog } from "./components/ProvidersDialog";
 import { Sidebar } from "./components/Sidebar";
 import { patchSummaries, serially, useChanged } from "./lib/changed";
+import { modalOpen } from "./lib/keys";
 
 type DialogState =
   | { kind: "new-project" }
@@ -134,6 +135,7 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (modalOpen()) return;
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
       if (mod && e.shiftKey && key === "n") {
@@ -310,7 +312,7 @@ export function App() {
       {dialog?.kind === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === "providers" && <ProvidersDialog onClose={() => setDialog(null)} onChanged={() => undefined} />}
       {dialog?.kind === "prompt" && <PromptDialog project={dialog.project} onClose={() => setDialog(null)} />}
-      {dialog?.kind === "export" && <ExportDialog projects={projects} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "export" && info && <ExportDialog projects={projects} defaultFolder={info.export_folder} onClose={() => setDialog(null)} />}
       {dialog?.kind === "import" && (
         <ImportDialog
           onClose={() => setDialog(null)}

@@ -63,7 +63,12 @@ profile: Profile, device_id: string, app_version: string,
 /**
  * Content types offered when creating a project.
  */
-content_types: Array<string>, };
+content_types: Array<string>, 
+/**
+ * Where exports go unless the person says otherwise: a folder in their Documents,
+ * made on the first export.
+ */
+export_folder: string, };
 
 export type ProviderKind = "openai" | "anthropic" | "openai-compatible";
 

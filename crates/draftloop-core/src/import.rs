@@ -31,10 +31,12 @@ use crate::project::{insert_project, write_feedback_schema, RubricDimension};
 use crate::store::Workspace;
 
 const TITLE_WORDS: usize = 8;
-/// A transaction ends after this many records or this long, whichever comes first:
-/// a save waits for one chunk at most.
-const CHUNK: u64 = 1_000;
-const CHUNK_TIME: std::time::Duration = std::time::Duration::from_millis(40);
+/// A transaction ends after this many records or this long, whichever comes first, or
+/// as soon as another write of this process waits: a save in the app waits for one
+/// record, a write from another process (which polls) for one chunk at most. Each
+/// commit rewrites the pages the chunks share, so chunks are as long as that allows.
+const CHUNK: u64 = 20_000;
+const CHUNK_TIME: std::time::Duration = std::time::Duration::from_millis(500);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -203,7 +205,7 @@ impl Workspace {
     }
 
     /// As `import_jsonl`, telling `progress` the bytes read so far after every chunk
-    /// (at most 1,000 records or 40 ms) is committed, out of sight; `progress` returns `false` to cancel,
+    /// (at most 20,000 records or half a second, less when another write waits) is committed, out of sight; `progress` returns `false` to cancel,
     /// and then nothing is imported.
     pub fn import_jsonl_with_progress(
         &mut self,
@@ -218,11 +220,13 @@ impl Workspace {
         // them durable at once (a crash before it is an import cut off, which running
         // it again completes).
         // A larger page cache and rarer checkpoints while the chunks go in: with
-        // SQLite's defaults (2 MB, a checkpoint every 4 MB of log) the same index pages
-        // were read back and written out again chunk after chunk, a third of the time.
+        // SQLite's defaults (2 MB of cache, a checkpoint every 4 MB of log) the same
+        // index pages were read back and written out again chunk after chunk. Saves made
+        // meanwhile, on connections with the default, copy the log a chunk at a time.
         self.conn().execute_batch(
             "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 20000;",
         )?;
+
         self.quiet(true);
         let chunks = self.import_chunks(&import, reader, &mut progress, &mut summary);
         self.quiet(false);
@@ -233,6 +237,9 @@ impl Workspace {
             Ok(projects) => self.finish_import(&import, &projects, &summary, source),
             Err(e) => self.discard_import(&import.id).and(Err(e)),
         };
+        // What is left of the log is copied here, on the import's own time, not by the
+        // next save (up to 80 MB of it: seconds). If it fails, a later commit does it.
+        let _ = self.checkpoint();
         let _ = std::fs::remove_file(&import.lock_path);
         outcome.map(|()| summary)
     }
@@ -310,11 +317,17 @@ impl Workspace {
         let mut lines = reader.lines().enumerate().peekable();
         let mut read = 0u64;
         let mut written = import.schema.clone();
+        let waiting = self.others_waiting();
         while lines.peek().is_some() {
             self.write(|tx, actor| {
                 let mut in_chunk = 0;
                 let started = std::time::Instant::now();
-                while in_chunk < CHUNK && started.elapsed() < CHUNK_TIME {
+                // A chunk ends early the moment a save or a click of this process
+                // waits to write (another process polls: it waits at most a chunk).
+                while in_chunk < CHUNK
+                    && started.elapsed() < CHUNK_TIME
+                    && !waiting.as_ref().is_some_and(|w| w())
+                {
                     let Some((index, line)) = lines.next() else {
                         break;
                     };

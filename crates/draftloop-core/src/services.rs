@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::jobs::Jobs;
 use crate::llm::{Cancel, Limits, LlmClient};
-use crate::store::Workspace;
+use crate::store::{Workspace, WriteGate};
 
 /// Connections kept for reads and long work: the window's reads, an export and an
 /// import at once.
@@ -35,6 +35,8 @@ struct Inner {
     /// Generations still streaming, by request id.
     drafting: Mutex<HashMap<String, Cancel>>,
     jobs: Jobs,
+    /// Every connection of this core writes in turn (see `WriteGate`).
+    gate: WriteGate,
 }
 
 impl std::fmt::Debug for Core {
@@ -65,7 +67,9 @@ impl Core {
         host: Arc<dyn Host>,
         limits: Limits,
     ) -> Result<Core> {
-        let workspace = Workspace::open(data_dir, actor.clone())?;
+        let gate = WriteGate::default();
+        let mut workspace = Workspace::open(data_dir, actor.clone())?;
+        workspace.share_gate(&gate);
         let llm = LlmClient::new(limits)?;
         Ok(Core {
             inner: Arc::new(Inner {
@@ -77,6 +81,7 @@ impl Core {
                 spare: Mutex::new(Vec::new()),
                 drafting: Mutex::new(HashMap::new()),
                 jobs: Jobs::default(),
+                gate,
             }),
         })
     }
@@ -110,7 +115,11 @@ impl Core {
         let spare = locked(&self.inner.spare).pop();
         match spare {
             Some(ws) => Ok(ws),
-            None => Workspace::open(&self.inner.data_dir, self.inner.actor.clone()),
+            None => {
+                let mut ws = Workspace::open(&self.inner.data_dir, self.inner.actor.clone())?;
+                ws.share_gate(&self.inner.gate);
+                Ok(ws)
+            }
         }
     }
 

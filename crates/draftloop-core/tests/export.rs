@@ -487,12 +487,12 @@ fn a_format_that_cannot_be_written_leaves_no_file_of_any_format() {
     let ws = imported(dir.path());
     let opts = ExportOptions::new(Format::Dpo);
     let good = dir.path().join("dpo.jsonl");
+    // A folder that cannot be made: a file is where it would go.
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "").unwrap();
     let outs = [
         (Format::Dpo, good.clone()),
-        (
-            Format::Kto,
-            dir.path().join("no-such-folder").join("kto.jsonl"),
-        ),
+        (Format::Kto, blocker.join("kto.jsonl")),
     ];
     let err = ws.export_formats(&opts, &outs, |_| true).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
@@ -509,6 +509,21 @@ fn a_format_that_cannot_be_written_leaves_no_file_of_any_format() {
     ];
     assert!(ws.export_formats(&opts, &twice, |_| true).is_err());
     assert!(!good.exists());
+}
+
+#[test]
+fn an_export_makes_the_folder_it_writes_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = imported(dir.path());
+    let opts = ExportOptions::new(Format::Dpo);
+    let out = dir
+        .path()
+        .join("Documents")
+        .join("Draftloop exports")
+        .join("dpo.jsonl");
+    ws.export_formats(&opts, &[(Format::Dpo, out.clone())], |_| true)
+        .unwrap();
+    assert!(!std::fs::read_to_string(&out).unwrap().is_empty());
 }
 
 #[test]

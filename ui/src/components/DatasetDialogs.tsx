@@ -47,20 +47,22 @@ export function exportTarget(folder: string, format: Format, split: boolean): st
 
 interface ExportDialogProps {
   projects: Project[];
+  /** Where the files go unless the person picks another folder; made if missing. */
+  defaultFolder: string;
   onClose: () => void;
 }
 
 type Running = { formats: Format[]; done: number; total: number; requestId: string };
 
 /** Formats, filters and options; a live row count and preview; export with progress. */
-export function ExportDialog({ projects, onClose }: ExportDialogProps) {
+export function ExportDialog({ projects, defaultFolder, onClose }: ExportDialogProps) {
   const [formats, setFormats] = useState<Format[]>(["dpo"]);
   const [filters, setFilters] = useState<Filters>({ project: null, since: null, until: null, status: null, min_ratings: [], tags: [], prompt_version: null, reviewer: null });
   const [split, setSplit] = useState("");
   const [redact, setRedact] = useState(false);
   const [card, setCard] = useState(true);
   const [minimums, setMinimums] = useState<Record<string, string>>({});
-  const [folder, setFolder] = useState("~/draftloop-export");
+  const [folder, setFolder] = useState(defaultFolder);
   const [preview, setPreview] = useState<ExportPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState<Running | null>(null);

@@ -5,7 +5,7 @@ import type { Document, DocumentChanges, DocumentFeedback, DocumentText, Feedbac
 import { ANNOTATION, anchorRanges, newAnchorId, type AnnotationKind } from "../lib/anchors";
 import { Autosave, type SaveState } from "../lib/autosave";
 import { activityOn, serially, useChanged } from "../lib/changed";
-import { keyCode } from "../lib/keys";
+import { keyCode, modalOpen } from "../lib/keys";
 import { SAVE_LABELS } from "../lib/labels";
 import { wordCount } from "../lib/words";
 import { ChangesView } from "./ChangesView";
@@ -186,7 +186,7 @@ export function DocumentPane(props: DocumentPaneProps) {
   // before the editor sees the key (Alt+↑/↓ would otherwise join paragraphs).
   const onShortcut = useRef<(e: globalThis.KeyboardEvent) => void>(() => undefined);
   onShortcut.current = (e) => {
-    if (document.querySelector(".backdrop")) return;
+    if (modalOpen()) return;
     const mod = e.ctrlKey || e.metaKey;
     const focus = (selector: string) => document.querySelector<HTMLElement>(selector)?.focus();
     const actions: Record<string, () => void> = {

@@ -6,3 +6,9 @@ export function keyCode(e: KeyboardEvent): string {
   if (/^[0-9]$/.test(e.key)) return `Digit${e.key}`;
   return e.key;
 }
+
+/** Whether a modal dialog is open: it owns the keyboard, and no shortcut of the window
+ * behind it may act (Ctrl+N would make a document behind the backdrop). */
+export function modalOpen(): boolean {
+  return document.querySelector(".backdrop") !== null;
+}

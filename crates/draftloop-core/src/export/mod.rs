@@ -298,6 +298,20 @@ fn fingerprint(json: &[u8]) -> u128 {
     (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
+/// Makes the folder `file` goes in when it is not there yet (a first export into the
+/// default folder, or one the person typed), with a clear error when it cannot be made.
+pub(crate) fn make_folder_for(file: &Path) -> Result<()> {
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if parent.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(parent)
+        .map_err(|e| Error::invalid(format!("cannot make the folder {}: {e}", parent.display())))
+}
+
 /// Where the files go: `out` itself, or `train`/`eval` files in the `out` directory.
 fn targets_for(
     out: &Path,
@@ -312,16 +326,7 @@ fn targets_for(
                     out.display()
                 )));
             }
-            let parent = out
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            if !parent.is_dir() {
-                return Err(Error::invalid(format!(
-                    "there is no folder {}",
-                    parent.display()
-                )));
-            }
+            make_folder_for(out)?;
             Ok((out.to_owned(), None))
         }
         Some(ratio) => {

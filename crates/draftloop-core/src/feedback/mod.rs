@@ -862,22 +862,13 @@ impl Workspace {
     /// records the export as an implicit signal.
     pub fn export_document(&mut self, document_id: &str, path: &std::path::Path) -> Result<()> {
         let document = self.document(document_id)?;
-        let parent = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        if !parent.is_dir() {
-            return Err(Error::invalid(format!(
-                "there is no folder {}",
-                parent.display()
-            )));
-        }
         if path.is_dir() {
             return Err(Error::invalid(format!(
                 "{} is a folder: give a file name",
                 path.display()
             )));
         }
+        crate::export::make_folder_for(path)?;
         let temp = path.with_extension("draftloop-tmp");
         let written = std::fs::write(&temp, format!("{}\n", document.body_markdown.trim_end()))
             .and_then(|()| std::fs::File::open(&temp)?.sync_all())

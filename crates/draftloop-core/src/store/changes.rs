@@ -61,8 +61,10 @@ fn merge(into: &mut Vec<String>, more: Vec<String>) {
     }
 }
 
-/// Beyond this many rows in one write, the ids are not looked up: "everything".
-const MANY: usize = 1_000;
+/// Beyond this many rows in one write, the ids are not looked up: "everything". A
+/// person's action touches a handful; looking up a 1,000-event batch row by row cost a
+/// tenth of its time (docs/benchmarks.md, "Recording feedback").
+const MANY: usize = 100;
 
 /// The tables whose rows a window shows, and what a row of each belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -39,6 +39,9 @@ pub struct WorkspaceInfo {
     pub app_version: String,
     /// Content types offered when creating a project.
     pub content_types: Vec<String>,
+    /// Where exports go unless the person says otherwise: a folder in their Documents,
+    /// made on the first export.
+    pub export_folder: String,
 }
 
 pub struct Workspace {
@@ -48,6 +51,36 @@ pub struct Workspace {
     /// This workspace's device: its audit entries chain under it.
     device_id: String,
     touched: changes::Touched,
+    /// Taken by each write transaction, shared by the connections one `Core` opens.
+    gate: Option<WriteGate>,
+}
+
+/// Whose turn it is to write, among one process's connections to a workspace. SQLite
+/// alone lets a waiting writer poll with growing sleeps, so a save could miss every
+/// short gap between an import's chunks and wait several of them; a fair lock hands
+/// the turn to whoever has waited longest the moment a transaction ends, and long work
+/// can see that someone waits and end its transaction early.
+#[derive(Debug, Default)]
+pub(crate) struct Turns {
+    turn: parking_lot::FairMutex<()>,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+pub(crate) type WriteGate = std::sync::Arc<Turns>;
+
+impl Turns {
+    fn take(&self) -> parking_lot::FairMutexGuard<'_, ()> {
+        use std::sync::atomic::Ordering;
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let turn = self.turn.lock();
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        turn
+    }
+
+    /// Whether another write of this process waits for its turn.
+    pub(crate) fn wanted(&self) -> bool {
+        self.waiting.load(std::sync::atomic::Ordering::SeqCst) > 0
+    }
 }
 
 impl std::fmt::Debug for Workspace {
@@ -84,6 +117,7 @@ impl Workspace {
         touched.watch(&conn);
         Ok(Workspace {
             touched,
+            gate: None,
             conn,
             path,
             actor: actor.on_device(&device_id).for_person(&person),
@@ -103,6 +137,12 @@ impl Workspace {
                 .iter()
                 .map(|t| (*t).to_owned())
                 .collect(),
+            export_folder: dirs::document_dir()
+                .or_else(|| dirs::home_dir().map(|home| home.join("Documents")))
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("Draftloop exports")
+                .display()
+                .to_string(),
         })
     }
 
@@ -132,6 +172,8 @@ impl Workspace {
         // import's chunk, up to the busy timeout) before anything is read. A deferred
         // transaction that reads first cannot wait for the lock in WAL mode: SQLite
         // answers "database is locked" at once.
+        let gate = self.gate.clone();
+        let _turn = gate.as_ref().map(|g| g.take());
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -145,6 +187,25 @@ impl Workspace {
                 Err(e)
             }
         }
+    }
+
+    /// Writes from now on take turns with the other connections sharing `gate`.
+    pub(crate) fn share_gate(&mut self, gate: &WriteGate) {
+        self.gate = Some(gate.clone());
+    }
+
+    /// Copies the write-ahead log into the database as far as no reader still needs it,
+    /// never waiting for one.
+    pub(crate) fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Whether another write of this process waits for this one to end.
+    pub(crate) fn others_waiting(&self) -> Option<impl Fn() -> bool> {
+        let gate = self.gate.clone()?;
+        Some(move || gate.wanted())
     }
 
     /// What the writes committed since the last call changed (see [`Changed`]).
