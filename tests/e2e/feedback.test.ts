@@ -327,6 +327,107 @@ describe("Feedback", () => {
       await s.quit();
     }
   });
+  it("locks approved text until the person says, then returns it to draft and says so", async () => {
+    const dir = workspace("feedback-approved", "Approved email");
+    const s = await desktop.launch(dir);
+    const editorText = async () => String(await s.execute(`return document.querySelector('[data-testid="editor"]').innerText;`)).trim();
+    try {
+      await (await s.waitFor('[data-testid="document-link"][data-title="Approved email"]')).click();
+      await (await s.waitFor('[data-testid="editor"]')).click();
+      await s.keys("Our spring sale starts Monday.");
+      await s.waitUntil("the text is saved", `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved" && document.querySelector('[data-testid="editor"]').innerText.includes("Monday.");`);
+      await (await s.find('[data-testid="approve"]')).click();
+      await s.waitUntil("approved, and it says so where the person clicked", `return document.querySelector('[data-testid="decision-standing"]')?.textContent.startsWith("Approved by");`);
+      assert.equal(await (await s.find('[data-testid="approve"]')).attribute("aria-pressed"), "true");
+
+      // Before the first keystroke lands: the text is locked and the notice says why.
+      await s.waitFor('[data-testid="approved-lock"]');
+      await (await s.find('[data-testid="editor"]')).click();
+      await s.keys(" Bring a friend.");
+      await s.waitUntil("the keystrokes point at the notice", `return document.querySelector('[data-testid="approved-lock"]').classList.contains("nudged");`);
+      assert.equal(await editorText(), "Our spring sale starts Monday.");
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="document-status"]').textContent;`), "Approved");
+      await screenshot(s, "48-approved-locked");
+
+      await (await s.find('[data-testid="edit-approved"]')).click();
+      await s.waitUntil("the editor takes keys", `return document.activeElement === document.querySelector('[data-testid="editor"]') && document.querySelector('[data-testid="editor"]').isContentEditable;`);
+      await s.keys(" Bring a friend.");
+      await s.waitUntil("back to draft", `return document.querySelector('[data-testid="document-status"]')?.textContent === "Draft";`);
+      await s.waitUntil(
+        "the timeline says why, newest first",
+        `const first = document.querySelector('[data-testid="timeline"] li'); return first?.dataset.kind === "decision" && first.textContent.startsWith("Back to draft: changed after approval");`,
+      );
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="approved-lock"]');`), null);
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="decision-standing"]');`), null);
+      assert.match(String(await editorText()), /Monday\. Bring a friend\.$/);
+      await screenshot(s, "49-approved-then-edited");
+    } finally {
+      await s.quit();
+    }
+  });
+
+  it("puts a variant over edited text as one undoable step, says so, and History restores any revision", async () => {
+    const dir = workspace("feedback-replace", "Replace email");
+    const s = await desktop.launch(dir);
+    const editorText = async () => String(await s.execute(`return document.querySelector('[data-testid="editor"]').innerText;`));
+    const typeAtEnd = async (words: string) => {
+      await s.execute(`document.querySelector('[data-testid="editor"]').editor.commands.focus("end");`);
+      await focused(s, '[data-testid="editor"]');
+      await s.keys(words);
+      await s.waitUntil("the typing is saved", `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved" && document.querySelector('[data-testid="editor"]').innerText.includes(arguments[0]);`, [words.trim()]);
+    };
+    const useB = async () => {
+      await (await s.findAll('[data-testid="use-variant"]'))[1]?.click();
+      await s.waitUntil("B is in the editor", `return document.querySelector('[data-testid="editor"]')?.innerText.startsWith("Variant 2: Here is a draft");`);
+    };
+    try {
+      await generateTwo(s, "Replace email", "a sale for teachers");
+      await (await s.findAll('[data-testid="use-variant"]'))[0]?.click();
+      await s.waitUntil("A is in the editor", `return document.querySelector('[data-testid="editor"]')?.innerText.startsWith("Variant 1: Here is a draft");`);
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="replaced-note"]');`), null, "nothing of the person's was replaced");
+      await typeAtEnd(" My own sentence.");
+
+      await useB();
+      await s.waitUntil("it says what replaced the text", `return document.querySelector('[data-testid="replaced-note"]')?.textContent.startsWith("Variant B replaced your text");`);
+      assert.doesNotMatch(await editorText(), /My own sentence/);
+      await screenshot(s, "50-variant-replaced-text");
+      await (await s.find('[data-testid="undo-replace"]')).click();
+      await s.waitUntil("the person's text is back", `const t = document.querySelector('[data-testid="editor"]').innerText; return t.startsWith("Variant 1: Here is a draft") && t.includes("My own sentence.");`);
+      await s.waitUntil("and saved", `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved";`);
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="replaced-note"]');`), null);
+
+      // The editor's own undo does the same.
+      await useB();
+      await s.execute(`document.querySelector('[data-testid="editor"]').editor.commands.focus();`);
+      await focused(s, '[data-testid="editor"]');
+      await s.chord([KEY.CONTROL, "z"]);
+      await s.waitUntil("Ctrl+Z gives the person's text back", `return document.querySelector('[data-testid="editor"]').innerText.includes("My own sentence.");`);
+      await s.waitUntil("and saved", `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved";`);
+
+      // History puts any revision back as a new one; the ones after it stay.
+      await (await s.find('[data-testid="open-history"]')).click();
+      await s.waitFor('[data-testid="restore-revision"]');
+      const labels = async () => (await s.execute(`return [...document.querySelectorAll('[data-testid="revision"] td:nth-child(3)')].map((c) => c.textContent);`)) as string[];
+      const before = await labels();
+      await (await s.find('[data-testid="revision"] [data-testid="restore-revision"]')).click();
+      await s.waitUntil("revision #1 is in the editor", `const t = document.querySelector('[data-testid="editor"]').innerText; return t.startsWith("Variant 1: Here is a draft") && !t.includes("My own sentence.");`);
+      await s.waitUntil("it says so", `return document.querySelector('[data-testid="replaced-note"]')?.textContent.startsWith("Revision #1 replaced your text");`);
+      await s.waitUntil("History has the restored text as a new revision", `return document.querySelectorAll('[data-testid="revision"]').length > arguments[0];`, [before.length]);
+      const after = await labels();
+      assert.deepEqual(after.slice(0, before.length - 1), before.slice(0, -1), "the earlier revisions are all still there");
+      await screenshot(s, "51-history-restored");
+    } finally {
+      await s.quit();
+    }
+    const r = await desktop.launch(dir);
+    try {
+      await (await r.waitFor('[data-testid="document-link"][data-title="Replace email"]')).click();
+      await r.waitUntil("the restored text is what reopens", `const t = document.querySelector('[data-testid="editor"]')?.innerText ?? ""; return t.startsWith("Variant 1: Here is a draft") && !t.includes("My own sentence.");`);
+    } finally {
+      await r.quit();
+    }
+  });
+
   it("lets the rubric and the tags be edited per project, refusing a bad scale", async () => {
     const dir = workspace("feedback-schema", "Schema email");
     const s = await desktop.launch(dir);

@@ -206,7 +206,7 @@ instruction: string, support: number, doc_type: string | null, examples: Array<E
 
 export type Span = { anchor: string, from: number, to: number, quote: string, };
 
-export type Verdict = "approve" | "reject" | "escalate";
+export type Verdict = "approve" | "reject" | "escalate" | "reopen";
 
 export type Feedback = { "kind": "thumb", up: boolean, 
 /**

@@ -231,17 +231,20 @@ fn bad_input_says_one_clear_line_and_changes_nothing() {
 
 #[test]
 fn refuses_a_workspace_from_a_newer_draftloop() {
+    let newer = draftloop_core::SCHEMA_VERSION + 1;
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     {
         let conn = rusqlite::Connection::open(d.join("draftloop.db")).expect("create");
-        conn.execute_batch("PRAGMA user_version = 7;")
+        conn.pragma_update(None, "user_version", newer)
             .expect("version");
     }
     let before = database_bytes(d);
     let message = fails(d, &["projects", "list"], 1);
     assert!(
-        message.contains("written by a newer Draftloop (schema version 7"),
+        message.contains(&format!(
+            "written by a newer Draftloop (schema version {newer}"
+        )),
         "{message}"
     );
     assert_eq!(database_bytes(d), before);

@@ -346,6 +346,7 @@ impl Workspace {
         let at = now();
         let digest = hex::encode(Sha256::digest(text.body_markdown.as_bytes()));
         self.write(|tx, actor| {
+            crate::feedback::reopen_if_approved(tx, actor, id)?;
             set_text(tx, id, text, &at)?;
             // Autosaves come every second while someone types: the first of a minute's
             // saves of a document stands for them all in the audit log.

@@ -157,7 +157,8 @@ impl Workspace {
                         entry.1 += 1;
                     }
                     Verdict::Reject => entry.1 += 1,
-                    Verdict::Escalate => {}
+                    // The fold never leaves a reopening standing.
+                    Verdict::Escalate | Verdict::Reopen => {}
                 }
             }
         }

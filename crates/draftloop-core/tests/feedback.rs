@@ -319,6 +319,148 @@ fn approving_records_what_was_kept_and_edits_are_recorded_as_events() {
     assert_eq!(audit.last().unwrap().action, "document.decided");
 }
 
+/// The decision that stands on `generation`, as the exports read it.
+fn exported_decision(ws: &Workspace, generation: &str) -> Option<Verdict> {
+    let mut found = None;
+    ws.for_each_record(&Default::default(), |r| {
+        if r.generation_id == generation {
+            found = Some(r.decision);
+        }
+        Ok(true)
+    })
+    .unwrap();
+    found.expect("the generation is exported")
+}
+
+#[test]
+fn changing_approved_text_returns_it_to_draft_and_says_so() {
+    let mut f = fixture();
+    let approve = Feedback::Decision {
+        verdict: Verdict::Approve,
+        reason: None,
+    };
+    let draft = f.variants[0].id.clone();
+    f.ws.record_feedback(&f.doc, None, &approve).unwrap();
+    assert_eq!(exported_decision(&f.ws, &draft), Some(Verdict::Approve));
+    // Saving the same text changes nothing.
+    let approved = f.ws.document(&f.doc).unwrap();
+    f.ws.save_document_text(
+        &f.doc,
+        &DocumentText {
+            body_json: approved.body_json.clone(),
+            body_markdown: approved.body_markdown.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        f.ws.document(&f.doc).unwrap().status,
+        DocumentStatus::Approved
+    );
+
+    let saved =
+        f.ws.save_document_text(
+            &f.doc,
+            &text("Our spring sale starts Monday. Bring a friend."),
+        )
+        .unwrap();
+    assert_eq!(saved.status, DocumentStatus::Draft);
+    let events = f.ws.feedback_events(&f.doc).unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(
+        last.feedback,
+        Feedback::Decision {
+            verdict: Verdict::Reopen,
+            reason: Some("changed after approval".into()),
+        }
+    );
+    assert_eq!(last.generation_id.as_deref(), Some(draft.as_str()));
+    // The text as approved is kept: the reopening points at it.
+    let revision =
+        f.ws.revisions(&f.doc)
+            .unwrap()
+            .into_iter()
+            .find(|r| Some(&r.id) == last.revision_id.as_ref())
+            .unwrap();
+    assert_eq!(revision.body_markdown.trim(), approved.body_markdown.trim());
+    // No decision stands, in the panel or in the exports.
+    let panel = f.ws.document_feedback(&f.doc).unwrap();
+    assert_eq!(panel.decision, None);
+    assert_eq!(panel.timeline[0].event.id, last.id);
+    assert_eq!(exported_decision(&f.ws, &draft), None);
+    let audit = f.ws.audit_log().unwrap();
+    assert!(audit.iter().any(|a| a.action == "document.decided"
+        && serde_json::from_str::<serde_json::Value>(&a.detail).unwrap()["verdict"] == "reopen"));
+    // Further saves of the draft record nothing more.
+    f.ws.save_document_text(
+        &f.doc,
+        &text("Our spring sale starts Monday. Bring two friends."),
+    )
+    .unwrap();
+    assert_eq!(f.ws.feedback_events(&f.doc).unwrap().len(), events.len());
+
+    // Approved again, a variant put in its place reopens it too.
+    f.ws.record_feedback(&f.doc, None, &approve).unwrap();
+    let other = &f.variants[1];
+    let applied =
+        f.ws.apply_generation(&f.doc, &other.id, &text(&other.output))
+            .unwrap();
+    assert_eq!(applied.status, DocumentStatus::Draft);
+    let last = f.ws.feedback_events(&f.doc).unwrap().pop().unwrap();
+    assert!(matches!(
+        last.feedback,
+        Feedback::Decision {
+            verdict: Verdict::Reopen,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn restoring_a_revision_adds_one_and_rewrites_nothing() {
+    let mut f = fixture();
+    f.ws.save_document_text(&f.doc, &text("Our spring sale starts Monday. Mine."))
+        .unwrap();
+    let other = f.variants[1].clone();
+    f.ws.apply_generation(&f.doc, &other.id, &text(&other.output))
+        .unwrap();
+    let before = f.ws.revisions(&f.doc).unwrap();
+    // The model's first draft, the person's text, the second variant.
+    assert_eq!(before.len(), 3);
+    let first = before[0].clone();
+
+    let restored = f.ws.restore_revision(&f.doc, &first.id).unwrap();
+    assert_eq!(restored.body_markdown.trim(), first.body_markdown.trim());
+    let after = f.ws.revisions(&f.doc).unwrap();
+    assert_eq!(
+        &after[..before.len()],
+        &before[..],
+        "nothing before is rewritten"
+    );
+    assert_eq!(after.len(), before.len() + 1);
+    let added = after.last().unwrap();
+    assert_eq!(added.author_kind, "human");
+    assert_eq!(added.body_markdown, first.body_markdown);
+    let audit = f.ws.audit_log().unwrap();
+    assert_eq!(audit.last().unwrap().action, "revision.restored");
+    // Restoring the text already there adds nothing.
+    f.ws.restore_revision(&f.doc, &first.id).unwrap();
+    assert_eq!(f.ws.revisions(&f.doc).unwrap().len(), after.len());
+
+    // Another document's revision, or none, is refused and changes nothing.
+    let elsewhere = f.ws.create_document(&restored.project_id, "Other").unwrap();
+    let err = f.ws.restore_revision(&elsewhere.id, &first.id).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    let err =
+        f.ws.restore_revision(&f.doc, "no-such-revision")
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert_eq!(f.ws.revisions(&f.doc).unwrap().len(), after.len());
+    assert_eq!(
+        f.ws.document(&f.doc).unwrap().body_markdown,
+        restored.body_markdown
+    );
+}
+
 #[test]
 fn feedback_events_cannot_be_changed_in_place() {
     let mut f = fixture();

@@ -79,6 +79,16 @@ pub async fn apply_generation(
     presented(state.core()?.apply(&document_id, &generation_id, &text))
 }
 
+/// Puts an earlier revision's text back as a new revision; nothing after it is lost.
+#[tauri::command]
+pub async fn restore_revision(
+    state: State<'_, AppState>,
+    document_id: String,
+    revision_id: String,
+) -> CommandResult<Document> {
+    presented(state.core()?.restore(&document_id, &revision_id))
+}
+
 #[tauri::command]
 pub async fn list_revisions(
     state: State<'_, AppState>,

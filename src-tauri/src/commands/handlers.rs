@@ -27,6 +27,7 @@ macro_rules! handlers {
             commands::generation::diff_texts,
             commands::generation::cancel_variant,
             commands::generation::apply_generation,
+            commands::generation::restore_revision,
             commands::generation::list_revisions,
             commands::insights::project_insights,
             commands::insights::accept_suggestion,

@@ -74,6 +74,7 @@ export interface DraftloopApi {
   diffTexts(oldText: string, newText: string): Promise<DiffSpan[]>;
   applyGeneration(documentId: string, generationId: string, text: DocumentText): Promise<Document>;
   listRevisions(documentId: string): Promise<Revision[]>;
+  restoreRevision(documentId: string, revisionId: string): Promise<Document>;
 
   projectInsights(projectId: string): Promise<Insights>;
   /** Saves the edited prompt as a new version made from the suggestion. */

@@ -31,6 +31,7 @@ export interface Commands {
   diff_texts: { args: { old: string; new: string }; returns: Array<DiffSpan> };
   cancel_variant: { args: { requestId: string; variant: number }; returns: void };
   apply_generation: { args: { documentId: string; generationId: string; text: DocumentText }; returns: Document };
+  restore_revision: { args: { documentId: string; revisionId: string }; returns: Document };
   list_revisions: { args: { documentId: string }; returns: Array<Revision> };
   project_insights: { args: { projectId: string }; returns: Insights };
   accept_suggestion: { args: { projectId: string; decision: SuggestionDecision; systemPrompt: string; userTemplate: string }; returns: PromptVersion };

@@ -6,6 +6,7 @@ import { ANNOTATION, anchorRanges, newAnchorId, type AnnotationKind } from "../l
 import { Autosave, type SaveState } from "../lib/autosave";
 import { activityOn, serially, useChanged } from "../lib/changed";
 import { keyCode, modalOpen } from "../lib/keys";
+import { fromMarkdown, type PmNode } from "../lib/markdown";
 import { SAVE_LABELS } from "../lib/labels";
 import { wordCount } from "../lib/words";
 import { ChangesView } from "./ChangesView";
@@ -53,6 +54,27 @@ export function DocumentPane(props: DocumentPaneProps) {
   const [spanTool, setSpanTool] = useState<SpanSelection | null>(null);
   const [changes, setChanges] = useState<DocumentChanges | null | "off">("off");
   const [dialog, setDialog] = useState<"schema" | "export" | null>(null);
+  // Approved text is locked until the person says they mean to change it: a change
+  // returns the document to draft (the core records it), and that should never be a
+  // surprise. A keystroke on the locked text points at the notice.
+  const [unlocked, setUnlocked] = useState<string | null>(null);
+  const locked = doc.status === "approved" && unlocked !== doc.id;
+  const [nudged, setNudged] = useState(false);
+  useEffect(() => {
+    if (doc.status !== "approved") setUnlocked(null);
+    setNudged(false);
+  }, [doc.status, doc.id]);
+  // Focused once the editor takes keys (its effect runs before this one).
+  const [focusOnUnlock, setFocusOnUnlock] = useState(false);
+  useEffect(() => {
+    if (!focusOnUnlock || locked) return;
+    setFocusOnUnlock(false);
+    editor?.commands.focus();
+  }, [focusOnUnlock, locked, editor]);
+  const unlock = () => {
+    setUnlocked(doc.id);
+    setFocusOnUnlock(true);
+  };
   const latest = useRef({ onSaved, onError });
   latest.current = { onSaved, onError };
 
@@ -115,11 +137,34 @@ export function DocumentPane(props: DocumentPaneProps) {
   );
   const give = useCallback((fb: Feedback) => record(fb).catch(() => undefined), [record]);
 
-  // The model's text replaced the editor's: show it and reload the editor.
-  const applied = (updated: Document) => {
+  // What last replaced the person's text (a variant, a revision), while undo can still
+  // take it out: the notice offers it until they type.
+  const [replaced, setReplaced] = useState<string | null>(null);
+  useEffect(() => setReplaced(null), [doc.id]);
+
+  // Other text replaced the editor's (the core has it already): put it in as one step
+  // of the editor's history, so Ctrl+Z gives the person's text back, and say so.
+  const applied = (updated: Document, what: string) => {
     props.onApplied(updated);
-    setEditorVersion((v) => v + 1);
     setChanges("off");
+    if (!editor) return setEditorVersion((v) => v + 1);
+    const before = editor.state.doc.textContent;
+    let content: PmNode | null = null;
+    try {
+      content = updated.body_json ? (JSON.parse(updated.body_json) as PmNode) : null;
+    } catch {
+      content = null;
+    }
+    editor.chain().setContent(content ?? fromMarkdown(updated.body_markdown), { emitUpdate: false }).run();
+    if (before.trim() && before !== editor.state.doc.textContent) setReplaced(what);
+  };
+  const undoReplace = () => {
+    setReplaced(null);
+    editor?.chain().focus().undo().run();
+  };
+  const restore = async (revisionId: string, what: string) => {
+    await autosave.flush();
+    applied(await api.restoreRevision(doc.id, revisionId), what);
   };
 
   const openSpanTool = useCallback(
@@ -328,14 +373,47 @@ export function DocumentPane(props: DocumentPaneProps) {
           />
         )}
         {panel === "revise" && <RevisePanel document={doc} flush={() => autosave.flush()} onApplied={applied} onClose={() => setPanel(null)} onOpenProviders={props.onOpenProviders} />}
-        {panel === "history" && <HistoryPanel document={doc} onClose={() => setPanel(null)} />}
+        {panel === "history" && <HistoryPanel document={doc} onRestore={restore} onClose={() => setPanel(null)} />}
         {spanTool && project && <SpanTool selection={spanTool} tags={project.tags} onApply={(s, v) => void applySpan(s, v)} onClose={() => setSpanTool(null)} />}
-        <div className={changes === "off" ? "editor-stack" : "editor-stack showing-changes"}>
+        {replaced && (
+          <div className="replaced-note" role="status" data-testid="replaced-note">
+            <span>{replaced} replaced your text; History keeps what you had.</span>
+            <button type="button" data-testid="undo-replace" title="Put your text back (Ctrl+Z)" onClick={undoReplace}>
+              Undo
+            </button>
+            <button type="button" className="icon close" aria-label="Dismiss" onClick={() => setReplaced(null)}>
+              ×
+            </button>
+          </div>
+        )}
+        {locked && (
+          <div className={`locked-note ${nudged ? "nudged" : ""}`} role="status" data-testid="approved-lock">
+            <span>
+              <strong>Approved.</strong> Changing the text returns it to draft for a new decision.
+            </span>
+            <button type="button" data-testid="edit-approved" onClick={unlock}>
+              Edit anyway
+            </button>
+          </div>
+        )}
+        <div
+          className={changes === "off" ? "editor-stack" : "editor-stack showing-changes"}
+          // Locked text takes no focus of its own; a click in it focuses this, so keys
+          // reach the notice.
+          tabIndex={locked ? -1 : undefined}
+          onKeyDownCapture={(e) => {
+            if (locked && !e.ctrlKey && !e.metaKey && !e.altKey && (e.key.length === 1 || ["Backspace", "Delete", "Enter"].includes(e.key))) setNudged(true);
+          }}
+        >
           <Editor
+            editable={!locked}
             key={`${doc.id}:${editorVersion}`}
             initialJson={doc.body_json}
             initialMarkdown={doc.body_markdown}
-            onChange={(read) => autosave.change(read)}
+            onChange={(read) => {
+              autosave.change(read);
+              setReplaced(null);
+            }}
             onReady={setEditor}
             onCopy={(chars) => void give({ kind: "implicit", kept_ratio: null, time_to_accept_ms: null, copied_chars: chars, exported_format: null })}
             tools={spanTools}

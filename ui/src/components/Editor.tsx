@@ -18,6 +18,8 @@ interface EditorProps {
   onCopy?: (chars: number) => void;
   /** Extra toolbar buttons, after the formatting ones. */
   tools?: ReactNode;
+  /** False while the text may not change (an approved document, until a person says). */
+  editable?: boolean;
 }
 
 function initialContent(json: string, markdown: string): PmNode | string {
@@ -53,8 +55,9 @@ export function serialize(doc: PmNode): DocumentText {
 }
 
 /** The rich editor. Its JSON is what reloads; Markdown is derived for everyone else. */
-export function Editor({ initialJson, initialMarkdown, onChange, onReady, onCopy, tools }: EditorProps) {
+export function Editor({ initialJson, initialMarkdown, onChange, onReady, onCopy, tools, editable = true }: EditorProps) {
   const editor = useEditor({
+    editable,
     extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true } }), Annotation],
     content: initialContent(initialJson, initialMarkdown),
     shouldRerenderOnTransaction: false,
@@ -74,6 +77,8 @@ export function Editor({ initialJson, initialMarkdown, onChange, onReady, onCopy
       onChange(() => serialize(doc.toJSON() as PmNode));
     },
   });
+  // Not an edit: nothing to save.
+  useEffect(() => editor.setEditable(editable, false), [editor, editable]);
   useEffect(() => {
     onReady?.(editor);
     return () => onReady?.(null);

@@ -58,6 +58,7 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
   const [comment, setComment] = useState("");
   const [reason, setReason] = useState("");
   const thumb = feedback.thumb?.feedback.kind === "thumb" ? feedback.thumb.feedback : null;
+  const standing = feedback.decision?.feedback.kind === "decision" ? feedback.decision.feedback.verdict : null;
   const rating = (dimension: string) => feedback.ratings.find((r) => r.dimension === dimension)?.value ?? null;
 
   const sendComment = async () => {
@@ -218,16 +219,22 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
       <h3>Decision</h3>
       <input className="reason" data-testid="decision-reason" placeholder="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} />
       <div className="decisions">
-        <button data-testid="approve" className="ok" title="Approve (Alt+Shift+A)" onClick={() => void decide("approve")}>
+        <button data-testid="approve" className={`ok ${standing === "approve" ? "on" : ""}`} aria-pressed={standing === "approve"} title="Approve (Alt+Shift+A)" onClick={() => void decide("approve")}>
           Approve
         </button>
-        <button data-testid="reject" className="danger-text" title="Reject (Alt+Shift+R)" onClick={() => void decide("reject")}>
+        <button data-testid="reject" className={`danger-text ${standing === "reject" ? "on" : ""}`} aria-pressed={standing === "reject"} title="Reject (Alt+Shift+R)" onClick={() => void decide("reject")}>
           Reject
         </button>
-        <button data-testid="escalate" title="Escalate to a senior reviewer (Alt+Shift+E)" onClick={() => void decide("escalate")}>
+        <button data-testid="escalate" className={standing === "escalate" ? "on" : ""} aria-pressed={standing === "escalate"} title="Escalate to a senior reviewer (Alt+Shift+E)" onClick={() => void decide("escalate")}>
           Escalate
         </button>
       </div>
+      {/* Where the person clicked: what now stands, by whom. */}
+      {feedback.decision && (
+        <p className="muted small" data-testid="decision-standing" role="status">
+          {describeFeedback(feedback.decision.feedback).text} by {actorName(feedback.decision.actor)} · {when(feedback.decision.created_at)}
+        </p>
+      )}
 
       <h3>Timeline</h3>
       {feedback.timeline.length === 0 ? (

@@ -12,7 +12,8 @@ interface GeneratePanelProps {
   document: Document;
   /** Saves pending edits before the model's text replaces them. */
   flush: () => Promise<void>;
-  onApplied: (doc: Document) => void;
+  /** The text is the variant's now; `what` names it ("Variant B"). */
+  onApplied: (doc: Document, what: string) => void;
   /** Records "A is better / B is better / tie" on the chosen generation. */
   onPreference: (feedback: Feedback, chosenId: string) => Promise<void>;
   onOpenPrompt: () => void;
@@ -94,13 +95,13 @@ export function GeneratePanel(props: GeneratePanelProps) {
     void api.cancelVariant(requestId.current, i);
   };
 
-  const use = async (v: VariantState) => {
+  const use = async (v: VariantState, what: string) => {
     if (!v.generation) return;
     try {
       await props.flush();
       const json = fromMarkdown(v.generation.output);
       const updated = await api.applyGeneration(doc.id, v.generation.id, { body_json: JSON.stringify(json), body_markdown: toMarkdown(json) });
-      props.onApplied(updated);
+      props.onApplied(updated, what);
     } catch (e) {
       setError(toApiError(e));
     }
@@ -206,7 +207,7 @@ export function GeneratePanel(props: GeneratePanelProps) {
                     Cancel
                   </button>
                 ) : (
-                  <button className="primary" disabled={!v.generation || !v.text} onClick={() => void use(v)} data-testid="use-variant">
+                  <button className="primary" disabled={!v.generation || !v.text} onClick={() => void use(v, `Variant ${letter(i)}`)} data-testid="use-variant">
                     Use this
                   </button>
                 )}

@@ -4,10 +4,18 @@ import type { DiffSpan, Document, Revision } from "../bindings";
 import { activityOn, useChanged } from "../lib/changed";
 import { DiffView } from "./DiffView";
 
-type Entry = { id: string; label: string; markdown: string };
+type Entry = { id: string; label: string; markdown: string; revision: boolean };
 
-/** Every revision, by a person or by the model; any two compared word by word. */
-export function HistoryPanel({ document: doc, onClose }: { document: Document; onClose: () => void }) {
+interface HistoryPanelProps {
+  document: Document;
+  /** Puts the revision's text back; `what` names it ("Revision #2"). */
+  onRestore: (revisionId: string, what: string) => Promise<void>;
+  onClose: () => void;
+}
+
+/** Every revision, by a person or by the model; any two compared word by word, and any
+ * one put back (as a new revision: nothing after it is lost). */
+export function HistoryPanel({ document: doc, onRestore, onClose }: HistoryPanelProps) {
   const [entries, setEntries] = useState<Entry[]>([]);
   const [from, setFrom] = useState<string | null>(null);
   const [to, setTo] = useState<string | null>(null);
@@ -30,8 +38,9 @@ export function HistoryPanel({ document: doc, onClose }: { document: Document; o
           id: r.id,
           label: `#${i + 1} ${r.author_kind === "model" ? "model" : r.actor.replace(/^local:/, "")} · ${new Date(r.created_at).toLocaleTimeString()}`,
           markdown: r.body_markdown,
+          revision: true,
         }));
-        list.push({ id: "current", label: "Current text", markdown: doc.body_markdown });
+        list.push({ id: "current", label: "Current text", markdown: doc.body_markdown, revision: false });
         const has = (id: string | null) => id !== null && list.some((e) => e.id === id);
         setEntries(list);
         setFrom((f) => (has(f) ? f : list.length > 1 ? (list[list.length - 2]?.id ?? null) : null));
@@ -65,6 +74,7 @@ export function HistoryPanel({ document: doc, onClose }: { document: Document; o
             <th>From</th>
             <th>To</th>
             <th>Revision</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -77,6 +87,19 @@ export function HistoryPanel({ document: doc, onClose }: { document: Document; o
                 <input type="radio" name="to" aria-label={`Compare to ${e.label}`} checked={to === e.id} onChange={() => setTo(e.id)} />
               </td>
               <td>{e.label}</td>
+              <td>
+                {e.revision && e.markdown.trim() !== doc.body_markdown.trim() && (
+                  <button
+                    type="button"
+                    className="tool"
+                    data-testid="restore-revision"
+                    title="Put this text back in the editor (undo takes it out again)"
+                    onClick={() => onRestore(e.id, `Revision ${e.label.split(" ")[0] ?? ""}`).catch((err: unknown) => setError(toApiError(err).message))}
+                  >
+                    Restore
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -8,7 +8,7 @@ import { ErrorNote } from "./ErrorNote";
 interface RevisePanelProps {
   document: Document;
   flush: () => Promise<void>;
-  onApplied: (doc: Document) => void;
+  onApplied: (doc: Document, what: string) => void;
   onClose: () => void;
   /** Where a bad key or an unreachable server is fixed. */
   onOpenProviders: () => void;
@@ -69,7 +69,7 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose, onOpenPr
     try {
       await flush();
       const json = fromMarkdown(applyChoices(proposal.pieces, choices));
-      onApplied(await api.applyGeneration(doc.id, proposal.generation.id, { body_json: JSON.stringify(json), body_markdown: toMarkdown(json) }));
+      onApplied(await api.applyGeneration(doc.id, proposal.generation.id, { body_json: JSON.stringify(json), body_markdown: toMarkdown(json) }), "The revision");
       setProposal(null);
       setNotes("");
     } catch (e) {

@@ -7,6 +7,7 @@ describe("feedback in the timeline", () => {
     expect(describeFeedback({ kind: "rating", dimension: "tone", value: 4 }).text).toBe("Rated tone 4");
     expect(describeFeedback({ kind: "tag", tag: "factual-error", removed: false, span: { anchor: "a", from: 1, to: 7, quote: "Monday" } }).text).toBe("Tagged factual-error on “Monday”");
     expect(describeFeedback({ kind: "decision", verdict: "reject", reason: "off-brand" }).text).toBe("Rejected · “off-brand”");
+    expect(describeFeedback({ kind: "decision", verdict: "reopen", reason: "changed after approval" }).text).toBe("Back to draft: changed after approval");
     expect(describeFeedback({ kind: "implicit", kept_ratio: 0.8, time_to_accept_ms: 90_000, copied_chars: null, exported_format: null }).text).toBe(
       "80% of the draft kept · accepted after 2 min",
     );

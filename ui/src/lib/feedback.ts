@@ -22,6 +22,7 @@ export function describeFeedback(f: Feedback): { icon: IconName; text: string } 
     case "edit":
       return { icon: "pencil", text: "Edited the text" };
     case "decision": {
+      if (f.verdict === "reopen") return { icon: "pencil", text: `Back to draft${f.reason ? `: ${f.reason}` : ""}` };
       const verb = { approve: "Approved", reject: "Rejected", escalate: "Escalated" }[f.verdict];
       return { icon: f.verdict === "approve" ? "check" : f.verdict === "reject" ? "cross" : "arrow-up", text: `${verb}${f.reason ? ` · ${quoted(f.reason)}` : ""}` };
     }

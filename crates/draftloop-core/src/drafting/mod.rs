@@ -274,6 +274,11 @@ impl Core {
         self.with(|ws| ws.apply_generation(document_id, generation_id, text))
     }
 
+    /// Puts an earlier revision's text back, as a new revision.
+    pub fn restore(&self, document_id: &str, revision_id: &str) -> Result<Document> {
+        self.with(|ws| ws.restore_revision(document_id, revision_id))
+    }
+
     /// "Test connection": one tiny completion with the provider's model, no retries.
     pub async fn test_provider(&self, name: &str) -> Result<ProviderCheck> {
         let (provider, endpoint) = self.with(|ws| {

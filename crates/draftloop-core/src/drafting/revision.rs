@@ -133,9 +133,53 @@ impl Workspace {
         }
         let at = now();
         self.write(|tx, actor| {
+            crate::feedback::reopen_if_approved(tx, actor, document_id)?;
             crate::feedback::checkpoint(tx, actor, document_id)?;
             insert(tx, actor, document_id, "model", Some(generation_id), text)?;
             crate::document::set_text(tx, document_id, text, &at)
+        })?;
+        self.document(document_id)
+    }
+
+    /// Puts an earlier revision's text back as a new revision by the person: History
+    /// never rewrites what came after it. Their current text is kept first.
+    pub fn restore_revision(&mut self, document_id: &str, revision_id: &str) -> Result<Document> {
+        let current = self.document(document_id)?;
+        let found: Option<(String, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT document_id, body_json, body_markdown FROM revisions WHERE id = ?1",
+                [revision_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let text = match found {
+            None => return Err(Error::NotFound(format!("revision {revision_id}"))),
+            Some((d, ..)) if d != document_id => {
+                return Err(Error::invalid("that revision belongs to another document"))
+            }
+            Some((_, body_json, body_markdown)) => DocumentText {
+                body_json,
+                body_markdown,
+            },
+        };
+        if text.body_markdown == current.body_markdown {
+            return Ok(current);
+        }
+        let at = now();
+        self.write(|tx, actor| {
+            crate::feedback::reopen_if_approved(tx, actor, document_id)?;
+            crate::feedback::checkpoint(tx, actor, document_id)?;
+            let restored = insert(tx, actor, document_id, "human", None, &text)?;
+            crate::document::set_text(tx, document_id, &text, &at)?;
+            audit::record(
+                tx,
+                actor,
+                "revision.restored",
+                "document",
+                document_id,
+                json!({"revision_id": revision_id, "as": restored}),
+            )
         })?;
         self.document(document_id)
     }

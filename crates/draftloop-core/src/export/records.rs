@@ -15,9 +15,10 @@ use crate::store::{Hiding, Workspace};
 use super::split::{Split, Tally};
 use super::Filters;
 
-/// A document's revisions as the export needs them: author kind, generation, rowid.
-/// The text is read only in the rare case it is what people kept (see [`Kept`]).
-type RevisionRow = (String, Option<String>, i64);
+/// A document's revisions as the export needs them: by a person (else by the model),
+/// generation, rowid. The text is read only in the rare case it is what people kept
+/// (see [`Kept`]).
+type RevisionRow = (bool, Option<String>, i64);
 
 /// Rows ordered by document id, taken a document at a time.
 struct Cursor<I, T> {
@@ -226,19 +227,33 @@ pub(crate) fn kept_after(at: usize, len: usize, is_human: impl Fn(usize) -> bool
     Some(Kept::Current)
 }
 
-/// The generations `filters` can select in SQL; the rest is checked per record.
-fn query(filters: &Filters, columns: &str, hiding: Hiding) -> (String, Vec<String>) {
+/// The generations `filters` can select in SQL; the rest is checked per record. The
+/// documents and projects are joined when `columns` read them, or a filter or a
+/// liveness check needs them: a count of everything needs the generations alone (the
+/// foreign keys hold every generation's document and every document's project).
+fn query(filters: &Filters, columns: &str, joined: bool, hiding: Hiding) -> (String, Vec<String>) {
+    let joined =
+        joined || hiding.hides_anything() || filters.project.is_some() || filters.status.is_some();
     // The generations drive the read (CROSS JOIN keeps them outermost), walked in the
-    // order of their index, so nothing is sorted; the views' liveness is written out.
+    // order of the index of those an export can take, so nothing is sorted and the
+    // rest are never read; the views' liveness is written out.
     let mut sql = format!(
         "SELECT {columns}
-         FROM generations g
-         CROSS JOIN documents d ON d.id = g.document_id
-         CROSS JOIN projects p ON p.id = d.project_id
-         WHERE g.error IS NULL AND g.incomplete = 0 AND g.output <> ''
-           AND {}",
-        hiding.live_document_and_project()
+         FROM generations g INDEXED BY generations_exportable"
     );
+    if joined {
+        sql.push_str(
+            " CROSS JOIN documents d ON d.id = g.document_id
+              CROSS JOIN projects p ON p.id = d.project_id",
+        );
+    }
+    sql.push_str(" WHERE g.error IS NULL AND g.incomplete = 0 AND g.output <> ''");
+    if joined {
+        sql.push_str(" AND ");
+        sql.push_str(&hiding.live_document_and_project());
+    } else {
+        sql.push_str(" AND g.document_id IS NOT NULL");
+    }
     let mut args: Vec<String> = Vec::new();
     let mut bind = |clause: &str, value: &String| {
         args.push(value.clone());
@@ -268,7 +283,7 @@ impl Workspace {
     pub(crate) fn candidate_count(&self, filters: &Filters) -> Result<u64> {
         // One read transaction: what hides rows and the rows, as of one moment.
         let read = self.conn().unchecked_transaction()?;
-        let (sql, args) = query(filters, "count(*)", Hiding::read(&read)?);
+        let (sql, args) = query(filters, "count(*)", false, Hiding::read(&read)?);
         let n: i64 = read.query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?;
         Ok(n as u64)
     }
@@ -280,7 +295,12 @@ impl Workspace {
         let mut tally = Tally::new(ratio);
         if filters.min_ratings.is_empty() && filters.tags.is_empty() && filters.reviewer.is_none() {
             let read = self.conn().unchecked_transaction()?;
-            let (sql, args) = query(filters, "DISTINCT g.document_id", Hiding::read(&read)?);
+            let (sql, args) = query(
+                filters,
+                "DISTINCT g.document_id",
+                false,
+                Hiding::read(&read)?,
+            );
             let mut stmt = read.prepare(&sql)?;
             let mut rows = stmt.query(params_from_iter(args.iter()))?;
             while let Some(row) = rows.next()? {
@@ -322,6 +342,7 @@ impl Workspace {
                     filters,
                     "g.id, g.group_id, g.document_id, p.name, p.content_type, g.prompt_version_id,
                      g.model, g.created_at, g.messages, g.output, d.status, d.body_markdown",
+                    true,
                     Hiding::read(conn)?,
                 );
                 Ok((
@@ -338,7 +359,7 @@ impl Workspace {
                 return Ok(());
             }
             let mut rev_stmt = self.conn().prepare(
-                "SELECT document_id, author_kind, generation_id, rowid FROM revisions
+                "SELECT document_id, author_kind = 'human', generation_id, rowid FROM revisions
                  ORDER BY document_id, created_at, rowid",
             )?;
             let revisions = Cursor::new(
@@ -450,8 +471,8 @@ impl Workspace {
     ) -> Result<Record> {
         let kept = doc_revisions
             .iter()
-            .position(|(kind, id, _)| kind == "model" && id.as_deref() == Some(&g.id))
-            .and_then(|at| kept_after(at, doc_revisions.len(), |i| doc_revisions[i].0 == "human"));
+            .position(|(human, id, _)| !human && id.as_deref() == Some(&g.id))
+            .and_then(|at| kept_after(at, doc_revisions.len(), |i| doc_revisions[i].0));
         let final_text = match kept {
             None => None,
             Some(Kept::Current) => g.current,

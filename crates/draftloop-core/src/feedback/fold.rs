@@ -5,6 +5,7 @@
 //! they cannot disagree on what "the latest thumb" or "the tags in force" means.
 //!
 //! - Thumbs, ratings (per dimension), decisions and implicit signals: the latest stands.
+//!   A reopening (approved text changed) withdraws the decision: none stands.
 //! - Tags on the whole draft and tags on words are kept apart: taking a tag off words
 //!   leaves the same tag on the whole draft (and on other words) alone.
 //! - Comments and span notes stay with the text, whichever draft was in view.
@@ -235,9 +236,16 @@ impl<'a> Fold<'a> {
                 g.event_ids.push(&e.id);
             }
             Feedback::Decision { verdict, .. } => {
-                self.decision = Some(e);
+                let standing = *verdict != Verdict::Reopen;
+                self.decision = standing.then_some(e);
+                // Reopened, no draft of the document stands decided.
+                if !standing {
+                    for (_, g) in &mut self.generations {
+                        g.decision = None;
+                    }
+                }
                 let g = self.generation_mut(e);
-                g.decision = Some(Decided {
+                g.decision = standing.then_some(Decided {
                     verdict: *verdict,
                     actor: &e.actor,
                     event: e,

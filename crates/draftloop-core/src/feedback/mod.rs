@@ -49,6 +49,9 @@ pub enum Verdict {
     Approve,
     Reject,
     Escalate,
+    /// Withdraws the standing decision: the document is a draft again, awaiting a new
+    /// one. Recorded by Draftloop when approved text is changed, or by a person.
+    Reopen,
 }
 
 impl Verdict {
@@ -58,6 +61,7 @@ impl Verdict {
             Verdict::Approve => "approve",
             Verdict::Reject => "reject",
             Verdict::Escalate => "escalate",
+            Verdict::Reopen => "reopen",
         }
     }
 
@@ -66,6 +70,7 @@ impl Verdict {
             Verdict::Approve => DocumentStatus::Approved,
             Verdict::Reject => DocumentStatus::Rejected,
             Verdict::Escalate => DocumentStatus::InReview,
+            Verdict::Reopen => DocumentStatus::Draft,
         }
     }
 }
@@ -555,6 +560,38 @@ pub(crate) fn checkpoint(
         },
     )?;
     Ok(Some(to))
+}
+
+/// Approved text that changes (typed over, a variant or a revision put in its place) is
+/// a draft again: the approval was of the words approved. The text as approved is kept
+/// as a revision and the reopening is recorded as the document's latest decision, so
+/// the timeline says so and no export counts the changed text as approved. Called in
+/// the write that changes the text, before it does.
+pub(crate) fn reopen_if_approved(tx: &Transaction, actor: &Actor, document_id: &str) -> Result<()> {
+    let status: String = tx.query_row(
+        "SELECT status FROM documents WHERE id = ?1",
+        [document_id],
+        |r| r.get(0),
+    )?;
+    if status != DocumentStatus::Approved.as_str() {
+        return Ok(());
+    }
+    let revision = checkpoint(tx, actor, document_id)?;
+    let generation = current_generation_id(tx, document_id)?;
+    let reason = Some("changed after approval".to_owned());
+    let feedback = Feedback::Decision {
+        verdict: Verdict::Reopen,
+        reason: reason.clone(),
+    };
+    let event = insert_event(
+        tx,
+        actor,
+        document_id,
+        generation.as_deref(),
+        revision.as_deref(),
+        &feedback,
+    )?;
+    decide(tx, actor, &event, None, Verdict::Reopen, &reason, &now())
 }
 
 /// The generation behind the document's latest model text.

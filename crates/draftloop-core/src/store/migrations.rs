@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_export_revisions.sql"),
     include_str!("../../migrations/0005_devices_profiles.sql"),
     include_str!("../../migrations/0006_imports_tombstones.sql"),
+    include_str!("../../migrations/0007_exportable_generations.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -248,6 +248,10 @@ impl Hiding {
         )?)
     }
 
+    pub(crate) fn hides_anything(self) -> bool {
+        self.deletions || self.unfinished_imports
+    }
+
     /// The views' liveness of a document `d` and its project `p`, as SQL. The
     /// subqueries do not depend on the row, so SQLite reads each once.
     pub(crate) fn live_document_and_project(self) -> String {
