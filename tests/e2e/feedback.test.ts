@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Desktop, fill, LlmServer, screenshot } from "./harness";
+import { Desktop, draftingWorkspace, fill, generateTwo, LlmServer, screenshot } from "./harness";
 import { KEY, type Session } from "./webdriver";
 
 const ALT = "\uE00A";
@@ -24,35 +24,8 @@ after(async () => {
   await desktop.stop();
 });
 
-/** A workspace with a project, a document and a provider on the test LLM server. */
 function workspace(name: string, title: string): string {
-  const dir = desktop.dataDir(name);
-  const run = (args: string[]) => {
-    const out = desktop.cli(["--data-dir", dir, ...args]);
-    assert.equal(out.status, 0, out.stderr);
-  };
-  run(["projects", "add", "Spring launch", "--content-type", "email"]);
-  run(["documents", "add", title, "--project", "Spring launch"]);
-  run(["providers", "add", "Test server", "--kind", "openai-compatible", "--base-url", `${llm.base}/v1`, "--model", "test-model"]);
-  return dir;
-}
-
-/** Opens the document, writes the prompt and generates two variants of `topic`. */
-async function generateTwo(s: Session, title: string, topic: string): Promise<void> {
-  await (await s.waitFor(`[data-testid="document-link"][data-title="${title}"]`)).click();
-  await (await s.waitFor('[data-testid="open-prompt"]')).click();
-  await fill(s, '[data-testid="prompt-system"]', "You write launch emails.");
-  await fill(s, '[data-testid="prompt-template"]', "{{topic}}");
-  await (await s.find('[data-testid="save-prompt"]')).click();
-  await s.waitFor('[data-testid="prompt-versions"] li');
-  await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
-  await (await s.find('[data-testid="open-generate"]')).click();
-  await fill(s, '[data-testid="brief-topic"]', topic);
-  await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
-  await s.waitUntil(
-    "both variants are done",
-    `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done");`,
-  );
+  return draftingWorkspace(desktop, llm, name, title);
 }
 
 async function useVariant(s: Session, index: number, startsWith: string): Promise<void> {
@@ -425,6 +398,54 @@ describe("Feedback", () => {
       await r.waitUntil("the restored text is what reopens", `const t = document.querySelector('[data-testid="editor"]')?.innerText ?? ""; return t.startsWith("Variant 1: Here is a draft") && !t.includes("My own sentence.");`);
     } finally {
       await r.quit();
+    }
+  });
+
+  it("keeps every request's variants: reopened after a switch and a restart, compared, preferred and used", async () => {
+    const dir = workspace("feedback-variants", "Variants email");
+    assert.equal(desktop.cli(["--data-dir", dir, "documents", "add", "Other email", "--project", "Spring launch"]).status, 0);
+    const variantTexts = async () => (await s.execute(`return [...document.querySelectorAll('[data-testid="variant"] .variant-text')].map((v) => v.textContent);`)) as string[];
+    let s = await desktop.launch(dir);
+    try {
+      await generateTwo(s, "Variants email", "a sale for teachers");
+      await fill(s, '[data-testid="brief-topic"]', "a sale for nurses");
+      await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
+      await s.waitUntil("the second request's variants are done", `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done" && e.textContent.includes("nurses"));`);
+
+      // Another document, and back: the latest request's variants are there again.
+      await (await s.find('[data-testid="document-link"][data-title="Other email"]')).click();
+      await s.waitUntil("the other document is open", `return document.querySelector('[data-testid="document-title"]')?.value === "Other email";`);
+      await (await s.find('[data-testid="document-link"][data-title="Variants email"]')).click();
+      await (await s.waitFor('[data-testid="open-generate"]')).click();
+      await s.waitUntil("the latest variants are back", `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done" && e.textContent.includes("nurses"));`);
+    } finally {
+      await s.quit();
+    }
+
+    s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="document-link"][data-title="Variants email"]')).click();
+      await (await s.waitFor('[data-testid="open-history"]')).click();
+      await s.waitUntil("History lists both requests", `return document.querySelectorAll('[data-testid="request"]').length === 2;`);
+      assert.match(String(await s.execute(`return document.querySelectorAll('[data-testid="request"]')[1].textContent;`)), /teachers/);
+      await (await s.findAll('[data-testid="open-request"]'))[1]?.click();
+      await s.waitUntil("the earlier request's variants are shown", `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done" && e.textContent.includes("teachers"));`);
+      assert.deepEqual((await variantTexts()).map((t) => t.slice(0, 9)), ["Variant 1", "Variant 2"]);
+      await screenshot(s, "52-earlier-variants-reopened");
+
+      await (await s.find('[data-testid="prefer-second"]')).click();
+      await s.waitUntil("B is preferred", `return document.querySelector('[data-testid="preference-recorded"]')?.textContent.includes("B is better");`);
+      await (await s.findAll('[data-testid="use-variant"]'))[0]?.click();
+      await s.waitUntil("A of the earlier request is in the editor", `const t = document.querySelector('[data-testid="editor"]')?.innerText ?? ""; return t.startsWith("Variant 1") && t.includes("teachers");`);
+      const kinds = await timelineKinds(s);
+      assert.ok(kinds.includes("preference"), `the timeline has the preference: ${kinds.join(", ")}`);
+
+      // The picker goes back to the latest request.
+      const latest = (await s.execute(`return document.querySelector('[data-testid="variant-set"] option').value;`)) as string;
+      await s.execute(`const sel = document.querySelector('[data-testid="variant-set"]'); sel.value = arguments[0]; sel.dispatchEvent(new Event("change", { bubbles: true }));`, [latest]);
+      await s.waitUntil("the latest variants again", `return [...document.querySelectorAll('[data-testid="variant"]')].every((e) => e.textContent.includes("nurses"));`);
+    } finally {
+      await s.quit();
     }
   });
 

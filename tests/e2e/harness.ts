@@ -217,3 +217,34 @@ export async function fill(s: Session, css: string, text: string): Promise<void>
     throw new Error(`${css} holds ${JSON.stringify(value)}, not ${JSON.stringify(text)}; the focus is on ${focus}`);
   }
 }
+
+/** A workspace with a project, a document and a provider on the test LLM server. */
+export function draftingWorkspace(desktop: Desktop, llm: LlmServer, name: string, title: string): string {
+  const dir = desktop.dataDir(name);
+  const run = (args: string[]) => {
+    const out = desktop.cli(["--data-dir", dir, ...args]);
+    if (out.status !== 0) throw new Error(`draftloop ${args.join(" ")}: ${out.stderr}`);
+  };
+  run(["projects", "add", "Spring launch", "--content-type", "email"]);
+  run(["documents", "add", title, "--project", "Spring launch"]);
+  run(["providers", "add", "Test server", "--kind", "openai-compatible", "--base-url", `${llm.base}/v1`, "--model", "test-model"]);
+  return dir;
+}
+
+/** Opens the document, writes the prompt and generates two variants of `topic`. */
+export async function generateTwo(s: Session, title: string, topic: string): Promise<void> {
+  await (await s.waitFor(`[data-testid="document-link"][data-title="${title}"]`)).click();
+  await (await s.waitFor('[data-testid="open-prompt"]')).click();
+  await fill(s, '[data-testid="prompt-system"]', "You write launch emails.");
+  await fill(s, '[data-testid="prompt-template"]', "{{topic}}");
+  await (await s.find('[data-testid="save-prompt"]')).click();
+  await s.waitFor('[data-testid="prompt-versions"] li');
+  await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
+  await (await s.find('[data-testid="open-generate"]')).click();
+  await fill(s, '[data-testid="brief-topic"]', topic);
+  await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
+  await s.waitUntil(
+    "both variants are done",
+    `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done");`,
+  );
+}

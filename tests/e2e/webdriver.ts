@@ -99,6 +99,14 @@ export class Session {
     });
   }
 
+  /** Resizes the app's window, as a person dragging its corner would, and waits until
+   * the page has the new size and has painted it. */
+  async setWindowSize(width: number, height: number): Promise<void> {
+    await this.call("POST", "/window/rect", { width, height });
+    await this.waitUntil(`the window is ${width}×${height}`, "return window.innerWidth === arguments[0] && window.innerHeight === arguments[1];", [width, height]);
+    await this.painted();
+  }
+
   async screenshot(): Promise<Buffer> {
     await this.painted();
     const value = (await this.call("GET", "/screenshot")) as string;

@@ -98,6 +98,8 @@ variables: Array<string>, };
 
 export type Generation = { id: string, document_id: string | null, group_id: string, provider: string, model: string, prompt_version_id: string | null, output: string, incomplete: boolean, logprob_mean: number | null, logprob_min: number | null, latency_ms: number | null, prompt_tokens: number | null, completion_tokens: number | null, error: string | null, created_at: string, };
 
+export type VariantSet = { group_id: string, created_at: string, variants: Array<Generation>, };
+
 export type Revision = { id: string, document_id: string, 
 /**
  * `human` or `model`.

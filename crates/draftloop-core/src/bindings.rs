@@ -33,6 +33,7 @@ pub fn typescript() -> String {
         provider::NewProvider::decl(),
         prompt::PromptVersion::decl(),
         generation::Generation::decl(),
+        generation::VariantSet::decl(),
         revision::Revision::decl(),
         generation::GenerateRequest::decl(),
         generation::ReviseRequest::decl(),

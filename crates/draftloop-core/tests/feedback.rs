@@ -462,6 +462,28 @@ fn restoring_a_revision_adds_one_and_rewrites_nothing() {
 }
 
 #[test]
+fn every_request_of_a_document_stays_reachable_newest_first() {
+    let mut f = fixture();
+    let later = common::drafted(&mut f.ws, &f.doc, None, &["Third.", "Fourth.", "Fifth."]);
+    let sets = f.ws.document_requests(&f.doc).unwrap();
+    assert_eq!(sets.len(), 2);
+    let ids = |gs: &[Generation]| gs.iter().map(|g| g.id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&sets[0].variants),
+        ids(&later),
+        "the latest first, in variant order"
+    );
+    assert_eq!(ids(&sets[1].variants), ids(&f.variants));
+    assert_eq!(sets[1].group_id, f.variants[0].group_id);
+    // A document with none has none; a document that is not there is named.
+    let project = f.ws.document(&f.doc).unwrap().project_id;
+    let other = f.ws.create_document(&project, "Other").unwrap();
+    assert!(f.ws.document_requests(&other.id).unwrap().is_empty());
+    let err = f.ws.document_requests("no-such-document").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[test]
 fn feedback_events_cannot_be_changed_in_place() {
     let mut f = fixture();
     f.ws.record_feedback(

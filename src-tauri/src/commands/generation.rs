@@ -4,7 +4,7 @@ use std::sync::Arc;
 use draftloop_core::diff::{word_diff, DiffSpan};
 use draftloop_core::document::DocumentText;
 use draftloop_core::drafting::{Token, TokenSink};
-use draftloop_core::generation::{GenerateRequest, Generation, ReviseRequest};
+use draftloop_core::generation::{GenerateRequest, Generation, ReviseRequest, VariantSet};
 use draftloop_core::revision::Revision;
 use draftloop_core::Document;
 use tauri::ipc::Channel;
@@ -87,6 +87,15 @@ pub async fn restore_revision(
     revision_id: String,
 ) -> CommandResult<Document> {
     presented(state.core()?.restore(&document_id, &revision_id))
+}
+
+/// Every request made for the document, newest first, with its variants.
+#[tauri::command]
+pub async fn document_requests(
+    state: State<'_, AppState>,
+    document_id: String,
+) -> CommandResult<Vec<VariantSet>> {
+    read_workspace(&state, |ws| ws.document_requests(&document_id))
 }
 
 #[tauri::command]

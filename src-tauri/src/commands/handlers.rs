@@ -28,6 +28,7 @@ macro_rules! handlers {
             commands::generation::cancel_variant,
             commands::generation::apply_generation,
             commands::generation::restore_revision,
+            commands::generation::document_requests,
             commands::generation::list_revisions,
             commands::insights::project_insights,
             commands::insights::accept_suggestion,

@@ -1,42 +1,6 @@
 // The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
 // implements it over IPC to the Rust core, which holds every rule.
-import type {
-  Document,
-  DocumentSummary,
-  DocumentText,
-  DiffSpan,
-  DocumentChanges,
-  DocumentFeedback,
-  ExportOptions,
-  ExportPreview,
-  ExportProgress,
-  ExportSummary,
-  ExportTarget,
-  ImportProgress,
-  ImportSummary,
-  Notice,
-  Changed,
-  Feedback,
-  FeedbackEvent,
-  RubricDimension,
-  ErrorKind,
-  ErrorPayload,
-  GenerateRequest,
-  Insights,
-  Generation,
-  LocalServer,
-  NewProject,
-  NewProvider,
-  Project,
-  PromptVersion,
-  Provider,
-  ProviderCheck,
-  ReviseRequest,
-  SuggestionDecision,
-  Revision,
-  Token,
-  WorkspaceInfo,
-} from "../bindings";
+import type { Changed, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 export interface DraftloopApi {
   workspaceInfo(): Promise<WorkspaceInfo>;
@@ -74,6 +38,7 @@ export interface DraftloopApi {
   diffTexts(oldText: string, newText: string): Promise<DiffSpan[]>;
   applyGeneration(documentId: string, generationId: string, text: DocumentText): Promise<Document>;
   listRevisions(documentId: string): Promise<Revision[]>;
+  documentRequests(documentId: string): Promise<VariantSet[]>;
   restoreRevision(documentId: string, revisionId: string): Promise<Document>;
 
   projectInsights(projectId: string): Promise<Insights>;

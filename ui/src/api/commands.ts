@@ -1,6 +1,6 @@
 // Generated from the #[tauri::command]s in src-tauri/src/commands by
 // `UPDATE_CONTRACT=1 cargo test -p draftloop-desktop contract`; do not edit.
-import type { DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, WorkspaceInfo } from "../bindings";
+import type { DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 /** What a command streams to: a Tauri `Channel` of these messages. */
 export interface ChannelOf<T> {
@@ -32,6 +32,7 @@ export interface Commands {
   cancel_variant: { args: { requestId: string; variant: number }; returns: void };
   apply_generation: { args: { documentId: string; generationId: string; text: DocumentText }; returns: Document };
   restore_revision: { args: { documentId: string; revisionId: string }; returns: Document };
+  document_requests: { args: { documentId: string }; returns: Array<VariantSet> };
   list_revisions: { args: { documentId: string }; returns: Array<Revision> };
   project_insights: { args: { projectId: string }; returns: Insights };
   accept_suggestion: { args: { projectId: string; decision: SuggestionDecision; systemPrompt: string; userTemplate: string }; returns: PromptVersion };

@@ -63,6 +63,7 @@ export const tauriApi: DraftloopApi = {
   diffTexts: (oldText, newText) => call("diff_texts", { old: oldText, new: newText }),
   applyGeneration: (documentId, generationId, text) => call("apply_generation", { documentId, generationId, text }),
   listRevisions: (documentId) => call("list_revisions", { documentId }),
+  documentRequests: (documentId) => call("document_requests", { documentId }),
   restoreRevision: (documentId, revisionId) => call("restore_revision", { documentId, revisionId }),
   projectInsights: (projectId) => call("project_insights", { projectId }),
   acceptSuggestion: (projectId, decision, systemPrompt, userTemplate) =>

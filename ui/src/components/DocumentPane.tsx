@@ -46,7 +46,12 @@ export function DocumentPane(props: DocumentPaneProps) {
   const [saveState, setSaveState] = useState<SaveState>("saved");
   const [title, setTitle] = useState(doc.title);
   const [panel, setPanel] = useState<Panel | null>(null);
-  const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
+  // The request History asked the Generate panel to show.
+  const [openGroup, setOpenGroup] = useState<string | null>(null);
+  const toggle = (p: Panel) => {
+    if (p === "generate") setOpenGroup(null);
+    setPanel((current) => (current === p ? null : p));
+  };
   // Bumped when the model's text replaces the editor's, so the editor reloads.
   const [editorVersion, setEditorVersion] = useState(0);
   const [editor, setEditor] = useState<TiptapEditor | null>(null);
@@ -328,6 +333,7 @@ export function DocumentPane(props: DocumentPaneProps) {
               className="title"
               data-testid="document-title"
               aria-label="Document title"
+              title={title}
               value={title}
               onChange={(e) => setTitle(e.target.value)}
               onBlur={commitTitle}
@@ -370,10 +376,21 @@ export function DocumentPane(props: DocumentPaneProps) {
             onOpenPrompt={props.onOpenPrompt}
             onOpenProviders={props.onOpenProviders}
             onClose={() => setPanel(null)}
+            initialGroup={openGroup}
           />
         )}
         {panel === "revise" && <RevisePanel document={doc} flush={() => autosave.flush()} onApplied={applied} onClose={() => setPanel(null)} onOpenProviders={props.onOpenProviders} />}
-        {panel === "history" && <HistoryPanel document={doc} onRestore={restore} onClose={() => setPanel(null)} />}
+        {panel === "history" && (
+          <HistoryPanel
+            document={doc}
+            onRestore={restore}
+            onOpenRequest={(group) => {
+              setOpenGroup(group);
+              setPanel("generate");
+            }}
+            onClose={() => setPanel(null)}
+          />
+        )}
         {spanTool && project && <SpanTool selection={spanTool} tags={project.tags} onApply={(s, v) => void applySpan(s, v)} onClose={() => setSpanTool(null)} />}
         {replaced && (
           <div className="replaced-note" role="status" data-testid="replaced-note">

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toApiError, type ApiError } from "../api";
-import type { Document, Feedback, Generation, PromptVersion, Provider } from "../bindings";
-import { serially, useChanged } from "../lib/changed";
+import type { Document, Feedback, Generation, PromptVersion, Provider, VariantSet } from "../bindings";
+import { activityOn, serially, useChanged } from "../lib/changed";
 import { keyCode } from "../lib/keys";
 import { ErrorNote } from "./ErrorNote";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
@@ -19,6 +19,16 @@ interface GeneratePanelProps {
   onOpenPrompt: () => void;
   onOpenProviders: () => void;
   onClose: () => void;
+  /** The request to show first (from History); else the latest. */
+  initialGroup?: string | null;
+}
+
+function shownVariants(set: VariantSet): VariantState[] {
+  return set.variants.map((g) => ({ text: g.output, status: g.incomplete || g.error ? "incomplete" : "done", generation: g }));
+}
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
 /** Generate 1–4 variants side by side from the project's prompt and the document's brief. */
@@ -36,6 +46,12 @@ export function GeneratePanel(props: GeneratePanelProps) {
   const [pair, setPair] = useState<[number, number]>([0, 1]);
   const [why, setWhy] = useState("");
   const [preferred, setPreferred] = useState<string | null>(null);
+  // Every request made for the document stays here: reopened after a switch or a
+  // restart, its variants can be compared, used and preferred as when they came.
+  const [sets, setSets] = useState<VariantSet[]>([]);
+  const [shown, setShown] = useState<string | null>(props.initialGroup ?? null);
+  const runningRef = useRef(false);
+  runningRef.current = running;
 
   // Reads one after another, so the last change's answer is the one shown.
   const [inOrder] = useState(serially);
@@ -49,15 +65,41 @@ export function GeneratePanel(props: GeneratePanelProps) {
       setProvider((current) => (p.some((q) => q.name === current) ? current : (p[0]?.name ?? "")));
     }).catch((e: unknown) => setError(toApiError(e)));
   }, [inOrder]);
+  const shownRef = useRef(shown);
+  shownRef.current = shown;
+  const readSets = useCallback(() => {
+    inOrder(async () => {
+      const all = await api.documentRequests(doc.id);
+      setSets(all);
+      // While variants stream in, the panel shows them, not what was stored.
+      if (runningRef.current) return;
+      const set = all.find((s) => s.group_id === shownRef.current) ?? all[0];
+      if (!set) return;
+      if (set.group_id !== shownRef.current) {
+        setShown(set.group_id);
+        setVariants(shownVariants(set));
+      } else setVariants((vs) => (vs.length === 0 ? shownVariants(set) : vs));
+    }).catch((e: unknown) => setError(toApiError(e)));
+  }, [doc.id, inOrder]);
   useEffect(() => {
     readPrompt();
     readProviders();
-  }, [readPrompt, readProviders]);
+    readSets();
+  }, [readPrompt, readProviders, readSets]);
+  const showSet = (groupId: string) => {
+    const set = sets.find((s) => s.group_id === groupId);
+    if (!set) return;
+    setShown(groupId);
+    setVariants(shownVariants(set));
+    setPair([0, 1]);
+    setPreferred(null);
+  };
   // A provider added or a prompt saved while the panel is open (say, after "Open
   // Providers" on an error) is offered at once.
   useChanged((changed) => {
     if (changed.everything || changed.providers) readProviders();
     if (changed.everything || changed.projects.includes(doc.project_id)) readPrompt();
+    if (activityOn(changed, doc.id)) readSets();
   });
 
   const generate = async () => {
@@ -74,6 +116,7 @@ export function GeneratePanel(props: GeneratePanelProps) {
         (token) =>
           setVariants((vs) => vs.map((v, i) => (i === token.variant && v.status === "streaming" ? { ...v, text: v.text + token.text } : v))),
       );
+      setShown(generations[0]?.group_id ?? null);
       setVariants((vs) =>
         vs.map((v, i) => {
           const g = generations[i] ?? null;
@@ -192,8 +235,20 @@ export function GeneratePanel(props: GeneratePanelProps) {
         </button>
       </div>
       <ErrorNote error={error} onOpenProviders={props.onOpenProviders} testId="generate-error" />
+      {sets.length > 0 && !running && (
+        <label className="inline-field request-picker">
+          Variants of
+          <select data-testid="variant-set" value={shown ?? ""} onChange={(e) => showSet(e.target.value)}>
+            {sets.map((s, i) => (
+              <option key={s.group_id} value={s.group_id}>
+                {i === 0 ? "the latest request" : "an earlier request"} · {when(s.created_at)} · {s.variants.length} variant{s.variants.length === 1 ? "" : "s"}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {variants.length > 0 && (
-        <div className="variants" style={{ gridTemplateColumns: `repeat(${variants.length}, minmax(0, 1fr))` }}>
+        <div className="variants">
           {variants.map((v, i) => (
             <article key={i} className={`variant ${v.status}`} data-testid="variant" data-status={v.status}>
               <header>

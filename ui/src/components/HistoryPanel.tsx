@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
-import type { DiffSpan, Document, Revision } from "../bindings";
+import type { DiffSpan, Document, Revision, VariantSet } from "../bindings";
 import { activityOn, useChanged } from "../lib/changed";
 import { DiffView } from "./DiffView";
 
@@ -10,13 +10,16 @@ interface HistoryPanelProps {
   document: Document;
   /** Puts the revision's text back; `what` names it ("Revision #2"). */
   onRestore: (revisionId: string, what: string) => Promise<void>;
+  /** Shows a request's variants in the Generate panel. */
+  onOpenRequest: (groupId: string) => void;
   onClose: () => void;
 }
 
 /** Every revision, by a person or by the model; any two compared word by word, and any
  * one put back (as a new revision: nothing after it is lost). */
-export function HistoryPanel({ document: doc, onRestore, onClose }: HistoryPanelProps) {
+export function HistoryPanel({ document: doc, onRestore, onOpenRequest, onClose }: HistoryPanelProps) {
   const [entries, setEntries] = useState<Entry[]>([]);
+  const [requests, setRequests] = useState<VariantSet[]>([]);
   const [from, setFrom] = useState<string | null>(null);
   const [to, setTo] = useState<string | null>(null);
   const [spans, setSpans] = useState<DiffSpan[] | null>(null);
@@ -30,6 +33,10 @@ export function HistoryPanel({ document: doc, onRestore, onClose }: HistoryPanel
   useEffect(() => {
     // Only the latest read lands; the chosen pair stays chosen while it exists.
     let latest = true;
+    api
+      .documentRequests(doc.id)
+      .then((sets) => latest && setRequests(sets))
+      .catch((e: unknown) => setError(toApiError(e).message));
     api
       .listRevisions(doc.id)
       .then((revisions: Revision[]) => {
@@ -105,6 +112,25 @@ export function HistoryPanel({ document: doc, onRestore, onClose }: HistoryPanel
         </tbody>
       </table>
       {spans && <DiffView spans={spans} />}
+      {requests.length > 0 && (
+        <>
+          <strong className="small">Requests to the model</strong>
+          <ul className="requests" data-testid="requests">
+            {requests.map((r) => (
+              <li key={r.group_id} data-testid="request">
+                <span>
+                  {new Date(r.created_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })} · {r.variants[0]?.model ?? ""} · {r.variants.length} variant
+                  {r.variants.length === 1 ? "" : "s"}
+                </span>
+                <span className="muted small">{r.variants.map((v) => v.output.slice(0, 60)).join(" · ")}</span>
+                <button type="button" className="tool" data-testid="open-request" onClick={() => onOpenRequest(r.group_id)}>
+                  Open
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

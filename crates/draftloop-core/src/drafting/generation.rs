@@ -12,6 +12,14 @@ use crate::ids::{new_id, now};
 use crate::llm::{ChatMessage, Completion, CompletionRequest, Ending};
 use crate::store::Workspace;
 
+/// One request to the model and the variants it gave back.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct VariantSet {
+    pub group_id: String,
+    pub created_at: String,
+    pub variants: Vec<Generation>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Generation {
     pub id: String,
@@ -226,6 +234,31 @@ impl Workspace {
             )
             .optional()?
             .ok_or_else(|| crate::error::Error::NotFound(format!("generation {id}")))
+    }
+
+    /// Every request made for a document, newest first, each with its variants in
+    /// order: a draft the person did not use stays there to reopen, compare, use or
+    /// prefer later.
+    pub fn document_requests(&self, document_id: &str) -> Result<Vec<VariantSet>> {
+        self.document(document_id)?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM generations WHERE document_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([document_id], from_row)?;
+        let mut requests: Vec<VariantSet> = Vec::new();
+        for g in rows {
+            let g = g?;
+            match requests.iter_mut().find(|r| r.group_id == g.group_id) {
+                Some(r) => r.variants.push(g),
+                None => requests.push(VariantSet {
+                    group_id: g.group_id.clone(),
+                    created_at: g.created_at.clone(),
+                    variants: vec![g],
+                }),
+            }
+        }
+        requests.reverse();
+        Ok(requests)
     }
 
     /// The generations of a group, variant order.
