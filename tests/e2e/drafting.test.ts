@@ -4,19 +4,11 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { Desktop, fill, LlmServer, screenshot } from "./harness";
+import { describe, it } from "node:test";
+import { desktopWithLlm, fill, screenshot } from "./harness";
 
-const desktop = new Desktop();
-let llm: LlmServer;
-before(async () => {
-  await desktop.start();
-  llm = await LlmServer.start("sk-e2e-key", desktop.home);
-});
-after(async () => {
-  llm.stop();
-  await desktop.stop();
-});
+const env = desktopWithLlm("sk-e2e-key");
+const { desktop } = env;
 
 describe("Drafting with a model", () => {
   it("adds a provider, writes a prompt, generates two variants and uses one", async () => {
@@ -28,7 +20,7 @@ describe("Drafting with a model", () => {
     try {
       await (await s.waitFor('[data-testid="open-providers"]')).click();
       await fill(s, '[data-testid="provider-name"]', "Test server");
-      await fill(s, '[data-testid="provider-base-url"]', `${llm.base}/v1`);
+      await fill(s, '[data-testid="provider-base-url"]', `${env.llm.base}/v1`);
       await fill(s, '[data-testid="provider-model"]', "test-model");
       await fill(s, '[data-testid="provider-key"]', "sk-e2e-key");
       await (await s.find('[data-testid="add-provider"]')).click();
@@ -61,7 +53,7 @@ describe("Drafting with a model", () => {
 
       // The server received exactly the prompt version filled with the brief: one
       // request asking for two choices.
-      const sent = llm.requests().filter((r) => r.path === "/v1/chat/completions" && r.body.messages?.length === 2);
+      const sent = env.llm.requests().filter((r) => r.path === "/v1/chat/completions" && r.body.messages?.length === 2);
       assert.equal(sent.length, 1);
       assert.equal(sent[0]?.body.n, 2);
       assert.deepEqual(sent[0]?.body.messages, [
@@ -87,7 +79,7 @@ describe("Drafting with a model", () => {
       await (await s.waitFor('[data-testid="revise"]:not([disabled])')).click();
       await s.waitFor('[data-testid="proposal"] ins');
       await screenshot(s, "13-revision-proposed");
-      const revisePrompt = llm.requests().at(-1)?.body.messages?.[1]?.content ?? "";
+      const revisePrompt = env.llm.requests().at(-1)?.body.messages?.[1]?.content ?? "";
       assert.match(revisePrompt, /Order before Friday\./, "the revision request carries the person's edit");
       assert.match(revisePrompt, /Make it shorter and warmer\./);
       await (await s.find('[data-testid="accept-all-changes"]')).click();
@@ -138,7 +130,7 @@ describe("Drafting with a model", () => {
     try {
       await (await s.waitFor('[data-testid="open-providers"]')).click();
       await fill(s, '[data-testid="provider-name"]', "Wrong key");
-      await fill(s, '[data-testid="provider-base-url"]', `${llm.base}/v1`);
+      await fill(s, '[data-testid="provider-base-url"]', `${env.llm.base}/v1`);
       await fill(s, '[data-testid="provider-model"]', "test-model");
       await fill(s, '[data-testid="provider-key"]', "sk-not-this-one");
       await (await s.find('[data-testid="add-provider"]')).click();
@@ -166,7 +158,7 @@ describe("Drafting with a model", () => {
       // The right key, added while the Generate panel stays open: the panel offers the
       // new provider at once (the core said providers changed), and it works.
       await fill(s, '[data-testid="provider-name"]', "Right key");
-      await fill(s, '[data-testid="provider-base-url"]', `${llm.base}/v1`);
+      await fill(s, '[data-testid="provider-base-url"]', `${env.llm.base}/v1`);
       await fill(s, '[data-testid="provider-model"]', "test-model");
       await fill(s, '[data-testid="provider-key"]', "sk-e2e-key");
       await (await s.find('[data-testid="add-provider"]')).click();

@@ -5,27 +5,19 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { Desktop, draftingWorkspace, fill, generateTwo, LlmServer, screenshot } from "./harness";
+import { describe, it } from "node:test";
+import { desktopWithLlm, draftingWorkspace, fill, generateTwo, screenshot } from "./harness";
 import { KEY, type Session } from "./webdriver";
 
 const ALT = "\uE00A";
 const ARROW_UP = "\uE013";
 const TAB = "\uE004";
 
-const desktop = new Desktop();
-let llm: LlmServer;
-before(async () => {
-  await desktop.start();
-  llm = await LlmServer.start("", desktop.home);
-});
-after(async () => {
-  llm.stop();
-  await desktop.stop();
-});
+const env = desktopWithLlm("");
+const { desktop } = env;
 
 function workspace(name: string, title: string): string {
-  return draftingWorkspace(desktop, llm, name, title);
+  return draftingWorkspace(desktop, env.llm, name, title);
 }
 
 async function useVariant(s: Session, index: number, startsWith: string): Promise<void> {

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { after, before } from "node:test";
 import { KEY, Session, sleep } from "./webdriver";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -247,4 +248,19 @@ export async function generateTwo(s: Session, title: string, topic: string): Pro
     "both variants are done",
     `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done");`,
   );
+}
+
+/** The app's desktop and the test LLM server (expecting `key`, "" for none) for one
+ * test file: started before its tests, stopped after them. */
+export function desktopWithLlm(key: string): { desktop: Desktop; llm: LlmServer } {
+  const env = { desktop: new Desktop(), llm: null as unknown as LlmServer };
+  before(async () => {
+    await env.desktop.start();
+    env.llm = await LlmServer.start(key, env.desktop.home);
+  });
+  after(async () => {
+    env.llm.stop();
+    await env.desktop.stop();
+  });
+  return env;
 }

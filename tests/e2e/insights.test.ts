@@ -3,20 +3,12 @@
 // sends the new instruction to the model.
 
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { Desktop, fill, LlmServer, screenshot } from "./harness";
+import { describe, it } from "node:test";
+import { desktopWithLlm, fill, screenshot } from "./harness";
 import { KEY, type Session } from "./webdriver";
 
-const desktop = new Desktop();
-let llm: LlmServer;
-before(async () => {
-  await desktop.start();
-  llm = await LlmServer.start("", desktop.home);
-});
-after(async () => {
-  llm.stop();
-  await desktop.stop();
-});
+const env = desktopWithLlm("");
+const { desktop } = env;
 
 const saved = `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved";`;
 
@@ -45,7 +37,7 @@ describe("Learning from edits", () => {
     for (const t of ["Planner", "Report", "Webinar"]) {
       assert.equal(desktop.cli(["--data-dir", dir, "documents", "add", t, "--project", "Spring launch"]).status, 0);
     }
-    const added = desktop.cli(["--data-dir", dir, "providers", "add", "Local", "--kind", "openai-compatible", "--base-url", `${llm.base}/v1`, "--model", "test-model"]);
+    const added = desktop.cli(["--data-dir", dir, "providers", "add", "Local", "--kind", "openai-compatible", "--base-url", `${env.llm.base}/v1`, "--model", "test-model"]);
     assert.equal(added.status, 0, added.stderr);
 
     const s = await desktop.launch(dir);
@@ -79,7 +71,7 @@ describe("Learning from edits", () => {
       // The next generation carries the accepted instruction.
       await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
       await s.waitFor('[data-testid="variant"][data-status="done"]');
-      const last = llm.requests().at(-1);
+      const last = env.llm.requests().at(-1);
       assert.equal(last?.body.messages?.[0]?.content, "You write short launch emails.\nReplace 'short' with 'brief'.");
     } catch (e) {
       await screenshot(s, "FAILED-insights").catch(() => undefined);

@@ -4,20 +4,12 @@
 // anything, and no button's label wraps. Screenshots of each view at both sizes.
 
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { Desktop, draftingWorkspace, fill, generateTwo, LlmServer, screenshot } from "./harness";
+import { describe, it } from "node:test";
+import { desktopWithLlm, draftingWorkspace, fill, generateTwo, screenshot } from "./harness";
 import { KEY, type Session } from "./webdriver";
 
-const desktop = new Desktop();
-let llm: LlmServer;
-before(async () => {
-  await desktop.start();
-  llm = await LlmServer.start("", desktop.home);
-});
-after(async () => {
-  llm.stop();
-  await desktop.stop();
-});
+const env = desktopWithLlm("");
+const { desktop } = env;
 
 const SIZES = [
   [900, 560],
@@ -76,7 +68,7 @@ async function holds(s: Session, view: string, size: readonly [number, number]):
 
 describe("Layout", () => {
   it("keeps every control reachable and nothing overlapping at 900×560 and 1280×800", async () => {
-    const dir = draftingWorkspace(desktop, llm, "layout", "Spring launch email for every customer we have");
+    const dir = draftingWorkspace(desktop, env.llm, "layout", "Spring launch email for every customer we have");
     const s = await desktop.launch(dir);
     try {
       await generateTwo(s, "Spring launch email for every customer we have", "a spring sale for teachers");
