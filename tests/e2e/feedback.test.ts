@@ -441,6 +441,73 @@ describe("Feedback", () => {
     }
   });
 
+  it("takes back a thumb, a rating and a comment: the panel, the timeline and a KTO export agree", async () => {
+    const dir = workspace("feedback-retract", "Retract email");
+    const exported = (format: string): Record<string, unknown>[] => {
+      const out = join(desktop.home, `retract-${format}-${Date.now()}.jsonl`);
+      const run = desktop.cli(["--data-dir", dir, "export", "--format", format, "--out", out]);
+      assert.equal(run.status, 0, run.stderr);
+      return readFileSync(out, "utf8")
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+    const panel = () =>
+      s.execute(`
+        const q = (css) => document.querySelector(css);
+        return {
+          up: q('[data-testid="thumb-up"]').getAttribute("aria-pressed"),
+          clarity: q('[data-testid="rating-clarity"] [aria-checked="true"]')?.textContent ?? null,
+          comments: document.querySelectorAll('.comments li').length,
+          kinds: [...document.querySelectorAll('[data-testid="timeline"] li')].map((l) => l.dataset.kind),
+        };`) as Promise<{ up: string; clarity: string | null; comments: number; kinds: string[] }>;
+    let s = await desktop.launch(dir);
+    try {
+      await generateTwo(s, "Retract email", "a sale for teachers");
+      await useVariant(s, 0, "Variant 1: Here is a draft");
+      await (await s.find('[data-testid="thumb-up"]')).click();
+      await s.waitUntil("thumbs up", `return document.querySelector('[data-testid="thumb-up"]').getAttribute("aria-pressed") === "true";`);
+      await (await s.find('[data-testid="rating-clarity"] button:nth-child(4)')).click();
+      await s.waitUntil("clarity is 4", `return document.querySelector('[data-testid="rating-clarity"] [aria-checked="true"]')?.textContent === "4";`);
+      await fill(s, '[data-testid="comment-text"]', "Nice opening.");
+      await (await s.find('[data-testid="send-comment"]')).click();
+      await s.waitUntil("the comment is listed", `return document.querySelectorAll('.comments li').length === 1;`);
+      const kto = exported("kto");
+      assert.equal(kto.length, 1);
+      assert.equal(kto[0]?.label, true);
+
+      await (await s.find('[data-testid="thumb-up"]')).click();
+      await s.waitUntil("the thumb is taken back", `return document.querySelector('[data-testid="thumb-up"]').getAttribute("aria-pressed") === "false";`);
+      await (await s.find('[data-testid="rating-clarity"] button:nth-child(4)')).click();
+      await s.waitUntil("the rating is cleared", `return !document.querySelector('[data-testid="rating-clarity"] [aria-checked="true"]');`);
+      await (await s.find('[data-testid="delete-comment"]')).click();
+      await s.waitUntil("the comment is gone", `return document.querySelectorAll('.comments li').length === 0;`);
+      const shown = await panel();
+      assert.deepEqual({ ...shown, kinds: undefined }, { up: "false", clarity: null, comments: 0, kinds: undefined });
+      for (const kind of ["thumb", "rating", "comment", "retraction"]) assert.ok(!shown.kinds.includes(kind), `the timeline shows no ${kind}: ${shown.kinds.join(", ")}`);
+      await screenshot(s, "53-feedback-taken-back");
+
+      assert.equal(exported("kto").length, 0, "no thumb, so no KTO row");
+      const [row] = exported("ratings");
+      assert.equal(row?.thumb, null);
+      assert.deepEqual(row?.ratings, {});
+    } finally {
+      await s.quit();
+    }
+    s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="document-link"][data-title="Retract email"]')).click();
+      await s.waitFor('[data-testid="thumb-up"]');
+      assert.equal(await s.execute(`return document.querySelectorAll('[data-testid="timeline"] li').length;`), 0, "nothing left to show");
+      const after = await panel();
+      assert.equal(after.up, "false");
+      assert.equal(after.clarity, null);
+      assert.equal(after.comments, 0);
+    } finally {
+      await s.quit();
+    }
+  });
+
   it("lets the rubric and the tags be edited per project, refusing a bad scale", async () => {
     const dir = workspace("feedback-schema", "Schema email");
     const s = await desktop.launch(dir);

@@ -214,7 +214,7 @@ export type Feedback = { "kind": "thumb", up: boolean,
 /**
  * One of the project's tags.
  */
-reason: string | null, text: string | null, } | { "kind": "rating", dimension: string, value: number, } | { "kind": "tag", tag: string, span: Span | null, removed: boolean, } | { "kind": "comment", text: string, span: Span | null, } | { "kind": "preference", chosen: string, rejected: string, tie: boolean, reason: string | null, } | { "kind": "edit", from_revision: string | null, to_revision: string, } | { "kind": "decision", verdict: Verdict, reason: string | null, } | { "kind": "implicit", 
+reason: string | null, text: string | null, } | { "kind": "rating", dimension: string, value: number, } | { "kind": "tag", tag: string, span: Span | null, removed: boolean, } | { "kind": "comment", text: string, span: Span | null, } | { "kind": "preference", chosen: string, rejected: string, tie: boolean, reason: string | null, } | { "kind": "edit", from_revision: string | null, to_revision: string, } | { "kind": "decision", verdict: Verdict, reason: string | null, } | { "kind": "retraction", event_id: string, } | { "kind": "implicit", 
 /**
  * Share of the draft's words still in the accepted text, 0–1.
  */
@@ -232,7 +232,11 @@ export type SpanNote = { event_id: string,
  */
 generation_id: string | null, anchor: string, quote: string, tag: string | null, comment: string | null, actor: string, created_at: string, };
 
-export type Rating = { dimension: string, value: number, };
+export type Rating = { dimension: string, value: number, 
+/**
+ * The event it came from: what clearing it takes back.
+ */
+event_id: string, };
 
 export type DocumentFeedback = { 
 /**

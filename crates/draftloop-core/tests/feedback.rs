@@ -175,7 +175,10 @@ fn the_views_show_the_latest_of_each_kind() {
     assert_eq!(view.spans[0].tag.as_deref(), Some("hallucination"));
     assert_eq!(view.spans[0].quote, "spring sale");
     assert_eq!(view.comments.len(), 1);
-    assert_eq!(view.timeline.len(), 13);
+    // One opinion per person: the earlier thumb and the two earlier tone ratings are
+    // not shown (the log keeps all 13 events).
+    assert_eq!(view.timeline.len(), 10);
+    assert_eq!(f.ws.feedback_events(&f.doc).unwrap().len(), 13);
     assert_eq!(view.timeline[0].model.as_deref(), Some("m-1"));
     assert!(matches!(
         view.timeline[0].event.feedback,
@@ -481,6 +484,144 @@ fn every_request_of_a_document_stays_reachable_newest_first() {
     assert!(f.ws.document_requests(&other.id).unwrap().is_empty());
     let err = f.ws.document_requests("no-such-document").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn feedback_can_be_taken_back_and_the_panel_timeline_and_exports_agree() {
+    let mut f = fixture();
+    let draft = f.variants[0].id.clone();
+    let give =
+        |ws: &mut Workspace, doc: &str, fb: Feedback| ws.record_feedback(doc, None, &fb).unwrap();
+    let up = give(
+        &mut f.ws,
+        &f.doc,
+        Feedback::Thumb {
+            up: true,
+            reason: None,
+            text: None,
+        },
+    );
+    let amended = give(
+        &mut f.ws,
+        &f.doc,
+        Feedback::Thumb {
+            up: true,
+            reason: Some("tone".into()),
+            text: Some("warm".into()),
+        },
+    );
+    let rating = give(
+        &mut f.ws,
+        &f.doc,
+        Feedback::Rating {
+            dimension: "clarity".into(),
+            value: 4,
+        },
+    );
+    let comment = give(
+        &mut f.ws,
+        &f.doc,
+        Feedback::Comment {
+            text: "Nice opening.".into(),
+            span: None,
+        },
+    );
+    // A reason added to a thumb amends it: one thumb in the timeline.
+    let panel = f.ws.document_feedback(&f.doc).unwrap();
+    let thumbs: Vec<_> = panel
+        .timeline
+        .iter()
+        .filter(|t| t.event.feedback.kind() == "thumb")
+        .collect();
+    assert_eq!(thumbs.len(), 1);
+    assert_eq!(thumbs[0].event.id, amended.id);
+    assert_eq!(panel.ratings[0].event_id, rating.id);
+
+    // Bad retractions are refused and change nothing.
+    let before = f.ws.feedback_events(&f.doc).unwrap().len();
+    let decision = give(
+        &mut f.ws,
+        &f.doc,
+        Feedback::Decision {
+            verdict: Verdict::Escalate,
+            reason: None,
+        },
+    );
+    for (target, kind) in [
+        ("no-such-event", ErrorKind::NotFound),
+        (decision.id.as_str(), ErrorKind::InvalidInput),
+    ] {
+        let err =
+            f.ws.record_feedback(
+                &f.doc,
+                None,
+                &Feedback::Retraction {
+                    event_id: target.into(),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.kind(), kind, "{target}: {err}");
+    }
+    assert_eq!(f.ws.feedback_events(&f.doc).unwrap().len(), before + 1);
+
+    for taken in [&amended, &rating, &comment] {
+        let r = give(
+            &mut f.ws,
+            &f.doc,
+            Feedback::Retraction {
+                event_id: taken.id.clone(),
+            },
+        );
+        assert_eq!(r.generation_id.as_deref(), Some(draft.as_str()));
+    }
+    let err =
+        f.ws.record_feedback(
+            &f.doc,
+            None,
+            &Feedback::Retraction {
+                event_id: rating.id.clone(),
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("already taken back"), "{err}");
+
+    let panel = f.ws.document_feedback(&f.doc).unwrap();
+    assert_eq!(
+        panel.thumb, None,
+        "the lit thumb taken back leaves none, not the one before it"
+    );
+    assert!(panel.ratings.is_empty());
+    assert!(panel.comments.is_empty());
+    let kinds: Vec<_> = panel
+        .timeline
+        .iter()
+        .map(|t| t.event.feedback.kind())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["decision"],
+        "nothing taken back shows, nor what it took back"
+    );
+    assert!(!panel.timeline.iter().any(|t| t.event.id == up.id));
+
+    // The exports read the same fold: no thumb, rating or comment, none of them cited.
+    let mut records = Vec::new();
+    f.ws.for_each_record(&Default::default(), |r| {
+        records.push(r);
+        Ok(true)
+    })
+    .unwrap();
+    let record = records.iter().find(|r| r.generation_id == draft).unwrap();
+    assert_eq!(record.thumb, None);
+    assert!(record.ratings.is_empty());
+    assert!(record.comments.is_empty());
+    for taken in [&amended, &rating, &comment] {
+        assert!(
+            !record.feedback_ids.contains(&taken.id),
+            "{:?} is cited",
+            taken.feedback
+        );
+    }
 }
 
 #[test]

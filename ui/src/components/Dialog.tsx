@@ -183,7 +183,7 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
     [`${mod}+B / ${mod}+I`, "Bold / italic"],
     [`${mod}+Z / ${mod}+Shift+Z`, "Undo / redo"],
     ["Alt+↑ / Alt+↓", "Thumbs up / thumbs down on the current draft"],
-    ["Alt+R, then 1–5 or ←/→", "Rate: focus the rubric; Tab moves to the next dimension"],
+    ["Alt+R, then 1–5 or ←/→", "Rate: focus the rubric; Tab moves to the next dimension; Delete clears"],
     ["Alt+G", "Document tags: focus the first; Space toggles, Tab moves on"],
     ["Alt+T", "Tag the selected words"],
     ["Alt+M", "Comment on the selected words"],

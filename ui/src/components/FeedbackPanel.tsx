@@ -60,6 +60,13 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
   const thumb = feedback.thumb?.feedback.kind === "thumb" ? feedback.thumb.feedback : null;
   const standing = feedback.decision?.feedback.kind === "decision" ? feedback.decision.feedback.verdict : null;
   const rating = (dimension: string) => feedback.ratings.find((r) => r.dimension === dimension)?.value ?? null;
+  // Taking back what was said is an event of its own: the log keeps both.
+  const takeBack = (eventId: string) => record({ kind: "retraction", event_id: eventId });
+  // The lit thumb, pressed again, is taken back.
+  const pressThumb = (up: boolean) => {
+    if (thumb?.up === up && feedback.thumb) return void takeBack(feedback.thumb.id);
+    void record({ kind: "thumb", up, reason: null, text: null });
+  };
 
   const sendComment = async () => {
     if (!comment.trim()) return;
@@ -72,6 +79,11 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
   };
   const onRatingKey = (e: KeyboardEvent<HTMLDivElement>, dimension: string, min: number, max: number) => {
     const current = rating(dimension);
+    const standing = feedback.ratings.find((r) => r.dimension === dimension);
+    if ((e.key === "Delete" || e.key === "Backspace") && standing) {
+      e.preventDefault();
+      return void takeBack(standing.event_id);
+    }
     let value: number | null = null;
     if (/^[0-9]$/.test(e.key)) value = Number(e.key);
     else if (e.key === "ArrowRight" || e.key === "ArrowUp") value = Math.min(max, (current ?? min - 1) + 1);
@@ -85,10 +97,10 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
     <>
       <h3>Overall</h3>
       <div className="thumbs" role="group" aria-label="Thumbs">
-        <button className={`thumb ${thumb?.up === true ? "on" : ""}`} aria-pressed={thumb?.up === true} aria-label="Thumbs up" data-testid="thumb-up" title="Thumbs up (Alt+↑)" onClick={() => void record({ kind: "thumb", up: true, reason: null, text: null })}>
+        <button className={`thumb ${thumb?.up === true ? "on" : ""}`} aria-pressed={thumb?.up === true} aria-label="Thumbs up" data-testid="thumb-up" title={thumb?.up === true ? "Take back the thumbs up" : "Thumbs up (Alt+↑)"} onClick={() => pressThumb(true)}>
           <Icon name="thumb-up" size={18} />
         </button>
-        <button className={`thumb ${thumb?.up === false ? "on" : ""}`} aria-pressed={thumb?.up === false} aria-label="Thumbs down" data-testid="thumb-down" title="Thumbs down (Alt+↓)" onClick={() => void record({ kind: "thumb", up: false, reason: null, text: null })}>
+        <button className={`thumb ${thumb?.up === false ? "on" : ""}`} aria-pressed={thumb?.up === false} aria-label="Thumbs down" data-testid="thumb-down" title={thumb?.up === false ? "Take back the thumbs down" : "Thumbs down (Alt+↓)"} onClick={() => pressThumb(false)}>
           <Icon name="thumb-down" size={18} />
         </button>
       </div>
@@ -127,6 +139,7 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
       <div className="ratings" data-testid="ratings">
         {project.rubric.map((d) => {
           const value = rating(d.name);
+          const standing = feedback.ratings.find((r) => r.dimension === d.name);
           const scale = Array.from({ length: d.max - d.min + 1 }, (_, i) => d.min + i);
           return (
             <div key={d.name} className="rating-row" title={d.description}>
@@ -140,7 +153,16 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
                 onKeyDown={(e) => onRatingKey(e, d.name, d.min, d.max)}
               >
                 {scale.map((v) => (
-                  <button key={v} role="radio" aria-checked={value === v} tabIndex={-1} className={`dot ${value !== null && v <= value ? "on" : ""}`} onClick={() => void record({ kind: "rating", dimension: d.name, value: v })}>
+                  <button
+                    key={v}
+                    role="radio"
+                    aria-checked={value === v}
+                    tabIndex={-1}
+                    title={value === v ? "Clear this rating" : undefined}
+                    className={`dot ${value !== null && v <= value ? "on" : ""}`}
+                    // The chosen value, pressed again, clears the rating.
+                    onClick={() => void (value === v && standing ? takeBack(standing.event_id) : record({ kind: "rating", dimension: d.name, value: v }))}
+                  >
                     {v}
                   </button>
                 ))}
@@ -210,6 +232,9 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
               <span>{c.feedback.kind === "comment" ? c.feedback.text : ""}</span>
               <span className="muted small">
                 {actorName(c.actor)} · {when(c.created_at)}
+                <button className="icon small" aria-label="Delete this comment" data-testid="delete-comment" title="Delete this comment" onClick={() => void takeBack(c.id)}>
+                  ×
+                </button>
               </span>
             </li>
           ))}

@@ -26,6 +26,8 @@ export function describeFeedback(f: Feedback): { icon: IconName; text: string } 
       const verb = { approve: "Approved", reject: "Rejected", escalate: "Escalated" }[f.verdict];
       return { icon: f.verdict === "approve" ? "check" : f.verdict === "reject" ? "cross" : "arrow-up", text: `${verb}${f.reason ? ` · ${quoted(f.reason)}` : ""}` };
     }
+    case "retraction":
+      return { icon: "cross", text: "Took back earlier feedback" };
     case "implicit": {
       const parts: string[] = [];
       if (f.kept_ratio !== null) parts.push(`${Math.round(f.kept_ratio * 100)}% of the draft kept`);

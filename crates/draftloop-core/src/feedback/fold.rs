@@ -6,6 +6,7 @@
 //!
 //! - Thumbs, ratings (per dimension), decisions and implicit signals: the latest stands.
 //!   A reopening (approved text changed) withdraws the decision: none stands.
+//! - A retraction takes back a thumb, a rating or a comment: as if it was not said.
 //! - Tags on the whole draft and tags on words are kept apart: taking a tag off words
 //!   leaves the same tag on the whole draft (and on other words) alone.
 //! - Comments and span notes stay with the text, whichever draft was in view.
@@ -31,6 +32,10 @@ pub struct GenerationFeedback<'a> {
     /// The events that speak about it, oldest first: what a dataset row cites. Edits
     /// and implicit signals are Draftloop's own and not cited.
     pub event_ids: Vec<&'a str>,
+    /// The event each standing rating came from, by dimension.
+    rating_events: Vec<(&'a str, &'a str)>,
+    /// The event of each comment, in the order of `comments`.
+    comment_events: Vec<&'a str>,
 }
 
 impl<'a> GenerationFeedback<'a> {
@@ -50,6 +55,14 @@ impl<'a> GenerationFeedback<'a> {
             }
         }
         out
+    }
+
+    /// The event a standing rating on `dimension` came from.
+    pub fn rating_event(&self, dimension: &str) -> Option<&'a str> {
+        self.rating_events
+            .iter()
+            .find(|(d, _)| *d == dimension)
+            .map(|(_, e)| *e)
     }
 
     pub fn thumb_up(&self) -> Option<bool> {
@@ -74,6 +87,8 @@ static NOTHING_SAID: GenerationFeedback<'static> = GenerationFeedback {
         exported_formats: Vec::new(),
     },
     event_ids: Vec::new(),
+    rating_events: Vec::new(),
+    comment_events: Vec::new(),
 };
 
 /// The latest decision and who made it.
@@ -233,6 +248,7 @@ impl<'a> Fold<'a> {
                 }
                 let g = self.generation_mut(e);
                 g.comments.push(text);
+                g.comment_events.push(&e.id);
                 g.event_ids.push(&e.id);
             }
             Feedback::Decision { verdict, .. } => {
@@ -263,6 +279,14 @@ impl<'a> Fold<'a> {
                     Some(r) => r.1 = *value,
                     None => g.ratings.push((dimension, *value)),
                 }
+                match g
+                    .rating_events
+                    .iter_mut()
+                    .find(|(d, _)| *d == dimension.as_str())
+                {
+                    Some(r) => r.1 = &e.id,
+                    None => g.rating_events.push((dimension, &e.id)),
+                }
                 g.event_ids.push(&e.id);
             }
             Feedback::Tag {
@@ -291,6 +315,24 @@ impl<'a> Fold<'a> {
                 if let Some(f) = exported_format {
                     i.exported_formats.push(f);
                 }
+            }
+            Feedback::Retraction { event_id } => {
+                let taken = event_id.as_str();
+                self.spans.retain(|s| s.event.id != taken);
+                self.comments.retain(|c| c.id != taken);
+                let g = self.generation_mut(e);
+                if g.thumb.is_some_and(|t| t.id == taken) {
+                    g.thumb = None;
+                }
+                if let Some(at) = g.rating_events.iter().position(|(_, id)| *id == taken) {
+                    let (dimension, _) = g.rating_events.remove(at);
+                    g.ratings.retain(|(d, _)| *d != dimension);
+                }
+                if let Some(at) = g.comment_events.iter().position(|id| *id == taken) {
+                    g.comment_events.remove(at);
+                    g.comments.remove(at);
+                }
+                g.event_ids.retain(|id| *id != taken);
             }
             Feedback::Edit { .. } => {}
         }

@@ -115,6 +115,11 @@ pub enum Feedback {
         verdict: Verdict,
         reason: Option<String>,
     },
+    /// Takes back a thumb, a rating or a comment the same person gave: from then on it
+    /// is as if it had not been said (the log keeps both).
+    Retraction {
+        event_id: String,
+    },
     /// Recorded by Draftloop on its own, from what people did.
     Implicit {
         /// Share of the draft's words still in the accepted text, 0–1.
@@ -137,6 +142,7 @@ impl Feedback {
             Feedback::Edit { .. } => "edit",
             Feedback::Decision { .. } => "decision",
             Feedback::Implicit { .. } => "implicit",
+            Feedback::Retraction { .. } => "retraction",
         }
     }
 
@@ -167,6 +173,7 @@ impl Feedback {
             time_to_accept_ms: Option<i64>,
             copied_chars: Option<u32>,
             exported_format: Option<String>,
+            event_id: Option<String>,
         }
         let p: Flat = serde_json::from_str(payload)?;
         let missing = |field: &str| {
@@ -213,6 +220,9 @@ impl Feedback {
                 time_to_accept_ms: p.time_to_accept_ms,
                 copied_chars: p.copied_chars,
                 exported_format: p.exported_format,
+            },
+            "retraction" => Feedback::Retraction {
+                event_id: p.event_id.ok_or_else(|| missing("event_id"))?,
             },
             other => {
                 return Err(<serde_json::Error as serde::de::Error>::custom(format!(
@@ -264,6 +274,8 @@ pub struct SpanNote {
 pub struct Rating {
     pub dimension: String,
     pub value: i32,
+    /// The event it came from: what clearing it takes back.
+    pub event_id: String,
 }
 
 /// A document's feedback as the panel shows it: the latest of each kind on the current
@@ -410,6 +422,10 @@ fn validate(project: &Project, feedback: &Feedback) -> Result<Feedback> {
         Feedback::Decision { verdict, reason } => Feedback::Decision {
             verdict: *verdict,
             reason: clean_optional("decision reason", reason)?,
+        },
+        // What it takes back is checked against the log (see `retracted_generation`).
+        Feedback::Retraction { event_id } => Feedback::Retraction {
+            event_id: event_id.trim().to_owned(),
         },
         Feedback::Implicit {
             kept_ratio,
@@ -693,6 +709,37 @@ impl Workspace {
         Ok(events.remove(0))
     }
 
+    /// The generation a retraction of `event_id` on `document_id` is about: the event
+    /// must be a thumb, a rating or a comment on that document, given by the person
+    /// retracting it, and not taken back already.
+    fn retracted_generation(&self, document_id: &str, event_id: &str) -> Result<Option<String>> {
+        let events = self.feedback_events(document_id)?;
+        let target = events.iter().find(|e| e.id == event_id).ok_or_else(|| {
+            Error::NotFound(format!("feedback event {event_id} on this document"))
+        })?;
+        if !matches!(
+            target.feedback,
+            Feedback::Thumb { .. } | Feedback::Rating { .. } | Feedback::Comment { .. }
+        ) {
+            return Err(Error::invalid(format!(
+                "only a thumb, a rating or a comment can be taken back, not a {}",
+                target.feedback.kind()
+            )));
+        }
+        if target.actor != self.actor().as_str() {
+            return Err(Error::invalid(
+                "only the person who gave feedback can take it back",
+            ));
+        }
+        if events
+            .iter()
+            .any(|e| matches!(&e.feedback, Feedback::Retraction { event_id: of } if of == event_id))
+        {
+            return Err(Error::invalid("that feedback was already taken back"));
+        }
+        Ok(target.generation_id.clone())
+    }
+
     /// Records many events in one transaction: all of them, or none when one is bad
     /// (the error names which). Durable once this returns.
     pub fn record_feedback_batch(&mut self, items: &[FeedbackInput]) -> Result<Vec<FeedbackEvent>> {
@@ -714,15 +761,24 @@ impl Workspace {
                     projects.insert(doc.to_owned(), self.project(&document.project_id)?);
                 }
                 let feedback = validate(&projects[doc], &item.feedback)?;
-                let generation_id = match &item.generation_id {
-                    Some(g) => Some(g.clone()),
-                    None => match current.get(doc) {
-                        Some(g) => g.clone(),
-                        None => {
-                            let g = current_generation_id(self.conn(), doc)?;
-                            current.insert(doc.to_owned(), g.clone());
-                            g
-                        }
+                let retracted = match &feedback {
+                    Feedback::Retraction { event_id } => {
+                        Some(self.retracted_generation(doc, event_id)?)
+                    }
+                    _ => None,
+                };
+                let generation_id = match (retracted, &item.generation_id) {
+                    (Some(of), _) => of,
+                    (None, given) => match given {
+                        Some(g) => Some(g.clone()),
+                        None => match current.get(doc) {
+                            Some(g) => g.clone(),
+                            None => {
+                                let g = current_generation_id(self.conn(), doc)?;
+                                current.insert(doc.to_owned(), g.clone());
+                                g
+                            }
+                        },
                     },
                 };
                 if let Some(g) = &generation_id {
@@ -833,6 +889,36 @@ impl Workspace {
     }
 }
 
+/// The timeline (newest first) as a person reads it: one opinion per person. What was
+/// taken back is left out with its retraction, and a thumb or a rating changed later
+/// (a reason added, a mind changed) shows only as it stands.
+fn one_opinion_each(timeline: Vec<TimelineEntry>) -> Vec<TimelineEntry> {
+    let taken: std::collections::HashSet<String> = timeline
+        .iter()
+        .filter_map(|t| match &t.event.feedback {
+            Feedback::Retraction { event_id } => Some(event_id.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut stands: std::collections::HashSet<(String, Option<String>, String)> =
+        Default::default();
+    timeline
+        .into_iter()
+        .filter(|t| {
+            let e = &t.event;
+            let opinion = match &e.feedback {
+                Feedback::Retraction { .. } => return false,
+                Feedback::Thumb { .. } => "thumb".to_owned(),
+                Feedback::Rating { dimension, .. } => format!("rating:{dimension}"),
+                _ => return !taken.contains(&e.id),
+            };
+            // The latest thumb or rating stands, or, taken back, leaves none standing.
+            stands.insert((e.actor.clone(), e.generation_id.clone(), opinion))
+                && !taken.contains(&e.id)
+        })
+        .collect()
+}
+
 /// The panel's view of the fold: thumbs, ratings and document tags on the current
 /// draft; span notes and comments with the text; the document's latest decision.
 fn summarize(
@@ -867,6 +953,10 @@ fn summarize(
             .map(|(dimension, value)| Rating {
                 dimension: (*dimension).to_owned(),
                 value: *value,
+                event_id: current
+                    .rating_event(dimension)
+                    .unwrap_or_default()
+                    .to_owned(),
             })
             .collect(),
         tags: current.tags.iter().map(|t| (*t).to_owned()).collect(),
@@ -887,6 +977,7 @@ fn summarize(
         })
         .collect();
     timeline.sort_by(|a, b| fold::said_before(&b.event, &a.event));
+    let timeline = one_opinion_each(timeline);
     DocumentFeedback {
         generation,
         timeline,

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_devices_profiles.sql"),
     include_str!("../../migrations/0006_imports_tombstones.sql"),
     include_str!("../../migrations/0007_exportable_generations.sql"),
+    include_str!("../../migrations/0008_retractions.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
