@@ -360,7 +360,7 @@ export function DocumentPane(props: DocumentPaneProps) {
               Insights
             </button>
             <button onClick={() => setDialog("export")} data-testid="open-export-document" title="Save the document as a Markdown file">
-              Export
+              Save as Markdown…
             </button>
             <button className="icon danger-text" title="Delete document" aria-label="Delete document" data-testid="delete-document" onClick={props.onDelete}>
               Delete
@@ -377,6 +377,7 @@ export function DocumentPane(props: DocumentPaneProps) {
             onOpenProviders={props.onOpenProviders}
             onClose={() => setPanel(null)}
             initialGroup={openGroup}
+            inEditor={feedback?.generation?.id ?? null}
           />
         )}
         {panel === "revise" && <RevisePanel document={doc} flush={() => autosave.flush()} onApplied={applied} onClose={() => setPanel(null)} onOpenProviders={props.onOpenProviders} />}

@@ -3,6 +3,7 @@ import { api, toApiError, type ApiError } from "../api";
 import type { Document, Feedback, Generation, PromptVersion, Provider, VariantSet } from "../bindings";
 import { activityOn, serially, useChanged } from "../lib/changed";
 import { keyCode } from "../lib/keys";
+import { variableLabel } from "../lib/labels";
 import { ErrorNote } from "./ErrorNote";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
 
@@ -21,6 +22,8 @@ interface GeneratePanelProps {
   onClose: () => void;
   /** The request to show first (from History); else the latest. */
   initialGroup?: string | null;
+  /** The generation whose text is in the editor. */
+  inEditor?: string | null;
 }
 
 function shownVariants(set: VariantSet): VariantState[] {
@@ -179,7 +182,9 @@ export function GeneratePanel(props: GeneratePanelProps) {
     return () => window.removeEventListener("keydown", onKey, true);
   }, [comparable]);
 
-  const ready = prompt && provider && !running;
+  // The brief is complete when every variable of the prompt has a value.
+  const unfilled = (prompt?.variables ?? []).filter((v) => !brief[v]?.trim());
+  const ready = prompt && provider && !running && unfilled.length === 0;
   return (
     <section className="generate-panel" data-testid="generate-panel" aria-label="Generate">
       <div className="generate-controls">
@@ -193,7 +198,7 @@ export function GeneratePanel(props: GeneratePanelProps) {
         ) : (
           prompt?.variables.map((name) => (
             <label key={name} className="inline-field">
-              {name}
+              {variableLabel(name)}
               <input data-testid={`brief-${name}`} value={brief[name] ?? ""} onChange={(e) => setBrief((b) => ({ ...b, [name]: e.target.value }))} />
             </label>
           ))
@@ -227,7 +232,13 @@ export function GeneratePanel(props: GeneratePanelProps) {
             ))}
           </select>
         </label>
-        <button className="primary" data-testid="generate" disabled={!ready} onClick={() => void generate()}>
+        <button
+          className="primary"
+          data-testid="generate"
+          disabled={!ready}
+          title={unfilled.length > 0 ? `Fill in the brief first: ${unfilled.map(variableLabel).join(", ")}` : "Generate variants from the prompt and the brief"}
+          onClick={() => void generate()}
+        >
           {running ? "Generating…" : "Generate"}
         </button>
         <button className="icon close" aria-label="Close generate panel" onClick={props.onClose}>
@@ -253,6 +264,11 @@ export function GeneratePanel(props: GeneratePanelProps) {
             <article key={i} className={`variant ${v.status}`} data-testid="variant" data-status={v.status}>
               <header>
                 <strong>Variant {letter(i)}</strong>
+                {v.generation && v.generation.id === props.inEditor && (
+                  <span className="chip on" data-testid="variant-in-editor">
+                    in the editor
+                  </span>
+                )}
                 <span className="muted small">{v.status === "streaming" ? "writing…" : v.status}</span>
               </header>
               <div className="variant-text">{v.text}</div>

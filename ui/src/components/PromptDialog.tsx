@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
 import type { DiffSpan, Project, PromptVersion } from "../bindings";
+import { article } from "../lib/labels";
 import { Modal } from "./Dialog";
 import { DiffView } from "./DiffView";
 
@@ -19,7 +20,7 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
     const v = await api.listPromptVersions(project.id);
     setVersions(v);
     setSystem(v[0]?.system_prompt ?? `You write ${project.content_type} copy for our brand. Be clear and concrete.`);
-    setTemplate(v[0]?.user_template ?? `Write a ${project.content_type} about {{topic}} for {{audience}}.`);
+    setTemplate(v[0]?.user_template ?? `Write ${article(project.content_type)} ${project.content_type} about {{topic}} for {{audience}}.`);
     setLoaded(true);
   };
   useEffect(() => {

@@ -82,7 +82,7 @@ export function Sidebar(props: SidebarProps) {
           Import
         </button>
         <button className="link" onClick={props.onExport} data-testid="open-export" title="Export feedback as fine-tuning datasets">
-          Export
+          Export datasets…
         </button>
         <button className="link" onClick={props.onShowShortcuts}>
           Shortcuts <kbd>Ctrl+/</kbd>

@@ -9,6 +9,17 @@ export const STATUS_LABELS: Record<DocumentStatus, string> = {
   published: "Published",
 };
 
+/** A brief variable as a person reads it: `call_to_action` → "Call to action". */
+export function variableLabel(name: string): string {
+  const words = name.replace(/[_-]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** "a" or "an", by how the word is written. */
+export function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? "an" : "a";
+}
+
 export const SAVE_LABELS: Record<SaveState, string> = {
   saved: "Saved",
   pending: "Unsaved changes",

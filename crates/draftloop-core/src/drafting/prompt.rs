@@ -30,26 +30,36 @@ pub struct PromptVersion {
     pub variables: Vec<String>,
 }
 
-/// The `{{variables}}` a template uses, each once, in name order.
-pub fn variables(template: &str) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
+/// Each `{{name}}` of a text, in order, repeats included.
+fn names(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || loop {
+        let start = rest.find("{{")?;
         let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else { break };
+        let end = after.find("}}")?;
         let name = after[..end].trim();
-        if !name.is_empty() {
-            names.insert(name.to_owned());
-        }
         rest = &after[end + 2..];
-    }
-    names
+        if !name.is_empty() {
+            return Some(name);
+        }
+    })
 }
 
+/// The `{{variables}}` a template uses, each once, in name order.
+pub fn variables(template: &str) -> BTreeSet<String> {
+    names(template).map(str::to_owned).collect()
+}
+
+/// The variables of a prompt in the order a person wrote them (the system prompt's
+/// first), each once: the order the brief asks for them.
 fn prompt_variables(system_prompt: &str, user_template: &str) -> Vec<String> {
-    let mut all = variables(system_prompt);
-    all.extend(variables(user_template));
-    all.into_iter().collect()
+    let mut all: Vec<String> = Vec::new();
+    for name in names(system_prompt).chain(names(user_template)) {
+        if !all.iter().any(|n| n == name) {
+            all.push(name.to_owned());
+        }
+    }
+    all
 }
 
 /// Fills every `{{name}}`; a variable without a value is an error naming it.
@@ -293,5 +303,16 @@ mod tests {
         let err = render(t, &vars(&[("kind", "post")])).unwrap_err();
         assert_eq!(err.to_string(), "the prompt needs a value for {{topic}}");
         assert_eq!(render("no {{ end", &vars(&[])).unwrap(), "no {{ end");
+    }
+
+    #[test]
+    fn a_prompts_variables_come_in_the_order_they_were_written() {
+        assert_eq!(
+            prompt_variables(
+                "You write for {{ brand }}.",
+                "A {{topic}} note for {{audience}} about {{topic}}, from {{brand}}: {{}} {{cta}"
+            ),
+            ["brand", "topic", "audience"]
+        );
     }
 }
