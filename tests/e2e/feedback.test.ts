@@ -312,7 +312,7 @@ describe("Feedback", () => {
       await s.waitUntil("the keystrokes point at the notice", `return document.querySelector('[data-testid="approved-lock"]').classList.contains("nudged");`);
       assert.equal(await editorText(), "Our spring sale starts Monday.");
       assert.equal(await s.execute(`return document.querySelector('[data-testid="document-status"]').textContent;`), "Approved");
-      await screenshot(s, "48-approved-locked");
+      await screenshot(s, "70-approved-locked");
 
       await (await s.find('[data-testid="edit-approved"]')).click();
       await s.waitUntil("the editor takes keys", `return document.activeElement === document.querySelector('[data-testid="editor"]') && document.querySelector('[data-testid="editor"]').isContentEditable;`);
@@ -325,7 +325,7 @@ describe("Feedback", () => {
       assert.equal(await s.execute(`return document.querySelector('[data-testid="approved-lock"]');`), null);
       assert.equal(await s.execute(`return document.querySelector('[data-testid="decision-standing"]');`), null);
       assert.match(String(await editorText()), /Monday\. Bring a friend\.$/);
-      await screenshot(s, "49-approved-then-edited");
+      await screenshot(s, "71-approved-then-edited");
     } finally {
       await s.quit();
     }
@@ -355,7 +355,7 @@ describe("Feedback", () => {
       await useB();
       await s.waitUntil("it says what replaced the text", `return document.querySelector('[data-testid="replaced-note"]')?.textContent.startsWith("Variant B replaced your text");`);
       assert.doesNotMatch(await editorText(), /My own sentence/);
-      await screenshot(s, "50-variant-replaced-text");
+      await screenshot(s, "72-variant-replaced-text");
       await (await s.find('[data-testid="undo-replace"]')).click();
       await s.waitUntil("the person's text is back", `const t = document.querySelector('[data-testid="editor"]').innerText; return t.startsWith("Variant 1: Here is a draft") && t.includes("My own sentence.");`);
       await s.waitUntil("and saved", `return document.querySelector('[data-testid="save-state"]')?.dataset.state === "saved";`);
@@ -380,7 +380,7 @@ describe("Feedback", () => {
       await s.waitUntil("History has the restored text as a new revision", `return document.querySelectorAll('[data-testid="revision"]').length > arguments[0];`, [before.length]);
       const after = await labels();
       assert.deepEqual(after.slice(0, before.length - 1), before.slice(0, -1), "the earlier revisions are all still there");
-      await screenshot(s, "51-history-restored");
+      await screenshot(s, "73-history-restored");
     } finally {
       await s.quit();
     }
@@ -423,7 +423,7 @@ describe("Feedback", () => {
       await (await s.findAll('[data-testid="open-request"]'))[1]?.click();
       await s.waitUntil("the earlier request's variants are shown", `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done" && e.textContent.includes("teachers"));`);
       assert.deepEqual((await variantTexts()).map((t) => t.slice(0, 9)), ["Variant 1", "Variant 2"]);
-      await screenshot(s, "52-earlier-variants-reopened");
+      await screenshot(s, "74-earlier-variants-reopened");
 
       await (await s.find('[data-testid="prefer-second"]')).click();
       await s.waitUntil("B is preferred", `return document.querySelector('[data-testid="preference-recorded"]')?.textContent.includes("B is better");`);
@@ -485,7 +485,7 @@ describe("Feedback", () => {
       const shown = await panel();
       assert.deepEqual({ ...shown, kinds: undefined }, { up: "false", clarity: null, comments: 0, kinds: undefined });
       for (const kind of ["thumb", "rating", "comment", "retraction"]) assert.ok(!shown.kinds.includes(kind), `the timeline shows no ${kind}: ${shown.kinds.join(", ")}`);
-      await screenshot(s, "53-feedback-taken-back");
+      await screenshot(s, "75-feedback-taken-back");
 
       assert.equal(exported("kto").length, 0, "no thumb, so no KTO row");
       const [row] = exported("ratings");

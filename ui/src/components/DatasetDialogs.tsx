@@ -259,8 +259,9 @@ export function ExportDialog({ projects, defaultFolder, onClose }: ExportDialogP
             <progress max={Math.max(1, running.total)} value={running.done} />
           </div>
         )}
+        {written.summaries.length > 0 && <p className="written-head">✓ Export finished</p>}
         {written.summaries.length > 0 && (
-          <ul className="written" data-testid="export-written">
+          <ul className="written" data-testid="export-written" role="status" aria-label="Export finished">
             {written.summaries.map((s) => (
               <li key={s.format}>
                 {writtenSummary(s, written.split)} → {s.files.join(", ")}
@@ -275,7 +276,13 @@ export function ExportDialog({ projects, defaultFolder, onClose }: ExportDialogP
             </button>
           </div>
         ) : (
-          <FormFooter error={error} onClose={onClose} submit={formats.length > 1 ? `Export ${formats.length} formats` : "Export"} testId="run-export" />
+          <FormFooter
+            error={error}
+            onClose={onClose}
+            submit={written.summaries.length > 0 ? "Export again" : formats.length > 1 ? `Export ${formats.length} formats` : "Export"}
+            testId="run-export"
+            done={written.summaries.length > 0 && !error}
+          />
         )}
       </form>
     </Modal>

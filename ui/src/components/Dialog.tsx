@@ -28,7 +28,8 @@ export function Modal({ title, onClose, children, testId, wide = false }: ShellP
 }
 
 /** A form dialog's foot: the error, if any, then Cancel and the submit button. */
-export function FormFooter({ error, onClose, submit, testId }: { error: string | null; onClose: () => void; submit: string; testId: string }) {
+/** `done`: the work is finished, so the way out is "Close" and comes first. */
+export function FormFooter({ error, onClose, submit, testId, done = false }: { error: string | null; onClose: () => void; submit: string; testId: string; done?: boolean }) {
   return (
     <>
       {error && (
@@ -37,10 +38,10 @@ export function FormFooter({ error, onClose, submit, testId }: { error: string |
         </p>
       )}
       <div className="dialog-actions">
-        <button type="button" onClick={onClose}>
-          Cancel
+        <button type="button" className={done ? "primary" : ""} data-testid={done ? "close-dialog" : undefined} onClick={onClose}>
+          {done ? "Close" : "Cancel"}
         </button>
-        <button type="submit" className="primary" data-testid={testId}>
+        <button type="submit" className={done ? "" : "primary"} data-testid={testId}>
           {submit}
         </button>
       </div>

@@ -25,7 +25,11 @@ function decision(i: Insight, instruction: string): SuggestionDecision {
   return { kind: s.kind, key: i.key, instruction, support: s.support, doc_type: s.doc_type, examples: s.examples };
 }
 
-/** Mean edit distance per prompt version: lower means people changed less. */
+/** A share of words as people read it. */
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/** How much of the model's words people changed, per prompt version: lower means the
+ * prompt asks for what people keep. */
 function LearningCurve({ curve }: { curve: CurvePoint[] }) {
   const points = curve.filter((c) => c.mean_edit_distance !== null);
   const max = Math.max(0.05, ...points.map((c) => c.mean_edit_distance ?? 0));
@@ -37,11 +41,13 @@ function LearningCurve({ curve }: { curve: CurvePoint[] }) {
     .join(" ");
   return (
     <div className="curve" data-testid="learning-curve">
-      <svg viewBox="0 0 440 130" role="img" aria-label="Mean edit distance per prompt version">
+      <svg viewBox="0 0 440 130" role="img" aria-label="Share of the words people changed, per prompt version">
         <line x1="30" y1="110" x2="420" y2="110" className="axis" />
         <line x1="30" y1="15" x2="30" y2="110" className="axis" />
-        <text x="2" y="20" className="tick">{max.toFixed(2)}</text>
-        <text x="14" y="112" className="tick">0</text>
+        <text x="2" y="20" className="tick">{percent(max)}</text>
+        <text x="2" y="112" className="tick">0%</text>
+        <text x="36" y="12" className="tick">words changed</text>
+        <text x="420" y="104" className="tick" textAnchor="end">prompt version</text>
         {path && <polyline points={path} className="line" />}
         {curve.map((c, i) => (
           <g key={c.prompt_version_id}>
@@ -58,7 +64,7 @@ function LearningCurve({ curve }: { curve: CurvePoint[] }) {
             <th>Version</th>
             <th>Made</th>
             <th>Edited drafts</th>
-            <th>Mean edit distance</th>
+            <th>Words changed</th>
             <th>Approval rate</th>
           </tr>
         </thead>
@@ -68,7 +74,7 @@ function LearningCurve({ curve }: { curve: CurvePoint[] }) {
               <td>v{c.version}</td>
               <td>{c.origin === "suggestion" ? "from a suggestion" : "by hand"}</td>
               <td>{c.pairs}</td>
-              <td>{c.mean_edit_distance === null ? "—" : c.mean_edit_distance.toFixed(3)}</td>
+              <td>{c.mean_edit_distance === null ? "—" : percent(c.mean_edit_distance)}</td>
               <td>{c.approval_rate === null ? "no reviews yet" : `${Math.round(c.approval_rate * 100)}%`}</td>
             </tr>
           ))}
@@ -135,7 +141,9 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
       ) : (
         <>
           <p className="muted small">
-            {insights.pairs} edited draft{insights.pairs === 1 ? "" : "s"} · mean word edit distance {insights.mean_edit_distance.toFixed(3)}
+            {insights.pairs === 0
+              ? "No edited drafts yet."
+              : `${insights.pairs} edited draft${insights.pairs === 1 ? "" : "s"}: people changed ${percent(insights.mean_edit_distance)} of the model's words on average.`}
           </p>
           {accepting ? (
             <section className="accepting" data-testid="accept-editor">
@@ -191,6 +199,11 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
           <LearningCurve curve={insights.curve} />
         </>
       )}
+      <div className="dialog-actions">
+        <button className="primary" data-testid="close-insights" onClick={onClose}>
+          Close
+        </button>
+      </div>
     </Modal>
   );
 }
