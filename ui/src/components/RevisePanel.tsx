@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, toApiError, type ApiError } from "../api";
 import type { Document, Generation, Provider } from "../bindings";
-import { applyChoices, changeCount, toPieces, type Choice, type Piece } from "../lib/hunks";
+import { applyChoices, changeCount, mostlyRewritten, sentencePieces, toPieces, type Choice, type Piece } from "../lib/hunks";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
 import { ErrorNote } from "./ErrorNote";
 
@@ -21,7 +21,9 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose, onOpenPr
   const [provider, setProvider] = useState("");
   const [notes, setNotes] = useState("");
   const [streamed, setStreamed] = useState("");
-  const [proposal, setProposal] = useState<{ generation: Generation; pieces: Piece[] } | null>(null);
+  // `bySentence`: most words changed, so the proposal is shown a sentence at a time,
+  // before beside after, rather than as word swaps nobody can read.
+  const [proposal, setProposal] = useState<{ generation: Generation; pieces: Piece[]; bySentence: boolean } | null>(null);
   const [choices, setChoices] = useState<Map<number, Choice>>(new Map());
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -50,7 +52,9 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose, onOpenPr
       );
       const proposed = toMarkdown(fromMarkdown(generation.output));
       setChoices(new Map());
-      setProposal({ generation, pieces: toPieces(await api.diffTexts(current.body_markdown, proposed)) });
+      const words = toPieces(await api.diffTexts(current.body_markdown, proposed));
+      const bySentence = mostlyRewritten(words);
+      setProposal({ generation, pieces: bySentence ? sentencePieces(current.body_markdown, proposed) : words, bySentence });
     } catch (e) {
       setError(toApiError(e));
     } finally {
@@ -59,6 +63,16 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose, onOpenPr
   };
 
   const choose = (index: number, choice: Choice) => setChoices((c) => new Map(c).set(index, choice));
+  const changeButtons = (index: number) => (
+    <>
+      <button className="change-button" aria-label={`Accept change ${index + 1}`} data-testid="accept-change" onClick={() => choose(index, "accept")}>
+        ✓
+      </button>
+      <button className="change-button" aria-label={`Reject change ${index + 1}`} data-testid="reject-change" onClick={() => choose(index, "reject")}>
+        ✗
+      </button>
+    </>
+  );
   const chooseAll = (choice: Choice) => proposal && setChoices(new Map(proposal.pieces.flatMap((p) => (p.kind === "change" ? [[p.index, choice] as const] : []))));
   const accepted = [...choices.values()].filter((c) => c === "accept").length;
 
@@ -114,26 +128,43 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose, onOpenPr
       {proposal && (
         <div className="proposal" data-testid="proposal">
           <p className="muted small">
-            The model proposes {changeCount(proposal.pieces)} change{changeCount(proposal.pieces) === 1 ? "" : "s"} to your text. Take them one at a time with ✓ and ✗, or all at once.
+            The model proposes {changeCount(proposal.pieces)} change{changeCount(proposal.pieces) === 1 ? "" : "s"} to your text{proposal.bySentence ? ", rewriting most of it: sentence by sentence" : ""}. Take them one at a time with ✓ and ✗, or all at once.
           </p>
-          <div className="diff">
-            {proposal.pieces.map((p, i) =>
-              p.kind === "same" ? (
-                <span key={i}>{p.text}</span>
-              ) : (
-                <span key={i} className={`change change-${choices.get(p.index) ?? "open"}`} data-testid="proposed-change" data-state={choices.get(p.index) ?? "open"}>
-                  {p.removed && <del>{p.removed}</del>}
-                  {p.added && <ins>{p.added}</ins>}
-                  <button className="change-button" aria-label={`Accept change ${p.index + 1}`} data-testid="accept-change" onClick={() => choose(p.index, "accept")}>
-                    ✓
-                  </button>
-                  <button className="change-button" aria-label={`Reject change ${p.index + 1}`} data-testid="reject-change" onClick={() => choose(p.index, "reject")}>
-                    ✗
-                  </button>
-                </span>
-              ),
-            )}
-          </div>
+          {proposal.bySentence ? (
+            <div className="sentences" data-testid="proposal-by-sentence">
+              <div className="sentences-head muted small">
+                <span>Your text</span>
+                <span>The model's</span>
+              </div>
+              {proposal.pieces.map((p, i) =>
+                p.kind === "same" ? (
+                  <p key={i} className="sentence-same">
+                    {p.text}
+                  </p>
+                ) : (
+                  <div key={i} className={`sentence-pair change-${choices.get(p.index) ?? "open"}`} data-testid="proposed-change" data-state={choices.get(p.index) ?? "open"}>
+                    <del>{p.removed || "—"}</del>
+                    <ins>{p.added || "—"}</ins>
+                    <span className="sentence-choice">{changeButtons(p.index)}</span>
+                  </div>
+                ),
+              )}
+            </div>
+          ) : (
+            <div className="diff">
+              {proposal.pieces.map((p, i) =>
+                p.kind === "same" ? (
+                  <span key={i}>{p.text}</span>
+                ) : (
+                  <span key={i} className={`change change-${choices.get(p.index) ?? "open"}`} data-testid="proposed-change" data-state={choices.get(p.index) ?? "open"}>
+                    {p.removed && <del>{p.removed}</del>}
+                    {p.added && <ins>{p.added}</ins>}
+                    {changeButtons(p.index)}
+                  </span>
+                ),
+              )}
+            </div>
+          )}
           <div className="dialog-actions">
             <button data-testid="reject-revision" onClick={() => chooseAll("reject")}>
               Reject all
