@@ -220,6 +220,13 @@ describe("Feedback", () => {
       await s.waitFor('[data-testid="span-tag-filter"]');
       await s.keys(`hallu${KEY.ENTER}`);
       await s.waitUntil("the span is tagged", `return document.querySelector('[data-testid="editor"] .anno[data-label="hallucination"]')?.textContent === "calmer spring";`);
+      // A tag the project does not have yet is added right there.
+      await select(s, "families");
+      await s.chord([ALT, "t"]);
+      await s.waitFor('[data-testid="span-tag-filter"]');
+      await s.keys(`Needs price${KEY.ENTER}`);
+      await s.waitUntil("the words carry the new tag", `return document.querySelector('[data-testid="editor"] .anno[data-label="needs-price"]')?.textContent === "families";`);
+      await s.waitUntil("and the project has it", `return [...document.querySelectorAll('[data-testid="document-tags"] button')].some((b) => b.textContent === "needs-price");`);
       await select(s, "ready");
       await s.chord([ALT, "m"]);
       await s.waitFor('[data-testid="span-comment-text"]');

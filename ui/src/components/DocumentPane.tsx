@@ -200,6 +200,16 @@ export function DocumentPane(props: DocumentPaneProps) {
     await give(kind === "tag" ? { kind: "tag", tag: value, span, removed: false } : { kind: "comment", text: value, span });
   };
 
+  const addTagAndApply = async (selection: SpanSelection, tag: string) => {
+    if (!project) return;
+    try {
+      await api.setFeedbackSchema(project.id, project.rubric, [...project.tags, tag]);
+    } catch (e) {
+      return onError(toApiError(e).message);
+    }
+    await applySpan(selection, tag);
+  };
+
   const removeSpanTag = async (note: SpanNote) => {
     if (!editor || !note.tag) return;
     const range = anchorRanges(editor.state.doc).get(note.anchor);
@@ -392,7 +402,9 @@ export function DocumentPane(props: DocumentPaneProps) {
             onClose={() => setPanel(null)}
           />
         )}
-        {spanTool && project && <SpanTool selection={spanTool} tags={project.tags} onApply={(s, v) => void applySpan(s, v)} onClose={() => setSpanTool(null)} />}
+        {spanTool && project && (
+          <SpanTool selection={spanTool} tags={project.tags} onApply={(s, v) => void applySpan(s, v)} onAddTag={(s, tag) => void addTagAndApply(s, tag)} onClose={() => setSpanTool(null)} />
+        )}
         {replaced && (
           <div className="replaced-note" role="status" data-testid="replaced-note">
             <span>{replaced} replaced your text; History keeps what you had.</span>

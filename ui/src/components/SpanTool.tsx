@@ -1,5 +1,6 @@
 import { useState, type KeyboardEvent } from "react";
 import type { AnnotationKind } from "../lib/anchors";
+import { tagName } from "../lib/labels";
 
 export interface SpanSelection {
   kind: AnnotationKind;
@@ -12,13 +13,18 @@ interface Props {
   selection: SpanSelection;
   tags: string[];
   onApply: (selection: SpanSelection, value: string) => void;
+  /** Adds a tag to the project, then tags the words with it. */
+  onAddTag: (selection: SpanSelection, tag: string) => void;
   onClose: () => void;
 }
 
+
 /** Tags or comments the selected words: type to filter tags, Enter to apply. */
-export function SpanTool({ selection, tags, onApply, onClose }: Props) {
+export function SpanTool({ selection, tags, onApply, onAddTag, onClose }: Props) {
   const [value, setValue] = useState("");
-  const matches = tags.filter((t) => t.includes(value.trim().toLowerCase()));
+  const matches = tags.filter((t) => t.includes(tagName(value)));
+  // A new tag is offered right here, where the words are being tagged.
+  const fresh = tagName(value) && !tags.includes(tagName(value)) ? tagName(value) : null;
   const onKey = (e: KeyboardEvent<HTMLElement>) => {
     if (e.key === "Escape") {
       e.preventDefault();
@@ -26,6 +32,7 @@ export function SpanTool({ selection, tags, onApply, onClose }: Props) {
       onClose();
     } else if (e.key === "Enter" && (selection.kind === "tag" || !e.shiftKey)) {
       e.preventDefault();
+      if (selection.kind === "tag" && matches.length === 0 && fresh) return onAddTag(selection, fresh);
       const chosen = selection.kind === "tag" ? matches[0] : value.trim();
       if (chosen) onApply(selection, chosen);
     }
@@ -38,14 +45,18 @@ export function SpanTool({ selection, tags, onApply, onClose }: Props) {
       </div>
       {selection.kind === "tag" ? (
         <>
-          <input autoFocus data-testid="span-tag-filter" placeholder="Type to filter, Enter to tag" value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={onKey} />
+          <input autoFocus data-testid="span-tag-filter" placeholder="Type to filter or to add a tag, Enter to tag" value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={onKey} />
           <div className="tags">
             {matches.map((t) => (
               <button key={t} className="chip-button" data-testid={`span-tag-${t}`} onClick={() => onApply(selection, t)}>
                 {t}
               </button>
             ))}
-            {matches.length === 0 && <span className="muted small">No tag matches; add tags in the rubric settings.</span>}
+            {fresh && (
+              <button className="chip-button add" data-testid="span-tag-add" title="Add this tag to the project and tag the words with it" onClick={() => onAddTag(selection, fresh)}>
+                + {fresh}
+              </button>
+            )}
           </div>
         </>
       ) : (

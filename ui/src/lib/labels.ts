@@ -20,6 +20,11 @@ export function article(word: string): string {
   return /^[aeiou]/i.test(word) ? "an" : "a";
 }
 
+/** A tag as the project keeps it: lower case, words joined by hyphens. */
+export function tagName(typed: string): string {
+  return typed.trim().toLowerCase().replace(/\s+/g, "-");
+}
+
 export const SAVE_LABELS: Record<SaveState, string> = {
   saved: "Saved",
   pending: "Unsaved changes",
