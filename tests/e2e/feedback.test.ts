@@ -438,6 +438,7 @@ describe("Feedback", () => {
       await s.waitUntil("A of the earlier request is in the editor", `const t = document.querySelector('[data-testid="editor"]')?.innerText ?? ""; return t.startsWith("Variant 1") && t.includes("teachers");`);
       const kinds = await timelineKinds(s);
       assert.ok(kinds.includes("preference"), `the timeline has the preference: ${kinds.join(", ")}`);
+      assert.match(String(await s.execute(`return document.querySelector('[data-testid="timeline"] li[data-kind="preference"]').textContent;`)), /Preferred B over A/, "the timeline names the variants");
 
       // The picker goes back to the latest request.
       const latest = (await s.execute(`return document.querySelector('[data-testid="variant-set"] option').value;`)) as string;

@@ -248,7 +248,15 @@ generation: Generation | null, thumb: FeedbackEvent | null, ratings: Array<Ratin
  */
 timeline: Array<TimelineEntry>, };
 
-export type TimelineEntry = { event: FeedbackEvent, model: string | null, };
+export type TimelineEntry = { event: FeedbackEvent, model: string | null, 
+/**
+ * Which variant of its request it was given on ("B").
+ */
+variant: string | null, 
+/**
+ * For a preference: the chosen variant and the other ("B", "A").
+ */
+compared: [string, string] | null, };
 
 export type ChangeKind = "draft" | "inserted" | "deleted";
 

@@ -266,8 +266,8 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
         <p className="muted hint">Nothing yet. Everything given on this document shows here, newest first.</p>
       ) : (
         <ol className="timeline" data-testid="timeline">
-          {feedback.timeline.map(({ event, model }) => {
-            const { icon, text } = describeFeedback(event.feedback);
+          {feedback.timeline.map(({ event, model, variant, compared }) => {
+            const { icon, text } = describeFeedback(event.feedback, compared);
             return (
               <li key={event.id} data-kind={event.feedback.kind}>
                 <span className="icon-cell">
@@ -277,7 +277,7 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
                   <div>{text}</div>
                   <div className="muted small">
                     {actorName(event.actor)} · {when(event.created_at)}
-                    {model ? ` · on ${model}` : ""}
+                    {model ? ` · on ${model}${variant && event.feedback.kind !== "preference" ? `, variant ${variant}` : ""}` : ""}
                   </div>
                 </div>
               </li>

@@ -8,6 +8,10 @@ describe("feedback in the timeline", () => {
     expect(describeFeedback({ kind: "tag", tag: "factual-error", removed: false, span: { anchor: "a", from: 1, to: 7, quote: "Monday" } }).text).toBe("Tagged factual-error on “Monday”");
     expect(describeFeedback({ kind: "decision", verdict: "reject", reason: "off-brand" }).text).toBe("Rejected · “off-brand”");
     expect(describeFeedback({ kind: "decision", verdict: "reopen", reason: "changed after approval" }).text).toBe("Back to draft: changed after approval");
+    const preference = { kind: "preference", chosen: "g2", rejected: "g1", tie: false, reason: "warmer" } as const;
+    expect(describeFeedback(preference, ["B", "A"]).text).toBe("Preferred B over A · “warmer”");
+    expect(describeFeedback({ ...preference, tie: true, reason: null }, ["B", "A"]).text).toBe("Tie between A and B");
+    expect(describeFeedback(preference).text).toBe("Preferred one variant over another · “warmer”");
     expect(describeFeedback({ kind: "implicit", kept_ratio: 0.8, time_to_accept_ms: 90_000, copied_chars: null, exported_format: null }).text).toBe(
       "80% of the draft kept · accepted after 2 min",
     );

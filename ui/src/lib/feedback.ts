@@ -7,7 +7,8 @@ function quoted(text: string, max = 48): string {
   return `“${t.length > max ? `${t.slice(0, max - 1)}…` : t}”`;
 }
 
-export function describeFeedback(f: Feedback): { icon: IconName; text: string } {
+/** `compared`: for a preference, the letters of the chosen variant and the other. */
+export function describeFeedback(f: Feedback, compared: [string, string] | null = null): { icon: IconName; text: string } {
   switch (f.kind) {
     case "thumb":
       return { icon: f.up ? "thumb-up" : "thumb-down", text: [f.up ? "Thumbs up" : "Thumbs down", f.reason, f.text && quoted(f.text)].filter(Boolean).join(" · ") };
@@ -17,8 +18,16 @@ export function describeFeedback(f: Feedback): { icon: IconName; text: string } 
       return { icon: "tag", text: `${f.removed ? "Removed" : "Tagged"} ${f.tag}${f.span ? ` on ${quoted(f.span.quote)}` : ""}` };
     case "comment":
       return { icon: "comment", text: `${f.span ? `On ${quoted(f.span.quote)}: ` : ""}${quoted(f.text, 80)}` };
-    case "preference":
-      return { icon: "swap", text: `${f.tie ? "Tie between two variants" : "Preferred one variant over another"}${f.reason ? ` · ${quoted(f.reason)}` : ""}` };
+    case "preference": {
+      const said = !compared
+        ? f.tie
+          ? "Tie between two variants"
+          : "Preferred one variant over another"
+        : f.tie
+          ? `Tie between ${[...compared].sort().join(" and ")}`
+          : `Preferred ${compared[0]} over ${compared[1]}`;
+      return { icon: "swap", text: `${said}${f.reason ? ` · ${quoted(f.reason)}` : ""}` };
+    }
     case "edit":
       return { icon: "pencil", text: "Edited the text" };
     case "decision": {

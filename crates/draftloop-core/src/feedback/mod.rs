@@ -298,7 +298,14 @@ pub struct DocumentFeedback {
 pub struct TimelineEntry {
     pub event: FeedbackEvent,
     pub model: Option<String>,
+    /// Which variant of its request it was given on ("B").
+    pub variant: Option<String>,
+    /// For a preference: the chosen variant and the other ("B", "A").
+    pub compared: Option<(String, String)>,
 }
+
+/// A document's generations: model, and letter among its request's variants.
+type Drafts = BTreeMap<String, (String, String)>;
 
 fn clean_text(what: &str, text: &str, max: usize) -> Result<String> {
     let text = text.trim();
@@ -878,14 +885,29 @@ impl Workspace {
             .map(|g| self.generation(&g))
             .transpose()?;
         let events = self.feedback_events(document_id)?;
-        let models: BTreeMap<String, String> = {
-            let mut stmt = self
-                .conn()
-                .prepare("SELECT id, model FROM generations WHERE document_id = ?1")?;
-            let rows = stmt.query_map([document_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
+        let drafts: Drafts = {
+            let mut stmt = self.conn().prepare(
+                "SELECT id, model, group_id FROM generations WHERE document_id = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([document_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            let mut per_group: HashMap<String, u8> = HashMap::new();
+            let mut drafts = Drafts::new();
+            for row in rows {
+                let (id, model, group) = row?;
+                let n = per_group.entry(group).or_default();
+                let letter = char::from(b'A' + (*n).min(25)).to_string();
+                *n += 1;
+                drafts.insert(id, (model, letter));
+            }
+            drafts
         };
-        Ok(summarize(generation, events, &models))
+        Ok(summarize(generation, events, &drafts))
     }
 }
 
@@ -924,7 +946,7 @@ fn one_opinion_each(timeline: Vec<TimelineEntry>) -> Vec<TimelineEntry> {
 fn summarize(
     generation: Option<Generation>,
     events: Vec<FeedbackEvent>,
-    models: &BTreeMap<String, String>,
+    drafts: &Drafts,
 ) -> DocumentFeedback {
     let fold = Fold::of(&events);
     let current = fold
@@ -968,12 +990,20 @@ fn summarize(
     drop(fold);
     let mut timeline: Vec<TimelineEntry> = events
         .into_iter()
-        .map(|event| TimelineEntry {
-            model: event
-                .generation_id
-                .as_ref()
-                .and_then(|g| models.get(g).cloned()),
-            event,
+        .map(|event| {
+            let draft = event.generation_id.as_ref().and_then(|g| drafts.get(g));
+            let letter = |g: &String| drafts.get(g).map(|d| d.1.clone());
+            TimelineEntry {
+                model: draft.map(|d| d.0.clone()),
+                variant: draft.map(|d| d.1.clone()),
+                compared: match &event.feedback {
+                    Feedback::Preference {
+                        chosen, rejected, ..
+                    } => letter(chosen).zip(letter(rejected)),
+                    _ => None,
+                },
+                event,
+            }
         })
         .collect();
     timeline.sort_by(|a, b| fold::said_before(&b.event, &a.event));
