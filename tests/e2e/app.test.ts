@@ -58,6 +58,12 @@ describe("Draftloop desktop", () => {
     await s.waitFor('[data-testid="empty-state"]');
     await s.waitUntil("the window has finished loading", `return document.querySelector(".statusbar") && [...document.images].every((i) => i.complete);`);
     await screenshot(s, "01-first-window");
+    // Who is working shows at the foot; where the workspace lives is in About.
+    assert.match(String(await s.execute(`return document.querySelector('[data-testid="working-as"]').textContent;`)), /^Working as .+ \(admin\)$/);
+    await (await s.find('[data-testid="open-about"]')).click();
+    assert.equal(await (await s.waitFor('[data-testid="about-path"]')).text(), join(dir, "draftloop.db"));
+    await s.keys(KEY.ESCAPE);
+    await s.waitUntil("About is closed", `return !document.querySelector('[data-testid="about-dialog"]');`);
 
     await createProject(s, "Spring launch", "email");
     await (await s.find(`${project("Spring launch")} [data-testid="new-document"]`)).click();
@@ -68,6 +74,7 @@ describe("Draftloop desktop", () => {
     await replaceText(s, '[data-testid="document-title"]', `Launch email${KEY.ENTER}`);
     await s.waitFor(docLink("Launch email"));
 
+    assert.match(String(await s.execute(`return document.querySelector('[data-testid="editor"] p.is-editor-empty')?.dataset.placeholder ?? "";`)), /^Start writing/);
     const editor = await s.find('[data-testid="editor"]');
     await editor.click();
     await (await s.find('.toolbar button[title="Heading"]')).click();

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toApiError, type ApiError } from "./api";
 import type { Document, DocumentSummary, ErrorKind, Project, WorkspaceInfo } from "./bindings";
 import { ExportDialog, ImportDialog } from "./components/DatasetDialogs";
-import { ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
+import { AboutDialog, ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
 import { DocumentPane } from "./components/DocumentPane";
 import { FeedbackPanel } from "./components/FeedbackPanel";
 import { InsightsDialog } from "./components/InsightsDialog";
@@ -18,6 +18,7 @@ type DialogState =
   | { kind: "delete-project"; project: Project }
   | { kind: "delete-document"; document: Document }
   | { kind: "shortcuts" }
+  | { kind: "about" }
   | { kind: "providers" }
   | { kind: "prompt"; project: Project }
   | { kind: "insights"; project: Project }
@@ -254,8 +255,11 @@ export function App() {
       )}
       {!current && <FeedbackPanel project={currentProject} document={null} words={0} />}
       {info && (
-        <div className="statusbar muted" title={info.database_path}>
-          {info.database_path} · schema v{info.schema_version} · Draftloop {info.app_version}
+        <div className="statusbar muted">
+          <span data-testid="working-as">Working as {info.profile.display_name} ({info.profile.role})</span>
+          <button type="button" className="link" data-testid="open-about" onClick={() => setDialog({ kind: "about" })}>
+            About Draftloop {info.app_version}
+          </button>
         </div>
       )}
 
@@ -310,6 +314,7 @@ export function App() {
         />
       )}
       {dialog?.kind === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === "about" && info && <AboutDialog info={info} onClose={() => setDialog(null)} />}
       {dialog?.kind === "providers" && <ProvidersDialog onClose={() => setDialog(null)} onChanged={() => undefined} />}
       {dialog?.kind === "prompt" && <PromptDialog project={dialog.project} onClose={() => setDialog(null)} />}
       {dialog?.kind === "export" && info && <ExportDialog projects={projects} defaultFolder={info.export_folder} onClose={() => setDialog(null)} />}

@@ -82,8 +82,12 @@ fn clean(new: &NewProvider) -> Result<NewProvider> {
         return Err(Error::invalid("a provider needs a name"));
     }
     let base_url = new.base_url.trim().trim_end_matches('/');
-    let parsed = reqwest::Url::parse(base_url)
-        .map_err(|e| Error::invalid(format!("\"{base_url}\" is not a URL: {e}")))?;
+    // The parser's own words ("relative URL without a base") help nobody.
+    let parsed = reqwest::Url::parse(base_url).map_err(|_| {
+        Error::invalid(format!(
+            "\"{base_url}\" is not a web address: write it whole, like https://api.openai.com/v1"
+        ))
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(Error::invalid(
             "a provider's base URL starts with http:// or https://",

@@ -89,7 +89,9 @@ export interface FileFilter {
 export class ApiError extends Error {
   readonly kind: ErrorKind;
   constructor(payload: ErrorPayload) {
-    super(payload.message);
+    // The core writes messages to follow "error: " on a command line; a person reads
+    // them as sentences.
+    super(payload.message.charAt(0).toUpperCase() + payload.message.slice(1));
     this.kind = payload.kind;
   }
 }

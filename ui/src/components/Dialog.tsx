@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import type { WorkspaceInfo } from "../bindings";
 
 interface ShellProps {
   title: string;
@@ -168,6 +169,33 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onClose
           onClick={() => onConfirm().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))}
         >
           {confirmLabel}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** Where the workspace is and what wrote it: for a bug report, or a backup. */
+export function AboutDialog({ info, onClose }: { info: WorkspaceInfo; onClose: () => void }) {
+  return (
+    <Modal title={`Draftloop ${info.app_version}`} onClose={onClose} testId="about-dialog">
+      <dl className="facts">
+        <dt>Workspace</dt>
+        <dd className="path" data-testid="about-path">
+          {info.database_path}
+        </dd>
+        <dt>Schema</dt>
+        <dd>version {info.schema_version}</dd>
+        <dt>Working as</dt>
+        <dd>
+          {info.profile.display_name} · {info.profile.role} · {info.profile.handle}
+        </dd>
+        <dt>Device</dt>
+        <dd className="path">{info.device_id}</dd>
+      </dl>
+      <div className="dialog-actions">
+        <button className="primary" onClick={onClose}>
+          Done
         </button>
       </div>
     </Modal>

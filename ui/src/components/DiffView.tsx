@@ -1,6 +1,8 @@
 import type { DiffSpan } from "../bindings";
 
-/** Word-level changes: deletions struck through, insertions highlighted. */
+/** Word-level changes: deletions struck through, insertions highlighted; a deletion
+ * and the insertion that replaces it are set apart, so "for" and "Spring" do not read
+ * as "forSpring". */
 export function DiffView({ spans }: { spans: DiffSpan[] }) {
   return (
     <div className="diff" data-testid="diff">

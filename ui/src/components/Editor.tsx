@@ -1,4 +1,5 @@
 import { EditorContent, Mark, mergeAttributes, useEditor, useEditorState, type Editor as TiptapEditor } from "@tiptap/react";
+import { Placeholder } from "@tiptap/extensions";
 import StarterKit from "@tiptap/starter-kit";
 import { useEffect, type ReactNode } from "react";
 import { fromMarkdown, toMarkdown, type PmNode } from "../lib/markdown";
@@ -58,7 +59,11 @@ export function serialize(doc: PmNode): DocumentText {
 export function Editor({ initialJson, initialMarkdown, onChange, onReady, onCopy, tools, editable = true }: EditorProps) {
   const editor = useEditor({
     editable,
-    extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true } }), Annotation],
+    extensions: [
+      StarterKit.configure({ link: { openOnClick: false, autolink: true } }),
+      Annotation,
+      Placeholder.configure({ placeholder: "Start writing, or let the model draft it: ✦ Generate" }),
+    ],
     content: initialContent(initialJson, initialMarkdown),
     shouldRerenderOnTransaction: false,
     editorProps: {

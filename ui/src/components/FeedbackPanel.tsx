@@ -1,5 +1,6 @@
 import { useState, type KeyboardEvent } from "react";
 import type { Document, DocumentFeedback, Feedback, Project, SpanNote, Verdict } from "../bindings";
+import { when } from "../lib/dates";
 import { actorName, describeFeedback } from "../lib/feedback";
 import { STATUS_LABELS } from "../lib/labels";
 import { Icon } from "./Icon";
@@ -16,9 +17,6 @@ interface FeedbackPanelProps {
   onEditSchema?: () => void;
 }
 
-function when(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
 
 /** The right-hand panel: feedback on the open document's current draft, and its timeline. */
 export function FeedbackPanel(props: FeedbackPanelProps) {

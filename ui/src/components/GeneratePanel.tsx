@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toApiError, type ApiError } from "../api";
 import type { Document, Feedback, Generation, PromptVersion, Provider, VariantSet } from "../bindings";
 import { activityOn, serially, useChanged } from "../lib/changed";
+import { when } from "../lib/dates";
 import { keyCode } from "../lib/keys";
 import { variableLabel } from "../lib/labels";
 import { ErrorNote } from "./ErrorNote";
@@ -30,9 +31,6 @@ function shownVariants(set: VariantSet): VariantState[] {
   return set.variants.map((g) => ({ text: g.output, status: g.incomplete || g.error ? "incomplete" : "done", generation: g }));
 }
 
-function when(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
 
 /** Generate 1–4 variants side by side from the project's prompt and the document's brief. */
 export function GeneratePanel(props: GeneratePanelProps) {

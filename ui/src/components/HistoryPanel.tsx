@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
 import type { DiffSpan, Document, Revision, VariantSet } from "../bindings";
 import { activityOn, useChanged } from "../lib/changed";
+import { when } from "../lib/dates";
 import { DiffView } from "./DiffView";
 
 type Entry = { id: string; label: string; markdown: string; revision: boolean };
@@ -43,7 +44,7 @@ export function HistoryPanel({ document: doc, onRestore, onOpenRequest, onClose 
         if (!latest) return;
         const list: Entry[] = revisions.map((r, i) => ({
           id: r.id,
-          label: `#${i + 1} ${r.author_kind === "model" ? "model" : r.actor.replace(/^local:/, "")} · ${new Date(r.created_at).toLocaleTimeString()}`,
+          label: `#${i + 1} ${r.author_kind === "model" ? "model" : r.actor.replace(/^local:/, "")} · ${when(r.created_at)}`,
           markdown: r.body_markdown,
           revision: true,
         }));
@@ -119,7 +120,7 @@ export function HistoryPanel({ document: doc, onRestore, onOpenRequest, onClose 
             {requests.map((r) => (
               <li key={r.group_id} data-testid="request">
                 <span>
-                  {new Date(r.created_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })} · {r.variants[0]?.model ?? ""} · {r.variants.length} variant
+                  {when(r.created_at)} · {r.variants[0]?.model ?? ""} · {r.variants.length} variant
                   {r.variants.length === 1 ? "" : "s"}
                 </span>
                 <span className="muted small">{r.variants.map((v) => v.output.slice(0, 60)).join(" · ")}</span>

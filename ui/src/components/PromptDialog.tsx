@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
 import type { DiffSpan, Project, PromptVersion } from "../bindings";
+import { when } from "../lib/dates";
 import { article } from "../lib/labels";
 import { Modal } from "./Dialog";
 import { DiffView } from "./DiffView";
@@ -87,7 +88,7 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
               {versions.map((v, i) => (
                 <li key={v.id}>
                   <span>
-                    v{versions.length - i} · {new Date(v.created_at).toLocaleString()} · {v.origin === "hand" ? "written by hand" : "from a suggestion"}
+                    v{versions.length - i} · {when(v.created_at)} · {v.origin === "hand" ? "written by hand" : "from a suggestion"}
                     {i === 0 && <strong> (current)</strong>}
                   </span>
                   {i > 0 && (

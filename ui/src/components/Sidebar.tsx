@@ -39,7 +39,7 @@ export function Sidebar(props: SidebarProps) {
             <section key={project.id} className={`project ${selected ? "selected" : ""}`} data-testid="project" data-name={project.name}>
               <div className="project-row">
                 <button className="project-name" onClick={() => props.onSelectProject(project.id)} title={project.name}>
-                  <span className="name">{project.name}</span>
+                  <span className="name" title={project.name}>{project.name}</span>
                   <span className="kind">{project.content_type}</span>
                 </button>
                 <span className="row-actions">
@@ -64,7 +64,7 @@ export function Sidebar(props: SidebarProps) {
                       data-title={doc.title}
                       onClick={() => props.onSelectDocument(doc)}
                     >
-                      <span className="name">{doc.title}</span>
+                      <span className="name" title={doc.title}>{doc.title}</span>
                       <span className="meta">{doc.words} words</span>
                     </button>
                   </li>
