@@ -62,6 +62,9 @@ describe("Draftloop desktop", () => {
     assert.match(String(await s.execute(`return document.querySelector('[data-testid="working-as"]').textContent;`)), /^Working as .+ \(admin\)$/);
     await (await s.find('[data-testid="open-about"]')).click();
     assert.equal(await (await s.waitFor('[data-testid="about-path"]')).text(), join(dir, "draftloop.db"));
+    await replaceText(s, '[data-testid="display-name"]', "Alice Martin");
+    await (await s.find('[data-testid="save-display-name"]')).click();
+    await s.waitUntil("the new name shows", `return document.querySelector('[data-testid="working-as"]').textContent === "Working as Alice Martin (admin)";`);
     await s.keys(KEY.ESCAPE);
     await s.waitUntil("About is closed", `return !document.querySelector('[data-testid="about-dialog"]');`);
 
@@ -122,7 +125,7 @@ describe("Draftloop desktop", () => {
     await (await s.find(`${project("Spring launch")} [data-testid="rename-project"]`)).click();
     await replaceText(s, '[data-testid="rename-input"]', `Blog${KEY.ENTER}`);
     const error = await s.waitFor('[data-testid="rename-dialog"] .form-error');
-    assert.equal(await error.text(), 'a project named "Blog" already exists');
+    assert.equal(await error.text(), 'A project named "Blog" already exists');
     await replaceText(s, '[data-testid="rename-input"]', `Summer launch${KEY.ENTER}`);
     await s.waitFor(project("Summer launch"));
 

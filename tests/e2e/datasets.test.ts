@@ -23,7 +23,7 @@ describe("Datasets", () => {
       await (await s.waitFor('[data-testid="open-import"]')).click();
       await fill(s, '[data-testid="import-path"]', bad);
       await (await s.find('[data-testid="run-import"]')).click();
-      await s.waitUntil("the bad line is reported", `return document.querySelector('[data-testid="import-dialog"] [role="alert"]')?.textContent.startsWith("line 2: ");`);
+      await s.waitUntil("the bad line is reported", `return document.querySelector('[data-testid="import-dialog"] [role="alert"]')?.textContent.startsWith("Line 2: ");`);
       // The good file is chosen with the system's file chooser.
       const history = join(ROOT, "tests/interop/history.jsonl");
       await (await s.find('[data-testid="import-path-choose"]')).click();

@@ -121,12 +121,15 @@ export function App() {
     return () => clearTimeout(t);
   }, [toast]);
 
+  // A new document's title is selected once its pane is there to hold it: a frame
+  // after opening was not always enough while other reads were landing.
+  const [freshDocument, setFreshDocument] = useState<string | null>(null);
   const newDocument = useCallback(
     async (pid: string) => {
       try {
         const doc = await api.createDocument(pid, "Untitled document");
         await openDocument(doc.id);
-        requestAnimationFrame(() => titleRef.current?.select());
+        setFreshDocument(doc.id);
       } catch (e) {
         showError(e);
       }
@@ -224,6 +227,8 @@ export function App() {
           onNotice={setToast}
           registerFlush={registerFlush}
           titleRef={titleRef}
+          selectTitle={freshDocument === current.id}
+          onTitleSelected={() => setFreshDocument(null)}
           onApplied={(doc) => {
             setCurrent(doc);
             onSaved(doc);
@@ -314,7 +319,7 @@ export function App() {
         />
       )}
       {dialog?.kind === "shortcuts" && <ShortcutsDialog onClose={() => setDialog(null)} />}
-      {dialog?.kind === "about" && info && <AboutDialog info={info} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "about" && info && <AboutDialog info={info} onRenamed={setInfo} onClose={() => setDialog(null)} />}
       {dialog?.kind === "providers" && <ProvidersDialog onClose={() => setDialog(null)} onChanged={() => undefined} />}
       {dialog?.kind === "prompt" && <PromptDialog project={dialog.project} onClose={() => setDialog(null)} />}
       {dialog?.kind === "export" && info && <ExportDialog projects={projects} defaultFolder={info.export_folder} onClose={() => setDialog(null)} />}

@@ -246,7 +246,11 @@ generation: Generation | null, thumb: FeedbackEvent | null, ratings: Array<Ratin
 /**
  * Newest first, each with the model of the generation it was given on.
  */
-timeline: Array<TimelineEntry>, };
+timeline: Array<TimelineEntry>, 
+/**
+ * Everyone in the workspace: the names to show for events' people and actors.
+ */
+people: Array<Profile>, };
 
 export type TimelineEntry = { event: FeedbackEvent, model: string | null, 
 /**

@@ -113,6 +113,34 @@ impl Workspace {
         decode(row)
     }
 
+    /// Sets the acting person's display name (what the app shows for what they did);
+    /// events keep naming them by their handle, so nothing already said changes.
+    pub fn set_display_name(&mut self, name: &str) -> Result<Profile> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(Error::invalid("a name has 1 to 80 characters"));
+        }
+        let before = self.profile()?;
+        if before.display_name == name {
+            return Ok(before);
+        }
+        self.write(|tx, actor| {
+            tx.execute(
+                "UPDATE profiles SET display_name = ?1 WHERE id = ?2",
+                [name, actor.person()],
+            )?;
+            crate::audit::record(
+                tx,
+                actor,
+                "profile.renamed",
+                "profile",
+                actor.person(),
+                serde_json::json!({"from": before.display_name, "to": name}),
+            )
+        })?;
+        self.profile()
+    }
+
     /// Everyone this workspace knows, by name.
     pub fn profiles(&self) -> Result<Vec<Profile>> {
         let mut stmt = self.conn().prepare(

@@ -86,3 +86,41 @@ fn a_minute_of_autosaves_shares_one_audit_entry() {
     assert_eq!(saves(&ws), 2);
     assert!(ws.verify_audit_log().unwrap().is_none());
 }
+
+#[test]
+fn a_person_sets_their_name_and_the_panels_show_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ws, project) = common::spring(dir.path());
+    let doc = ws.create_document(&project, "Launch").unwrap().id;
+    common::drafted(&mut ws, &doc, None, &["Our sale starts Monday."]);
+    let comment = Feedback::Comment {
+        text: "Good".into(),
+        span: None,
+    };
+    let event = ws.record_feedback(&doc, None, &comment).unwrap();
+
+    let me = ws.set_display_name("  Alice Martin ").unwrap();
+    assert_eq!(me.display_name, "Alice Martin");
+    assert_eq!(ws.profile().unwrap().display_name, "Alice Martin");
+    assert_eq!(ws.info().unwrap().profile.display_name, "Alice Martin");
+    // What was said keeps its handle; the panel knows the name behind it.
+    let panel = ws.document_feedback(&doc).unwrap();
+    assert_eq!(panel.timeline[0].event.actor, event.actor);
+    let person = panel
+        .people
+        .iter()
+        .find(|p| p.id == event.person_id)
+        .unwrap();
+    assert_eq!(person.display_name, "Alice Martin");
+    assert_eq!(
+        ws.audit_log().unwrap().last().unwrap().action,
+        "profile.renamed"
+    );
+
+    let audit = ws.audit_log().unwrap().len();
+    for bad in ["", "   ", &"x".repeat(81)] {
+        assert!(ws.set_display_name(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(ws.profile().unwrap().display_name, "Alice Martin");
+    assert_eq!(ws.audit_log().unwrap().len(), audit);
+}

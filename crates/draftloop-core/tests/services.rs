@@ -662,6 +662,16 @@ async fn each_write_tells_the_host_what_it_changed_and_nothing_else() {
         ]
     );
 
+    // A person's new name shows in every panel.
+    s.core.with(|ws| ws.set_display_name("Alice M.")).unwrap();
+    assert_eq!(
+        s.host.told(),
+        [Changed {
+            everything: true,
+            ..Changed::default()
+        }]
+    );
+
     // An import says nothing while its chunks go in out of sight, then "everything"
     // once, when it finishes.
     let file = s._dir.path().join("history.jsonl");

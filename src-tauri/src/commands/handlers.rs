@@ -46,6 +46,7 @@ macro_rules! handlers {
             commands::providers::test_provider,
             commands::providers::detect_local_providers,
             commands::workspace::workspace_info,
+            commands::workspace::set_display_name,
         ]
     };
 }

@@ -39,6 +39,7 @@ export interface DraftloopApi {
   applyGeneration(documentId: string, generationId: string, text: DocumentText): Promise<Document>;
   listRevisions(documentId: string): Promise<Revision[]>;
   documentRequests(documentId: string): Promise<VariantSet[]>;
+  setDisplayName(name: string): Promise<WorkspaceInfo>;
   restoreRevision(documentId: string, revisionId: string): Promise<Document>;
 
   projectInsights(projectId: string): Promise<Insights>;

@@ -50,4 +50,5 @@ export interface Commands {
   test_provider: { args: { name: string }; returns: ProviderCheck };
   detect_local_providers: { args: Record<string, never>; returns: Array<LocalServer> };
   workspace_info: { args: Record<string, never>; returns: WorkspaceInfo };
+  set_display_name: { args: { name: string }; returns: WorkspaceInfo };
 }

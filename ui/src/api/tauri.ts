@@ -64,6 +64,7 @@ export const tauriApi: DraftloopApi = {
   applyGeneration: (documentId, generationId, text) => call("apply_generation", { documentId, generationId, text }),
   listRevisions: (documentId) => call("list_revisions", { documentId }),
   documentRequests: (documentId) => call("document_requests", { documentId }),
+  setDisplayName: (name) => call("set_display_name", { name }),
   restoreRevision: (documentId, revisionId) => call("restore_revision", { documentId, revisionId }),
   projectInsights: (projectId) => call("project_insights", { projectId }),
   acceptSuggestion: (projectId, decision, systemPrompt, userTemplate) =>

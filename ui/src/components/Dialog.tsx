@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { api, toApiError } from "../api";
 import type { WorkspaceInfo } from "../bindings";
 
 interface ShellProps {
@@ -176,9 +177,34 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onClose
 }
 
 /** Where the workspace is and what wrote it: for a bug report, or a backup. */
-export function AboutDialog({ info, onClose }: { info: WorkspaceInfo; onClose: () => void }) {
+export function AboutDialog({ info, onRenamed, onClose }: { info: WorkspaceInfo; onRenamed: (info: WorkspaceInfo) => void; onClose: () => void }) {
+  const [name, setName] = useState(info.profile.display_name);
+  const [error, setError] = useState<string | null>(null);
+  const rename = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      onRenamed(await api.setDisplayName(name));
+      setError(null);
+    } catch (err) {
+      setError(toApiError(err).message);
+    }
+  };
   return (
     <Modal title={`Draftloop ${info.app_version}`} onClose={onClose} testId="about-dialog">
+      <form className="rename-self" onSubmit={(e) => void rename(e)}>
+        <label>
+          Your name, as the timeline and History show it
+          <input data-testid="display-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" data-testid="save-display-name" disabled={!name.trim() || name.trim() === info.profile.display_name}>
+          Save name
+        </button>
+      </form>
       <dl className="facts">
         <dt>Workspace</dt>
         <dd className="path" data-testid="about-path">

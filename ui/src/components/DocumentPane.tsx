@@ -32,6 +32,9 @@ interface DocumentPaneProps {
   /** Gives the app a way to flush this pane's pending text (on close, on switch). */
   registerFlush: (flush: (() => Promise<void>) | null) => void;
   titleRef: React.RefObject<HTMLInputElement | null>;
+  /** A new document: its title is selected, ready to be typed over. */
+  selectTitle: boolean;
+  onTitleSelected: () => void;
   /** The document changed in the backend (the model's text, a decision): show it. */
   onApplied: (doc: Document) => void;
   onOpenPrompt: () => void;
@@ -107,6 +110,12 @@ export function DocumentPane(props: DocumentPaneProps) {
   }, [autosave, registerFlush]);
 
   useEffect(() => setTitle(doc.title), [doc.title]);
+  const { selectTitle, onTitleSelected, titleRef } = props;
+  useEffect(() => {
+    if (!selectTitle) return;
+    titleRef.current?.select();
+    onTitleSelected();
+  }, [selectTitle, onTitleSelected, titleRef]);
 
   // Reads one after another, so the last change's answer is the one shown.
   const [inOrder] = useState(serially);

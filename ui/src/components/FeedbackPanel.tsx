@@ -1,7 +1,7 @@
 import { useState, type KeyboardEvent } from "react";
 import type { Document, DocumentFeedback, Feedback, Project, SpanNote, Verdict } from "../bindings";
 import { when } from "../lib/dates";
-import { actorName, describeFeedback } from "../lib/feedback";
+import { describeFeedback, personName } from "../lib/feedback";
 import { STATUS_LABELS } from "../lib/labels";
 import { Icon } from "./Icon";
 
@@ -229,7 +229,7 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
             <li key={c.id}>
               <span>{c.feedback.kind === "comment" ? c.feedback.text : ""}</span>
               <span className="muted small">
-                {actorName(c.actor)} · {when(c.created_at)}
+                {personName(feedback.people, c)} · {when(c.created_at)}
                 <button className="icon small" aria-label="Delete this comment" data-testid="delete-comment" title="Delete this comment" onClick={() => void takeBack(c.id)}>
                   ×
                 </button>
@@ -255,7 +255,7 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
       {/* Where the person clicked: what now stands, by whom. */}
       {feedback.decision && (
         <p className="muted small" data-testid="decision-standing" role="status">
-          {describeFeedback(feedback.decision.feedback).text} by {actorName(feedback.decision.actor)} · {when(feedback.decision.created_at)}
+          {describeFeedback(feedback.decision.feedback).text} by {personName(feedback.people, feedback.decision)} · {when(feedback.decision.created_at)}
         </p>
       )}
 
@@ -274,7 +274,7 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
                 <div>
                   <div>{text}</div>
                   <div className="muted small">
-                    {actorName(event.actor)} · {when(event.created_at)}
+                    {personName(feedback.people, event)} · {when(event.created_at)}
                     {model ? ` · on ${model}${variant && event.feedback.kind !== "preference" ? `, variant ${variant}` : ""}` : ""}
                   </div>
                 </div>

@@ -1,5 +1,5 @@
 // How feedback reads in the timeline.
-import type { Feedback } from "../bindings";
+import type { Feedback, FeedbackEvent, Profile } from "../bindings";
 import type { IconName } from "../components/Icon";
 
 function quoted(text: string, max = 48): string {
@@ -55,6 +55,12 @@ export function duration(ms: number): string {
   if (m < 60) return `${m} min`;
   const h = Math.round(m / 60);
   return h < 48 ? `${h} h` : `${Math.round(h / 24)} days`;
+}
+
+/** The name to show for who gave `event`: their profile's, else their handle's. */
+export function personName(people: readonly Profile[], event: FeedbackEvent): string {
+  const person = people.find((p) => p.id === event.person_id) ?? people.find((p) => p.handle === event.actor);
+  return person?.display_name ?? actorName(event.actor);
 }
 
 /** "local:alice" → "alice". */

@@ -292,6 +292,8 @@ pub struct DocumentFeedback {
     pub decision: Option<FeedbackEvent>,
     /// Newest first, each with the model of the generation it was given on.
     pub timeline: Vec<TimelineEntry>,
+    /// Everyone in the workspace: the names to show for events' people and actors.
+    pub people: Vec<crate::profile::Profile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -907,7 +909,10 @@ impl Workspace {
             }
             drafts
         };
-        Ok(summarize(generation, events, &drafts))
+        Ok(DocumentFeedback {
+            people: self.profiles()?,
+            ..summarize(generation, events, &drafts)
+        })
     }
 }
 
@@ -986,6 +991,7 @@ fn summarize(
         comments: fold.comments.iter().map(|e| (*e).clone()).collect(),
         decision: fold.decision.cloned(),
         timeline: Vec::new(),
+        people: Vec::new(),
     };
     drop(fold);
     let mut timeline: Vec<TimelineEntry> = events

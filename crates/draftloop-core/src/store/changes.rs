@@ -80,6 +80,7 @@ enum Table {
     ReviewItems,
     Providers,
     Imports,
+    Profiles,
 }
 
 impl Table {
@@ -96,6 +97,7 @@ impl Table {
             "review_items" => Table::ReviewItems,
             "providers" => Table::Providers,
             "imports" => Table::Imports,
+            "profiles" => Table::Profiles,
             _ => return None,
         })
     }
@@ -129,7 +131,7 @@ impl Table {
                 "SELECT document_id FROM review_items WHERE rowid = ?1",
                 List::Activity,
             ),
-            Table::Tombstones | Table::Providers | Table::Imports => return None,
+            Table::Tombstones | Table::Providers | Table::Imports | Table::Profiles => return None,
         })
     }
 }
@@ -182,6 +184,8 @@ impl Touched {
                 let shown = match (table, action) {
                     (Table::Providers, _) => true,
                     (Table::Imports, a) => a == Action::SQLITE_UPDATE,
+                    // A person renamed: their name shows in every panel.
+                    (Table::Profiles, a) => a == Action::SQLITE_UPDATE,
                     (_, a) => a != Action::SQLITE_DELETE,
                 };
                 if !shown {
@@ -246,7 +250,7 @@ fn resolve(conn: &Connection, touched: BTreeSet<(Table, i64)>) -> rusqlite::Resu
     for (table, rowid) in touched {
         match table {
             Table::Providers => changed.providers = true,
-            Table::Imports => changed.everything = true,
+            Table::Imports | Table::Profiles => changed.everything = true,
             Table::Tombstones => {
                 let (kind, id): (String, String) = conn
                     .prepare_cached(
