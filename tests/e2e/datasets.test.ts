@@ -41,6 +41,10 @@ describe("Datasets", () => {
         set.call(sel, "Spring launch"); sel.dispatchEvent(new Event("change", { bubbles: true }));`);
       await fill(s, '[data-testid="export-split"]', "0.25");
       await s.waitUntil("the live count is in", `return /^\\d+ dpo rows?$/.test(document.querySelector('[data-testid="export-count"]')?.textContent ?? "") && document.querySelector('[data-testid="export-preview"] pre') !== null;`);
+      // Prompt versions are offered by the names the app shows, not as ids to type.
+      const offered = (await s.execute(`return [...document.querySelectorAll('[data-testid="export-prompt-version"] option')].map((o) => o.textContent);`)) as string[];
+      assert.equal(offered[0], "Any version");
+      for (const label of offered.slice(1)) assert.match(label, /^v\d+/);
       const shownCount = async () => Number(((await s.execute(`return document.querySelector('[data-testid="export-count"]').textContent;`)) as string).split(" ")[0]);
       const projectOnly = await shownCount();
       assert.ok(projectOnly > 0 && projectOnly < 26, `the project filter narrows the DPO rows (${projectOnly})`);
@@ -68,6 +72,9 @@ describe("Datasets", () => {
       const row = JSON.parse(rows[0] ?? "{}") as Record<string, unknown>;
       assert.deepEqual(Object.keys(row).sort(), ["chosen", "metadata", "prompt", "rejected"]);
       assert.match(readFileSync(join(folder, "dpo/README.md"), "utf8"), /project Spring launch, clarity ≥ 3/);
+    } catch (e) {
+      await screenshot(s, "FAILED-datasets").catch(() => undefined);
+      throw e;
     } finally {
       await s.quit();
     }

@@ -165,7 +165,7 @@ describe("Feedback", () => {
       await fill(s, '[data-testid="export-path"]', exported);
       await (await s.find('[data-testid="export-document"]')).click();
       await s.waitUntil("the export is recorded", `return [...document.querySelectorAll('[data-testid="timeline"] li')].some((l) => l.textContent.includes("exported as markdown"));`);
-      assert.match(readFileSync(exported, "utf8"), /^Hello\. Variant 1: Here is a draft/);
+      assert.match(readFileSync(exported, "utf8"), /^# Launch email\n\nHello\. Variant 1: Here is a draft/);
 
       await fill(s, '[data-testid="decision-reason"]', "ready to send");
       await (await s.find('[data-testid="approve"]')).click();

@@ -625,6 +625,34 @@ fn feedback_can_be_taken_back_and_the_panel_timeline_and_exports_agree() {
 }
 
 #[test]
+fn a_document_saved_as_markdown_carries_its_title() {
+    let mut f = fixture();
+    let out = f._dir.path().join("out").join("launch.md");
+    f.ws.export_document(&f.doc, &out).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "# Launch\n\nOur spring sale starts Monday.\n"
+    );
+    // A text that starts with its title gets it once; a folder is refused.
+    f.ws.save_document_text(&f.doc, &text("# Launch\n\nSale."))
+        .unwrap();
+    f.ws.export_document(&f.doc, &out).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "# Launch\n\nSale.\n"
+    );
+    let err = f.ws.export_document(&f.doc, f._dir.path()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let exported = f.ws
+        .feedback_events(&f.doc)
+        .unwrap()
+        .into_iter()
+        .filter(|e| matches!(&e.feedback, Feedback::Implicit { exported_format: Some(m), .. } if m == "markdown"))
+        .count();
+    assert_eq!(exported, 2);
+}
+
+#[test]
 fn feedback_events_cannot_be_changed_in_place() {
     let mut f = fixture();
     f.ws.record_feedback(

@@ -70,6 +70,24 @@ export function ExportDialog({ projects, defaultFolder, onClose }: ExportDialogP
   const [written, setWritten] = useState<{ summaries: ExportSummary[]; split: boolean }>({ summaries: [], split: false });
 
   const project = projects.find((p) => p.name === filters.project) ?? null;
+  // The prompt versions of the projects in scope, as the app names them ("v2").
+  const [versions, setVersions] = useState<{ id: string; label: string }[]>([]);
+  useEffect(() => {
+    let latest = true;
+    const inScope = project ? [project] : projects;
+    Promise.all(inScope.map(async (p) => ({ p, list: await api.listPromptVersions(p.id) })))
+      .then((all) => {
+        if (!latest) return;
+        const offered = all.flatMap(({ p, list }) => list.map((v, i) => ({ id: v.id, label: `${inScope.length > 1 ? `${p.name} · ` : ""}v${list.length - i}${v.origin === "suggestion" ? " (from a suggestion)" : ""}` })));
+        setVersions(offered);
+        // A version of a project no longer in scope filters nothing in: let it go.
+        setFilters((f) => (f.prompt_version && !offered.some((v) => v.id === f.prompt_version) ? { ...f, prompt_version: null } : f));
+      })
+      .catch((e: unknown) => setError(toApiError(e).message));
+    return () => {
+      latest = false;
+    };
+  }, [project, projects]);
   const dimensions = [...new Set((project ? [project] : projects).flatMap((p) => p.rubric.map((d) => d.name)))];
   const tags = [...new Set((project ? [project] : projects).flatMap((p) => p.tags))];
   const splitRatio = split.trim() ? Number(split) : null;
@@ -214,7 +232,14 @@ export function ExportDialog({ projects, defaultFolder, onClose }: ExportDialogP
           </div>
           <label>
             Prompt version
-            <input placeholder="id" value={filters.prompt_version ?? ""} onChange={(e) => set({ prompt_version: e.target.value.trim() || null })} />
+            <select data-testid="export-prompt-version" value={filters.prompt_version ?? ""} onChange={(e) => set({ prompt_version: e.target.value || null })}>
+              <option value="">Any version</option>
+              {versions.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.label}
+                </option>
+              ))}
+            </select>
           </label>
           <label>
             Reviewer

@@ -404,6 +404,7 @@ export function DocumentPane(props: DocumentPaneProps) {
           <HistoryPanel
             document={doc}
             onRestore={restore}
+            people={feedback?.people ?? []}
             onOpenRequest={(group) => {
               setOpenGroup(group);
               setPanel("generate");

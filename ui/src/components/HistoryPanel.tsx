@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
-import type { DiffSpan, Document, Revision, VariantSet } from "../bindings";
+import type { DiffSpan, Document, Profile, Revision, VariantSet } from "../bindings";
 import { activityOn, useChanged } from "../lib/changed";
 import { when } from "../lib/dates";
 import { DiffView } from "./DiffView";
@@ -13,12 +13,15 @@ interface HistoryPanelProps {
   onRestore: (revisionId: string, what: string) => Promise<void>;
   /** Shows a request's variants in the Generate panel. */
   onOpenRequest: (groupId: string) => void;
+  /** Everyone in the workspace: the names revisions are shown by. */
+  people: readonly Profile[];
   onClose: () => void;
 }
 
 /** Every revision, by a person or by the model; any two compared word by word, and any
  * one put back (as a new revision: nothing after it is lost). */
-export function HistoryPanel({ document: doc, onRestore, onOpenRequest, onClose }: HistoryPanelProps) {
+export function HistoryPanel({ document: doc, onRestore, onOpenRequest, people, onClose }: HistoryPanelProps) {
+  const nameOf = (handle: string) => people.find((p) => p.handle === handle)?.display_name ?? handle.replace(/^[a-z]+:/, "");
   const [entries, setEntries] = useState<Entry[]>([]);
   const [requests, setRequests] = useState<VariantSet[]>([]);
   const [from, setFrom] = useState<string | null>(null);
@@ -44,7 +47,7 @@ export function HistoryPanel({ document: doc, onRestore, onOpenRequest, onClose 
         if (!latest) return;
         const list: Entry[] = revisions.map((r, i) => ({
           id: r.id,
-          label: `#${i + 1} ${r.author_kind === "model" ? "model" : r.actor.replace(/^local:/, "")} · ${when(r.created_at)}`,
+          label: `#${i + 1} ${r.author_kind === "model" ? "model" : nameOf(r.actor)} · ${when(r.created_at)}`,
           markdown: r.body_markdown,
           revision: true,
         }));

@@ -916,6 +916,20 @@ impl Workspace {
     }
 }
 
+/// A document as a Markdown file to take elsewhere: its title as the heading (unless
+/// the text already starts with it), then the text.
+fn markdown_file(title: &str, body: &str) -> String {
+    let (title, body) = (title.trim(), body.trim());
+    let heading = format!("# {title}");
+    if title.is_empty() || body.lines().next().is_some_and(|l| l.trim() == heading) {
+        return format!("{body}\n");
+    }
+    if body.is_empty() {
+        return format!("{heading}\n");
+    }
+    format!("{heading}\n\n{body}\n")
+}
+
 /// The timeline (newest first) as a person reads it: one opinion per person. What was
 /// taken back is left out with its retraction, and a thumb or a rating changed later
 /// (a reason added, a mind changed) shows only as it stands.
@@ -1034,9 +1048,12 @@ impl Workspace {
         }
         crate::export::make_folder_for(path)?;
         let temp = path.with_extension("draftloop-tmp");
-        let written = std::fs::write(&temp, format!("{}\n", document.body_markdown.trim_end()))
-            .and_then(|()| std::fs::File::open(&temp)?.sync_all())
-            .and_then(|()| std::fs::rename(&temp, path));
+        let written = std::fs::write(
+            &temp,
+            markdown_file(&document.title, &document.body_markdown),
+        )
+        .and_then(|()| std::fs::File::open(&temp)?.sync_all())
+        .and_then(|()| std::fs::rename(&temp, path));
         if let Err(e) = written {
             let _ = std::fs::remove_file(&temp);
             return Err(Error::invalid(format!(
