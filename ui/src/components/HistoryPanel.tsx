@@ -3,6 +3,7 @@ import { api, toApiError } from "../api";
 import type { DiffSpan, Document, Profile, Revision, VariantSet } from "../bindings";
 import { activityOn, useChanged } from "../lib/changed";
 import { when } from "../lib/dates";
+import { personName } from "../lib/feedback";
 import { DiffView } from "./DiffView";
 
 type Entry = { id: string; label: string; markdown: string; revision: boolean };
@@ -21,7 +22,6 @@ interface HistoryPanelProps {
 /** Every revision, by a person or by the model; any two compared word by word, and any
  * one put back (as a new revision: nothing after it is lost). */
 export function HistoryPanel({ document: doc, onRestore, onOpenRequest, people, onClose }: HistoryPanelProps) {
-  const nameOf = (handle: string) => people.find((p) => p.handle === handle)?.display_name ?? handle.replace(/^[a-z]+:/, "");
   const [entries, setEntries] = useState<Entry[]>([]);
   const [requests, setRequests] = useState<VariantSet[]>([]);
   const [from, setFrom] = useState<string | null>(null);
@@ -47,7 +47,7 @@ export function HistoryPanel({ document: doc, onRestore, onOpenRequest, people, 
         if (!latest) return;
         const list: Entry[] = revisions.map((r, i) => ({
           id: r.id,
-          label: `#${i + 1} ${r.author_kind === "model" ? "model" : nameOf(r.actor)} · ${when(r.created_at)}`,
+          label: `#${i + 1} ${r.author_kind === "model" ? "model" : personName(people, r)} · ${when(r.created_at)}`,
           markdown: r.body_markdown,
           revision: true,
         }));

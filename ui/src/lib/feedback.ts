@@ -57,10 +57,11 @@ export function duration(ms: number): string {
   return h < 48 ? `${h} h` : `${Math.round(h / 24)} days`;
 }
 
-/** The name to show for who gave `event`: their profile's, else their handle's. */
-export function personName(people: readonly Profile[], event: FeedbackEvent): string {
-  const person = people.find((p) => p.id === event.person_id) ?? people.find((p) => p.handle === event.actor);
-  return person?.display_name ?? actorName(event.actor);
+/** The name to show for who did something (an event, a revision): their profile's,
+ * else their handle's. */
+export function personName(people: readonly Profile[], who: Pick<FeedbackEvent, "actor"> & { person_id?: string }): string {
+  const person = people.find((p) => p.id === who.person_id) ?? people.find((p) => p.handle === who.actor);
+  return person?.display_name ?? actorName(who.actor);
 }
 
 /** "local:alice" → "alice". */

@@ -778,16 +778,14 @@ impl Workspace {
                 };
                 let generation_id = match (retracted, &item.generation_id) {
                     (Some(of), _) => of,
-                    (None, given) => match given {
-                        Some(g) => Some(g.clone()),
-                        None => match current.get(doc) {
-                            Some(g) => g.clone(),
-                            None => {
-                                let g = current_generation_id(self.conn(), doc)?;
-                                current.insert(doc.to_owned(), g.clone());
-                                g
-                            }
-                        },
+                    (None, Some(g)) => Some(g.clone()),
+                    (None, None) => match current.get(doc) {
+                        Some(g) => g.clone(),
+                        None => {
+                            let g = current_generation_id(self.conn(), doc)?;
+                            current.insert(doc.to_owned(), g.clone());
+                            g
+                        }
                     },
                 };
                 if let Some(g) = &generation_id {
