@@ -13,13 +13,113 @@ export type RubricDimension = { name: string, description: string, min: number, 
 
 export type RoutingPolicy = { 
 /**
- * Generations scoring below this confidence go to the review queue.
+ * Drafts scoring below this confidence go to the review queue.
  */
-threshold: number, auto_approve: boolean, 
+threshold: number, 
 /**
- * Share of auto-approved items sampled for audit.
+ * Drafts at or above the threshold that pass every check are approved without a
+ * person; off, every draft waits for one.
  */
-audit_sample_rate: number, };
+auto_approve: boolean, 
+/**
+ * Share of auto-approved drafts drawn into the audit queue.
+ */
+audit_sample_rate: number, 
+/**
+ * Hours a queued draft may wait before it is overdue; none, never.
+ */
+review_deadline_hours: number | null, fallback: Fallback | null, checks: Checks, };
+
+export type Checks = { 
+/**
+ * Phrases the copy must not contain (any case).
+ */
+banned: Array<string>, 
+/**
+ * Terms the copy must contain (any case).
+ */
+required: Array<string>, min_words: number | null, max_words: number | null, 
+/**
+ * Highest Flesch–Kincaid grade the copy may read at.
+ */
+max_reading_grade: number | null, };
+
+export type Fallback = { "kind": "lower_temperature" } | { "kind": "provider", name: string, } | { "kind": "standard", text: string, };
+
+export type RoutingVersion = { id: string, project_id: string, policy: RoutingPolicy, author: string, created_at: string, };
+
+export type Signal = "token_probability" | "banned_phrase" | "required_term" | "word_count" | "reading_level" | "history" | "calibration";
+
+export type Reason = { signal: Signal, 
+/**
+ * False when it counted against the draft.
+ */
+passed: boolean, detail: string, };
+
+export type Confidence = { 
+/**
+ * What routing compares with the threshold.
+ */
+score: number, 
+/**
+ * Before calibration.
+ */
+raw: number, 
+/**
+ * A banned phrase or a missing required term: a person must look, whatever the score.
+ */
+must_review: boolean, reasons: Array<Reason>, };
+
+export type ReliabilityBin = { from: number, to: number, drafts: number, mean_score: number, approved_unchanged: number, };
+
+export type Route = { "route": "auto_approved", audited: boolean, } | { "route": "queued", reasons: Array<string>, };
+
+export type Routed = { generation: Generation, route: Route, };
+
+export type ReviewKind = "review" | "audit";
+
+export type QueueItem = { id: string, document_id: string, generation_id: string | null, title: string, project_id: string, project: string, confidence: number | null, reasons: Array<string>, tier: number, kind: ReviewKind, due_at: string | null, overdue: boolean, 
+/**
+ * The escalation's note, for the senior reviewer.
+ */
+note: string | null, 
+/**
+ * Who holds the lease now (display name), if anyone.
+ */
+held_by: string | null, held_until: string | null, time_spent_ms: number, created_at: string, };
+
+export type QueueOrder = "lowest_confidence" | "most_uncertain";
+
+export type QueueFilter = { project_id: string | null, tier: number | null, kind: ReviewKind | null, order: QueueOrder, };
+
+export type ReviewDecision = { document_id: string, verdict: Verdict, 
+/**
+ * Why it was rejected (required), or the note for the senior reviewer (required
+ * to escalate).
+ */
+reason: string | null, 
+/**
+ * The text as the reviewer left it (edit then approve).
+ */
+final_text: DocumentTextInput | null, };
+
+export type DocumentTextInput = { body_json: string, body_markdown: string, };
+
+export type Reviewed = { document: Document, fallback: Routed | null, fallback_error: string | null, };
+
+export type BatchSummary = { rows: number, generated: number, skipped: number, auto_approved: number, queued: number, failed: number, 
+/**
+ * Rows not reached because the run was cancelled.
+ */
+not_run: number, cancelled: boolean, failures: Array<BatchFailure>, };
+
+export type BatchFailure = { row: number, title: string, message: string, };
+
+export type BatchProgress = { done: number, total: number, auto_approved: number, queued: number, failed: number, skipped: number, 
+/**
+ * Rows being drafted at once now (lowered by rate limiting).
+ */
+concurrency: number, };
 
 export type Document = { id: string, project_id: string, title: string, brief: { [key in string]?: string }, status: DocumentStatus, 
 /**
@@ -96,7 +196,11 @@ origin: string, author: string, created_at: string,
  */
 variables: Array<string>, };
 
-export type Generation = { id: string, document_id: string | null, group_id: string, provider: string, model: string, prompt_version_id: string | null, output: string, incomplete: boolean, logprob_mean: number | null, logprob_min: number | null, latency_ms: number | null, prompt_tokens: number | null, completion_tokens: number | null, error: string | null, created_at: string, };
+export type Generation = { id: string, document_id: string | null, group_id: string, provider: string, model: string, prompt_version_id: string | null, output: string, incomplete: boolean, logprob_mean: number | null, logprob_min: number | null, latency_ms: number | null, prompt_tokens: number | null, completion_tokens: number | null, error: string | null, 
+/**
+ * The review gate's score, 0–1 (see `review::confidence`).
+ */
+confidence: number | null, created_at: string, };
 
 export type VariantSet = { group_id: string, created_at: string, variants: Array<Generation>, };
 
@@ -146,7 +250,7 @@ providers: boolean,
  */
 everything: boolean, };
 
-export type JobKind = "export" | "import";
+export type JobKind = "export" | "import" | "batch";
 
 export type JobInfo = { id: string, kind: JobKind, started_at: string, done: number, 
 /**

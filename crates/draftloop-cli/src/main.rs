@@ -9,7 +9,10 @@ mod generate;
 mod mine;
 mod output;
 mod projects;
+mod prompts;
 mod providers;
+mod review;
+mod routing;
 
 use std::path::PathBuf;
 
@@ -57,6 +60,22 @@ enum Command {
     Import(dataset::ImportArgs),
     /// Export feedback as a dataset: sft, openai-sft, dpo, openai-dpo, kto, ratings, csv, parquet.
     Export(dataset::ExportArgs),
+    /// Save or list a project's prompt versions.
+    #[command(subcommand)]
+    Prompts(prompts::PromptsCommand),
+    /// Set or show a project's routing policy (the review gate).
+    #[command(subcommand)]
+    Routing(routing::RoutingCommand),
+    /// Draft a CSV of briefs, one document per row, each scored and routed.
+    Batch(review::BatchArgs),
+    /// List what waits for a reviewer.
+    #[command(subcommand)]
+    Queue(review::QueueCommand),
+    /// Approve, reject or escalate a document waiting for review.
+    Review(review::ReviewArgs),
+    /// Verify or export the hash-chained audit log.
+    #[command(subcommand)]
+    Audit(review::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +90,12 @@ fn main() -> ExitCode {
             Command::Mine(args) => core.with(|ws| mine::run(ws, args)),
             Command::Import(args) => dataset::import(&core, args),
             Command::Export(args) => dataset::export(&core, args),
+            Command::Prompts(cmd) => core.with(|ws| prompts::run(ws, cmd)),
+            Command::Routing(cmd) => core.with(|ws| routing::run(ws, cmd)),
+            Command::Batch(args) => review::batch(&core, args),
+            Command::Queue(cmd) => review::queue(&core, cmd),
+            Command::Review(args) => review::review(&core, args),
+            Command::Audit(cmd) => review::audit(&core, cmd),
         }
     });
     match result {

@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use crate::{
     audit, diff, document, error, export, feedback, generation, host, import, insights, jobs, llm,
-    mining, profile, project, prompt, provider, revision, store,
+    mining, profile, project, prompt, provider, review, revision, store,
 };
 
 /// The whole bindings file.
@@ -16,7 +16,26 @@ pub fn typescript() -> String {
         project::Project::decl(),
         project::NewProject::decl(),
         project::RubricDimension::decl(),
-        project::RoutingPolicy::decl(),
+        review::RoutingPolicy::decl(),
+        review::Checks::decl(),
+        review::Fallback::decl(),
+        review::RoutingVersion::decl(),
+        review::Signal::decl(),
+        review::Reason::decl(),
+        review::Confidence::decl(),
+        review::ReliabilityBin::decl(),
+        review::Route::decl(),
+        review::Routed::decl(),
+        review::ReviewKind::decl(),
+        review::QueueItem::decl(),
+        review::QueueOrder::decl(),
+        review::QueueFilter::decl(),
+        review::ReviewDecision::decl(),
+        review::DocumentTextInput::decl(),
+        review::Reviewed::decl(),
+        review::batch::BatchSummary::decl(),
+        review::batch::BatchFailure::decl(),
+        review::batch::BatchProgress::decl(),
         document::Document::decl(),
         document::DocumentSummary::decl(),
         document::DocumentStatus::decl(),

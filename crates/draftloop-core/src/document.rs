@@ -42,6 +42,34 @@ pub(crate) fn insert_imported(tx: &Transaction, d: &ImportedDocument<'_>) -> Res
     Ok(())
 }
 
+/// A batch row's document, with its brief and the key a second run finds it by.
+pub(crate) fn insert_for_batch(
+    tx: &Transaction,
+    actor: &crate::actor::Actor,
+    project_id: &str,
+    title: &str,
+    brief: &BTreeMap<String, String>,
+    batch_key: &str,
+    at: &str,
+) -> Result<String> {
+    let id = new_id();
+    let title = clean_title(title).unwrap_or_else(|_| UNTITLED.to_owned());
+    tx.execute(
+        "INSERT INTO documents (id, project_id, title, brief, status, created_at, updated_at, batch_key)
+         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?5, ?6)",
+        params![id, project_id, title, serde_json::to_string(brief)?, at, batch_key],
+    )?;
+    audit::record(
+        tx,
+        actor,
+        "document.created",
+        "document",
+        &id,
+        json!({"project_id": project_id, "title": title, "by": "batch"}),
+    )?;
+    Ok(id)
+}
+
 /// Removes what an unfinished import wrote (with its revisions, generations and
 /// feedback): no one has seen it.
 pub(crate) fn delete_imported(tx: &Transaction, import_id: &str) -> Result<()> {

@@ -636,9 +636,16 @@ fn import_line(
         prompt_tokens: None,
         completion_tokens: None,
         error: None,
+        confidence: None,
         created_at: at.clone(),
     };
-    crate::generation::insert_row(tx, &generation, "{}", &serde_json::to_string(&messages)?)?;
+    crate::generation::insert_row(
+        tx,
+        &generation,
+        "{}",
+        &serde_json::to_string(&messages)?,
+        None,
+    )?;
     let generation_id = generation.id;
 
     let insert_revision =

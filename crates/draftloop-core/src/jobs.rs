@@ -1,4 +1,4 @@
-//! Long work: an export, an import (and, later, a batch run). Each job has an id the
+//! Long work: an export, an import, a batch run. Each job has an id the
 //! front end chose, progress anyone can read, and a cancel that the work checks as it
 //! goes. A job leaves the list when its work returns, however it ends.
 
@@ -22,6 +22,7 @@ use crate::services::Core;
 pub enum JobKind {
     Export,
     Import,
+    Batch,
 }
 
 /// A job as a front end lists it.
@@ -144,7 +145,7 @@ impl Drop for Job {
 }
 
 impl Core {
-    fn start_job(&self, id: &str, kind: JobKind) -> Result<Job> {
+    pub(crate) fn start_job(&self, id: &str, kind: JobKind) -> Result<Job> {
         self.jobs().start(id, kind, stamp(self.host().now()))
     }
 

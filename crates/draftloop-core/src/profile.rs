@@ -141,6 +141,48 @@ impl Workspace {
         self.profile()
     }
 
+    /// Gives the person with `handle` a role (a reviewer, a senior reviewer…); only an
+    /// admin may, and the last admin stays one. Audited.
+    pub fn set_role(&mut self, handle: &str, role: ProfileRole) -> Result<Profile> {
+        if self.profile()?.role != ProfileRole::Admin {
+            return Err(Error::invalid("only an admin can change someone's role"));
+        }
+        let target = self
+            .profiles()?
+            .into_iter()
+            .find(|p| p.handle == handle.trim())
+            .ok_or_else(|| Error::NotFound(format!("person {}", handle.trim())))?;
+        if target.role == role {
+            return Ok(target);
+        }
+        let admins = self
+            .profiles()?
+            .iter()
+            .filter(|p| p.role == ProfileRole::Admin)
+            .count();
+        if target.role == ProfileRole::Admin && admins == 1 {
+            return Err(Error::invalid("the workspace needs at least one admin"));
+        }
+        self.write(|tx, actor| {
+            tx.execute(
+                "UPDATE profiles SET role = ?1 WHERE id = ?2",
+                [role.as_str(), &target.id],
+            )?;
+            crate::audit::record(
+                tx,
+                actor,
+                "profile.role_set",
+                "profile",
+                &target.id,
+                serde_json::json!({"from": target.role.as_str(), "to": role.as_str()}),
+            )
+        })?;
+        self.profiles()?
+            .into_iter()
+            .find(|p| p.id == target.id)
+            .ok_or_else(|| Error::NotFound(format!("person {handle}")))
+    }
+
     /// Everyone this workspace knows, by name.
     pub fn profiles(&self) -> Result<Vec<Profile>> {
         let mut stmt = self.conn().prepare(

@@ -9,6 +9,7 @@ use crate::actor::Actor;
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now};
+use crate::review::RoutingPolicy;
 use crate::store::Workspace;
 
 const NAME_MAX_CHARS: usize = 120;
@@ -31,25 +32,6 @@ pub struct RubricDimension {
     pub description: String,
     pub min: i32,
     pub max: i32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct RoutingPolicy {
-    /// Generations scoring below this confidence go to the review queue.
-    pub threshold: f64,
-    pub auto_approve: bool,
-    /// Share of auto-approved items sampled for audit.
-    pub audit_sample_rate: f64,
-}
-
-impl Default for RoutingPolicy {
-    fn default() -> Self {
-        RoutingPolicy {
-            threshold: 0.7,
-            auto_approve: false,
-            audit_sample_rate: 0.1,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -17,6 +17,28 @@ use serde_json::{json, Value};
 pub const UNKNOWN_MODEL: &str = "no-such-model";
 /// A prompt containing this gets a 400 "context length exceeded".
 pub const TOO_LONG_MARKER: &str = "[[too long]]";
+/// `[[logprob -0.3]]` in a prompt: every token of the answer gets that logprob (the
+/// marker is left out of the answer).
+pub const LOGPROB_MARKER: &str = "[[logprob ";
+/// A model that answers 400 to a request asking for logprobs, as some servers do.
+pub const NO_LOGPROBS_MODEL: &str = "no-logprobs-model";
+
+/// The prompt without a logprob marker, and the logprob it asks for.
+fn logprob_marker(prompt: &str) -> (String, Option<f64>) {
+    let Some(start) = prompt.find(LOGPROB_MARKER) else {
+        return (prompt.to_owned(), None);
+    };
+    let rest = &prompt[start + LOGPROB_MARKER.len()..];
+    let Some(end) = rest.find("]]") else {
+        return (prompt.to_owned(), None);
+    };
+    let value = rest[..end].trim().parse().ok();
+    let cleaned = format!("{}{}", &prompt[..start], &rest[end + 2..]);
+    (
+        cleaned.split_whitespace().collect::<Vec<_>>().join(" "),
+        value,
+    )
+}
 
 /// What the next request gets instead of a normal answer.
 #[derive(Debug, Clone)]
@@ -67,6 +89,8 @@ struct Shared {
     faults: VecDeque<Fault>,
     log: Vec<RecordedRequest>,
     api_key: Option<String>,
+    /// Added before every completion's answer, as a real model's time to answer.
+    latency: Duration,
     /// Also append each request as a JSON line here, for tests in another process.
     log_file: Option<std::path::PathBuf>,
 }
@@ -131,6 +155,20 @@ impl TestLlmServer {
         lock(&self.shared).faults.push_back(fault);
     }
 
+    /// Every completion from now on waits this long before answering.
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.shared).latency = latency;
+    }
+
+    /// Completions asked for so far (requests to the chat or messages endpoints).
+    pub fn completions(&self) -> usize {
+        lock(&self.shared)
+            .log
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    }
+
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared).log.clone()
     }
@@ -167,7 +205,7 @@ fn serve(stream: TcpStream, shared: &Mutex<Shared>) -> std::io::Result<()> {
         headers,
         body,
     };
-    let (fault, api_key) = {
+    let (fault, api_key, latency) = {
         let mut s = lock(shared);
         s.log.push(request.clone());
         if let Some(path) = &s.log_file {
@@ -181,8 +219,11 @@ fn serve(stream: TcpStream, shared: &Mutex<Shared>) -> std::io::Result<()> {
                 let _ = writeln!(f, "{line}");
             }
         }
-        (s.faults.pop_front(), s.api_key.clone())
+        (s.faults.pop_front(), s.api_key.clone(), s.latency)
     };
+    if request.method == "POST" && !latency.is_zero() {
+        thread::sleep(latency);
+    }
     let mut out = stream;
     respond(&mut out, &request, fault, api_key.as_deref())
 }
@@ -284,7 +325,20 @@ fn respond(
             None,
         );
     }
-    let prompt = last_user_text(&req.body);
+    let (prompt, fixed_logprob) = logprob_marker(&last_user_text(&req.body));
+    let logprobs = req.body["logprobs"].as_bool().unwrap_or(false);
+    if model == NO_LOGPROBS_MODEL && logprobs {
+        return json_response(
+            out,
+            400,
+            &error_body(
+                anthropic,
+                "invalid_request_error",
+                "logprobs are not supported with this model",
+            ),
+            None,
+        );
+    }
     if prompt.contains(TOO_LONG_MARKER) {
         let message = "This model's maximum context length is 8192 tokens; your messages resulted in 9000 tokens";
         let mut body = error_body(anthropic, "invalid_request_error", message);
@@ -301,7 +355,7 @@ fn respond(
     let replies: Vec<Vec<String>> = (0..n).map(|i| tokens(&reply_text(i, &prompt))).collect();
     let input_tokens = prompt.split_whitespace().count();
     let streaming = req.body["stream"].as_bool().unwrap_or(false);
-    let logprobs = req.body["logprobs"].as_bool().unwrap_or(false);
+    let logprobs = logprobs.then_some(fixed_logprob);
     match (anthropic, streaming) {
         (false, false) => json_response(
             out,
@@ -361,8 +415,8 @@ fn tokens(text: &str) -> Vec<String> {
     out
 }
 
-fn token_logprob(k: usize) -> f64 {
-    -0.05 * (k % 7) as f64
+fn token_logprob(k: usize, fixed: Option<f64>) -> f64 {
+    fixed.unwrap_or(-0.05 * (k % 7) as f64)
 }
 
 fn last_user_text(body: &Value) -> String {
@@ -389,12 +443,12 @@ fn error_body(anthropic: bool, kind: &str, message: &str) -> Value {
     }
 }
 
-fn logprob_content(tokens: &[String]) -> Value {
+fn logprob_content(tokens: &[String], fixed: Option<f64>) -> Value {
     Value::Array(
         tokens
             .iter()
             .enumerate()
-            .map(|(k, t)| json!({"token": t, "logprob": token_logprob(k), "top_logprobs": []}))
+            .map(|(k, t)| json!({"token": t, "logprob": token_logprob(k, fixed), "top_logprobs": []}))
             .collect(),
     )
 }
@@ -403,7 +457,7 @@ fn openai_plain(
     model: &str,
     replies: &[Vec<String>],
     input_tokens: usize,
-    logprobs: bool,
+    logprobs: Option<Option<f64>>,
 ) -> Value {
     let choices: Vec<Value> = replies
         .iter()
@@ -414,8 +468,8 @@ fn openai_plain(
                 "message": {"role": "assistant", "content": toks.concat()},
                 "finish_reason": "stop",
             });
-            if logprobs {
-                choice["logprobs"] = json!({"content": logprob_content(toks)});
+            if let Some(fixed) = logprobs {
+                choice["logprobs"] = json!({"content": logprob_content(toks, fixed)});
             }
             choice
         })
@@ -440,7 +494,7 @@ fn openai_events(
     model: &str,
     replies: &[Vec<String>],
     input_tokens: usize,
-    logprobs: bool,
+    logprobs: Option<Option<f64>>,
     include_usage: bool,
 ) -> Vec<String> {
     let chunk = |choices: Value| json!({"id": "chatcmpl-test", "object": "chat.completion.chunk", "model": model, "choices": choices});
@@ -451,8 +505,8 @@ fn openai_events(
             if let Some(t) = toks.get(k) {
                 let mut choice =
                     json!({"index": i, "delta": {"content": t}, "finish_reason": Value::Null});
-                if logprobs {
-                    choice["logprobs"] = json!({"content": [{"token": t, "logprob": token_logprob(k), "top_logprobs": []}]});
+                if let Some(fixed) = logprobs {
+                    choice["logprobs"] = json!({"content": [{"token": t, "logprob": token_logprob(k, fixed), "top_logprobs": []}]});
                 }
                 events.push(format!("data: {}\n\n", chunk(json!([choice]))));
             }

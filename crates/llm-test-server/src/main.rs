@@ -17,6 +17,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let latency_ms: u64 = std::env::args()
+        .skip_while(|a| a != "--latency-ms")
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    server.set_latency(std::time::Duration::from_millis(latency_ms));
     if let Some(path) = std::env::var_os("LLM_TEST_SERVER_LOG") {
         server.log_to(path.into());
     }

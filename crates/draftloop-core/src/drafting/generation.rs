@@ -10,6 +10,8 @@ use crate::audit;
 use crate::error::Result;
 use crate::ids::{new_id, now};
 use crate::llm::{ChatMessage, Completion, CompletionRequest, Ending};
+use crate::review::confidence::Confidence;
+use crate::review::routing::Scorer;
 use crate::store::Workspace;
 
 /// One request to the model and the variants it gave back.
@@ -39,6 +41,8 @@ pub struct Generation {
     #[ts(type = "number | null")]
     pub completion_tokens: Option<i64>,
     pub error: Option<String>,
+    /// The review gate's score, 0–1 (see `review::confidence`).
+    pub confidence: Option<f64>,
     pub created_at: String,
 }
 
@@ -88,12 +92,18 @@ pub(crate) fn insert_row(
     g: &Generation,
     parameters: &str,
     messages: &str,
+    score: Option<&Confidence>,
 ) -> Result<()> {
+    let reasons = score
+        .map(|c| serde_json::to_string(&c.reasons))
+        .transpose()?;
     tx.prepare_cached(
         "INSERT INTO generations (id, document_id, group_id, provider, model, parameters,
             prompt_version_id, messages, output, logprob_mean, logprob_min, latency_ms,
-            prompt_tokens, completion_tokens, incomplete, error, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            prompt_tokens, completion_tokens, incomplete, error, created_at,
+            confidence, confidence_raw, confidence_reasons)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20)",
     )?
     .execute(params![
         g.id,
@@ -113,12 +123,16 @@ pub(crate) fn insert_row(
         g.incomplete,
         g.error,
         g.created_at,
+        score.map(|c| c.score),
+        score.map(|c| c.raw),
+        reasons,
     ])?;
     Ok(())
 }
 
 const COLUMNS: &str = "id, document_id, group_id, provider, model, prompt_version_id, output, \
-    incomplete, logprob_mean, logprob_min, latency_ms, prompt_tokens, completion_tokens, error, created_at";
+    incomplete, logprob_mean, logprob_min, latency_ms, prompt_tokens, completion_tokens, error, created_at, \
+    confidence";
 
 fn from_row(row: &Row) -> rusqlite::Result<Generation> {
     Ok(Generation {
@@ -137,6 +151,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Generation> {
         completion_tokens: row.get(12)?,
         error: row.get(13)?,
         created_at: row.get(14)?,
+        confidence: row.get(15)?,
     })
 }
 
@@ -175,21 +190,29 @@ impl Workspace {
             prompt_tokens: None,
             completion_tokens: None,
             error: None,
+            confidence: None,
             created_at: at,
         };
-        let rows: Vec<Generation> = match outcome {
-            Err(e) => vec![Generation {
-                id: new_id(),
-                incomplete: true,
-                error: Some(e.message.clone()),
-                ..base
-            }],
+        let scorer = Scorer::new(self.conn(), ctx.document_id, ctx.prompt_version_id)?;
+        let rows: Vec<(Generation, Option<Confidence>)> = match outcome {
+            Err(e) => vec![(
+                Generation {
+                    id: new_id(),
+                    incomplete: true,
+                    error: Some(e.message.clone()),
+                    ..base
+                },
+                None,
+            )],
             Ok(c) => c
                 .variants
                 .iter()
                 .map(|v| {
                     let summary = v.logprob_summary();
-                    Generation {
+                    // Only a whole answer is a draft to score.
+                    let score = (!v.incomplete && !v.text.trim().is_empty())
+                        .then(|| scorer.score(&v.text, &v.logprobs));
+                    let g = Generation {
                         id: new_id(),
                         output: v.text.clone(),
                         incomplete: v.incomplete,
@@ -203,14 +226,16 @@ impl Workspace {
                             (Ending::Cut(reason), true) => Some(reason.clone()),
                             (Ending::Cancelled, true) => Some("cancelled".into()),
                         },
+                        confidence: score.as_ref().map(|c| c.score),
                         ..base.clone()
-                    }
+                    };
+                    (g, score)
                 })
                 .collect(),
         };
         self.write(|tx, actor| {
-            for g in &rows {
-                insert_row(tx, g, &params_json, &messages)?;
+            for (g, score) in &rows {
+                insert_row(tx, g, &params_json, &messages, score.as_ref())?;
             }
             audit::record(
                 tx,
@@ -222,7 +247,12 @@ impl Workspace {
                        "document_id": ctx.document_id, "failed": outcome.is_err()}),
             )
         })?;
-        Ok(rows)
+        Ok(rows.into_iter().map(|(g, _)| g).collect())
+    }
+
+    /// A generation's score with its reasons, if it has one.
+    pub fn generation_confidence(&self, id: &str) -> Result<Option<Confidence>> {
+        crate::review::routing::stored_confidence(self.conn(), id)
     }
 
     pub fn generation(&self, id: &str) -> Result<Generation> {

@@ -194,23 +194,43 @@ impl Core {
             .clone()
             .filter(|m| !m.trim().is_empty())
             .unwrap_or_else(|| provider.default_model.clone());
+        // Token probabilities are the review gate's first signal: asked of every
+        // OpenAI-kind provider until one says it does not give them.
+        let logprobs = provider.kind != ProviderKind::Anthropic
+            && !self.with(|ws| ws.refuses_logprobs(&provider.id))?;
         let defaults = CompletionRequest::new(model, asked.messages.clone());
         let completion_request = CompletionRequest {
             n: request.n.clamp(1, 4),
             temperature: request.temperature,
             max_tokens: request.max_tokens.unwrap_or(defaults.max_tokens),
             stream: request.stream,
+            logprobs,
             ..defaults
         };
-        let (generations, outcome) = self
+        let (mut generations, mut outcome) = self
             .complete_and_record(
                 &request.request_id,
                 &provider,
                 &asked,
-                completion_request,
-                sink,
+                completion_request.clone(),
+                sink.clone(),
             )
             .await?;
+        if logprobs && matches!(&outcome, Err(e) if crate::review::refused_logprobs(e)) {
+            self.with(|ws| ws.remember_refuses_logprobs(&provider.id))?;
+            (generations, outcome) = self
+                .complete_and_record(
+                    &request.request_id,
+                    &provider,
+                    &asked,
+                    CompletionRequest {
+                        logprobs: false,
+                        ..completion_request
+                    },
+                    sink,
+                )
+                .await?;
+        }
         let completion = outcome?;
         Ok(Drafted {
             generations,

@@ -61,6 +61,23 @@ pub(crate) fn latest(
 }
 
 /// The generation behind the document's latest model revision.
+/// Puts a generation's text into the document in the caller's transaction: approved
+/// text is reopened first and the person's text kept as a revision, then the model's
+/// text becomes a revision of its own and the document's text.
+pub(crate) fn put_in(
+    tx: &Transaction,
+    actor: &Actor,
+    document_id: &str,
+    generation_id: &str,
+    text: &DocumentText,
+    at: &str,
+) -> Result<()> {
+    crate::feedback::reopen_if_approved(tx, actor, document_id)?;
+    crate::feedback::checkpoint(tx, actor, document_id)?;
+    insert(tx, actor, document_id, "model", Some(generation_id), text)?;
+    crate::document::set_text(tx, document_id, text, at)
+}
+
 pub(crate) fn latest_model_generation(
     conn: &rusqlite::Connection,
     document_id: &str,
@@ -132,12 +149,7 @@ impl Workspace {
             _ => {}
         }
         let at = now();
-        self.write(|tx, actor| {
-            crate::feedback::reopen_if_approved(tx, actor, document_id)?;
-            crate::feedback::checkpoint(tx, actor, document_id)?;
-            insert(tx, actor, document_id, "model", Some(generation_id), text)?;
-            crate::document::set_text(tx, document_id, text, &at)
-        })?;
+        self.write(|tx, actor| put_in(tx, actor, document_id, generation_id, text, &at))?;
         self.document(document_id)
     }
 

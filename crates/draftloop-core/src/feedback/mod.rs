@@ -619,6 +619,34 @@ pub(crate) fn reopen_if_approved(tx: &Transaction, actor: &Actor, document_id: &
     decide(tx, actor, &event, None, Verdict::Reopen, &reason, &now())
 }
 
+/// Records `verdict` on `generation`, the document's draft, at `at`: the review gate's
+/// own decisions, in the caller's transaction.
+pub(crate) fn record_decision(
+    tx: &Transaction,
+    actor: &Actor,
+    document_id: &str,
+    generation: &Generation,
+    verdict: Verdict,
+    reason: Option<String>,
+    at: &str,
+) -> Result<()> {
+    let revision = checkpoint(tx, actor, document_id)?;
+    let feedback = Feedback::Decision {
+        verdict,
+        reason: reason.clone(),
+    };
+    let event = insert_event_at(
+        tx,
+        actor,
+        document_id,
+        Some(&generation.id),
+        revision.as_deref(),
+        &feedback,
+        at,
+    )?;
+    decide(tx, actor, &event, Some(generation), verdict, &reason, at)
+}
+
 /// The generation behind the document's latest model text.
 fn current_generation_id(conn: &rusqlite::Connection, document_id: &str) -> Result<Option<String>> {
     revision::latest_model_generation(conn, document_id)
@@ -638,6 +666,7 @@ fn decide(
     let Some(document_id) = event.document_id.as_deref() else {
         return Ok(());
     };
+    crate::review::queue::on_decision(tx, actor, document_id, verdict, reason, at)?;
     let status = verdict.status();
     crate::document::set_status(tx, document_id, status, at)?;
     audit::record(

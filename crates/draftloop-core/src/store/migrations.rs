@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_imports_tombstones.sql"),
     include_str!("../../migrations/0007_exportable_generations.sql"),
     include_str!("../../migrations/0008_retractions.sql"),
+    include_str!("../../migrations/0009_review_gate.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,83 @@
+use clap::Subcommand;
+use draftloop_core::{Project, Result, Workspace};
+
+use crate::output::{self, Format};
+
+#[derive(Subcommand)]
+pub enum PromptsCommand {
+    /// Save a new prompt version for a project (nothing changes when it equals the latest).
+    Set {
+        #[arg(long)]
+        project: String,
+        #[arg(long, default_value = "")]
+        system: String,
+        /// The user message, with {{variables}} a document's brief fills in.
+        #[arg(long)]
+        template: String,
+    },
+    /// List a project's prompt versions, newest first.
+    List {
+        #[arg(long)]
+        project: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}
+
+/// A project as people name it on the command line: by name, else by id.
+pub fn project_of(ws: &Workspace, name_or_id: &str) -> Result<Project> {
+    ws.project_named(name_or_id)
+        .or_else(|named| ws.project(name_or_id.trim()).map_err(|_| named))
+}
+
+pub fn run(ws: &mut Workspace, cmd: PromptsCommand) -> Result<()> {
+    match cmd {
+        PromptsCommand::Set {
+            project,
+            system,
+            template,
+        } => {
+            let project = project_of(ws, &project)?;
+            let before = ws.latest_prompt(&project.id)?.map(|v| v.id);
+            let version = ws.save_prompt(&project.id, &system, &template)?;
+            if before.as_deref() == Some(version.id.as_str()) {
+                println!(
+                    "the prompt of \"{}\" is unchanged ({})",
+                    project.name, version.id
+                );
+            } else {
+                println!(
+                    "saved a prompt version of \"{}\" ({})",
+                    project.name, version.id
+                );
+            }
+        }
+        PromptsCommand::List { project, format } => {
+            let project = project_of(ws, &project)?;
+            let versions = ws.prompt_versions(&project.id)?;
+            match format {
+                Format::Json => output::json(&versions)?,
+                Format::Table => {
+                    let rows: Vec<Vec<String>> = versions
+                        .iter()
+                        .map(|v| {
+                            vec![
+                                v.id.clone(),
+                                v.created_at.clone(),
+                                v.origin.clone(),
+                                v.variables.join(", "),
+                                v.user_template
+                                    .lines()
+                                    .next()
+                                    .unwrap_or_default()
+                                    .to_owned(),
+                            ]
+                        })
+                        .collect();
+                    output::table(&["ID", "CREATED", "ORIGIN", "VARIABLES", "TEMPLATE"], &rows);
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,825 @@
+//! The review gate run as the app runs it: drafts from a real HTTP model server,
+//! scored, routed, queued, leased, decided by people of different roles, fallen back
+//! on, and batches that resume.
+
+#![allow(clippy::unwrap_used)] // a test that unwraps fails with the value it got
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use draftloop_core::drafting::ProviderKind;
+use draftloop_core::feedback::Verdict;
+use draftloop_core::host::{Host, Notice};
+use draftloop_core::keychain::Keychain;
+use draftloop_core::llm::{Limits, RetryPolicy};
+use draftloop_core::profile::ProfileRole;
+use draftloop_core::provider::NewProvider;
+use draftloop_core::review::batch::{parse_csv, BatchRequest};
+use draftloop_core::review::{
+    Fallback, QueueFilter, QueueOrder, ReviewDecision, ReviewKind, Route, RoutingPolicy, Signal,
+};
+use draftloop_core::{
+    Actor, Core, DocumentStatus, ErrorKind, NewProject, Result, Secret, Workspace,
+};
+use llm_test_server::{Fault, TestLlmServer, LOGPROB_MARKER, NO_LOGPROBS_MODEL};
+use rusqlite::Connection;
+
+#[derive(Default)]
+struct TestHost {
+    keys: Mutex<HashMap<String, Secret>>,
+    notices: Mutex<Vec<Notice>>,
+}
+
+impl Keychain for TestHost {
+    fn set(&self, account: &str, secret: &Secret) -> Result<()> {
+        self.keys
+            .lock()
+            .unwrap()
+            .insert(account.into(), secret.clone());
+        Ok(())
+    }
+    fn get(&self, account: &str) -> Result<Option<Secret>> {
+        Ok(self.keys.lock().unwrap().get(account).cloned())
+    }
+    fn delete(&self, account: &str) -> Result<()> {
+        self.keys.lock().unwrap().remove(account);
+        Ok(())
+    }
+}
+
+impl Host for TestHost {
+    fn keychain(&self) -> &dyn Keychain {
+        self
+    }
+    fn notify(&self, notice: Notice) {
+        self.notices.lock().unwrap().push(notice);
+    }
+}
+
+struct Gate {
+    dir: tempfile::TempDir,
+    core: Core,
+    host: Arc<TestHost>,
+    server: TestLlmServer,
+    project: String,
+}
+
+fn limits() -> Limits {
+    Limits {
+        retry: RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+        },
+        ..Limits::default()
+    }
+}
+
+/// A core acting as alice (the workspace's admin), with OpenAI-kind and Anthropic
+/// providers on one test server and an email project whose prompt is "Write about
+/// {{topic}}.".
+fn gate() -> Gate {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Arc::new(TestHost::default());
+    let core =
+        Core::open_with(dir.path(), Actor::new("test:alice"), host.clone(), limits()).unwrap();
+    let server = TestLlmServer::start().unwrap();
+    for (name, kind, base, model) in [
+        (
+            "model",
+            ProviderKind::Openai,
+            server.openai_base(),
+            "test-model",
+        ),
+        (
+            "claude",
+            ProviderKind::Anthropic,
+            server.anthropic_base(),
+            "test-model",
+        ),
+        (
+            "picky",
+            ProviderKind::OpenaiCompatible,
+            server.openai_base(),
+            NO_LOGPROBS_MODEL,
+        ),
+    ] {
+        core.add_provider(
+            &NewProvider {
+                name: name.into(),
+                kind,
+                base_url: base,
+                default_model: model.into(),
+            },
+            Some(&Secret::new("sk-test")),
+        )
+        .unwrap();
+    }
+    let project = core
+        .with(|ws| {
+            let p = ws.create_project(&NewProject {
+                name: "Spring".into(),
+                content_type: "email".into(),
+            })?;
+            ws.save_prompt(&p.id, "You write emails.", "Write about {{topic}}.")?;
+            Ok(p.id)
+        })
+        .unwrap();
+    Gate {
+        dir,
+        core,
+        host,
+        server,
+        project,
+    }
+}
+
+impl Gate {
+    fn policy(&self, f: impl FnOnce(&mut RoutingPolicy)) {
+        let mut p = RoutingPolicy::default();
+        f(&mut p);
+        self.core
+            .with(|ws| ws.set_routing_policy(&self.project, &p))
+            .unwrap();
+    }
+
+    /// A document whose brief makes the model write with token probability `p`
+    /// (none: no marker, the server's own varied logprobs).
+    fn document(&self, title: &str, topic: &str, p: Option<f64>) -> String {
+        let topic = match p {
+            Some(p) => format!("{LOGPROB_MARKER}{}]] {topic}", p.ln()),
+            None => topic.to_owned(),
+        };
+        self.core
+            .with(|ws| {
+                let d = ws.create_document(&self.project, title)?;
+                ws.set_document_brief(&d.id, &BTreeMap::from([("topic".to_owned(), topic)]))?;
+                Ok(d.id)
+            })
+            .unwrap()
+    }
+
+    async fn route(&self, title: &str, p: Option<f64>, provider: &str) -> (String, Route) {
+        let d = self.document(title, "the spring sale", p);
+        let routed = self
+            .core
+            .draft_and_route(&d, provider, None, None)
+            .await
+            .unwrap();
+        (d, routed.route)
+    }
+
+    fn status(&self, d: &str) -> DocumentStatus {
+        self.core.with(|ws| ws.document(d)).unwrap().status
+    }
+
+    /// The workspace as another person, with `role` given by alice.
+    fn person(&self, handle: &str, role: ProfileRole) -> Workspace {
+        let ws = Workspace::open(self.dir.path(), Actor::new(handle)).unwrap();
+        self.core
+            .with(|alice| alice.set_role(handle, role))
+            .unwrap();
+        ws
+    }
+
+    fn db(&self) -> Connection {
+        Connection::open(self.dir.path().join("draftloop.db")).unwrap()
+    }
+}
+
+fn queued(route: &Route) -> Vec<String> {
+    match route {
+        Route::Queued { reasons } => reasons.clone(),
+        Route::AutoApproved { .. } => {
+            panic!("expected the draft queued, it was approved: {route:?}")
+        }
+    }
+}
+
+#[tokio::test]
+async fn routing_for_each_combination_of_signals() {
+    let g = gate();
+    g.policy(|p| p.audit_sample_rate = 0.0);
+    // Certain, passing every check, auto-approve on: approved by the gate.
+    let (sure, route) = g.route("sure", Some(0.99), "model").await;
+    assert_eq!(route, Route::AutoApproved { audited: false });
+    assert_eq!(g.status(&sure), DocumentStatus::Approved);
+    // The OpenAI-kind provider was asked for logprobs.
+    let asked = g.server.requests().last().unwrap().body.clone();
+    assert_eq!(asked["logprobs"], true);
+
+    // Unsure: below the threshold.
+    let (unsure, route) = g.route("unsure", Some(0.74), "model").await;
+    assert!(
+        queued(&route)[0].contains("below the threshold 0.85"),
+        "{route:?}"
+    );
+    assert_eq!(g.status(&unsure), DocumentStatus::InReview);
+
+    // No logprobs (Anthropic): the score stands on nothing, a person looks.
+    let (_, route) = g.route("anthropic", None, "claude").await;
+    assert!(queued(&route)[0].contains("0.50"), "{route:?}");
+
+    // Certain, but auto-approve is off.
+    g.policy(|p| p.auto_approve = false);
+    let (_, route) = g.route("manual", Some(0.99), "model").await;
+    assert!(
+        queued(&route)[0].contains("auto-approve is off"),
+        "{route:?}"
+    );
+
+    // Certain, but with a banned phrase (the test model repeats its brief): queued
+    // whatever the score, the phrase named.
+    g.policy(|p| {
+        p.audit_sample_rate = 0.0;
+        p.checks.banned = vec!["spring sale".into()];
+        p.threshold = 0.0;
+    });
+    let (_, route) = g.route("banned", Some(0.999), "model").await;
+    assert!(
+        queued(&route)
+            .iter()
+            .any(|r| r.contains("banned phrase \"spring sale\"")),
+        "{route:?}"
+    );
+
+    // A required term missing: the same.
+    g.policy(|p| {
+        p.audit_sample_rate = 0.0;
+        p.checks.required = vec!["unsubscribe".into()];
+        p.threshold = 0.0;
+    });
+    let (_, route) = g.route("required", Some(0.999), "model").await;
+    assert!(
+        queued(&route).iter().any(|r| r.contains("\"unsubscribe\"")),
+        "{route:?}"
+    );
+
+    // Too few words lower the score under the threshold, without forcing review.
+    g.policy(|p| {
+        p.audit_sample_rate = 0.0;
+        p.checks.min_words = Some(200);
+    });
+    let (words, route) = g.route("short", Some(0.99), "model").await;
+    assert!(
+        queued(&route)[0].contains("below the threshold"),
+        "{route:?}"
+    );
+    let confidence = g
+        .core
+        .with(|ws| {
+            let item = ws.review_item_of(&words, Utc::now())?.unwrap();
+            ws.generation_confidence(item.generation_id.as_deref().unwrap())
+        })
+        .unwrap()
+        .unwrap();
+    let word_reason = confidence
+        .reasons
+        .iter()
+        .find(|r| r.signal == Signal::WordCount)
+        .unwrap();
+    assert!(!word_reason.passed && word_reason.detail.contains("wanted at least 200"));
+    assert!(
+        (confidence.score - 0.99 * 0.7).abs() < 0.01,
+        "{confidence:?}"
+    );
+
+    // A reading level within bounds passes.
+    g.policy(|p| {
+        p.audit_sample_rate = 0.0;
+        p.checks.max_reading_grade = Some(16.0);
+    });
+    let (_, route) = g.route("plain", Some(0.97), "model").await;
+    assert_eq!(route, Route::AutoApproved { audited: false });
+
+    // The queue: lowest confidence first.
+    let items = g.core.review_queue(&QueueFilter::default()).unwrap();
+    let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+    let scores: Vec<f64> = items.iter().map(|i| i.confidence.unwrap()).collect();
+    assert_eq!(items.len(), 6, "{titles:?}");
+    assert!(scores.windows(2).all(|w| w[0] <= w[1]), "{scores:?}");
+    assert!(items
+        .iter()
+        .all(|i| i.tier == 1 && i.kind == ReviewKind::Review && i.due_at.is_some()));
+    // Most uncertain first: the scores nearest the threshold (0.85) come first.
+    let uncertain = g
+        .core
+        .review_queue(&QueueFilter {
+            order: QueueOrder::MostUncertain,
+            ..QueueFilter::default()
+        })
+        .unwrap();
+    assert_eq!(
+        uncertain[0].title,
+        "unsure",
+        "{:?}",
+        uncertain.iter().map(|i| &i.title).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_provider_that_refuses_logprobs_is_remembered_and_asked_without() {
+    let g = gate();
+    let (_, route) = g.route("first", None, "picky").await;
+    // Asked with, refused, asked without: two requests, the draft scored without them.
+    let bodies: Vec<serde_json::Value> = g.server.requests().into_iter().map(|r| r.body).collect();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0]["logprobs"], true);
+    assert!(bodies[1].get("logprobs").is_none());
+    assert!(queued(&route)[0].contains("0.50"));
+    // The next draft is asked without at once.
+    g.route("second", None, "picky").await;
+    let bodies: Vec<serde_json::Value> = g.server.requests().into_iter().map(|r| r.body).collect();
+    assert_eq!(bodies.len(), 3);
+    assert!(bodies[2].get("logprobs").is_none());
+}
+
+#[tokio::test]
+async fn calibration_and_history_follow_what_reviewers_decided() {
+    let g = gate();
+    g.policy(|p| p.auto_approve = false);
+    // A seeded history: 40 certain drafts, of which reviewers rejected 30.
+    for i in 0..40 {
+        let (d, _) = g.route(&format!("h{i}"), Some(0.99), "model").await;
+        let (verdict, reason) = if i % 4 == 0 {
+            (Verdict::Approve, None)
+        } else {
+            (Verdict::Reject, Some("off-brand".to_owned()))
+        };
+        g.core
+            .review(ReviewDecision {
+                document_id: d,
+                verdict,
+                reason,
+                final_text: None,
+            })
+            .await
+            .unwrap();
+    }
+    let (d, _) = g.route("after", Some(0.99), "model").await;
+    let c = g
+        .core
+        .with(|ws| {
+            let item = ws.review_item_of(&d, Utc::now())?.unwrap();
+            ws.generation_confidence(item.generation_id.as_deref().unwrap())
+        })
+        .unwrap()
+        .unwrap();
+    // History lowers the raw score; calibration brings it to the share approved
+    // unchanged (10 of 40).
+    let history = c
+        .reasons
+        .iter()
+        .find(|r| r.signal == Signal::History)
+        .unwrap();
+    assert!(history.detail.contains("30 of 40"), "{history:?}");
+    assert!(c.raw < 0.99 * 0.7, "{c:?}");
+    assert!((c.score - 0.25).abs() < 0.05, "{c:?}");
+    assert!(c.reasons.iter().any(|r| r.signal == Signal::Calibration));
+    // The reliability curve shows where the scores given stood against the outcome.
+    let curve = g.core.with(|ws| ws.reliability_curve(&g.project)).unwrap();
+    let drafts: u32 = curve.iter().map(|b| b.drafts).sum();
+    assert_eq!(drafts, 40);
+    let approved: f64 = curve
+        .iter()
+        .map(|b| b.drafts as f64 * b.approved_unchanged)
+        .sum();
+    assert!((approved - 10.0).abs() < 1e-9, "{curve:?}");
+    // The scores fell as the rejections came in: the earliest drafts scored highest.
+    assert!(
+        curve.last().unwrap().mean_score > 0.95 && curve[0].mean_score < 0.3,
+        "{curve:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rejection_runs_the_fallback_and_routes_its_draft() {
+    let g = gate();
+    g.policy(|p| {
+        p.threshold = 0.9;
+        p.fallback = Some(Fallback::LowerTemperature);
+    });
+    let (d, route) = g.route("unsure", Some(0.8), "model").await;
+    queued(&route);
+    let rejected = g
+        .core
+        .with(|ws| ws.review_item_of(&d, Utc::now()))
+        .unwrap()
+        .unwrap();
+    let bad = g
+        .core
+        .review(ReviewDecision {
+            document_id: d.clone(),
+            verdict: Verdict::Reject,
+            reason: None,
+            final_text: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::InvalidInput);
+    let before = g.server.completions();
+    let reviewed = g
+        .core
+        .review(ReviewDecision {
+            document_id: d.clone(),
+            verdict: Verdict::Reject,
+            reason: Some("factual-error".into()),
+            final_text: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(g.server.completions(), before + 1);
+    let asked = g.server.requests().last().unwrap().body.clone();
+    assert_eq!(asked["temperature"], 0.5);
+    let fallback = reviewed.fallback.unwrap();
+    // The new draft is in the document, linked to the rejected one, scored and queued
+    // again (same brief, same certainty).
+    assert_eq!(reviewed.document.body_markdown, fallback.generation.output);
+    queued(&fallback.route);
+    assert_eq!(reviewed.document.status, DocumentStatus::InReview);
+    let link: String = g
+        .db()
+        .query_row(
+            "SELECT fallback_of FROM generations WHERE id = ?1",
+            [&fallback.generation.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(Some(link), rejected.generation_id);
+
+    // Another provider.
+    g.policy(|p| {
+        p.threshold = 0.9;
+        p.fallback = Some(Fallback::Provider {
+            name: "claude".into(),
+        });
+    });
+    let reviewed = g
+        .core
+        .review(ReviewDecision {
+            document_id: d.clone(),
+            verdict: Verdict::Reject,
+            reason: Some("tone".into()),
+            final_text: None,
+        })
+        .await
+        .unwrap();
+    assert!(g
+        .server
+        .requests()
+        .last()
+        .unwrap()
+        .path
+        .starts_with("/v1/messages"));
+    assert_eq!(reviewed.fallback.unwrap().generation.provider, "claude");
+
+    // A standard text.
+    g.policy(|p| {
+        p.threshold = 0.4;
+        p.fallback = Some(Fallback::Standard {
+            text: "Thanks for your patience: our spring offers arrive soon.".into(),
+        });
+    });
+    let calls = g.server.completions();
+    let reviewed = g
+        .core
+        .review(ReviewDecision {
+            document_id: d.clone(),
+            verdict: Verdict::Reject,
+            reason: Some("tone".into()),
+            final_text: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(g.server.completions(), calls);
+    assert_eq!(
+        reviewed.document.body_markdown,
+        "Thanks for your patience: our spring offers arrive soon."
+    );
+    // Without logprobs it scores 0.5, above this policy's 0.4: approved by the gate.
+    assert!(matches!(
+        reviewed.fallback.unwrap().route,
+        Route::AutoApproved { .. }
+    ));
+    assert_eq!(reviewed.document.status, DocumentStatus::Approved);
+}
+
+#[tokio::test]
+async fn a_lease_holds_an_item_for_one_reviewer_until_it_expires() {
+    let g = gate();
+    g.policy(|p| p.auto_approve = false);
+    let (d, _) = g.route("held", Some(0.9), "model").await;
+    let mut bob = g.person("test:bob", ProfileRole::Reviewer);
+    let mut carol = g.person("test:carol", ProfileRole::Reviewer);
+    let item = bob
+        .review_queue(&QueueFilter::default(), Utc::now())
+        .unwrap()[0]
+        .clone();
+    let now = Utc::now();
+    let opened = bob.open_review_item(&item.id, now).unwrap();
+    assert_eq!(opened.held_by.as_deref(), Some("bob"));
+    // Carol can neither open nor decide it while bob holds it.
+    let e = carol.open_review_item(&item.id, now).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(e.to_string().contains("bob is reviewing"), "{e}");
+    let e = carol
+        .review_document(&ReviewDecision {
+            document_id: d.clone(),
+            verdict: Verdict::Approve,
+            reason: None,
+            final_text: None,
+        })
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert_eq!(g.status(&d), DocumentStatus::InReview);
+    // Bob's hold lapses after the lease: carol takes it, bob's time is counted.
+    let later = now + chrono::Duration::minutes(draftloop_core::review::LEASE_MINUTES + 1);
+    let taken = carol.open_review_item(&item.id, later).unwrap();
+    assert_eq!(taken.held_by.as_deref(), Some("carol"));
+    assert_eq!(
+        taken.time_spent_ms,
+        draftloop_core::review::LEASE_MINUTES * 60_000
+    );
+    let e = bob.open_review_item(&item.id, later).unwrap_err();
+    assert!(e.to_string().contains("carol is reviewing"), "{e}");
+}
+
+#[tokio::test]
+async fn an_escalation_goes_to_the_senior_tier_whose_decision_is_final() {
+    let g = gate();
+    g.policy(|p| p.auto_approve = false);
+    let (d, _) = g.route("tricky", Some(0.9), "model").await;
+    let mut bob = g.person("test:bob", ProfileRole::Reviewer);
+    let mut sam = g.person("test:sam", ProfileRole::SeniorReviewer);
+    let mut ann = g.person("test:ann", ProfileRole::Author);
+    let decide = |ws: &mut Workspace, verdict, reason: Option<&str>| {
+        ws.review_document(&ReviewDecision {
+            document_id: d.clone(),
+            verdict,
+            reason: reason.map(str::to_owned),
+            final_text: None,
+        })
+    };
+    // An author cannot decide a queued draft; an escalation needs a note.
+    assert_eq!(
+        decide(&mut ann, Verdict::Approve, None).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    assert!(decide(&mut bob, Verdict::Escalate, None)
+        .unwrap_err()
+        .to_string()
+        .contains("note"));
+    decide(
+        &mut bob,
+        Verdict::Escalate,
+        Some("Legal should see the pricing claim"),
+    )
+    .unwrap();
+    assert_eq!(g.status(&d), DocumentStatus::InReview);
+    // It left tier 1 and waits for a senior with the note.
+    assert!(bob
+        .review_queue(
+            &QueueFilter {
+                tier: Some(1),
+                ..QueueFilter::default()
+            },
+            Utc::now()
+        )
+        .unwrap()
+        .is_empty());
+    let senior = sam
+        .review_queue(
+            &QueueFilter {
+                tier: Some(2),
+                ..QueueFilter::default()
+            },
+            Utc::now(),
+        )
+        .unwrap();
+    assert_eq!(senior.len(), 1);
+    assert_eq!(
+        senior[0].note.as_deref(),
+        Some("Legal should see the pricing claim")
+    );
+    // Bob cannot decide it now; the senior cannot pass it on.
+    assert!(decide(&mut bob, Verdict::Approve, None)
+        .unwrap_err()
+        .to_string()
+        .contains("senior"));
+    assert!(decide(&mut sam, Verdict::Escalate, Some("again"))
+        .unwrap_err()
+        .to_string()
+        .contains("final"));
+    let approved = decide(&mut sam, Verdict::Approve, None).unwrap();
+    assert_eq!(approved.status, DocumentStatus::Approved);
+    assert!(sam
+        .review_queue(&QueueFilter::default(), Utc::now())
+        .unwrap()
+        .is_empty());
+    let outcome: String = g
+        .db()
+        .query_row(
+            "SELECT outcome FROM review_items WHERE document_id = ?1",
+            [&d],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(outcome, "approved");
+}
+
+#[tokio::test]
+async fn edit_then_approve_counts_as_edited_and_audits_draw_from_auto_approvals() {
+    let g = gate();
+    g.policy(|p| p.audit_sample_rate = 1.0);
+    let (d, route) = g.route("sure", Some(0.99), "model").await;
+    assert_eq!(route, Route::AutoApproved { audited: true });
+    let audit = g
+        .core
+        .review_queue(&QueueFilter {
+            kind: Some(ReviewKind::Audit),
+            ..QueueFilter::default()
+        })
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert!(audit[0].reasons[0].contains("drawn for audit"));
+    // The auditor changes the text before approving: a routing miss, counted as edited.
+    g.core
+        .review(ReviewDecision {
+            document_id: d.clone(),
+            verdict: Verdict::Approve,
+            reason: None,
+            final_text: Some(draftloop_core::review::DocumentTextInput {
+                body_json: String::new(),
+                body_markdown: "A better email about the spring sale.".into(),
+            }),
+        })
+        .await
+        .unwrap();
+    let (outcome, kind): (String, String) = g
+        .db()
+        .query_row(
+            "SELECT outcome, kind FROM review_items WHERE document_id = ?1",
+            [&d],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((outcome.as_str(), kind.as_str()), ("edited", "audit"));
+    assert_eq!(g.status(&d), DocumentStatus::Approved);
+    g.policy(|p| p.audit_sample_rate = 0.0);
+    let (_, route) = g.route("sure again", Some(0.99), "model").await;
+    assert_eq!(route, Route::AutoApproved { audited: false });
+}
+
+#[tokio::test]
+async fn overdue_items_are_told_once() {
+    let g = gate();
+    g.policy(|p| {
+        p.auto_approve = false;
+        p.review_deadline_hours = Some(0.0001);
+    });
+    g.route("late", Some(0.9), "model").await;
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(g.core.tell_overdue().unwrap(), 1);
+    assert!(g.core.review_queue(&QueueFilter::default()).unwrap()[0].overdue);
+    assert_eq!(g.core.tell_overdue().unwrap(), 0);
+    let notices = g.host.notices.lock().unwrap().clone();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.body.contains("\"late\" has waited")),
+        "{notices:?}"
+    );
+}
+
+fn csv_rows(n: usize) -> Vec<draftloop_core::review::batch::BatchRow> {
+    let mut csv = String::from("title,topic\n");
+    for i in 0..n {
+        // Every third brief makes the model unsure.
+        let p: f64 = if i % 3 == 0 { 0.6 } else { 0.99 };
+        csv.push_str(&format!(
+            "Email {i},\"{LOGPROB_MARKER}{}]] product {i}\"\n",
+            p.ln()
+        ));
+    }
+    parse_csv(csv.as_bytes(), &["topic".to_owned()]).unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_resumes_where_it_stopped_and_generates_nothing_twice() {
+    let g = gate();
+    g.policy(|p| p.audit_sample_rate = 0.0);
+    g.server.set_latency(Duration::from_millis(20));
+    let rows = csv_rows(20);
+    let core = g.core.clone();
+    let request = BatchRequest {
+        project_id: g.project.clone(),
+        provider: "model".into(),
+        rows: rows.clone(),
+        concurrency: 2,
+    };
+    // Cancelled once 5 rows are done.
+    let canceller = g.core.clone();
+    let first = core
+        .batch("b1", request.clone(), move |p| {
+            if p.done == 5 {
+                canceller.jobs().cancel("b1");
+            }
+        })
+        .await
+        .unwrap();
+    assert!(first.cancelled);
+    assert!(first.generated >= 5 && first.generated < 20, "{first:?}");
+    assert_eq!(first.generated + first.not_run, 20, "{first:?}");
+    // One row as a kill between its draft and its routing leaves it: drafted, never
+    // put in the document nor queued.
+    let stopped: String = {
+        let db = g.db();
+        let id: String = db
+            .query_row("SELECT document_id FROM review_items LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        db.execute_batch(&format!(
+            "DELETE FROM review_items WHERE document_id = '{id}';
+             DELETE FROM revisions WHERE document_id = '{id}';
+             UPDATE documents SET status = 'draft', body_markdown = '', body_json = '' WHERE id = '{id}';"
+        ))
+        .unwrap();
+        id
+    };
+    let second = g.core.batch("b2", request, |_| {}).await.unwrap();
+    let resumed = g.core.with(|ws| ws.document(&stopped)).unwrap();
+    assert_eq!(resumed.status, DocumentStatus::InReview);
+    assert!(!resumed.body_markdown.is_empty());
+    assert_eq!(second.skipped, first.generated);
+    assert_eq!(first.generated + second.generated, 20);
+    assert_eq!(second.failed, 0);
+    // One request per row in all; every row's document holds one draft.
+    assert_eq!(g.server.completions(), 20);
+    let per_document: Vec<i64> = {
+        let db = g.db();
+        let mut stmt = db
+            .prepare("SELECT count(g.id) FROM documents d LEFT JOIN generations g ON g.document_id = d.id GROUP BY d.id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    assert_eq!(per_document, vec![1; 20]);
+    // Mixed confidence: the unsure third waits for review, the rest passed.
+    let queued = g.core.review_queue(&QueueFilter::default()).unwrap();
+    assert_eq!(queued.len(), 7);
+    // (The stopped row was counted once as queued in each run.)
+    assert_eq!(first.queued + second.queued, 8);
+    assert_eq!(first.auto_approved + second.auto_approved, 13);
+    // A third run has nothing to do.
+    let third = g
+        .core
+        .batch(
+            "b3",
+            BatchRequest {
+                project_id: g.project.clone(),
+                provider: "model".into(),
+                rows,
+                concurrency: 4,
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!((third.skipped, third.generated), (20, 0));
+    assert_eq!(g.server.completions(), 20);
+}
+
+#[tokio::test]
+async fn a_burst_of_rate_limiting_slows_a_batch_without_failing_rows() {
+    let g = gate();
+    for _ in 0..6 {
+        g.server.push_fault(Fault::Status {
+            code: 429,
+            retry_after_secs: Some(0),
+        });
+    }
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen_in = seen.clone();
+    let summary = g
+        .core
+        .batch(
+            "burst",
+            BatchRequest {
+                project_id: g.project.clone(),
+                provider: "model".into(),
+                rows: csv_rows(6),
+                concurrency: 3,
+            },
+            move |p| seen_in.lock().unwrap().push(p.concurrency),
+        )
+        .await
+        .unwrap();
+    assert_eq!((summary.generated, summary.failed), (6, 0), "{summary:?}");
+    // It went on with fewer requests at once.
+    assert!(seen.lock().unwrap().iter().all(|&c| c < 3), "{seen:?}");
+}
