@@ -191,7 +191,7 @@ enum RowOutcome {
 /// What a row's document already holds.
 enum Found {
     Done,
-    Unrouted(String, crate::generation::Generation),
+    Unrouted(String, Box<crate::generation::Generation>),
     Undrafted(String),
 }
 
@@ -362,7 +362,7 @@ impl Core {
                 .optional()?;
             match found {
                 Some((_, Some(_), true)) => Ok(Found::Done),
-                Some((id, Some(g), false)) => Ok(Found::Unrouted(id, ws.generation(&g)?)),
+                Some((id, Some(g), false)) => Ok(Found::Unrouted(id, Box::new(ws.generation(&g)?))),
                 Some((id, None, _)) => Ok(Found::Undrafted(id)),
                 None => ws
                     .write(|tx, actor| {
@@ -377,7 +377,7 @@ impl Core {
             Found::Done => return Ok(RowOutcome::Skipped(None)),
             // Drafted, then stopped before it was put in: routed now, not asked again.
             Found::Unrouted(id, g) => {
-                let routed = self.put_in_and_route(&id, g, None)?;
+                let routed = self.put_in_and_route(&id, *g, None)?;
                 return Ok(RowOutcome::Skipped(Some(routed.route)));
             }
             Found::Undrafted(id) => id,
