@@ -5,9 +5,12 @@ import { ExportDialog, ImportDialog } from "./components/DatasetDialogs";
 import { AboutDialog, ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
 import { DocumentPane } from "./components/DocumentPane";
 import { FeedbackPanel } from "./components/FeedbackPanel";
+import { BatchDialog } from "./components/BatchDialog";
 import { InsightsDialog } from "./components/InsightsDialog";
 import { PromptDialog } from "./components/PromptDialog";
 import { ProvidersDialog } from "./components/ProvidersDialog";
+import { ReviewQueue } from "./components/ReviewQueue";
+import { RoutingDialog } from "./components/RoutingDialog";
 import { Sidebar } from "./components/Sidebar";
 import { patchSummaries, serially, useChanged } from "./lib/changed";
 import { modalOpen } from "./lib/keys";
@@ -24,7 +27,12 @@ type DialogState =
   | { kind: "insights"; project: Project }
   | { kind: "export" }
   | { kind: "import" }
+  | { kind: "routing"; project: Project }
+  | { kind: "batch" }
   | null;
+
+/** How often the app checks for drafts newly past their review deadline. */
+const OVERDUE_CHECK_MS = 60_000;
 
 const LAST_DOCUMENT_KEY = "draftloop.lastDocument";
 
@@ -43,6 +51,8 @@ export function App() {
   const [current, setCurrent] = useState<Document | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);
   const [toast, setToast] = useState<string | null>(null);
+  const [view, setView] = useState<"documents" | "review">("documents");
+  const [waiting, setWaiting] = useState(0);
   const flushRef = useRef<(() => Promise<void>) | null>(null);
   const titleRef = useRef<HTMLInputElement>(null);
 
@@ -55,9 +65,15 @@ export function App() {
     return { projects: p, documents: d };
   }, []);
 
+  const countWaiting = useCallback(async () => {
+    const items = await api.reviewQueue({ project_id: null, tier: null, kind: null, order: "lowest_confidence" });
+    setWaiting(items.length);
+  }, []);
+
   // What the core says changed is read again, in order; nothing else is refreshed by hand.
   const [inOrder] = useState(serially);
   useChanged((changed) => {
+    if (changed.everything || changed.documents.length > 0) inOrder(countWaiting).catch(() => undefined);
     if (changed.everything) {
       inOrder(async () => void (await reload())).catch(showError);
       return;
@@ -90,6 +106,7 @@ export function App() {
     async (id: string) => {
       await flushRef.current?.().catch(() => undefined);
       const doc = await api.getDocument(id);
+      setView("documents");
       setCurrent(doc);
       setProjectId(doc.project_id);
       localStorage.setItem(LAST_DOCUMENT_KEY, id);
@@ -110,10 +127,19 @@ export function App() {
       }
     })();
     api.onNotice((n) => setToast(`${n.title}: ${n.body}`));
+    countWaiting().catch(() => undefined);
     api.onBeforeClose(async () => {
       await flushRef.current?.();
     });
   }, [reload, openDocument]);
+
+  // Drafts past their review deadline are told of once each.
+  useEffect(() => {
+    const check = () => void api.tellOverdue().catch(() => undefined);
+    check();
+    const t = setInterval(check, OVERDUE_CHECK_MS);
+    return () => clearInterval(t);
+  }, []);
 
   useEffect(() => {
     if (!toast) return;
@@ -213,8 +239,18 @@ export function App() {
         onShowProviders={() => setDialog({ kind: "providers" })}
         onImport={() => setDialog({ kind: "import" })}
         onExport={() => setDialog({ kind: "export" })}
+        onRouting={(project) => setDialog({ kind: "routing", project })}
+        onBatch={() => setDialog({ kind: "batch" })}
+        waiting={waiting}
+        reviewing={view === "review"}
+        onReview={() => {
+          void flushRef.current?.().catch(() => undefined);
+          setView("review");
+        }}
       />
-      {current ? (
+      {view === "review" ? (
+        <ReviewQueue projects={projects} onNotice={setToast} onOpenDocument={(id) => openDocument(id).catch(showError)} />
+      ) : current ? (
         <DocumentPane
           key={current.id}
           document={current}
@@ -258,7 +294,7 @@ export function App() {
           </div>
         </main>
       )}
-      {!current && <FeedbackPanel project={currentProject} document={null} words={0} />}
+      {!current && view === "documents" && <FeedbackPanel project={currentProject} document={null} words={0} />}
       {info && (
         <div className="statusbar muted">
           <span data-testid="working-as">Working as {info.profile.display_name} ({info.profile.role})</span>
@@ -331,6 +367,18 @@ export function App() {
             setToast(
               `Imported ${s.imported} of ${s.records} records${s.already_imported ? ` (${s.already_imported} were already here)` : ""}, ${s.feedback_events} feedback events.`,
             );
+          }}
+        />
+      )}
+      {dialog?.kind === "routing" && <RoutingDialog project={dialog.project} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "batch" && (
+        <BatchDialog
+          projects={projects}
+          initialProjectId={currentProject?.id ?? null}
+          onClose={() => setDialog(null)}
+          onOpenQueue={() => {
+            setDialog(null);
+            setView("review");
           }}
         />
       )}

@@ -8,6 +8,7 @@ mod documents;
 mod generate;
 mod mine;
 mod output;
+mod people;
 mod projects;
 mod prompts;
 mod providers;
@@ -73,6 +74,9 @@ enum Command {
     Queue(review::QueueCommand),
     /// Approve, reject or escalate a document waiting for review.
     Review(review::ReviewArgs),
+    /// List people or give one a role.
+    #[command(subcommand)]
+    People(people::PeopleCommand),
     /// Verify or export the hash-chained audit log.
     #[command(subcommand)]
     Audit(review::AuditCommand),
@@ -96,6 +100,7 @@ fn main() -> ExitCode {
             Command::Queue(cmd) => review::queue(&core, cmd),
             Command::Review(args) => review::review(&core, args),
             Command::Audit(cmd) => review::audit(&core, cmd),
+            Command::People(cmd) => core.with(|ws| people::run(ws, cmd)),
         }
     });
     match result {

@@ -21,6 +21,18 @@ fn draftloop(dir: &Path, args: &[&str]) -> Output {
         .expect("run draftloop")
 }
 
+/// As another person at the machine (the OS user names the profile).
+fn draftloop_as(dir: &Path, user: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_draftloop"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("DRAFTLOOP_DATA_DIR")
+        .env("USER", user)
+        .output()
+        .expect("run draftloop")
+}
+
 fn ok(dir: &Path, args: &[&str]) -> String {
     let out = draftloop(dir, args);
     assert!(
@@ -402,6 +414,26 @@ fn a_batch_routes_its_rows_and_the_queue_and_review_decide_them() {
     let senior = json(d, &["queue", "list", "--tier", "2", "--format", "json"]);
     assert_eq!(senior.as_array().unwrap().len(), 1);
     assert_eq!(senior[0]["document_id"], id(2));
+    // Only a senior reviewer (or an admin) decides it now.
+    assert!(draftloop_as(d, "bob", &["people", "list"]).status.success());
+    assert!(draftloop_as(d, "sam", &["people", "list"]).status.success());
+    ok(d, &["people", "set-role", "local:bob", "reviewer"]);
+    ok(d, &["people", "set-role", "local:sam", "senior-reviewer"]);
+    let out = draftloop_as(d, "bob", &["review", &id(2), "approve"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("senior reviewer"));
+    let out = draftloop_as(d, "bob", &["people", "set-role", "local:bob", "admin"]);
+    assert_eq!(out.status.code(), Some(2), "only an admin gives roles");
+    let out = draftloop_as(d, "sam", &["review", &id(2), "approve"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        json(d, &["documents", "show", &id(2), "--format", "json"])["status"],
+        "approved"
+    );
     assert!(refused(d, &["review", "no-such-document", "approve"]).contains("not found"));
 
     // The audit log verifies and exports whole.

@@ -8,6 +8,7 @@ pub mod insights;
 pub mod projects;
 pub mod prompts;
 pub mod providers;
+pub mod review;
 pub mod workspace;
 
 /// `~/…` is the home folder, as people type paths.

@@ -1,6 +1,6 @@
 // The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
 // implements it over IPC to the Rust core, which holds every rule.
-import type { Changed, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { BatchProgress, BatchSummary, Changed, Confidence, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 export interface DraftloopApi {
   workspaceInfo(): Promise<WorkspaceInfo>;
@@ -62,6 +62,21 @@ export interface DraftloopApi {
   cancelJob(requestId: string): Promise<void>;
   /** Imports JSONL history; all of the file or none of it. `onProgress` hears bytes read. */
   importHistory(requestId: string, path: string, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
+  routingPolicy(projectId: string): Promise<RoutingPolicy>;
+  /** Saves the policy as the project's new, audited version. */
+  setRoutingPolicy(projectId: string, policy: RoutingPolicy): Promise<RoutingPolicy>;
+  reliabilityCurve(projectId: string): Promise<ReliabilityBin[]>;
+  generationConfidence(generationId: string): Promise<Confidence | null>;
+  reviewQueue(filter: QueueFilter): Promise<QueueItem[]>;
+  /** Holds the item for this reviewer for a while; refused while someone else holds it. */
+  openReviewItem(itemId: string): Promise<QueueItem>;
+  releaseReviewItem(itemId: string): Promise<void>;
+  /** Approve, reject (the project's fallback runs) or escalate. */
+  reviewDocument(decision: ReviewDecision): Promise<Reviewed>;
+  /** Tells (by a notice) of drafts newly past their deadline; how many. */
+  tellOverdue(): Promise<number>;
+  /** Drafts each row of a CSV of briefs; cancel with `cancelJob`. */
+  runBatch(requestId: string, projectId: string, provider: string, path: string, concurrency: number, onProgress: (p: BatchProgress) => void): Promise<BatchSummary>;
   /** Calls `show` with what the core tells the person when long work ends. */
   onNotice(show: (notice: Notice) => void): void;
   /** Calls `handle` with what each write changed, whoever made it; returns a way to

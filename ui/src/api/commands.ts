@@ -1,6 +1,6 @@
 // Generated from the #[tauri::command]s in src-tauri/src/commands by
 // `UPDATE_CONTRACT=1 cargo test -p draftloop-desktop contract`; do not edit.
-import type { DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Project, PromptVersion, Provider, ProviderCheck, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 /** What a command streams to: a Tauri `Channel` of these messages. */
 export interface ChannelOf<T> {
@@ -49,6 +49,16 @@ export interface Commands {
   remove_provider: { args: { name: string }; returns: void };
   test_provider: { args: { name: string }; returns: ProviderCheck };
   detect_local_providers: { args: Record<string, never>; returns: Array<LocalServer> };
+  routing_policy: { args: { projectId: string }; returns: RoutingPolicy };
+  set_routing_policy: { args: { projectId: string; policy: RoutingPolicy }; returns: RoutingPolicy };
+  reliability_curve: { args: { projectId: string }; returns: Array<ReliabilityBin> };
+  generation_confidence: { args: { generationId: string }; returns: Confidence | null };
+  review_queue: { args: { filter: QueueFilter }; returns: Array<QueueItem> };
+  open_review_item: { args: { itemId: string }; returns: QueueItem };
+  release_review_item: { args: { itemId: string }; returns: void };
+  review_document: { args: { decision: ReviewDecision }; returns: Reviewed };
+  tell_overdue: { args: Record<string, never>; returns: number };
+  run_batch: { args: { requestId: string; projectId: string; provider: string; path: string; concurrency: number; onProgress: ChannelOf<BatchProgress> }; returns: BatchSummary };
   workspace_info: { args: Record<string, never>; returns: WorkspaceInfo };
   set_display_name: { args: { name: string }; returns: WorkspaceInfo };
 }

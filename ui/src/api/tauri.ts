@@ -3,7 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open, save } from "@tauri-apps/plugin-dialog";
-import type { Changed, ExportProgress, ImportProgress, Notice, Token } from "../bindings";
+import type { BatchProgress, Changed, ExportProgress, ImportProgress, Notice, Token } from "../bindings";
 import { ApiError, toApiError, type DraftloopApi } from "./api";
 import type { Commands } from "./commands";
 
@@ -86,6 +86,20 @@ export const tauriApi: DraftloopApi = {
     const channel = new Channel<ImportProgress>();
     channel.onmessage = onProgress;
     return call("import_history", { requestId, path, onProgress: channel });
+  },
+  routingPolicy: (projectId) => call("routing_policy", { projectId }),
+  setRoutingPolicy: (projectId, policy) => call("set_routing_policy", { projectId, policy }),
+  reliabilityCurve: (projectId) => call("reliability_curve", { projectId }),
+  generationConfidence: (generationId) => call("generation_confidence", { generationId }),
+  reviewQueue: (filter) => call("review_queue", { filter }),
+  openReviewItem: (itemId) => call("open_review_item", { itemId }),
+  releaseReviewItem: (itemId) => call("release_review_item", { itemId }),
+  reviewDocument: (decision) => call("review_document", { decision }),
+  tellOverdue: () => call("tell_overdue", {}),
+  runBatch(requestId, projectId, provider, path, concurrency, onProgress) {
+    const channel = new Channel<BatchProgress>();
+    channel.onmessage = onProgress;
+    return call("run_batch", { requestId, projectId, provider, path, concurrency, onProgress: channel });
   },
   onNotice(show) {
     if (!isTauri()) return;

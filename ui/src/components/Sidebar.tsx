@@ -1,4 +1,5 @@
 import type { DocumentSummary, Project } from "../bindings";
+import { STATUS_LABELS } from "../lib/labels";
 
 interface SidebarProps {
   projects: Project[];
@@ -15,6 +16,12 @@ interface SidebarProps {
   onShowProviders: () => void;
   onImport: () => void;
   onExport: () => void;
+  onRouting: (project: Project) => void;
+  onBatch: () => void;
+  /** Drafts waiting for a person. */
+  waiting: number;
+  reviewing: boolean;
+  onReview: () => void;
 }
 
 export function Sidebar(props: SidebarProps) {
@@ -28,6 +35,9 @@ export function Sidebar(props: SidebarProps) {
       <div className="sidebar-actions">
         <button className="primary wide" data-testid="new-project" onClick={props.onNewProject} title="New project (Ctrl+Shift+N)">
           + New project
+        </button>
+        <button className={`queue-link ${props.reviewing ? "active" : ""}`} data-testid="open-review-queue" onClick={props.onReview} title="Drafts waiting for a person">
+          Review queue <span className="count" data-testid="waiting-count">{props.waiting}</span>
         </button>
       </div>
       <nav className="projects">
@@ -45,6 +55,9 @@ export function Sidebar(props: SidebarProps) {
                 <span className="row-actions">
                   <button className="icon" aria-label={`New document in ${project.name}`} title="New document (Ctrl+N)" data-testid="new-document" onClick={() => props.onNewDocument(project.id)}>
                     +
+                  </button>
+                  <button className="icon" aria-label={`Routing of ${project.name}`} title="Routing: when drafts need a person" data-testid="open-routing" onClick={() => props.onRouting(project)}>
+                    ⚖
                   </button>
                   <button className="icon" aria-label={`Rename ${project.name}`} title="Rename project" data-testid="rename-project" onClick={() => props.onRenameProject(project)}>
                     ✎
@@ -65,7 +78,14 @@ export function Sidebar(props: SidebarProps) {
                       onClick={() => props.onSelectDocument(doc)}
                     >
                       <span className="name" title={doc.title}>{doc.title}</span>
-                      <span className="meta">{doc.words} words</span>
+                      <span className="meta">
+                        {doc.words} words
+                        {doc.status !== "draft" && (
+                          <span className={`status-chip status-${doc.status}`} data-testid="document-status">
+                            {STATUS_LABELS[doc.status]}
+                          </span>
+                        )}
+                      </span>
                     </button>
                   </li>
                 ))}
@@ -77,6 +97,9 @@ export function Sidebar(props: SidebarProps) {
       <footer className="sidebar-footer">
         <button className="link" onClick={props.onShowProviders} data-testid="open-providers">
           Providers
+        </button>
+        <button className="link" onClick={props.onBatch} data-testid="open-batch" title="Draft a CSV of briefs, one document per row">
+          Run batch…
         </button>
         <button className="link" onClick={props.onImport} data-testid="open-import" title="Import history from a JSONL file">
           Import

@@ -1,0 +1,149 @@
+// The review gate in the real app against the test LLM server: a batch of 20 briefs of
+// mixed confidence, the queue holding the unsure ones, decisions by keyboard (approve,
+// reject with a reason, edit then approve, escalate with a note), and the senior tier
+// seeing and deciding the escalated draft.
+
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { desktopWithLlm, fill, screenshot } from "./harness";
+import { KEY, type Session } from "./webdriver";
+
+const env = desktopWithLlm("");
+const { desktop } = env;
+
+const MARKER = "[[logprob ";
+
+async function waiting(s: Session, n: number): Promise<void> {
+  await s.waitUntil(`${n} drafts wait`, `return document.querySelector('[data-testid="waiting-count"]')?.textContent === "${n}";`);
+}
+
+async function queueLength(s: Session, n: number): Promise<void> {
+  await s.waitUntil(`the list shows ${n}`, `return document.querySelectorAll('[data-testid="queue-item"]').length === ${n};`);
+}
+
+async function heldForMe(s: Session): Promise<string> {
+  await s.waitFor('[data-testid="held-for-you"]');
+  await s.waitFor('[data-testid="confidence-breakdown"]');
+  return (await (await s.find('[data-testid="queue-detail"]')).attribute("data-title")) ?? "";
+}
+
+describe("The review gate", () => {
+  it("runs a batch, queues the unsure drafts and decides them by keyboard", async () => {
+    const dir = desktop.dataDir("review");
+    const cli = (args: string[]) => {
+      const out = desktop.cli(["--data-dir", dir, ...args]);
+      assert.equal(out.status, 0, `draftloop ${args.join(" ")}: ${out.stderr}`);
+      return out.stdout;
+    };
+    cli(["projects", "add", "Spring launch", "--content-type", "email"]);
+    cli(["prompts", "set", "--project", "Spring launch", "--system", "You write launch emails.", "--template", "Write an email about {{topic}}."]);
+    cli(["providers", "add", "Test server", "--kind", "openai-compatible", "--base-url", `${env.llm.base}/v1`, "--model", "test-model"]);
+    cli(["routing", "set", "--project", "Spring launch", "--audit-rate", "0"]);
+    // Every third brief makes the model unsure of itself.
+    const rows = ["title,topic"];
+    for (let i = 0; i < 20; i++) {
+      const p = i % 3 === 0 ? 0.6 : 0.99;
+      rows.push(`Email ${i + 1},"${MARKER}${Math.log(p)}]] product ${i + 1}"`);
+    }
+    const csv = join(desktop.home, "briefs.csv");
+    writeFileSync(csv, rows.join("\n") + "\n");
+
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="open-batch"]')).click();
+      await s.waitFor('[data-testid="batch-provider"] option');
+      await fill(s, '[data-testid="batch-path"]', csv);
+      await (await s.find('[data-testid="run-batch"]')).click();
+      const summary = await s.waitFor('[data-testid="batch-summary"]', 60000);
+      assert.match(await summary.text(), /Batch finished: 20 drafted, 13 approved by the gate, 7 waiting for review, 0 drafted before, 0 failed/);
+      await screenshot(s, "80-batch-finished");
+      assert.equal(env.llm.requests().filter((r) => r.method === "POST").length, 20);
+      await (await s.find('[data-testid="run-batch"]')).click();
+
+      await s.waitFor('[data-testid="review-queue"]');
+      await waiting(s, 7);
+      await queueLength(s, 7);
+      const scores = (await s.execute(`return [...document.querySelectorAll('[data-testid="queue-score"]')].map((e) => e.textContent);`)) as string[];
+      assert.deepEqual(scores, Array(7).fill("60%"));
+      const first = await heldForMe(s);
+      const reasons = await (await s.find('[data-testid="routing-reasons"]')).text();
+      assert.match(reasons, /confidence 0\.60 is below the threshold 0\.85/);
+      assert.match(await (await s.find('[data-testid="confidence-breakdown"]')).text(), /mean token probability is 60%/);
+      assert.match(await (await s.find('[data-testid="queue-brief"]')).text(), /product/);
+      await screenshot(s, "81-review-queue");
+
+      // A: approve.
+      await s.keys("a");
+      await waiting(s, 6);
+      const approved = first;
+      // J and K move through the list.
+      const second = await heldForMe(s);
+      await s.keys("j");
+      await s.waitUntil("the next draft is open", `return document.querySelector('[data-testid="queue-detail"]')?.dataset.title !== ${JSON.stringify(second)};`);
+      await s.keys("k");
+      await s.waitUntil("back to the draft before", `return document.querySelector('[data-testid="queue-detail"]')?.dataset.title === ${JSON.stringify(second)};`);
+      await heldForMe(s);
+
+      // R: reject; the reason is required.
+      await s.keys("r");
+      const reason = await s.waitFor('[data-testid="review-reason"]');
+      await s.waitUntil("the reason has the focus", `return document.activeElement === arguments[0];`, [reason.ref()]);
+      await s.keys(KEY.ENTER);
+      await s.waitFor('[data-testid="review-error"]');
+      await reason.type("off-brand");
+      await s.keys(KEY.ENTER);
+      await waiting(s, 5);
+      const rejected = second;
+
+      // E: edit, then approve with Ctrl+Enter.
+      const edited = await heldForMe(s);
+      await s.keys("e");
+      await s.waitFor('[data-testid="queue-editor"].editing');
+      await s.waitUntil("the editor has the focus", `return document.activeElement?.closest('[data-testid="queue-editor"]') !== null;`);
+      await s.keys(" Signed, the reviewer.");
+      await s.chord([KEY.CONTROL, KEY.ENTER]);
+      await waiting(s, 4);
+
+      // S: escalate with a note.
+      const escalated = await heldForMe(s);
+      await s.keys("s");
+      const note = await s.waitFor('[data-testid="review-reason"]');
+      await s.waitUntil("the note has the focus", `return document.activeElement === arguments[0];`, [note.ref()]);
+      await note.type("Legal should check the pricing claim");
+      await s.keys(KEY.ENTER);
+      await queueLength(s, 3);
+      // Still waiting, now for a senior: 3 at tier 1 and 1 escalated.
+      await waiting(s, 4);
+
+      // The senior tier sees it, with the note, and decides it.
+      await (await s.find('[data-testid="queue-tab-senior"]')).click();
+      await queueLength(s, 1);
+      assert.equal(await heldForMe(s), escalated);
+      assert.match(await (await s.find('[data-testid="escalation-note"]')).text(), /Legal should check the pricing claim/);
+      assert.equal((await s.findAll('[data-testid="review-escalate"]')).length, 0, "a senior's decision is final");
+      await screenshot(s, "82-senior-tier");
+      await s.keys("a");
+      await waiting(s, 3);
+
+      const docs = JSON.parse(cli(["documents", "list", "--format", "json"])) as { title: string; status: string; id: string }[];
+      const status = (title: string) => docs.find((d) => d.title === title)?.status;
+      assert.equal(status(approved), "approved");
+      assert.equal(status(rejected), "rejected");
+      assert.equal(status(edited), "approved");
+      assert.equal(status(escalated), "approved");
+      assert.equal(docs.filter((d) => d.status === "in_review").length, 3);
+      const editedDoc = docs.find((d) => d.title === edited);
+      const shown = JSON.parse(cli(["documents", "show", editedDoc?.id ?? "", "--format", "json"])) as { body_markdown: string };
+      assert.match(shown.body_markdown, /Signed, the reviewer\.$/);
+      const queue = JSON.parse(cli(["queue", "list", "--format", "json"])) as unknown[];
+      assert.equal(queue.length, 3);
+    } catch (e) {
+      await screenshot(s, "FAILED-review").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit();
+    }
+  });
+});
