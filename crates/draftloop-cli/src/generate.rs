@@ -74,6 +74,7 @@ pub fn run(core: &Core, args: GenerateArgs) -> Result<()> {
         temperature: args.temperature,
         max_tokens: Some(args.max_tokens),
         stream: !args.no_stream,
+        route: None,
     };
     let (n, streamed) = (args.n, request.stream);
     let labelled = n > 1;

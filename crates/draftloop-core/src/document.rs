@@ -79,10 +79,10 @@ pub(crate) fn delete_imported(tx: &Transaction, import_id: &str) -> Result<()> {
 
 /// Replaces the document's text.
 pub(crate) fn set_text(tx: &Transaction, id: &str, text: &DocumentText, at: &str) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE documents SET body_json = ?1, body_markdown = ?2, updated_at = ?3 WHERE id = ?4",
-        params![text.body_json, text.body_markdown, at, id],
-    )?;
+    )?
+    .execute(params![text.body_json, text.body_markdown, at, id])?;
     Ok(())
 }
 
@@ -92,25 +92,21 @@ pub(crate) fn set_status(
     status: DocumentStatus,
     at: &str,
 ) -> Result<()> {
-    tx.execute(
-        "UPDATE documents SET status = ?1, updated_at = ?2 WHERE id = ?3",
-        params![status.as_str(), at, id],
-    )?;
+    tx.prepare_cached("UPDATE documents SET status = ?1, updated_at = ?2 WHERE id = ?3")?
+        .execute(params![status.as_str(), at, id])?;
     Ok(())
 }
 
 /// The document's text as it is now (within the caller's transaction).
 pub(crate) fn text_of(conn: &rusqlite::Connection, id: &str) -> Result<DocumentText> {
-    Ok(conn.query_row(
-        "SELECT body_json, body_markdown FROM documents WHERE id = ?1",
-        [id],
-        |r| {
+    Ok(conn
+        .prepare_cached("SELECT body_json, body_markdown FROM documents WHERE id = ?1")?
+        .query_row([id], |r| {
             Ok(DocumentText {
                 body_json: r.get(0)?,
                 body_markdown: r.get(1)?,
             })
-        },
-    )?)
+        })?)
 }
 pub const UNTITLED: &str = "Untitled document";
 
@@ -297,11 +293,10 @@ impl Workspace {
     pub fn document(&self, id: &str) -> Result<Document> {
         let row = self
             .conn()
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM live_documents WHERE id = ?1"),
-                [id],
-                from_row,
-            )
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM live_documents WHERE id = ?1"
+            ))?
+            .query_row([id], from_row)
             .optional()?
             .ok_or_else(|| Error::NotFound(format!("document {id}")))?;
         let (mut document, brief) = row;

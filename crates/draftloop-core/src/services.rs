@@ -15,7 +15,7 @@ use crate::store::{Workspace, WriteGate};
 
 /// Connections kept for reads and long work: the window's reads, an export and an
 /// import at once.
-const SPARE: usize = 3;
+const SPARE: usize = 8;
 
 /// Cheap to clone: clones share the workspace, the model client and the jobs.
 #[derive(Clone)]
@@ -35,6 +35,8 @@ struct Inner {
     /// Generations still streaming, by request id.
     drafting: Mutex<HashMap<String, Cancel>>,
     jobs: Jobs,
+    /// The review gate's drafts waiting to be written together.
+    group: crate::drafting::GroupCommit,
     /// Every connection of this core writes in turn (see `WriteGate`).
     gate: WriteGate,
 }
@@ -81,6 +83,7 @@ impl Core {
                 spare: Mutex::new(Vec::new()),
                 drafting: Mutex::new(HashMap::new()),
                 jobs: Jobs::default(),
+                group: Default::default(),
                 gate,
             }),
         })
@@ -164,6 +167,10 @@ impl Core {
 
     pub fn actor(&self) -> &Actor {
         &self.inner.actor
+    }
+
+    pub(crate) fn group_commit(&self) -> &crate::drafting::GroupCommit {
+        &self.inner.group
     }
 
     pub fn jobs(&self) -> &Jobs {

@@ -211,6 +211,7 @@ async fn generate_without_a_prompt_or_with_an_unknown_provider_sends_nothing() {
         temperature: None,
         max_tokens: None,
         stream: true,
+        route: None,
     };
     let err = s
         .core
@@ -242,6 +243,7 @@ async fn a_failed_generation_is_recorded_then_reported() {
         temperature: None,
         max_tokens: None,
         stream: true,
+        route: None,
     };
     let err = s.core.generate(request, sink).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Auth);
@@ -335,6 +337,7 @@ async fn a_cancelled_variant_stops_alone_and_keeps_what_arrived() {
         temperature: None,
         max_tokens: None,
         stream: true,
+        route: None,
     };
     let drafted = s.core.generate(request, sink).await.unwrap();
     assert_eq!(drafted.ending, Ending::Cancelled);

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::ids::{new_id, now};
 use crate::llm::{ChatMessage, Completion, CompletionRequest, Ending};
 use crate::review::confidence::Confidence;
-use crate::review::routing::Scorer;
+use crate::review::routing::{Route, Scorer};
 use crate::store::Workspace;
 
 /// One request to the model and the variants it gave back.
@@ -66,6 +66,13 @@ pub struct ReviseRequest {
     pub provider: String,
     pub notes: String,
 }
+
+/// Work done with recorded generations in the transaction that records them.
+pub(crate) type AfterRecord<'a> = &'a dyn Fn(
+    &rusqlite::Transaction,
+    &crate::actor::Actor,
+    &[Generation],
+) -> Result<Option<Route>>;
 
 /// What a generation was asked: where it goes and the exact request.
 pub struct GenerationContext<'a> {
@@ -172,82 +179,19 @@ impl Workspace {
         outcome: &std::result::Result<Completion, crate::llm::LlmError>,
         at: String,
     ) -> Result<Vec<Generation>> {
-        let group_id = new_id();
-        let messages = serde_json::to_string::<Vec<ChatMessage>>(&ctx.request.messages)?;
-        let params_json = parameters(ctx.request).to_string();
-        let base = Generation {
-            id: String::new(),
-            document_id: ctx.document_id.map(str::to_owned),
-            group_id: group_id.clone(),
-            provider: ctx.provider.to_owned(),
-            model: ctx.request.model.clone(),
-            prompt_version_id: ctx.prompt_version_id.map(str::to_owned),
-            output: String::new(),
-            incomplete: false,
-            logprob_mean: None,
-            logprob_min: None,
-            latency_ms: None,
-            prompt_tokens: None,
-            completion_tokens: None,
-            error: None,
-            confidence: None,
-            created_at: at,
-        };
-        let scorer = Scorer::new(self.conn(), ctx.document_id, ctx.prompt_version_id)?;
-        let rows: Vec<(Generation, Option<Confidence>)> = match outcome {
-            Err(e) => vec![(
-                Generation {
-                    id: new_id(),
-                    incomplete: true,
-                    error: Some(e.message.clone()),
-                    ..base
-                },
-                None,
-            )],
-            Ok(c) => c
-                .variants
-                .iter()
-                .map(|v| {
-                    let summary = v.logprob_summary();
-                    // Only a whole answer is a draft to score.
-                    let score = (!v.incomplete && !v.text.trim().is_empty())
-                        .then(|| scorer.score(&v.text, &v.logprobs));
-                    let g = Generation {
-                        id: new_id(),
-                        output: v.text.clone(),
-                        incomplete: v.incomplete,
-                        logprob_mean: summary.map(|s| s.0),
-                        logprob_min: summary.map(|s| s.1),
-                        latency_ms: Some(c.latency_ms as i64),
-                        prompt_tokens: c.prompt_tokens.map(i64::from),
-                        completion_tokens: v.completion_tokens.map(i64::from),
-                        error: match (&c.ending, v.incomplete) {
-                            (_, false) | (Ending::Complete, _) => None,
-                            (Ending::Cut(reason), true) => Some(reason.clone()),
-                            (Ending::Cancelled, true) => Some("cancelled".into()),
-                        },
-                        confidence: score.as_ref().map(|c| c.score),
-                        ..base.clone()
-                    };
-                    (g, score)
-                })
-                .collect(),
-        };
-        self.write(|tx, actor| {
-            for (g, score) in &rows {
-                insert_row(tx, g, &params_json, &messages, score.as_ref())?;
-            }
-            audit::record(
-                tx,
-                actor,
-                "generation.recorded",
-                "generation_group",
-                &group_id,
-                json!({"provider": ctx.provider, "model": ctx.request.model, "variants": rows.len(),
-                       "document_id": ctx.document_id, "failed": outcome.is_err()}),
-            )
-        })?;
-        Ok(rows.into_iter().map(|(g, _)| g).collect())
+        Ok(self.record_generation_then(ctx, outcome, at, None)?.0)
+    }
+
+    /// Records the generations, then runs `then` on them in the same transaction (the
+    /// review gate puts a batch's draft in and routes it there).
+    pub(crate) fn record_generation_then(
+        &mut self,
+        ctx: &GenerationContext<'_>,
+        outcome: &std::result::Result<Completion, crate::llm::LlmError>,
+        at: String,
+        then: Option<AfterRecord<'_>>,
+    ) -> Result<(Vec<Generation>, Option<Route>)> {
+        self.write(|tx, actor| record_in(tx, actor, ctx, outcome, at, then))
     }
 
     /// A generation's score with its reasons, if it has one.
@@ -309,4 +253,95 @@ impl Workspace {
         )?;
         Ok(serde_json::from_str(&json)?)
     }
+}
+
+/// Records each variant of `outcome` (or the failure) as one generation of a group, in
+/// the caller's transaction, then runs `then` on them there.
+pub(crate) fn record_in(
+    tx: &rusqlite::Transaction,
+    actor: &crate::actor::Actor,
+    ctx: &GenerationContext<'_>,
+    outcome: &std::result::Result<Completion, crate::llm::LlmError>,
+    at: String,
+    then: Option<AfterRecord<'_>>,
+) -> Result<(Vec<Generation>, Option<Route>)> {
+    let group_id = new_id();
+    let messages = serde_json::to_string::<Vec<ChatMessage>>(&ctx.request.messages)?;
+    let params_json = parameters(ctx.request).to_string();
+    let base = Generation {
+        id: String::new(),
+        document_id: ctx.document_id.map(str::to_owned),
+        group_id: group_id.clone(),
+        provider: ctx.provider.to_owned(),
+        model: ctx.request.model.clone(),
+        prompt_version_id: ctx.prompt_version_id.map(str::to_owned),
+        output: String::new(),
+        incomplete: false,
+        logprob_mean: None,
+        logprob_min: None,
+        latency_ms: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        error: None,
+        confidence: None,
+        created_at: at,
+    };
+    let scorer = Scorer::new(tx, ctx.document_id, ctx.prompt_version_id)?;
+    let rows: Vec<(Generation, Option<Confidence>)> = match outcome {
+        Err(e) => vec![(
+            Generation {
+                id: new_id(),
+                incomplete: true,
+                error: Some(e.message.clone()),
+                ..base
+            },
+            None,
+        )],
+        Ok(c) => c
+            .variants
+            .iter()
+            .map(|v| {
+                let summary = v.logprob_summary();
+                // Only a whole answer is a draft to score.
+                let score = (!v.incomplete && !v.text.trim().is_empty())
+                    .then(|| scorer.score(&v.text, &v.logprobs));
+                let g = Generation {
+                    id: new_id(),
+                    output: v.text.clone(),
+                    incomplete: v.incomplete,
+                    logprob_mean: summary.map(|s| s.0),
+                    logprob_min: summary.map(|s| s.1),
+                    latency_ms: Some(c.latency_ms as i64),
+                    prompt_tokens: c.prompt_tokens.map(i64::from),
+                    completion_tokens: v.completion_tokens.map(i64::from),
+                    error: match (&c.ending, v.incomplete) {
+                        (_, false) | (Ending::Complete, _) => None,
+                        (Ending::Cut(reason), true) => Some(reason.clone()),
+                        (Ending::Cancelled, true) => Some("cancelled".into()),
+                    },
+                    confidence: score.as_ref().map(|c| c.score),
+                    ..base.clone()
+                };
+                (g, score)
+            })
+            .collect(),
+    };
+    let generations: Vec<Generation> = rows.iter().map(|(g, _)| g.clone()).collect();
+    for (g, score) in &rows {
+        insert_row(tx, g, &params_json, &messages, score.as_ref())?;
+    }
+    audit::record(
+        tx,
+        actor,
+        "generation.recorded",
+        "generation_group",
+        &group_id,
+        json!({"provider": ctx.provider, "model": ctx.request.model, "variants": rows.len(),
+               "document_id": ctx.document_id, "failed": outcome.is_err()}),
+    )?;
+    let routed = match then {
+        Some(then) => then(tx, actor, &generations)?,
+        None => None,
+    };
+    Ok((generations, routed))
 }

@@ -4,6 +4,8 @@
 //! and the CLI call them.
 
 pub mod generation;
+mod grouped;
+pub(crate) use grouped::GroupCommit;
 pub mod prompt;
 pub mod revision;
 
@@ -50,6 +52,16 @@ pub struct DraftRequest {
     pub temperature: Option<f32>,
     pub max_tokens: Option<u32>,
     pub stream: bool,
+    /// Put the first variant in the document and route it through the review gate, in
+    /// the transaction that records it (batches and fallbacks).
+    pub route: Option<RouteDraft>,
+}
+
+/// How a drafted variant goes to the review gate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RouteDraft {
+    /// The rejected generation this draft replaces.
+    pub fallback_of: Option<String>,
 }
 
 impl From<GenerateRequest> for DraftRequest {
@@ -63,6 +75,7 @@ impl From<GenerateRequest> for DraftRequest {
             temperature: r.temperature,
             max_tokens: None,
             stream: true,
+            route: None,
         }
     }
 }
@@ -74,6 +87,8 @@ pub struct Drafted {
     pub generations: Vec<Generation>,
     pub ending: Ending,
     pub latency_ms: u64,
+    /// Where the review gate sent the draft, when it was asked to route it.
+    pub routed: Option<crate::review::Route>,
 }
 
 impl Drafted {
@@ -99,6 +114,16 @@ impl Drafted {
     }
 }
 
+/// Runs `f`, which blocks on the workspace (its lock, a commit's fsync), telling a
+/// multi-threaded runtime first so the requests of other drafts go on meanwhile on
+/// another thread; on a single-threaded one it simply runs.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 /// Messages `brief` asks with, the prompt version they came from, and the document.
 struct Asked {
     messages: Vec<ChatMessage>,
@@ -108,7 +133,7 @@ struct Asked {
 
 impl Core {
     fn asked(&self, brief: &Brief) -> Result<Asked> {
-        self.with(|ws| match brief {
+        self.read(|ws| match brief {
             Brief::Document(id) => {
                 let document = ws.document(id)?;
                 let version = ws.latest_prompt(&document.project_id)?.ok_or_else(|| {
@@ -156,8 +181,13 @@ impl Core {
         asked: &Asked,
         request: CompletionRequest,
         sink: TokenSink,
-    ) -> Result<(Vec<Generation>, std::result::Result<Completion, LlmError>)> {
-        let endpoint = self.with(|ws| ws.endpoint(provider, self.host().keychain()))?;
+        route: Option<&RouteDraft>,
+    ) -> Result<(
+        Vec<Generation>,
+        std::result::Result<Completion, LlmError>,
+        Option<crate::review::Route>,
+    )> {
+        let endpoint = self.read(|ws| ws.endpoint(provider, self.host().keychain()))?;
         let cancel = Cancel::new(request.n.into());
         {
             let mut running = self.drafting();
@@ -173,22 +203,43 @@ impl Core {
             .complete_variants(&endpoint, &request, &cancel, sink)
             .await;
         self.drafting().remove(request_id);
-        let ctx = GenerationContext {
-            document_id: asked.document_id.as_deref(),
-            provider: &provider.name,
-            prompt_version_id: asked.prompt_version_id.as_deref(),
-            request: &request,
+        let now = self.host().now();
+        let at = stamp(now);
+        let (recorded, routed) = match route {
+            // The gate's drafts are written in groups: one commit for several.
+            Some(route) => {
+                let job = grouped::RecordJob {
+                    document_id: asked.document_id.clone(),
+                    provider: provider.name.clone(),
+                    prompt_version_id: asked.prompt_version_id.clone(),
+                    request: request.clone(),
+                    outcome: outcome.clone(),
+                    at,
+                    now,
+                    route: Some(route.clone()),
+                };
+                self.record_grouped(job).await?
+            }
+            None => {
+                let ctx = GenerationContext {
+                    document_id: asked.document_id.as_deref(),
+                    provider: &provider.name,
+                    prompt_version_id: asked.prompt_version_id.as_deref(),
+                    request: &request,
+                };
+                let recorded =
+                    blocking(|| self.with(|ws| ws.record_generation_at(&ctx, &outcome, at)))?;
+                (recorded, None)
+            }
         };
-        let at = stamp(self.host().now());
-        let recorded = self.with(|ws| ws.record_generation_at(&ctx, &outcome, at))?;
-        Ok((recorded, outcome))
+        Ok((recorded, outcome, routed))
     }
 
     /// Generates 1–4 variants from `request`'s brief and records each as a generation
     /// of one group.
     pub async fn generate(&self, request: DraftRequest, sink: TokenSink) -> Result<Drafted> {
         let asked = self.asked(&request.brief)?;
-        let provider = self.with(|ws| ws.provider_named(&request.provider))?;
+        let provider = self.read(|ws| ws.provider_named(&request.provider))?;
         let model = request
             .model
             .clone()
@@ -197,7 +248,7 @@ impl Core {
         // Token probabilities are the review gate's first signal: asked of every
         // OpenAI-kind provider until one says it does not give them.
         let logprobs = provider.kind != ProviderKind::Anthropic
-            && !self.with(|ws| ws.refuses_logprobs(&provider.id))?;
+            && !self.read(|ws| ws.refuses_logprobs(&provider.id))?;
         let defaults = CompletionRequest::new(model, asked.messages.clone());
         let completion_request = CompletionRequest {
             n: request.n.clamp(1, 4),
@@ -207,18 +258,19 @@ impl Core {
             logprobs,
             ..defaults
         };
-        let (mut generations, mut outcome) = self
+        let (mut generations, mut outcome, mut routed) = self
             .complete_and_record(
                 &request.request_id,
                 &provider,
                 &asked,
                 completion_request.clone(),
                 sink.clone(),
+                request.route.as_ref(),
             )
             .await?;
         if logprobs && matches!(&outcome, Err(e) if crate::review::refused_logprobs(e)) {
             self.with(|ws| ws.remember_refuses_logprobs(&provider.id))?;
-            (generations, outcome) = self
+            (generations, outcome, routed) = self
                 .complete_and_record(
                     &request.request_id,
                     &provider,
@@ -228,6 +280,7 @@ impl Core {
                         ..completion_request
                     },
                     sink,
+                    request.route.as_ref(),
                 )
                 .await?;
         }
@@ -236,6 +289,7 @@ impl Core {
             generations,
             ending: completion.ending,
             latency_ms: completion.latency_ms,
+            routed,
         })
     }
 
@@ -260,13 +314,14 @@ impl Core {
         })?;
         let completion_request =
             CompletionRequest::new(provider.default_model.clone(), asked.messages.clone());
-        let (mut generations, outcome) = self
+        let (mut generations, outcome, _) = self
             .complete_and_record(
                 &request.request_id,
                 &provider,
                 &asked,
                 completion_request,
                 sink,
+                None,
             )
             .await?;
         outcome?;

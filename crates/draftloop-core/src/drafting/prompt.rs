@@ -183,10 +183,12 @@ impl Workspace {
     pub fn latest_prompt(&self, project_id: &str) -> Result<Option<PromptVersion>> {
         Ok(self
             .conn()
-            .query_row(
+            .prepare_cached(
                 &format!(
                     "SELECT {COLUMNS} FROM prompt_versions WHERE project_id = ?1 ORDER BY id DESC LIMIT 1"
                 ),
+            )?
+            .query_row(
                 [project_id],
                 from_row,
             )

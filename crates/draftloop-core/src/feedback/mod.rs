@@ -593,11 +593,9 @@ pub(crate) fn checkpoint(
 /// the timeline says so and no export counts the changed text as approved. Called in
 /// the write that changes the text, before it does.
 pub(crate) fn reopen_if_approved(tx: &Transaction, actor: &Actor, document_id: &str) -> Result<()> {
-    let status: String = tx.query_row(
-        "SELECT status FROM documents WHERE id = ?1",
-        [document_id],
-        |r| r.get(0),
-    )?;
+    let status: String = tx
+        .prepare_cached("SELECT status FROM documents WHERE id = ?1")?
+        .query_row([document_id], |r| r.get(0))?;
     if status != DocumentStatus::Approved.as_str() {
         return Ok(());
     }

@@ -188,6 +188,9 @@ enum RowOutcome {
     Routed(Route),
 }
 
+/// A row still to run, with its document; it counts its tries.
+type Pending = (BatchRow, Found);
+
 /// What a row's document already holds.
 enum Found {
     Done,
@@ -233,9 +236,9 @@ impl Core {
         })?;
         let job = Arc::new(self.start_job(job_id, JobKind::Batch)?);
         let total = request.rows.len() as u32;
-        let queue: Arc<Mutex<VecDeque<(BatchRow, u32)>>> = Arc::new(Mutex::new(
-            request.rows.into_iter().map(|r| (r, 0)).collect(),
-        ));
+        let found = self.batch_documents(&request.project_id, request.rows)?;
+        let queue: Arc<Mutex<VecDeque<(Pending, u32)>>> =
+            Arc::new(Mutex::new(found.into_iter().map(|r| (r, 0)).collect()));
         let tally = Arc::new(Mutex::new(Tally {
             summary: BatchSummary {
                 rows: total,
@@ -255,24 +258,24 @@ impl Core {
                 allowed.clone(),
                 progress.clone(),
             );
-            let (project_id, provider) = (request.project_id.clone(), request.provider.clone());
+            let provider = request.provider.clone();
             workers.spawn(async move {
                 loop {
                     // A worker past the allowed number retires: the run slows down.
                     if job.cancelled() || worker >= allowed.load(Ordering::Relaxed) {
                         return;
                     }
-                    let Some((row, tries)) = lock(&queue).pop_front() else {
+                    let Some(((row, found), tries)) = lock(&queue).pop_front() else {
                         return;
                     };
-                    let outcome = core.batch_row(&project_id, &provider, &row).await;
+                    let outcome = core.batch_row(&provider, &found).await;
                     if let Err(e) = &outcome {
                         if e.kind() == ErrorKind::RateLimited && tries < RATE_LIMIT_TRIES {
                             let _ =
                                 allowed.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
                                     Some(n.saturating_sub(1).max(1))
                                 });
-                            lock(&queue).push_back((row, tries + 1));
+                            lock(&queue).push_back(((row, found), tries + 1));
                             tokio::time::sleep(RATE_LIMIT_PAUSE * 2u32.pow(tries)).await;
                             continue;
                         }
@@ -336,19 +339,19 @@ impl Core {
         Ok(summary)
     }
 
-    /// One row: its document found (or made), then drafted and routed unless it
-    /// already has a draft.
-    async fn batch_row(
+    /// Each row's document, found from an earlier run or made now, all in one
+    /// transaction, with what it already holds.
+    fn batch_documents(
         &self,
         project_id: &str,
-        provider: &str,
-        row: &BatchRow,
-    ) -> Result<RowOutcome> {
+        rows: Vec<BatchRow>,
+    ) -> Result<Vec<(BatchRow, Found)>> {
         let at = stamp(self.host().now());
-        let found = self.with(|ws| {
-            let found: Option<(String, Option<String>, bool)> = ws
-                .conn()
-                .query_row(
+        self.with(|ws| {
+            let mut found = Vec::with_capacity(rows.len());
+            let mut missing = Vec::new();
+            {
+                let mut stmt = ws.conn().prepare(
                     "SELECT d.id,
                          (SELECT g.id FROM generations g WHERE g.document_id = d.id
                              AND g.error IS NULL AND g.incomplete = 0 AND g.output <> ''
@@ -356,36 +359,61 @@ impl Core {
                          EXISTS(SELECT 1 FROM revisions r WHERE r.document_id = d.id
                              AND r.author_kind = 'model')
                      FROM documents d WHERE d.project_id = ?1 AND d.batch_key = ?2",
-                    params![project_id, row.key],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            match found {
-                Some((_, Some(_), true)) => Ok(Found::Done),
-                Some((id, Some(g), false)) => Ok(Found::Unrouted(id, Box::new(ws.generation(&g)?))),
-                Some((id, None, _)) => Ok(Found::Undrafted(id)),
-                None => ws
-                    .write(|tx, actor| {
-                        crate::document::insert_for_batch(
-                            tx, actor, project_id, &row.title, &row.brief, &row.key, &at,
-                        )
-                    })
-                    .map(Found::Undrafted),
+                )?;
+                for row in rows {
+                    let hit: Option<(String, Option<String>, bool)> = stmt
+                        .query_row(params![project_id, row.key], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                        })
+                        .optional()?;
+                    match hit {
+                        Some((_, Some(_), true)) => found.push((row, Found::Done)),
+                        Some((id, Some(g), false)) => {
+                            let g = Box::new(ws.generation(&g)?);
+                            found.push((row, Found::Unrouted(id, g)));
+                        }
+                        Some((id, None, _)) => found.push((row, Found::Undrafted(id))),
+                        None => missing.push(row),
+                    }
+                }
             }
-        })?;
-        let document_id = match found {
-            Found::Done => return Ok(RowOutcome::Skipped(None)),
+            if !missing.is_empty() {
+                let made = ws.write(|tx, actor| {
+                    missing
+                        .iter()
+                        .map(|row| {
+                            crate::document::insert_for_batch(
+                                tx, actor, project_id, &row.title, &row.brief, &row.key, &at,
+                            )
+                        })
+                        .collect::<Result<Vec<String>>>()
+                })?;
+                found.extend(
+                    missing
+                        .into_iter()
+                        .zip(made)
+                        .map(|(row, id)| (row, Found::Undrafted(id))),
+                );
+            }
+            found.sort_by_key(|(row, _)| row.number);
+            Ok(found)
+        })
+    }
+
+    /// One row: drafted and routed unless it already has a draft.
+    async fn batch_row(&self, provider: &str, found: &Found) -> Result<RowOutcome> {
+        match found {
+            Found::Done => Ok(RowOutcome::Skipped(None)),
             // Drafted, then stopped before it was put in: routed now, not asked again.
             Found::Unrouted(id, g) => {
-                let routed = self.put_in_and_route(&id, *g, None)?;
-                return Ok(RowOutcome::Skipped(Some(routed.route)));
+                let routed = self.put_in_and_route(id, (**g).clone(), None)?;
+                Ok(RowOutcome::Skipped(Some(routed.route)))
             }
-            Found::Undrafted(id) => id,
-        };
-        let routed = self
-            .draft_and_route(&document_id, provider, None, None)
-            .await?;
-        Ok(RowOutcome::Routed(routed.route))
+            Found::Undrafted(id) => {
+                let routed = self.draft_and_route(id, provider, None, None).await?;
+                Ok(RowOutcome::Routed(routed.route))
+            }
+        }
     }
 }
 

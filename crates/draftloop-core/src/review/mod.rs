@@ -22,7 +22,7 @@ pub use queue::{QueueFilter, QueueItem, QueueOrder, LEASE_MINUTES};
 pub use routing::Route;
 
 use crate::document::{Document, DocumentText};
-use crate::drafting::{Brief, DraftRequest};
+use crate::drafting::{Brief, DraftRequest, RouteDraft};
 use crate::error::{Error, Result};
 use crate::feedback::{Feedback, Verdict};
 use crate::generation::{Generation, GenerationContext};
@@ -196,6 +196,27 @@ impl Workspace {
     }
 }
 
+/// Puts `g` in the document as its draft (linked to the generation it replaces, for a
+/// fallback) and routes it, in the caller's transaction.
+pub(crate) fn put_in_and_route(
+    tx: &rusqlite::Transaction,
+    actor: &crate::actor::Actor,
+    document_id: &str,
+    g: &Generation,
+    fallback_of: Option<&str>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Route> {
+    if let Some(of) = fallback_of {
+        tx.execute(
+            "UPDATE generations SET fallback_of = ?1 WHERE id = ?2",
+            [of, &g.id],
+        )?;
+    }
+    let text = DocumentText::markdown(g.output.clone());
+    crate::drafting::revision::put_in(tx, actor, document_id, &g.id, &text, &stamp(at))?;
+    routing::route(tx, actor, document_id, g, at)
+}
+
 /// Whether a provider's refusal is about logprobs (then it is asked without).
 pub(crate) fn refused_logprobs(e: &crate::llm::LlmError) -> bool {
     e.kind == crate::error::ErrorKind::Provider && e.message.to_lowercase().contains("logprob")
@@ -301,8 +322,9 @@ impl Core {
         }
     }
 
-    /// Generates one draft for the document, puts it in and routes it: the gate's one
-    /// way from a brief to a routed draft (batches and fallbacks use it).
+    /// Generates one draft for the document, puts it in and routes it, all recorded in
+    /// one transaction: the gate's one way from a brief to a routed draft (batches and
+    /// fallbacks use it).
     pub async fn draft_and_route(
         &self,
         document_id: &str,
@@ -319,15 +341,21 @@ impl Core {
             temperature,
             max_tokens: None,
             stream: false,
+            route: Some(RouteDraft {
+                fallback_of: fallback_of.map(str::to_owned),
+            }),
         };
         let drafted = self.generate(request, Arc::new(|_| {})).await?;
         drafted.whole()?;
-        let g = drafted
+        let route = drafted
+            .routed
+            .ok_or_else(|| Error::Internal("the draft was recorded but not routed".into()))?;
+        let generation = drafted
             .generations
             .into_iter()
             .next()
             .ok_or_else(|| Error::Internal("the draft was not recorded".into()))?;
-        self.put_in_and_route(document_id, g, fallback_of)
+        Ok(Routed { generation, route })
     }
 
     pub(crate) fn put_in_and_route(
@@ -337,25 +365,8 @@ impl Core {
         fallback_of: Option<&str>,
     ) -> Result<Routed> {
         let at = self.host().now();
-        let text = DocumentText::markdown(g.output.clone());
         let route = self.with(|ws| {
-            ws.write(|tx, actor| {
-                if let Some(of) = fallback_of {
-                    tx.execute(
-                        "UPDATE generations SET fallback_of = ?1 WHERE id = ?2",
-                        [of, &g.id],
-                    )?;
-                }
-                crate::drafting::revision::put_in(
-                    tx,
-                    actor,
-                    document_id,
-                    &g.id,
-                    &text,
-                    &stamp(at),
-                )?;
-                routing::route(tx, actor, document_id, &g, at)
-            })
+            ws.write(|tx, actor| put_in_and_route(tx, actor, document_id, &g, fallback_of, at))
         })?;
         Ok(Routed {
             generation: g,

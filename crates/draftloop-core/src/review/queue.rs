@@ -152,23 +152,22 @@ fn item_from_row(r: &rusqlite::Row<'_>, at: &str) -> rusqlite::Result<(QueueItem
 /// The open item of a document, if any (a review item before an audit one).
 fn open_item(conn: &Connection, document_id: &str) -> Result<Option<OpenItem>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, tier, kind, generation_id, lease_holder, lease_until, opened_at
              FROM review_items WHERE document_id = ?1 AND resolved_at IS NULL
              ORDER BY kind = 'audit', created_at DESC LIMIT 1",
-            [document_id],
-            |r| {
-                Ok(OpenItem {
-                    id: r.get(0)?,
-                    tier: r.get(1)?,
-                    kind: r.get(2)?,
-                    generation_id: r.get(3)?,
-                    lease_holder: r.get(4)?,
-                    lease_until: r.get(5)?,
-                    opened_at: r.get(6)?,
-                })
-            },
-        )
+        )?
+        .query_row([document_id], |r| {
+            Ok(OpenItem {
+                id: r.get(0)?,
+                tier: r.get(1)?,
+                kind: r.get(2)?,
+                generation_id: r.get(3)?,
+                lease_holder: r.get(4)?,
+                lease_until: r.get(5)?,
+                opened_at: r.get(6)?,
+            })
+        })
         .optional()?)
 }
 

@@ -32,14 +32,15 @@ impl Scorer {
         prompt_version_id: Option<&str>,
     ) -> Result<Scorer> {
         let project: Option<(String, String, String)> = conn
-            .query_row(
+            .prepare_cached(
                 "SELECT p.id, p.content_type, p.routing FROM projects p
                  WHERE p.id = (SELECT project_id FROM documents WHERE id = ?1)
                     OR p.id = (SELECT project_id FROM prompt_versions WHERE id = ?2)
                  LIMIT 1",
-                params![document_id, prompt_version_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            )?
+            .query_row(params![document_id, prompt_version_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?;
         let Some((_, content_type, routing)) = project else {
             return Ok(Scorer {
@@ -49,18 +50,18 @@ impl Scorer {
             });
         };
         let history = match prompt_version_id {
-            Some(v) => conn.query_row(
-                "SELECT count(*), coalesce(sum(r.outcome IN ('rejected', 'edited')), 0)
+            Some(v) => conn
+                .prepare_cached(
+                    "SELECT count(*), coalesce(sum(r.outcome IN ('rejected', 'edited')), 0)
                  FROM review_items r JOIN generations g ON g.id = r.generation_id
                  WHERE r.outcome IS NOT NULL AND g.prompt_version_id = ?1",
-                [v],
-                |r| {
+                )?
+                .query_row([v], |r| {
                     Ok(History {
                         decided: r.get::<_, i64>(0)? as usize,
                         reworked: r.get::<_, i64>(1)? as usize,
                     })
-                },
-            )?,
+                })?,
             None => History::default(),
         };
         Ok(Scorer {
@@ -84,7 +85,7 @@ impl Scorer {
 /// (score, approved unchanged) of every reviewed or audited draft of a content type;
 /// `score` is the column read: the raw score (to calibrate) or the one routing used.
 fn outcomes(conn: &Connection, content_type: &str, score: &str) -> Result<Vec<(f64, bool)>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {score}, r.outcome = 'approved'
          FROM review_items r
          JOIN generations g ON g.id = r.generation_id
@@ -177,12 +178,12 @@ pub(crate) fn route(
     generation: &Generation,
     at: DateTime<Utc>,
 ) -> Result<Route> {
-    let (project_id, routing): (String, String) = tx.query_row(
-        "SELECT p.id, p.routing FROM documents d JOIN projects p ON p.id = d.project_id
+    let (project_id, routing): (String, String) = tx
+        .prepare_cached(
+            "SELECT p.id, p.routing FROM documents d JOIN projects p ON p.id = d.project_id
          WHERE d.id = ?1",
-        [document_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+        )?
+        .query_row([document_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let policy: RoutingPolicy = serde_json::from_str(&routing)?;
     let confidence = stored_confidence(tx, &generation.id)?;
     let reasons = match &confidence {
@@ -264,11 +265,10 @@ pub(crate) fn stored_confidence(
     generation_id: &str,
 ) -> Result<Option<Confidence>> {
     let row: Option<(Option<f64>, Option<f64>, Option<String>)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT confidence, confidence_raw, confidence_reasons FROM generations WHERE id = ?1",
-            [generation_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row([generation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match row {
         Some((Some(score), raw, reasons)) => {

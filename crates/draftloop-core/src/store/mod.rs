@@ -110,6 +110,9 @@ impl Workspace {
              PRAGMA busy_timeout = 5000;",
         )?;
         migrations::migrate(&mut conn, &path)?;
+        // Every use case's statements stay prepared (rusqlite keeps 16 by default; a
+        // batch's draft alone runs some forty).
+        conn.set_prepared_statement_cache_capacity(256);
         let device_id: String = conn.query_row("SELECT id FROM device", [], |r| r.get(0))?;
         let person =
             crate::profile::ensure(&conn, actor.as_str(), crate::profile::ProfileRole::Author)?;
