@@ -23,9 +23,10 @@ export class LlmServer {
     readonly logPath: string,
   ) {}
 
-  static async start(apiKey: string, logDir: string): Promise<LlmServer> {
+  /** `latencyMs`: each completion answers after this long, as a real model would. */
+  static async start(apiKey: string, logDir: string, latencyMs = 0): Promise<LlmServer> {
     const logPath = join(logDir, "llm-requests.jsonl");
-    const child = spawn(LLM_SERVER, [], {
+    const child = spawn(LLM_SERVER, latencyMs ? ["--latency-ms", String(latencyMs)] : [], {
       env: { ...process.env, ...(apiKey ? { LLM_TEST_SERVER_KEY: apiKey } : {}), LLM_TEST_SERVER_LOG: logPath },
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -4,7 +4,7 @@
 // seeing and deciding the escalated draft.
 
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { desktopWithLlm, fill, screenshot } from "./harness";
@@ -139,6 +139,30 @@ describe("The review gate", () => {
       assert.match(shown.body_markdown, /Signed, the reviewer\.$/);
       const queue = JSON.parse(cli(["queue", "list", "--format", "json"])) as unknown[];
       assert.equal(queue.length, 3);
+
+      // The routing policy: the reliability curve of what reviewers decided, and a
+      // change saved as a new version.
+      await (await s.find('[data-testid="open-routing"]')).click();
+      await s.waitFor('[data-testid="reliability-curve"] circle');
+      await fill(s, '[data-testid="routing-banned"]', "risk-free");
+      await (await s.find('[data-testid="save-routing"]')).click();
+      await s.waitFor('[data-testid="routing-saved"]');
+      await screenshot(s, "83-routing-policy");
+      const policy = JSON.parse(cli(["routing", "show", "--project", "Spring launch", "--format", "json"])) as { checks: { banned: string[] } };
+      assert.deepEqual(policy.checks.banned, ["risk-free"]);
+      await (await s.find('[data-testid="routing-dialog"] [data-testid="close-dialog"], [data-testid="routing-dialog"] .dialog-actions button')).click();
+
+      // Publish: the approved copy only, each document marked published.
+      await (await s.find('[data-testid="open-publish"]')).click();
+      const out = join(desktop.home, "published");
+      await fill(s, '[data-testid="publish-folder"]', out);
+      await (await s.find('[data-testid="run-publish"]')).click();
+      assert.match(await (await s.waitFor('[data-testid="publish-summary"]')).text(), /Published 16 approved documents/);
+      await screenshot(s, "84-published");
+      assert.equal(readdirSync(out).filter((f) => f.endsWith(".md")).length, 16);
+      const after = JSON.parse(cli(["documents", "list", "--format", "json"])) as { status: string }[];
+      assert.equal(after.filter((d) => d.status === "published").length, 16);
+      assert.equal(after.filter((d) => d.status === "in_review").length, 3);
     } catch (e) {
       await screenshot(s, "FAILED-review").catch(() => undefined);
       throw e;

@@ -5,14 +5,15 @@ import { ExportDialog, ImportDialog } from "./components/DatasetDialogs";
 import { AboutDialog, ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
 import { DocumentPane } from "./components/DocumentPane";
 import { FeedbackPanel } from "./components/FeedbackPanel";
-import { BatchDialog } from "./components/BatchDialog";
+import { BatchDialog, type BatchRun } from "./components/BatchDialog";
 import { InsightsDialog } from "./components/InsightsDialog";
 import { PromptDialog } from "./components/PromptDialog";
 import { ProvidersDialog } from "./components/ProvidersDialog";
+import { PublishDialog } from "./components/PublishDialog";
 import { ReviewQueue } from "./components/ReviewQueue";
 import { RoutingDialog } from "./components/RoutingDialog";
 import { Sidebar } from "./components/Sidebar";
-import { patchSummaries, serially, useChanged } from "./lib/changed";
+import { gathered, patchSummaries, serially, useChanged } from "./lib/changed";
 import { modalOpen } from "./lib/keys";
 
 type DialogState =
@@ -29,6 +30,7 @@ type DialogState =
   | { kind: "import" }
   | { kind: "routing"; project: Project }
   | { kind: "batch" }
+  | { kind: "publish"; project: Project }
   | null;
 
 /** How often the app checks for drafts newly past their review deadline. */
@@ -53,6 +55,18 @@ export function App() {
   const [toast, setToast] = useState<string | null>(null);
   const [view, setView] = useState<"documents" | "review">("documents");
   const [waiting, setWaiting] = useState(0);
+  const [batch, setBatch] = useState<BatchRun | null>(null);
+
+  const startBatch = useCallback((projectId: string, provider: string, path: string, concurrency: number) => {
+    const requestId = `batch:${Date.now()}`;
+    setBatch({ requestId, progress: null, summary: null, error: null });
+    const mine = (f: (b: BatchRun) => BatchRun) => setBatch((b) => (b && b.requestId === requestId ? f(b) : b));
+    api
+      .runBatch(requestId, projectId, provider, path, concurrency, (progress) => mine((b) => ({ ...b, progress })))
+      .then((summary) => mine((b) => ({ ...b, summary })))
+      .catch((e) => mine((b) => ({ ...b, error: toApiError(e).message })));
+  }, []);
+  const batchRunning = batch !== null && batch.summary === null && batch.error === null;
   const flushRef = useRef<(() => Promise<void>) | null>(null);
   const titleRef = useRef<HTMLInputElement>(null);
 
@@ -72,8 +86,24 @@ export function App() {
 
   // What the core says changed is read again, in order; nothing else is refreshed by hand.
   const [inOrder] = useState(serially);
+  // A burst of changes (a batch's drafts) is read in a few gathered reads.
+  const [recount] = useState(() => gathered<true>(() => inOrder(countWaiting)));
+  const [refreshDocuments] = useState(() =>
+    gathered<string>((ids) => {
+      const asked = [...new Set(ids)];
+      return inOrder(async () => {
+        const fresh = await api.documentSummaries(asked);
+        setDocuments((ds) => patchSummaries(ds, asked, fresh));
+        setCurrent((c) => {
+          if (!c || !asked.includes(c.id)) return c;
+          const s = fresh.find((d) => d.id === c.id);
+          return s ? { ...c, title: s.title, status: s.status, updated_at: s.updated_at } : null;
+        });
+      });
+    }),
+  );
   useChanged((changed) => {
-    if (changed.everything || changed.documents.length > 0) inOrder(countWaiting).catch(() => undefined);
+    if (changed.everything || changed.documents.length > 0) void recount([true]);
     if (changed.everything) {
       inOrder(async () => void (await reload())).catch(showError);
       return;
@@ -88,18 +118,7 @@ export function App() {
         setCurrent((c) => (c && !live.has(c.project_id) ? null : c));
       }).catch(showError);
     }
-    if (changed.documents.length > 0) {
-      const asked = changed.documents;
-      inOrder(async () => {
-        const fresh = await api.documentSummaries(asked);
-        setDocuments((ds) => patchSummaries(ds, asked, fresh));
-        setCurrent((c) => {
-          if (!c || !asked.includes(c.id)) return c;
-          const s = fresh.find((d) => d.id === c.id);
-          return s ? { ...c, title: s.title, status: s.status, updated_at: s.updated_at } : null;
-        });
-      }).catch(showError);
-    }
+    if (changed.documents.length > 0) refreshDocuments(changed.documents).catch(showError);
   });
 
   const openDocument = useCallback(
@@ -240,6 +259,7 @@ export function App() {
         onImport={() => setDialog({ kind: "import" })}
         onExport={() => setDialog({ kind: "export" })}
         onRouting={(project) => setDialog({ kind: "routing", project })}
+        onPublish={(project) => setDialog({ kind: "publish", project })}
         onBatch={() => setDialog({ kind: "batch" })}
         waiting={waiting}
         reviewing={view === "review"}
@@ -298,6 +318,15 @@ export function App() {
       {info && (
         <div className="statusbar muted">
           <span data-testid="working-as">Working as {info.profile.display_name} ({info.profile.role})</span>
+          {batch && dialog?.kind !== "batch" && (
+            <button type="button" className="link" data-testid="batch-status" data-state={batchRunning ? "running" : "done"} onClick={() => setDialog({ kind: "batch" })}>
+              {batchRunning
+                ? `Batch: ${batch.progress?.done ?? 0} of ${batch.progress?.total ?? "…"} rows`
+                : batch.summary
+                  ? `Batch finished: ${batch.summary.generated} drafted, ${batch.summary.queued} to review`
+                  : "Batch stopped"}
+            </button>
+          )}
           <button type="button" className="link" data-testid="open-about" onClick={() => setDialog({ kind: "about" })}>
             About Draftloop {info.app_version}
           </button>
@@ -370,14 +399,22 @@ export function App() {
           }}
         />
       )}
+      {dialog?.kind === "publish" && info && <PublishDialog project={dialog.project} defaultFolder={info.export_folder} onClose={() => setDialog(null)} />}
       {dialog?.kind === "routing" && <RoutingDialog project={dialog.project} onClose={() => setDialog(null)} />}
       {dialog?.kind === "batch" && (
         <BatchDialog
           projects={projects}
           initialProjectId={currentProject?.id ?? null}
-          onClose={() => setDialog(null)}
+          run={batch}
+          onStart={startBatch}
+          onClose={() => {
+            setDialog(null);
+            // A finished batch is done with once its summary was seen.
+            if (!batchRunning) setBatch(null);
+          }}
           onOpenQueue={() => {
             setDialog(null);
+            setBatch(null);
             setView("review");
           }}
         />

@@ -28,7 +28,16 @@ audit_sample_rate: number,
 /**
  * Hours a queued draft may wait before it is overdue; none, never.
  */
-review_deadline_hours: number | null, fallback: Fallback | null, checks: Checks, };
+review_deadline_hours: number | null, fallback: Fallback | null, checks: Checks, 
+/**
+ * A new prompt version must be approved by a reviewer before batches use it.
+ */
+approve_prompts: boolean, 
+/**
+ * Move the threshold by itself, from what reviewers and auditors decided, to keep
+ * the share of drafts let through that needed a person under this target.
+ */
+adaptive: Adaptive | null, };
 
 export type Checks = { 
 /**
@@ -46,7 +55,11 @@ max_reading_grade: number | null, };
 
 export type Fallback = { "kind": "lower_temperature" } | { "kind": "provider", name: string, } | { "kind": "standard", text: string, };
 
-export type RoutingVersion = { id: string, project_id: string, policy: RoutingPolicy, author: string, created_at: string, };
+export type RoutingVersion = { id: string, project_id: string, policy: RoutingPolicy, author: string, 
+/**
+ * Why Draftloop saved it, when it moved the threshold itself.
+ */
+reason: string | null, created_at: string, };
 
 export type Signal = "token_probability" | "banned_phrase" | "required_term" | "word_count" | "reading_level" | "history" | "calibration";
 
@@ -106,6 +119,29 @@ final_text: DocumentTextInput | null, };
 export type DocumentTextInput = { body_json: string, body_markdown: string, };
 
 export type Reviewed = { document: Document, fallback: Routed | null, fallback_error: string | null, };
+
+export type Adaptive = { 
+/**
+ * Highest share (0–1) of drafts at or above the threshold that reviewers changed
+ * or rejected.
+ */
+target_miss_rate: number, };
+
+export type ThresholdSuggestion = { threshold: number, 
+/**
+ * Of the decided drafts scored at or above it, the share changed or rejected.
+ */
+miss_rate: number, target_miss_rate: number, drafts_above: number, decided: number, reason: string, };
+
+export type PromptApproval = { prompt_version_id: string, 
+/**
+ * The reviewer's display name.
+ */
+by: string, approved_at: string, };
+
+export type PublishFormat = "markdown" | "csv";
+
+export type PublishSummary = { documents: number, files: Array<string>, };
 
 export type BatchSummary = { rows: number, generated: number, skipped: number, auto_approved: number, queued: number, failed: number, 
 /**

@@ -74,6 +74,8 @@ enum Command {
     Queue(review::QueueCommand),
     /// Approve, reject or escalate a document waiting for review.
     Review(review::ReviewArgs),
+    /// Write a project's approved copy (Markdown files or a CSV) and mark it published.
+    Publish(review::PublishArgs),
     /// List people or give one a role.
     #[command(subcommand)]
     People(people::PeopleCommand),
@@ -101,6 +103,7 @@ fn main() -> ExitCode {
             Command::Review(args) => review::review(&core, args),
             Command::Audit(cmd) => review::audit(&core, cmd),
             Command::People(cmd) => core.with(|ws| people::run(ws, cmd)),
+            Command::Publish(args) => review::publish(&core, args),
         }
     });
     match result {

@@ -15,6 +15,11 @@ pub enum PromptsCommand {
         #[arg(long)]
         template: String,
     },
+    /// Approve the project's latest prompt version for batches (reviewers).
+    Approve {
+        #[arg(long)]
+        project: String,
+    },
     /// List a project's prompt versions, newest first.
     List {
         #[arg(long)]
@@ -51,6 +56,20 @@ pub fn run(ws: &mut Workspace, cmd: PromptsCommand) -> Result<()> {
                     project.name, version.id
                 );
             }
+        }
+        PromptsCommand::Approve { project } => {
+            let project = project_of(ws, &project)?;
+            let version = ws.latest_prompt(&project.id)?.ok_or_else(|| {
+                draftloop_core::Error::InvalidInput(format!(
+                    "\"{}\" has no prompt yet",
+                    project.name
+                ))
+            })?;
+            let approval = ws.approve_prompt(&version.id)?;
+            println!(
+                "approved the prompt of \"{}\" ({}) for batches, by {}",
+                project.name, version.id, approval.by
+            );
         }
         PromptsCommand::List { project, format } => {
             let project = project_of(ws, &project)?;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use draftloop_core::feedback::Verdict;
 use draftloop_core::review::batch::{BatchRequest, MAX_CONCURRENCY};
+use draftloop_core::review::publish::PublishFormat;
 use draftloop_core::review::{DocumentTextInput, QueueFilter, ReviewDecision, ReviewKind, Route};
 use draftloop_core::{Core, Error, Result};
 use serde::Serialize;
@@ -237,6 +238,42 @@ pub fn review(core: &Core, args: ReviewArgs) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PublishAs {
+    Markdown,
+    Csv,
+}
+
+#[derive(Args)]
+pub struct PublishArgs {
+    #[arg(long)]
+    project: String,
+    /// One Markdown file a document, or one CSV (title, text).
+    #[arg(long, value_enum)]
+    format: PublishAs,
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+/// Writes the project's approved copy and marks it published.
+pub fn publish(core: &Core, args: PublishArgs) -> Result<()> {
+    let format = match args.format {
+        PublishAs::Markdown => PublishFormat::Markdown,
+        PublishAs::Csv => PublishFormat::Csv,
+    };
+    let summary = core.with(|ws| {
+        let project = project_of(ws, &args.project)?;
+        ws.publish(&project.id, format, &args.out)
+    })?;
+    println!(
+        "published {} approved documents into {} ({} files)",
+        summary.documents,
+        args.out.display(),
+        summary.files.len()
+    );
     Ok(())
 }
 

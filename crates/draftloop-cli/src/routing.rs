@@ -1,6 +1,6 @@
 use clap::{Subcommand, ValueEnum};
-use draftloop_core::review::{Fallback, RoutingPolicy};
-use draftloop_core::{Result, Workspace};
+use draftloop_core::review::{Adaptive, Fallback, RoutingPolicy};
+use draftloop_core::{Error, Result, Workspace};
 
 use crate::output::{self, Format};
 use crate::prompts::project_of;
@@ -39,6 +39,13 @@ pub enum RoutingCommand {
         /// What a rejection runs: lower-temperature, provider:NAME or standard:TEXT.
         #[arg(long)]
         fallback: Option<String>,
+        /// Whether a new prompt version needs a reviewer's approval before batches.
+        #[arg(long, value_enum)]
+        approve_prompts: Option<Switch>,
+        /// Move the threshold by itself to keep the share of let-through drafts that
+        /// needed a person under this (0–1); `off` stops it.
+        #[arg(long, value_name = "X|off")]
+        adaptive_target: Option<String>,
     },
     /// Show a project's routing policy.
     Show {
@@ -61,6 +68,8 @@ pub fn run(ws: &mut Workspace, cmd: RoutingCommand) -> Result<()> {
             min_words,
             max_words,
             fallback,
+            approve_prompts,
+            adaptive_target,
         } => {
             let project = project_of(ws, &project)?;
             let mut policy = ws.routing_policy(&project.id)?;
@@ -88,6 +97,23 @@ pub fn run(ws: &mut Workspace, cmd: RoutingCommand) -> Result<()> {
             }
             if let Some(f) = fallback {
                 policy.fallback = Some(Fallback::parse(&f)?);
+            }
+            if let Some(s) = approve_prompts {
+                policy.approve_prompts = matches!(s, Switch::On);
+            }
+            match adaptive_target.as_deref().map(str::trim) {
+                None => {}
+                Some("off") => policy.adaptive = None,
+                Some(x) => {
+                    let target = x.parse().map_err(|_| {
+                        Error::InvalidInput(format!(
+                            "--adaptive-target takes a share from 0 to 1 or off, not \"{x}\""
+                        ))
+                    })?;
+                    policy.adaptive = Some(Adaptive {
+                        target_miss_rate: target,
+                    });
+                }
             }
             let saved = ws.set_routing_policy(&project.id, &policy)?;
             if saved == before && ws.routing_versions(&project.id)?.len() > 1 {
@@ -138,6 +164,13 @@ fn print_policy(p: &RoutingPolicy) {
                 Some(Fallback::Provider { name }) => format!("provider:{name}"),
                 Some(Fallback::Standard { text }) => format!("standard:{text}"),
             },
+        ],
+        vec!["approve prompts".into(), on(p.approve_prompts).into()],
+        vec![
+            "adaptive".into(),
+            p.adaptive.map_or("off".to_owned(), |a| {
+                format!("keep misses under {:.1}%", a.target_miss_rate * 100.0)
+            }),
         ],
         vec!["banned".into(), list(&p.checks.banned)],
         vec!["required".into(), list(&p.checks.required)],

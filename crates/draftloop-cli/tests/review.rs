@@ -104,6 +104,10 @@ fn setup(dir: &Path, server: &TestLlmServer, rows: usize) -> std::path::PathBuf 
     path
 }
 
+fn csv_reader(path: &Path) -> csv::Reader<std::fs::File> {
+    csv::Reader::from_path(path).unwrap()
+}
+
 fn db(dir: &Path) -> Connection {
     Connection::open(dir.join("draftloop.db")).unwrap()
 }
@@ -435,6 +439,99 @@ fn a_batch_routes_its_rows_and_the_queue_and_review_decide_them() {
         "approved"
     );
     assert!(refused(d, &["review", "no-such-document", "approve"]).contains("not found"));
+
+    // Publish: the approved copy only, as one CSV; those documents are now published.
+    let docs = json(d, &["documents", "list", "--format", "json"]);
+    let approved = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["status"] == "approved")
+        .count();
+    let out_dir = d.join("pub");
+    let said = ok(
+        d,
+        &[
+            "publish",
+            "--project",
+            "Spring",
+            "--format",
+            "csv",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        said.contains(&format!("published {approved} approved documents")),
+        "{said}"
+    );
+    let mut published = csv_reader(&out_dir.join("spring.csv"));
+    assert_eq!(published.headers().unwrap(), vec!["title", "text"]);
+    assert_eq!(published.records().count(), approved);
+    let docs = json(d, &["documents", "list", "--format", "json"]);
+    assert_eq!(
+        docs.as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["status"] == "published")
+            .count(),
+        approved
+    );
+    assert!(refused(
+        d,
+        &[
+            "publish",
+            "--project",
+            "Spring",
+            "--format",
+            "markdown",
+            "--out",
+            out_dir.to_str().unwrap()
+        ]
+    )
+    .contains("approved"));
+
+    // Pre-inference approval: with the policy on, a batch waits for a reviewer.
+    ok(
+        d,
+        &[
+            "routing",
+            "set",
+            "--project",
+            "Spring",
+            "--approve-prompts",
+            "on",
+        ],
+    );
+    assert!(refused(
+        d,
+        &[
+            "batch",
+            "--project",
+            "Spring",
+            "--provider",
+            "local",
+            "--csv",
+            csv.to_str().unwrap()
+        ]
+    )
+    .contains("approval"));
+    ok(d, &["prompts", "approve", "--project", "Spring"]);
+    let counts = json(
+        d,
+        &[
+            "batch",
+            "--project",
+            "Spring",
+            "--provider",
+            "local",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(counts["skipped"], 20);
 
     // The audit log verifies and exports whole.
     let said = ok(d, &["audit", "verify"]);

@@ -9,12 +9,23 @@ CREATE TABLE routing_versions (
     project_id  TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
     policy      TEXT NOT NULL,  -- JSON: review::RoutingPolicy
     author      TEXT NOT NULL,
+    -- Why it was saved, when Draftloop moved the threshold itself.
+    reason      TEXT,
     created_at  TEXT NOT NULL
 );
 CREATE INDEX routing_versions_project ON routing_versions(project_id, created_at, id);
 
 -- Nobody could change a policy before: the old default becomes the new one.
 UPDATE projects SET routing = '{"threshold":0.85,"auto_approve":true,"audit_sample_rate":0.05}';
+
+-- A prompt version a reviewer approved before batches may use it (when the project's
+-- policy asks for that).
+CREATE TABLE prompt_approvals (
+    prompt_version_id  TEXT PRIMARY KEY REFERENCES prompt_versions(id) ON DELETE CASCADE,
+    person_id          TEXT NOT NULL,
+    actor              TEXT NOT NULL,
+    approved_at        TEXT NOT NULL
+);
 
 -- The score, before calibration and after, and why (JSON: [review::Reason]).
 ALTER TABLE generations ADD COLUMN confidence REAL;

@@ -823,3 +823,132 @@ async fn a_burst_of_rate_limiting_slows_a_batch_without_failing_rows() {
     // It went on with fewer requests at once.
     assert!(seen.lock().unwrap().iter().all(|&c| c < 3), "{seen:?}");
 }
+
+#[tokio::test]
+async fn publishing_writes_approved_copy_only_and_marks_it_published() {
+    let g = gate();
+    g.policy(|p| p.audit_sample_rate = 0.0);
+    let (approved, _) = g.route("Spring sale", Some(0.99), "model").await;
+    let (queued, _) = g.route("Unsure one", Some(0.6), "model").await;
+    let out = g.dir.path().join("published");
+    let summary = g
+        .core
+        .with(|ws| {
+            ws.publish(
+                &g.project,
+                draftloop_core::review::publish::PublishFormat::Markdown,
+                &out,
+            )
+        })
+        .unwrap();
+    assert_eq!(summary.documents, 1);
+    let file = out.join("spring-sale.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("# Spring sale\n\n"), "{text}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    assert_eq!(g.status(&approved), DocumentStatus::Published);
+    assert_eq!(g.status(&queued), DocumentStatus::InReview);
+    // Nothing approved is left: a second publish says so and writes nothing.
+    let e = g
+        .core
+        .with(|ws| {
+            ws.publish(
+                &g.project,
+                draftloop_core::review::publish::PublishFormat::Csv,
+                &out,
+            )
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("approved"), "{e}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+}
+
+#[tokio::test]
+async fn a_batch_waits_for_a_reviewer_to_approve_the_prompt_when_the_policy_says_so() {
+    let g = gate();
+    g.policy(|p| p.approve_prompts = true);
+    let request = BatchRequest {
+        project_id: g.project.clone(),
+        provider: "model".into(),
+        rows: csv_rows(2),
+        concurrency: 1,
+    };
+    let e = g
+        .core
+        .batch("b", request.clone(), |_| {})
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("approval"), "{e}");
+    assert_eq!(g.server.completions(), 0);
+    // An author may not approve it; a reviewer may.
+    let mut ann = g.person("test:ann", ProfileRole::Author);
+    let version = g
+        .core
+        .with(|ws| ws.latest_prompt(&g.project))
+        .unwrap()
+        .unwrap();
+    assert!(ann.approve_prompt(&version.id).is_err());
+    let mut bob = g.person("test:bob", ProfileRole::Reviewer);
+    assert_eq!(bob.approve_prompt(&version.id).unwrap().by, "bob");
+    let summary = g.core.batch("b", request, |_| {}).await.unwrap();
+    assert_eq!(summary.generated, 2);
+    // A new version needs its own approval.
+    g.core
+        .with(|ws| {
+            ws.save_prompt(
+                &g.project,
+                "You write emails.",
+                "Write briefly about {{topic}}.",
+            )
+        })
+        .unwrap();
+    let e = g
+        .core
+        .batch(
+            "c",
+            BatchRequest {
+                project_id: g.project.clone(),
+                provider: "model".into(),
+                rows: csv_rows(1),
+                concurrency: 1,
+            },
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("approval"), "{e}");
+}
+
+#[tokio::test]
+async fn an_adaptive_threshold_moves_with_what_reviewers_decided_and_says_why() {
+    let g = gate();
+    g.policy(|p| {
+        p.auto_approve = false;
+        p.adaptive = Some(draftloop_core::review::Adaptive {
+            target_miss_rate: 0.05,
+        });
+    });
+    // Reviewers approve every draft scored 0.8 unchanged: the gate is too strict.
+    for i in 0..25 {
+        let (d, _) = g.route(&format!("d{i}"), Some(0.8), "model").await;
+        g.core
+            .review(ReviewDecision {
+                document_id: d,
+                verdict: Verdict::Approve,
+                reason: None,
+                final_text: None,
+            })
+            .await
+            .unwrap();
+    }
+    let policy = g.core.with(|ws| ws.routing_policy(&g.project)).unwrap();
+    assert!(policy.threshold < 0.85, "{policy:?}");
+    let versions = g.core.with(|ws| ws.routing_versions(&g.project)).unwrap();
+    let moved = versions.last().unwrap().reason.clone().unwrap();
+    assert!(moved.contains("moved from 0.85"), "{moved}");
+    let notices = g.host.notices.lock().unwrap().clone();
+    assert!(
+        notices.iter().any(|n| n.title == "Routing threshold moved"),
+        "{notices:?}"
+    );
+}

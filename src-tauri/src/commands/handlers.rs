@@ -55,6 +55,11 @@ macro_rules! handlers {
             commands::review::review_document,
             commands::review::tell_overdue,
             commands::review::run_batch,
+            commands::review::routing_versions,
+            commands::review::threshold_suggestion,
+            commands::review::prompt_approval,
+            commands::review::approve_prompt,
+            commands::review::publish_project,
             commands::workspace::workspace_info,
             commands::workspace::set_display_name,
         ]

@@ -1,8 +1,12 @@
 //! The review gate: routing policies, the queue, decisions and batch runs.
 
+use draftloop_core::review::adaptive::ThresholdSuggestion;
+use draftloop_core::review::approval::PromptApproval;
 use draftloop_core::review::batch::{BatchProgress, BatchRequest, BatchSummary};
+use draftloop_core::review::publish::{PublishFormat, PublishSummary};
 use draftloop_core::review::{
     Confidence, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy,
+    RoutingVersion,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -104,4 +108,52 @@ pub async fn run_batch(
         let _ = on_progress.send(p);
     };
     presented(core.batch(&request_id, request, progress).await)
+}
+
+/// Every version of the project's policy, oldest first (with why Draftloop moved one).
+#[tauri::command]
+pub async fn routing_versions(
+    state: State<'_, AppState>,
+    project_id: String,
+) -> CommandResult<Vec<RoutingVersion>> {
+    read_workspace(&state, |ws| ws.routing_versions(&project_id))
+}
+
+/// The threshold the project's history suggests for a target share of misses.
+#[tauri::command]
+pub async fn threshold_suggestion(
+    state: State<'_, AppState>,
+    project_id: String,
+    target: Option<f64>,
+) -> CommandResult<Option<ThresholdSuggestion>> {
+    read_workspace(&state, |ws| ws.threshold_suggestion(&project_id, target))
+}
+
+#[tauri::command]
+pub async fn prompt_approval(
+    state: State<'_, AppState>,
+    prompt_version_id: String,
+) -> CommandResult<Option<PromptApproval>> {
+    read_workspace(&state, |ws| ws.prompt_approval(&prompt_version_id))
+}
+
+/// Approves a prompt version for batches (reviewers).
+#[tauri::command]
+pub async fn approve_prompt(
+    state: State<'_, AppState>,
+    prompt_version_id: String,
+) -> CommandResult<PromptApproval> {
+    with_workspace(&state, |ws| ws.approve_prompt(&prompt_version_id))
+}
+
+/// Writes the project's approved copy into `folder` and marks it published.
+#[tauri::command]
+pub async fn publish_project(
+    state: State<'_, AppState>,
+    project_id: String,
+    format: PublishFormat,
+    folder: String,
+) -> CommandResult<PublishSummary> {
+    let folder = super::expand_home(&folder);
+    with_workspace(&state, |ws| ws.publish(&project_id, format, &folder))
 }

@@ -1,6 +1,6 @@
 // The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
 // implements it over IPC to the Rust core, which holds every rule.
-import type { BatchProgress, BatchSummary, Changed, Confidence, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { BatchProgress, BatchSummary, Changed, Confidence, PromptApproval, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 export interface DraftloopApi {
   workspaceInfo(): Promise<WorkspaceInfo>;
@@ -77,6 +77,14 @@ export interface DraftloopApi {
   tellOverdue(): Promise<number>;
   /** Drafts each row of a CSV of briefs; cancel with `cancelJob`. */
   runBatch(requestId: string, projectId: string, provider: string, path: string, concurrency: number, onProgress: (p: BatchProgress) => void): Promise<BatchSummary>;
+  routingVersions(projectId: string): Promise<RoutingVersion[]>;
+  /** The threshold the project's history suggests for `target` (its own, else 5%). */
+  thresholdSuggestion(projectId: string, target: number | null): Promise<ThresholdSuggestion | null>;
+  promptApproval(promptVersionId: string): Promise<PromptApproval | null>;
+  /** Approves a prompt version for batches (reviewers). */
+  approvePrompt(promptVersionId: string): Promise<PromptApproval>;
+  /** Writes the project's approved copy into `folder`, marked published. */
+  publishProject(projectId: string, format: PublishFormat, folder: string): Promise<PublishSummary>;
   /** Calls `show` with what the core tells the person when long work ends. */
   onNotice(show: (notice: Notice) => void): void;
   /** Calls `handle` with what each write changed, whoever made it; returns a way to

@@ -1,6 +1,6 @@
 // Generated from the #[tauri::command]s in src-tauri/src/commands by
 // `UPDATE_CONTRACT=1 cargo test -p draftloop-desktop contract`; do not edit.
-import type { BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Project, PromptVersion, Provider, ProviderCheck, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 /** What a command streams to: a Tauri `Channel` of these messages. */
 export interface ChannelOf<T> {
@@ -59,6 +59,11 @@ export interface Commands {
   review_document: { args: { decision: ReviewDecision }; returns: Reviewed };
   tell_overdue: { args: Record<string, never>; returns: number };
   run_batch: { args: { requestId: string; projectId: string; provider: string; path: string; concurrency: number; onProgress: ChannelOf<BatchProgress> }; returns: BatchSummary };
+  routing_versions: { args: { projectId: string }; returns: Array<RoutingVersion> };
+  threshold_suggestion: { args: { projectId: string; target: number | null }; returns: ThresholdSuggestion | null };
+  prompt_approval: { args: { promptVersionId: string }; returns: PromptApproval | null };
+  approve_prompt: { args: { promptVersionId: string }; returns: PromptApproval };
+  publish_project: { args: { projectId: string; format: PublishFormat; folder: string }; returns: PublishSummary };
   workspace_info: { args: Record<string, never>; returns: WorkspaceInfo };
   set_display_name: { args: { name: string }; returns: WorkspaceInfo };
 }

@@ -96,6 +96,11 @@ export const tauriApi: DraftloopApi = {
   releaseReviewItem: (itemId) => call("release_review_item", { itemId }),
   reviewDocument: (decision) => call("review_document", { decision }),
   tellOverdue: () => call("tell_overdue", {}),
+  routingVersions: (projectId) => call("routing_versions", { projectId }),
+  thresholdSuggestion: (projectId, target) => call("threshold_suggestion", { projectId, target }),
+  promptApproval: (promptVersionId) => call("prompt_approval", { promptVersionId }),
+  approvePrompt: (promptVersionId) => call("approve_prompt", { promptVersionId }),
+  publishProject: (projectId, format, folder) => call("publish_project", { projectId, format, folder }),
   runBatch(requestId, projectId, provider, path, concurrency, onProgress) {
     const channel = new Channel<BatchProgress>();
     channel.onmessage = onProgress;

@@ -4,26 +4,37 @@ import type { BatchProgress, BatchSummary, Project, Provider } from "../bindings
 import { FormFooter, Modal } from "./Dialog";
 import { PathField } from "./PathField";
 
+/** A batch the app is running (it goes on with the dialog closed). */
+export interface BatchRun {
+  requestId: string;
+  progress: BatchProgress | null;
+  summary: BatchSummary | null;
+  error: string | null;
+}
+
 interface Props {
   projects: Project[];
   initialProjectId: string | null;
+  run: BatchRun | null;
+  onStart: (projectId: string, provider: string, path: string, concurrency: number) => void;
   onClose: () => void;
   onOpenQueue: () => void;
 }
 
 /** A CSV of briefs → one document per row, drafted a few at a time, each scored and
- * approved by the gate or queued; with progress, Cancel, and a summary. Running the
- * same file again skips the rows already drafted. */
-export function BatchDialog({ projects, initialProjectId, onClose, onOpenQueue }: Props) {
+ * approved by the gate or queued; with progress, Cancel, and a summary. The batch goes
+ * on when the dialog is closed (the status bar shows it). Running the same file again
+ * skips the rows already drafted. */
+export function BatchDialog({ projects, initialProjectId, run, onStart, onClose, onOpenQueue }: Props) {
   const [projectId, setProjectId] = useState(initialProjectId ?? projects[0]?.id ?? "");
   const [providers, setProviders] = useState<Provider[]>([]);
   const [provider, setProvider] = useState("");
   const [path, setPath] = useState("");
   const [concurrency, setConcurrency] = useState("4");
-  const [requestId, setRequestId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<BatchProgress | null>(null);
-  const [summary, setSummary] = useState<BatchSummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const progress = run?.progress ?? null;
+  const summary = run?.summary ?? null;
+  const error = invalid ?? run?.error ?? null;
 
   useEffect(() => {
     api
@@ -32,10 +43,10 @@ export function BatchDialog({ projects, initialProjectId, onClose, onOpenQueue }
         setProviders(p);
         setProvider((current) => current || (p[0]?.name ?? ""));
       })
-      .catch((e) => setError(toApiError(e).message));
+      .catch((e) => setInvalid(toApiError(e).message));
   }, []);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (summary) {
       onOpenQueue();
@@ -43,24 +54,15 @@ export function BatchDialog({ projects, initialProjectId, onClose, onOpenQueue }
     }
     const n = Number(concurrency);
     if (!Number.isInteger(n) || n < 1 || n > 32) {
-      setError("Drafts at once: a whole number from 1 to 32.");
+      setInvalid("Drafts at once: a whole number from 1 to 32.");
       return;
     }
-    const id = `batch:${Date.now()}`;
-    setRequestId(id);
-    setError(null);
-    setProgress(null);
-    try {
-      setSummary(await api.runBatch(id, projectId, provider, path, n, setProgress));
-    } catch (err) {
-      setError(toApiError(err).message);
-    } finally {
-      setRequestId(null);
-    }
+    setInvalid(null);
+    onStart(projectId, provider, path, n);
   };
-  const running = requestId !== null;
+  const running = run !== null && run.summary === null && run.error === null;
   return (
-    <Modal title="Run a batch" onClose={running ? () => undefined : onClose} testId="batch-dialog">
+    <Modal title="Run a batch" onClose={onClose} testId="batch-dialog">
       <form onSubmit={submit}>
         <p className="muted small">
           One row per document: a column for each of the prompt's variables, and a <code>title</code> column (else the first column names each document). Each draft is
@@ -131,8 +133,11 @@ export function BatchDialog({ projects, initialProjectId, onClose, onOpenQueue }
         )}
         {running ? (
           <div className="dialog-actions">
-            <button type="button" data-testid="cancel-batch" onClick={() => requestId && void api.cancelJob(requestId)}>
-              Cancel
+            <button type="button" data-testid="hide-batch" onClick={onClose} title="The batch goes on; the status bar shows how far it is">
+              Hide
+            </button>
+            <button type="button" data-testid="cancel-batch" onClick={() => run && void api.cancelJob(run.requestId)}>
+              Cancel batch
             </button>
           </div>
         ) : (

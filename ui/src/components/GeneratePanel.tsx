@@ -7,6 +7,7 @@ import { keyCode } from "../lib/keys";
 import { variableLabel } from "../lib/labels";
 import { ErrorNote } from "./ErrorNote";
 import { fromMarkdown, toMarkdown } from "../lib/markdown";
+import { ConfidenceBadge } from "./ConfidenceBadge";
 
 type VariantState = { text: string; status: "streaming" | "done" | "cancelled" | "incomplete"; generation: Generation | null };
 
@@ -267,6 +268,7 @@ export function GeneratePanel(props: GeneratePanelProps) {
                     in the editor
                   </span>
                 )}
+                {v.generation?.confidence != null && <ConfidenceBadge generationId={v.generation.id} score={v.generation.confidence} />}
                 <span className="muted small">{v.status === "streaming" ? "writing…" : v.status}</span>
               </header>
               <div className="variant-text">{v.text}</div>

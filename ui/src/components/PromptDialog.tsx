@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { api, toApiError } from "../api";
-import type { DiffSpan, Project, PromptVersion } from "../bindings";
+import type { DiffSpan, Project, PromptApproval, PromptVersion } from "../bindings";
 import { when } from "../lib/dates";
 import { article } from "../lib/labels";
 import { Modal } from "./Dialog";
@@ -9,6 +9,12 @@ import { DiffView } from "./DiffView";
 /** The project's prompt. Saving a change makes a new version; any version can be restored. */
 export function PromptDialog({ project, onClose }: { project: Project; onClose: () => void }) {
   const [versions, setVersions] = useState<PromptVersion[]>([]);
+  const [approval, setApproval] = useState<PromptApproval | null>(null);
+  const latestId = versions[0]?.id ?? null;
+  useEffect(() => {
+    setApproval(null);
+    if (latestId) api.promptApproval(latestId).then(setApproval).catch(() => undefined);
+  }, [latestId]);
   const [system, setSystem] = useState("");
   const [template, setTemplate] = useState("");
   // The fields appear once the stored prompt is in: typing into them earlier would be
@@ -56,6 +62,14 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
   };
   const latest = versions[0];
   const changed = !latest || latest.system_prompt !== system || latest.user_template !== template;
+  const approve = async () => {
+    if (!latest) return;
+    try {
+      setApproval(await api.approvePrompt(latest.id));
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  };
 
   return (
     <Modal title={`Prompt for ${project.name}`} onClose={onClose} testId="prompt-dialog" wide>
@@ -81,6 +95,20 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
             {latest ? "Save as new version" : "Save prompt"}
           </button>
         </div>
+        {latest && project.routing.approve_prompts && (
+          <p className="approval small" data-testid="prompt-approval">
+            {approval ? (
+              <span className="written-head">✓ Approved for batches by {approval.by}, {when(approval.approved_at)}</span>
+            ) : (
+              <>
+                <span className="muted">Batches wait until a reviewer approves this version. </span>
+                <button type="button" data-testid="approve-prompt" onClick={() => void approve()}>
+                  Approve for batches
+                </button>
+              </>
+            )}
+          </p>
+        )}
         {versions.length > 0 && (
           <>
             <h3>Versions</h3>

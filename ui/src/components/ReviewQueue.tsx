@@ -2,7 +2,7 @@ import type { Editor as TiptapEditor } from "@tiptap/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toApiError } from "../api";
 import type { Confidence, Document, DocumentText, Generation, Project, QueueItem, QueueOrder, Verdict } from "../bindings";
-import { useChanged } from "../lib/changed";
+import { gathered, useChanged } from "../lib/changed";
 import { when } from "../lib/dates";
 import { modalOpen } from "../lib/keys";
 import { variableLabel } from "../lib/labels";
@@ -69,8 +69,11 @@ export function ReviewQueue({ projects, onOpenDocument, onNotice }: Props) {
     load().catch((e) => setError(toApiError(e).message));
   }, [load]);
 
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
+  const [reload] = useState(() => gathered<true>(() => latestLoad.current()));
   useChanged((changed) => {
-    if (changed.everything || changed.documents.length > 0) load().catch(() => undefined);
+    if (changed.everything || changed.documents.length > 0) void reload([true]);
   });
 
   // Opening an item holds it for this reviewer; moving on lets it go (time is counted).

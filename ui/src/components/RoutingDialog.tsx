@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, toApiError } from "../api";
-import type { Fallback, Project, Provider, ReliabilityBin, RoutingPolicy } from "../bindings";
+import type { Fallback, Project, Provider, ReliabilityBin, RoutingPolicy, RoutingVersion, ThresholdSuggestion } from "../bindings";
+import { when } from "../lib/dates";
 import { FormFooter, Modal } from "./Dialog";
 
 type FallbackKind = "none" | Fallback["kind"];
@@ -62,13 +63,29 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
   const [minWords, setMinWords] = useState("");
   const [maxWords, setMaxWords] = useState("");
   const [grade, setGrade] = useState("");
+  const [approvePrompts, setApprovePrompts] = useState(false);
+  const [adaptive, setAdaptive] = useState(false);
+  const [missTarget, setMissTarget] = useState("5");
+  const [suggestion, setSuggestion] = useState<ThresholdSuggestion | null>(null);
+  const [versions, setVersions] = useState<RoutingVersion[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
+  // What the history suggests for the target typed, as it is typed.
+  useEffect(() => {
+    const target = Number(missTarget) / 100;
+    if (!(target > 0 && target < 1)) return;
+    api.thresholdSuggestion(project.id, target).then(setSuggestion).catch(() => setSuggestion(null));
+  }, [project.id, missTarget]);
+
   useEffect(() => {
     (async () => {
-      const [p, curve, provs] = await Promise.all([api.routingPolicy(project.id), api.reliabilityCurve(project.id), api.listProviders()]);
+      const [p, curve, provs, vs] = await Promise.all([api.routingPolicy(project.id), api.reliabilityCurve(project.id), api.listProviders(), api.routingVersions(project.id)]);
       setPolicy(p);
+      setVersions(vs);
+      setApprovePrompts(p.approve_prompts);
+      setAdaptive(p.adaptive !== null);
+      if (p.adaptive) setMissTarget(String(Math.round(p.adaptive.target_miss_rate * 1000) / 10));
       setBins(curve);
       setProviders(provs);
       setThreshold(String(Math.round(p.threshold * 100)));
@@ -104,8 +121,11 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
         review_deadline_hours: numbers.deadline,
         fallback,
         checks: { banned: lines(banned), required: lines(required), min_words: numbers.min, max_words: numbers.max, max_reading_grade: numbers.grade },
+        approve_prompts: approvePrompts,
+        adaptive: adaptive ? { target_miss_rate: Number(missTarget) / 100 } : null,
       });
       setPolicy(next);
+      setVersions(await api.routingVersions(project.id));
       setError(null);
       setSaved(true);
     } catch (err) {
@@ -194,12 +214,48 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
                 </label>
               </div>
               <p className="muted small">A banned phrase or a missing required term sends a draft to review whatever its score. Each save is a new version in the audit log.</p>
+              <label className="check">
+                <input type="checkbox" data-testid="routing-approve-prompts" checked={approvePrompts} onChange={(e) => setApprovePrompts(e.target.checked)} /> A new prompt version needs a
+                reviewer's approval before batches use it
+              </label>
             </div>
             <div>
               <h3>How far the score can be trusted</h3>
               <ReliabilityCurve bins={bins} />
+              <h3>Adaptive threshold</h3>
+              <label className="check">
+                <input type="checkbox" data-testid="routing-adaptive" checked={adaptive} onChange={(e) => setAdaptive(e.target.checked)} /> Move the threshold by itself
+              </label>
+              <label>
+                Let through at most (% needing a person)
+                <input data-testid="routing-miss-target" inputMode="decimal" value={missTarget} onChange={(e) => setMissTarget(e.target.value)} />
+              </label>
+              {suggestion ? (
+                <p className="small" data-testid="threshold-suggestion">
+                  Suggested: <strong>{Math.round(suggestion.threshold * 100)}%</strong>, because {suggestion.reason}.{" "}
+                  <button type="button" className="link" onClick={() => setThreshold(String(Math.round(suggestion.threshold * 100)))}>
+                    Use it
+                  </button>
+                </p>
+              ) : (
+                <p className="muted small">No suggestion yet: it needs at least 20 reviewed or audited drafts above a threshold.</p>
+              )}
             </div>
           </div>
+          {versions.length > 0 && (
+            <details className="routing-versions" data-testid="routing-versions">
+              <summary>
+                {versions.length} version{versions.length === 1 ? "" : "s"}, the latest {when(versions[versions.length - 1]?.created_at ?? "")}
+              </summary>
+              <ol>
+                {[...versions].reverse().map((v) => (
+                  <li key={v.id} className="small">
+                    {when(v.created_at)}: threshold {Math.round(v.policy.threshold * 100)}%{v.reason ? ` · moved by Draftloop: ${v.reason}` : ` · saved by ${v.author}`}
+                  </li>
+                ))}
+              </ol>
+            </details>
+          )}
           {saved && (
             <p className="written-head" role="status" data-testid="routing-saved">
               ✓ Saved as a new version

@@ -17,6 +17,7 @@ interface SidebarProps {
   onImport: () => void;
   onExport: () => void;
   onRouting: (project: Project) => void;
+  onPublish: (project: Project) => void;
   onBatch: () => void;
   /** Drafts waiting for a person. */
   waiting: number;
@@ -58,6 +59,9 @@ export function Sidebar(props: SidebarProps) {
                   </button>
                   <button className="icon" aria-label={`Routing of ${project.name}`} title="Routing: when drafts need a person" data-testid="open-routing" onClick={() => props.onRouting(project)}>
                     ⚖
+                  </button>
+                  <button className="icon" aria-label={`Publish ${project.name}`} title="Publish the approved copy" data-testid="open-publish" onClick={() => props.onPublish(project)}>
+                    ⇪
                   </button>
                   <button className="icon" aria-label={`Rename ${project.name}`} title="Rename project" data-testid="rename-project" onClick={() => props.onRenameProject(project)}>
                     ✎

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DocumentSummary } from "../bindings";
-import { activityOn, patchSummaries, serially } from "./changed";
+import { activityOn, gathered, patchSummaries, serially } from "./changed";
 
 const doc = (id: string, title = id, words = 0): DocumentSummary => ({
   id,
@@ -50,5 +50,24 @@ describe("serially", () => {
     await expect(failing).rejects.toThrow("no");
     await fast;
     expect(done).toEqual([1, 3]);
+  });
+});
+
+describe("gathered", () => {
+  it("hands what arrives during a run to one next run, and leaves nothing out", async () => {
+    const runs: string[][] = [];
+    let release: () => void = () => undefined;
+    const push = gathered<string>(async (items) => {
+      runs.push(items);
+      if (runs.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const first = push(["a"]);
+    void push(["b"]);
+    void push(["c", "d"]);
+    release();
+    await first;
+    expect(runs).toEqual([["a"], ["b", "c", "d"]]);
+    await push(["e"]);
+    expect(runs).toEqual([["a"], ["b", "c", "d"], ["e"]]);
   });
 });

@@ -36,3 +36,24 @@ export function serially(): (work: () => Promise<void>) => Promise<void> {
     return queue;
   };
 }
+
+/** Gathers what arrives while `run` is busy and hands it all to the next run: a burst
+ * of changes (a batch writes hundreds of drafts) becomes a few reads, not one each,
+ * and nothing asked is left out. */
+export function gathered<T>(run: (items: T[]) => Promise<void>): (items: T[]) => Promise<void> {
+  let waiting: T[] = [];
+  let busy: Promise<void> | null = null;
+  const drain = async (): Promise<void> => {
+    while (waiting.length > 0) {
+      const items = waiting;
+      waiting = [];
+      await run(items).catch(() => undefined);
+    }
+    busy = null;
+  };
+  return (items) => {
+    waiting.push(...items);
+    busy ??= drain();
+    return busy;
+  };
+}

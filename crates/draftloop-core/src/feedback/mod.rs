@@ -943,7 +943,7 @@ impl Workspace {
 
 /// A document as a Markdown file to take elsewhere: its title as the heading (unless
 /// the text already starts with it), then the text.
-fn markdown_file(title: &str, body: &str) -> String {
+pub(crate) fn markdown_file(title: &str, body: &str) -> String {
     let (title, body) = (title.trim(), body.trim());
     let heading = format!("# {title}");
     if title.is_empty() || body.lines().next().is_some_and(|l| l.trim() == heading) {

@@ -232,7 +232,11 @@ impl Core {
         }
         self.with(|ws| {
             ws.project(&request.project_id)?;
-            ws.provider_named(&request.provider)
+            ws.provider_named(&request.provider)?;
+            let version = ws.latest_prompt(&request.project_id)?.ok_or_else(|| {
+                Error::invalid("write the project's prompt first: a batch fills its template")
+            })?;
+            ws.check_batch_prompt(&request.project_id, &version.id)
         })?;
         let job = Arc::new(self.start_job(job_id, JobKind::Batch)?);
         let total = request.rows.len() as u32;
@@ -325,6 +329,7 @@ impl Core {
         summary.cancelled = job.cancelled();
         summary.not_run = lock(&queue).len() as u32;
         summary.failures.sort_by_key(|f| f.row);
+        self.adapt(&request.project_id);
         self.host().notify(crate::host::Notice {
             title: if summary.cancelled {
                 "Batch cancelled".into()

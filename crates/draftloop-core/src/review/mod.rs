@@ -4,9 +4,12 @@
 //! fallback runs at once) or escalates to a senior reviewer, whose decision is final.
 //! Batches of briefs go through the same gate.
 
+pub mod adaptive;
+pub mod approval;
 pub mod batch;
 pub mod confidence;
 pub mod policy;
+pub mod publish;
 pub mod queue;
 pub mod routing;
 
@@ -17,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use confidence::{Confidence, Reason, ReliabilityBin, Signal};
-pub use policy::{Checks, Fallback, RoutingPolicy, RoutingVersion};
+pub use policy::{Adaptive, Checks, Fallback, RoutingPolicy, RoutingVersion};
 pub use queue::{QueueFilter, QueueItem, QueueOrder, LEASE_MINUTES};
 pub use routing::Route;
 
@@ -228,8 +231,26 @@ const LOWEST_TEMPERATURE: f64 = 0.05;
 const DEFAULT_TEMPERATURE: f64 = 1.0;
 
 impl Core {
+    /// Moves an opted-in project's threshold when its history says so, and tells the
+    /// person why. A failure here leaves the threshold as it was and is not the
+    /// caller's failure.
+    pub(crate) fn adapt(&self, project_id: &str) {
+        if let Ok(Some(reason)) = self.with(|ws| ws.adapt_threshold(project_id)) {
+            self.host().notify(Notice {
+                title: "Routing threshold moved".into(),
+                body: reason,
+            });
+        }
+    }
+
     /// A reviewer's decision; a rejection runs the project's fallback at once.
     pub async fn review(&self, decision: ReviewDecision) -> Result<Reviewed> {
+        let reviewed = self.decide_and_fall_back(decision).await?;
+        self.adapt(&reviewed.document.project_id);
+        Ok(reviewed)
+    }
+
+    async fn decide_and_fall_back(&self, decision: ReviewDecision) -> Result<Reviewed> {
         let rejected = self.with(|ws| {
             let item = ws.review_item_of(&decision.document_id, self.host().now())?;
             Ok(item.and_then(|i| i.generation_id))

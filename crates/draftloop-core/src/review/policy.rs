@@ -76,6 +76,19 @@ pub struct RoutingPolicy {
     pub review_deadline_hours: Option<f64>,
     pub fallback: Option<Fallback>,
     pub checks: Checks,
+    /// A new prompt version must be approved by a reviewer before batches use it.
+    pub approve_prompts: bool,
+    /// Move the threshold by itself, from what reviewers and auditors decided, to keep
+    /// the share of drafts let through that needed a person under this target.
+    pub adaptive: Option<Adaptive>,
+}
+
+/// Opt-in adaptive threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct Adaptive {
+    /// Highest share (0–1) of drafts at or above the threshold that reviewers changed
+    /// or rejected.
+    pub target_miss_rate: f64,
 }
 
 impl Default for RoutingPolicy {
@@ -87,6 +100,8 @@ impl Default for RoutingPolicy {
             review_deadline_hours: Some(24.0),
             fallback: None,
             checks: Checks::default(),
+            approve_prompts: false,
+            adaptive: None,
         }
     }
 }
@@ -159,7 +174,16 @@ impl RoutingPolicy {
             }
             other => other.clone(),
         };
+        if let Some(a) = self.adaptive {
+            if !(a.target_miss_rate > 0.0 && a.target_miss_rate < 1.0) {
+                return Err(Error::invalid(
+                    "an adaptive threshold's target is a share above 0 and below 1",
+                ));
+            }
+        }
         Ok(RoutingPolicy {
+            approve_prompts: self.approve_prompts,
+            adaptive: self.adaptive,
             threshold: share("a threshold", self.threshold)?,
             auto_approve: self.auto_approve,
             audit_sample_rate: share("an audit rate", self.audit_sample_rate)?,
@@ -183,6 +207,8 @@ pub struct RoutingVersion {
     pub project_id: String,
     pub policy: RoutingPolicy,
     pub author: String,
+    /// Why Draftloop saved it, when it moved the threshold itself.
+    pub reason: Option<String>,
     pub created_at: String,
 }
 
@@ -199,6 +225,16 @@ impl Workspace {
         project_id: &str,
         policy: &RoutingPolicy,
     ) -> Result<RoutingPolicy> {
+        self.save_routing(project_id, policy, None)
+    }
+
+    /// Saves a version, saying why when Draftloop made it (an adaptive threshold).
+    pub(crate) fn save_routing(
+        &mut self,
+        project_id: &str,
+        policy: &RoutingPolicy,
+        reason: Option<&str>,
+    ) -> Result<RoutingPolicy> {
         let policy = policy.cleaned()?;
         let current = self.project(project_id)?.routing;
         if let Some(Fallback::Provider { name }) = &policy.fallback {
@@ -213,9 +249,9 @@ impl Workspace {
         let json = serde_json::to_string(&policy)?;
         self.write(|tx, actor| {
             tx.execute(
-                "INSERT INTO routing_versions (id, project_id, policy, author, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, project_id, json, actor.as_str(), at],
+                "INSERT INTO routing_versions (id, project_id, policy, author, reason, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, project_id, json, actor.as_str(), reason, at],
             )?;
             tx.execute(
                 "UPDATE projects SET routing = ?1, updated_at = ?2 WHERE id = ?3",
@@ -227,7 +263,7 @@ impl Workspace {
                 "routing.saved",
                 "routing_version",
                 &id,
-                json!({"project_id": project_id, "policy": policy}),
+                json!({"project_id": project_id, "policy": policy, "reason": reason}),
             )
         })?;
         Ok(policy)
@@ -236,27 +272,26 @@ impl Workspace {
     /// Every version of the project's policy, oldest first.
     pub fn routing_versions(&self, project_id: &str) -> Result<Vec<RoutingVersion>> {
         let mut stmt = self.conn().prepare(
-            "SELECT id, project_id, policy, author, created_at FROM routing_versions
+            "SELECT id, project_id, policy, author, reason, created_at FROM routing_versions
              WHERE project_id = ?1 ORDER BY created_at, id",
         )?;
         let rows = stmt.query_map([project_id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
+                RoutingVersion {
+                    id: r.get(0)?,
+                    project_id: r.get(1)?,
+                    policy: RoutingPolicy::default(),
+                    author: r.get(3)?,
+                    reason: r.get(4)?,
+                    created_at: r.get(5)?,
+                },
                 r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
             ))
         })?;
         rows.map(|r| {
-            let (id, project_id, policy, author, created_at) = r?;
-            Ok(RoutingVersion {
-                id,
-                project_id,
-                policy: serde_json::from_str(&policy)?,
-                author,
-                created_at,
-            })
+            let (mut version, policy) = r?;
+            version.policy = serde_json::from_str(&policy)?;
+            Ok(version)
         })
         .collect()
     }

@@ -84,7 +84,11 @@ impl Scorer {
 
 /// (score, approved unchanged) of every reviewed or audited draft of a content type;
 /// `score` is the column read: the raw score (to calibrate) or the one routing used.
-fn outcomes(conn: &Connection, content_type: &str, score: &str) -> Result<Vec<(f64, bool)>> {
+pub(crate) fn outcomes(
+    conn: &Connection,
+    content_type: &str,
+    score: &str,
+) -> Result<Vec<(f64, bool)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {score}, r.outcome = 'approved'
          FROM review_items r
