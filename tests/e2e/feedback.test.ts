@@ -415,6 +415,8 @@ describe("Feedback", () => {
       await (await s.find('[data-testid="document-link"][data-title="Other email"]')).click();
       await s.waitUntil("the other document is open", `return document.querySelector('[data-testid="document-title"]')?.value === "Other email";`);
       await (await s.find('[data-testid="document-link"][data-title="Variants email"]')).click();
+      // The other document's pane has an Open generate too, until this one replaces it.
+      await s.waitUntil("the document is open again", `return document.querySelector('[data-testid="document-title"]')?.value === "Variants email";`);
       await (await s.waitFor('[data-testid="open-generate"]')).click();
       await s.waitUntil("the latest variants are back", `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length === 2 && v.every((e) => e.dataset.status === "done" && e.textContent.includes("nurses"));`);
     } finally {
