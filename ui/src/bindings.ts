@@ -37,7 +37,11 @@ approve_prompts: boolean,
  * Move the threshold by itself, from what reviewers and auditors decided, to keep
  * the share of drafts let through that needed a person under this target.
  */
-adaptive: Adaptive | null, };
+adaptive: Adaptive | null, 
+/**
+ * A second provider that rates each routed draft against the project's rubric.
+ */
+judge: Judge | null, };
 
 export type Checks = { 
 /**
@@ -61,7 +65,7 @@ export type RoutingVersion = { id: string, project_id: string, policy: RoutingPo
  */
 reason: string | null, created_at: string, };
 
-export type Signal = "token_probability" | "banned_phrase" | "required_term" | "word_count" | "reading_level" | "history" | "calibration";
+export type Signal = "token_probability" | "banned_phrase" | "required_term" | "word_count" | "reading_level" | "history" | "judge" | "calibration";
 
 export type Reason = { signal: Signal, 
 /**
@@ -126,6 +130,18 @@ export type Adaptive = {
  * or rejected.
  */
 target_miss_rate: number, };
+
+export type Judge = { provider: string, };
+
+export type JudgeVerdict = { provider: string, 
+/**
+ * 1 (unusable) to 5 (ready to ship); none when it gave no score.
+ */
+score: number | null, 
+/**
+ * Why there is no score.
+ */
+note: string | null, };
 
 export type ThresholdSuggestion = { threshold: number, 
 /**

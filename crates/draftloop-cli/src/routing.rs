@@ -1,5 +1,5 @@
 use clap::{Subcommand, ValueEnum};
-use draftloop_core::review::{Adaptive, Fallback, RoutingPolicy};
+use draftloop_core::review::{Adaptive, Fallback, Judge, RoutingPolicy};
 use draftloop_core::{Error, Result, Workspace};
 
 use crate::output::{self, Format};
@@ -46,6 +46,10 @@ pub enum RoutingCommand {
         /// needed a person under this (0–1); `off` stops it.
         #[arg(long, value_name = "X|off")]
         adaptive_target: Option<String>,
+        /// A second provider that rates each routed draft against the rubric; `off`
+        /// stops it.
+        #[arg(long, value_name = "PROVIDER|off")]
+        judge: Option<String>,
     },
     /// Show a project's routing policy.
     Show {
@@ -70,6 +74,7 @@ pub fn run(ws: &mut Workspace, cmd: RoutingCommand) -> Result<()> {
             fallback,
             approve_prompts,
             adaptive_target,
+            judge,
         } => {
             let project = project_of(ws, &project)?;
             let mut policy = ws.routing_policy(&project.id)?;
@@ -100,6 +105,15 @@ pub fn run(ws: &mut Workspace, cmd: RoutingCommand) -> Result<()> {
             }
             if let Some(s) = approve_prompts {
                 policy.approve_prompts = matches!(s, Switch::On);
+            }
+            match judge.as_deref().map(str::trim) {
+                None => {}
+                Some("off") => policy.judge = None,
+                Some(name) => {
+                    policy.judge = Some(Judge {
+                        provider: name.to_owned(),
+                    })
+                }
             }
             match adaptive_target.as_deref().map(str::trim) {
                 None => {}
@@ -171,6 +185,12 @@ fn print_policy(p: &RoutingPolicy) {
             p.adaptive.map_or("off".to_owned(), |a| {
                 format!("keep misses under {:.1}%", a.target_miss_rate * 100.0)
             }),
+        ],
+        vec![
+            "judge".into(),
+            p.judge
+                .as_ref()
+                .map_or("none".to_owned(), |j| j.provider.clone()),
         ],
         vec!["banned".into(), list(&p.checks.banned)],
         vec!["required".into(), list(&p.checks.required)],

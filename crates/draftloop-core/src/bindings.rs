@@ -34,6 +34,8 @@ pub fn typescript() -> String {
         review::DocumentTextInput::decl(),
         review::Reviewed::decl(),
         review::Adaptive::decl(),
+        review::Judge::decl(),
+        review::confidence::JudgeVerdict::decl(),
         review::adaptive::ThresholdSuggestion::decl(),
         review::approval::PromptApproval::decl(),
         review::publish::PublishFormat::decl(),

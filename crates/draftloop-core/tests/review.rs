@@ -952,3 +952,90 @@ async fn an_adaptive_threshold_moves_with_what_reviewers_decided_and_says_why() 
         "{notices:?}"
     );
 }
+
+#[tokio::test]
+async fn a_judge_from_a_second_provider_rates_routed_drafts() {
+    assert!(draftloop_core::prompt::JUDGE_SYSTEM.ends_with(llm_test_server::JUDGE_ASKS));
+    let g = gate();
+    g.policy(|p| {
+        p.audit_sample_rate = 0.0;
+        p.judge = Some(draftloop_core::review::Judge {
+            provider: "claude".into(),
+        });
+    });
+    // The judge rates this one 2 of 5 (the draft repeats the marker of its brief).
+    let d = g.document("weak", "[[judge 2]] the spring sale", Some(0.99));
+    let routed = g
+        .core
+        .draft_and_route(&d, "model", None, None)
+        .await
+        .unwrap();
+    assert!(
+        queued(&routed.route)[0].contains("below the threshold"),
+        "{routed:?}"
+    );
+    let judge_call = g.server.requests().last().unwrap().clone();
+    assert!(
+        judge_call.path.starts_with("/v1/messages"),
+        "the judge is the second provider"
+    );
+    let c = g
+        .core
+        .with(|ws| ws.generation_confidence(&routed.generation.id))
+        .unwrap()
+        .unwrap();
+    let said = c
+        .reasons
+        .iter()
+        .find(|r| r.signal == Signal::Judge)
+        .unwrap();
+    assert!(
+        !said.passed && said.detail.contains("rated it 2 of 5"),
+        "{said:?}"
+    );
+    assert!((c.score - 0.99 * 0.625).abs() < 0.01, "{c:?}");
+    // Rated 5: the score stands.
+    let d = g.document("strong", "[[judge 5]] the spring sale", Some(0.99));
+    let routed = g
+        .core
+        .draft_and_route(&d, "model", None, None)
+        .await
+        .unwrap();
+    assert_eq!(routed.route, Route::AutoApproved { audited: false });
+    // A judge that fails leaves the draft scored without it, and says so.
+    g.core
+        .add_provider(
+            &NewProvider {
+                name: "gone".into(),
+                kind: ProviderKind::OpenaiCompatible,
+                base_url: g.server.openai_base(),
+                default_model: llm_test_server::UNKNOWN_MODEL.into(),
+            },
+            None,
+        )
+        .unwrap();
+    g.policy(|p| {
+        p.audit_sample_rate = 0.0;
+        p.judge = Some(draftloop_core::review::Judge {
+            provider: "gone".into(),
+        });
+    });
+    let d = g.document("unjudged", "the spring sale", Some(0.99));
+    let routed = g
+        .core
+        .draft_and_route(&d, "model", None, None)
+        .await
+        .unwrap();
+    assert_eq!(routed.route, Route::AutoApproved { audited: false });
+    let c = g
+        .core
+        .with(|ws| ws.generation_confidence(&routed.generation.id))
+        .unwrap()
+        .unwrap();
+    let said = c
+        .reasons
+        .iter()
+        .find(|r| r.signal == Signal::Judge)
+        .unwrap();
+    assert!(said.detail.contains("gave no rating"), "{said:?}");
+}

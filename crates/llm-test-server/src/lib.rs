@@ -23,6 +23,30 @@ pub const LOGPROB_MARKER: &str = "[[logprob ";
 /// A model that answers 400 to a request asking for logprobs, as some servers do.
 pub const NO_LOGPROBS_MODEL: &str = "no-logprobs-model";
 
+/// How a review judge's request ends its instructions; such a request gets a rating:
+/// the N of a `[[judge N]]` in its prompt (the draft it rates may carry one), else 4.
+pub const JUDGE_ASKS: &str = "Answer with the number only.";
+pub const JUDGE_MARKER: &str = "[[judge ";
+
+fn judged(body: &Value, prompt: &str) -> Option<String> {
+    let system = body["system"].as_str().map(str::to_owned).or_else(|| {
+        body["messages"]
+            .as_array()?
+            .iter()
+            .find(|m| m["role"] == "system")
+            .and_then(|m| m["content"].as_str().map(str::to_owned))
+    })?;
+    if !system.contains(JUDGE_ASKS) {
+        return None;
+    }
+    let rating = prompt
+        .find(JUDGE_MARKER)
+        .and_then(|i| prompt[i + JUDGE_MARKER.len()..].chars().next())
+        .filter(char::is_ascii_digit)
+        .unwrap_or('4');
+    Some(rating.to_string())
+}
+
 /// The prompt without a logprob marker, and the logprob it asks for.
 fn logprob_marker(prompt: &str) -> (String, Option<f64>) {
     let Some(start) = prompt.find(LOGPROB_MARKER) else {
@@ -352,7 +376,10 @@ fn respond(
     } else {
         req.body["n"].as_u64().unwrap_or(1).max(1) as usize
     };
-    let replies: Vec<Vec<String>> = (0..n).map(|i| tokens(&reply_text(i, &prompt))).collect();
+    let replies: Vec<Vec<String>> = match judged(&req.body, &prompt) {
+        Some(rating) => vec![vec![rating]; n],
+        None => (0..n).map(|i| tokens(&reply_text(i, &prompt))).collect(),
+    };
     let input_tokens = prompt.split_whitespace().count();
     let streaming = req.body["stream"].as_bool().unwrap_or(false);
     let logprobs = logprobs.then_some(fixed_logprob);

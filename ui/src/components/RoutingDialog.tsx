@@ -64,6 +64,7 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
   const [maxWords, setMaxWords] = useState("");
   const [grade, setGrade] = useState("");
   const [approvePrompts, setApprovePrompts] = useState(false);
+  const [judge, setJudge] = useState("");
   const [adaptive, setAdaptive] = useState(false);
   const [missTarget, setMissTarget] = useState("5");
   const [suggestion, setSuggestion] = useState<ThresholdSuggestion | null>(null);
@@ -84,6 +85,7 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
       setPolicy(p);
       setVersions(vs);
       setApprovePrompts(p.approve_prompts);
+      setJudge(p.judge?.provider ?? "");
       setAdaptive(p.adaptive !== null);
       if (p.adaptive) setMissTarget(String(Math.round(p.adaptive.target_miss_rate * 1000) / 10));
       setBins(curve);
@@ -122,6 +124,7 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
         fallback,
         checks: { banned: lines(banned), required: lines(required), min_words: numbers.min, max_words: numbers.max, max_reading_grade: numbers.grade },
         approve_prompts: approvePrompts,
+        judge: judge ? { provider: judge } : null,
         adaptive: adaptive ? { target_miss_rate: Number(missTarget) / 100 } : null,
       });
       setPolicy(next);
@@ -188,6 +191,17 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
                   <textarea data-testid="routing-standard-text" rows={3} value={standardText} onChange={(e) => setStandardText(e.target.value)} />
                 </label>
               )}
+              <label>
+                A second model rates each routed draft against the rubric
+                <select data-testid="routing-judge" value={judge} onChange={(e) => setJudge(e.target.value)}>
+                  <option value="">No judge</option>
+                  {providers.map((p) => (
+                    <option key={p.id} value={p.name}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
               <h3>Checks</h3>
               <div className="options-row">
                 <label>

@@ -10,7 +10,7 @@ use crate::audit;
 use crate::error::Result;
 use crate::ids::{new_id, now};
 use crate::llm::{ChatMessage, Completion, CompletionRequest, Ending};
-use crate::review::confidence::Confidence;
+use crate::review::confidence::{Confidence, JudgeVerdict};
 use crate::review::routing::{Route, Scorer};
 use crate::store::Workspace;
 
@@ -191,7 +191,7 @@ impl Workspace {
         at: String,
         then: Option<AfterRecord<'_>>,
     ) -> Result<(Vec<Generation>, Option<Route>)> {
-        self.write(|tx, actor| record_in(tx, actor, ctx, outcome, at, then))
+        self.write(|tx, actor| record_in(tx, actor, ctx, outcome, at, None, then))
     }
 
     /// A generation's score with its reasons, if it has one.
@@ -263,6 +263,7 @@ pub(crate) fn record_in(
     ctx: &GenerationContext<'_>,
     outcome: &std::result::Result<Completion, crate::llm::LlmError>,
     at: String,
+    judge: Option<&JudgeVerdict>,
     then: Option<AfterRecord<'_>>,
 ) -> Result<(Vec<Generation>, Option<Route>)> {
     let group_id = new_id();
@@ -300,11 +301,13 @@ pub(crate) fn record_in(
         Ok(c) => c
             .variants
             .iter()
-            .map(|v| {
+            .enumerate()
+            .map(|(i, v)| {
                 let summary = v.logprob_summary();
-                // Only a whole answer is a draft to score.
+                // Only a whole answer is a draft to score; the judge rated the first.
+                let judged = if i == 0 { judge } else { None };
                 let score = (!v.incomplete && !v.text.trim().is_empty())
-                    .then(|| scorer.score(&v.text, &v.logprobs));
+                    .then(|| scorer.score(&v.text, &v.logprobs, judged));
                 let g = Generation {
                     id: new_id(),
                     output: v.text.clone(),

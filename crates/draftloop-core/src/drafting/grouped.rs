@@ -30,6 +30,8 @@ pub(crate) struct RecordJob {
     pub at: String,
     pub now: DateTime<Utc>,
     pub route: Option<RouteDraft>,
+    /// What the project's judge said of the first variant, if it has one.
+    pub judge: Option<crate::review::confidence::JudgeVerdict>,
 }
 
 impl RecordJob {
@@ -65,7 +67,15 @@ impl RecordJob {
             )
             .map(Some)
         };
-        record_in(tx, actor, &ctx, &self.outcome, self.at.clone(), Some(&then))
+        record_in(
+            tx,
+            actor,
+            &ctx,
+            &self.outcome,
+            self.at.clone(),
+            self.judge.as_ref(),
+            Some(&then),
+        )
     }
 }
 

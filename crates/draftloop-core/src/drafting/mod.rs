@@ -208,6 +208,7 @@ impl Core {
         let (recorded, routed) = match route {
             // The gate's drafts are written in groups: one commit for several.
             Some(route) => {
+                let judge = self.judge_draft(asked, &outcome).await?;
                 let job = grouped::RecordJob {
                     document_id: asked.document_id.clone(),
                     provider: provider.name.clone(),
@@ -217,6 +218,7 @@ impl Core {
                     at,
                     now,
                     route: Some(route.clone()),
+                    judge,
                 };
                 self.record_grouped(job).await?
             }
@@ -233,6 +235,91 @@ impl Core {
             }
         };
         Ok((recorded, outcome, routed))
+    }
+
+    /// The project's judge's rating of a routed draft, when the policy names one: one
+    /// short, unrecorded request to that provider. A judge that fails or answers
+    /// something else gives no rating (the score says so), never a failed draft.
+    async fn judge_draft(
+        &self,
+        asked: &Asked,
+        outcome: &std::result::Result<Completion, LlmError>,
+    ) -> Result<Option<crate::review::confidence::JudgeVerdict>> {
+        let (Some(document_id), Ok(c)) = (asked.document_id.as_deref(), outcome) else {
+            return Ok(None);
+        };
+        let Some(draft) = c
+            .variants
+            .first()
+            .filter(|v| !v.incomplete && !v.text.trim().is_empty())
+        else {
+            return Ok(None);
+        };
+        let found = self.read(|ws| {
+            let project = ws.project(&ws.document(document_id)?.project_id)?;
+            let Some(judge) = project.routing.judge.clone() else {
+                return Ok(None);
+            };
+            let provider = ws.provider_named(&judge.provider)?;
+            let endpoint = ws.endpoint(&provider, self.host().keychain())?;
+            Ok(Some((project, provider, endpoint)))
+        })?;
+        let Some((project, provider, endpoint)) = found else {
+            return Ok(None);
+        };
+        let asked_for = asked
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::User)
+            .map(|m| m.content.as_str())
+            .unwrap_or_default();
+        let mut request = CompletionRequest::new(
+            provider.default_model.clone(),
+            prompt::judge_messages(&project.rubric, asked_for, &draft.text),
+        );
+        request.stream = false;
+        request.temperature = Some(0.0);
+        request.max_tokens = 8;
+        let answer = self
+            .llm()
+            .complete_variants(
+                &endpoint,
+                &request,
+                &Cancel::new(1),
+                std::sync::Arc::new(|_| {}),
+            )
+            .await;
+        let (score, note) = match answer {
+            Ok(c) => {
+                let text = c
+                    .variants
+                    .first()
+                    .map(|v| v.text.trim().to_owned())
+                    .unwrap_or_default();
+                match text
+                    .chars()
+                    .next()
+                    .and_then(|d| d.to_digit(10))
+                    .filter(|d| (1..=5).contains(d))
+                {
+                    Some(d) => (Some(d as u8), None),
+                    None => (
+                        None,
+                        Some(format!(
+                            "it answered \"{}\"",
+                            text.chars().take(40).collect::<String>()
+                        )),
+                    ),
+                }
+            }
+            Err(e) => (None, Some(e.message)),
+        };
+        Ok(Some(crate::review::confidence::JudgeVerdict {
+            provider: provider.name,
+            score,
+            note,
+        }))
     }
 
     /// Generates 1–4 variants from `request`'s brief and records each as a generation

@@ -280,6 +280,28 @@ impl Workspace {
     }
 }
 
+/// What the review gate's judge is told: rate, and answer with the number alone.
+pub const JUDGE_SYSTEM: &str = "You review marketing copy before it ships. Rate the draft against the rubric from 1 (unusable) to 5 (ready to ship as it is). Answer with the number only.";
+
+/// The judge's messages: the project's rubric, what the writer asked for, the draft.
+pub fn judge_messages(
+    rubric: &[crate::project::RubricDimension],
+    asked_for: &str,
+    draft: &str,
+) -> Vec<ChatMessage> {
+    let mut user = String::from("Rubric:\n");
+    for d in rubric {
+        user.push_str(&format!("- {}: {}\n", d.name, d.description));
+    }
+    user.push_str(&format!(
+        "\nWhat the writer was asked:\n{asked_for}\n\nThe draft:\n{draft}"
+    ));
+    vec![
+        ChatMessage::new(Role::System, JUDGE_SYSTEM),
+        ChatMessage::new(Role::User, user),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,7 @@ pub enum Signal {
     WordCount,
     ReadingLevel,
     History,
+    Judge,
     Calibration,
 }
 
@@ -66,6 +67,16 @@ pub struct History {
     pub reworked: usize,
 }
 
+/// What a second model said of the draft against the project's rubric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct JudgeVerdict {
+    pub provider: String,
+    /// 1 (unusable) to 5 (ready to ship); none when it gave no score.
+    pub score: Option<u8>,
+    /// Why there is no score.
+    pub note: Option<String>,
+}
+
 /// Mean probability of the tokens, from their logprobs.
 pub fn mean_token_probability(logprobs: &[f64]) -> Option<f64> {
     if logprobs.is_empty() {
@@ -81,6 +92,19 @@ pub fn score(
     logprobs: &[f64],
     checks: &Checks,
     history: History,
+    calibration: Option<&Calibration>,
+) -> Confidence {
+    score_judged(text, logprobs, checks, history, None, calibration)
+}
+
+/// As [`score`], with a second model's rating: 5 of 5 leaves the score as it is, 1 of 5
+/// halves it.
+pub fn score_judged(
+    text: &str,
+    logprobs: &[f64],
+    checks: &Checks,
+    history: History,
+    judge: Option<&JudgeVerdict>,
     calibration: Option<&Calibration>,
 ) -> Confidence {
     let mut reasons = Vec::new();
@@ -178,6 +202,31 @@ pub fn score(
                 history.reworked, history.decided
             ),
         });
+    }
+    if let Some(j) = judge {
+        match j.score {
+            Some(n) => {
+                let rated = f64::from(n.clamp(1, 5) - 1) / 4.0;
+                raw *= 0.5 + 0.5 * rated;
+                reasons.push(Reason {
+                    signal: Signal::Judge,
+                    passed: n >= 4,
+                    detail: format!("{} rated it {n} of 5 against the rubric", j.provider),
+                });
+            }
+            None => reasons.push(Reason {
+                signal: Signal::Judge,
+                passed: false,
+                detail: format!(
+                    "{} gave no rating{}",
+                    j.provider,
+                    j.note
+                        .as_deref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default()
+                ),
+            }),
+        }
     }
     let raw = raw.clamp(0.0, 1.0);
     let score = match calibration {
@@ -432,6 +481,32 @@ mod tests {
             None,
         );
         assert!(!c.must_review);
+    }
+
+    #[test]
+    fn a_judges_rating_scales_the_score() {
+        let judged = |n: Option<u8>| {
+            score_judged(
+                "Fine words.",
+                &certain(0.96, 3),
+                &Checks::default(),
+                History::default(),
+                Some(&JudgeVerdict {
+                    provider: "judge".into(),
+                    score: n,
+                    note: n.is_none().then(|| "answered \"maybe\"".into()),
+                }),
+                None,
+            )
+        };
+        assert!((judged(Some(5)).score - 0.96).abs() < 1e-9);
+        assert!((judged(Some(1)).score - 0.48).abs() < 1e-9);
+        let silent = judged(None);
+        assert!((silent.score - 0.96).abs() < 1e-9);
+        assert!(silent
+            .reasons
+            .iter()
+            .any(|r| r.signal == Signal::Judge && r.detail.contains("maybe")));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use confidence::{Confidence, Reason, ReliabilityBin, Signal};
-pub use policy::{Adaptive, Checks, Fallback, RoutingPolicy, RoutingVersion};
+pub use policy::{Adaptive, Checks, Fallback, Judge, RoutingPolicy, RoutingVersion};
 pub use queue::{QueueFilter, QueueItem, QueueOrder, LEASE_MINUTES};
 pub use routing::Route;
 

@@ -81,6 +81,13 @@ pub struct RoutingPolicy {
     /// Move the threshold by itself, from what reviewers and auditors decided, to keep
     /// the share of drafts let through that needed a person under this target.
     pub adaptive: Option<Adaptive>,
+    /// A second provider that rates each routed draft against the project's rubric.
+    pub judge: Option<Judge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Judge {
+    pub provider: String,
 }
 
 /// Opt-in adaptive threshold.
@@ -102,6 +109,7 @@ impl Default for RoutingPolicy {
             checks: Checks::default(),
             approve_prompts: false,
             adaptive: None,
+            judge: None,
         }
     }
 }
@@ -184,6 +192,12 @@ impl RoutingPolicy {
         Ok(RoutingPolicy {
             approve_prompts: self.approve_prompts,
             adaptive: self.adaptive,
+            judge: match &self.judge {
+                Some(j) if j.provider.trim().is_empty() => {
+                    return Err(Error::invalid("a judge needs a provider's name"))
+                }
+                other => other.clone(),
+            },
             threshold: share("a threshold", self.threshold)?,
             auto_approve: self.auto_approve,
             audit_sample_rate: share("an audit rate", self.audit_sample_rate)?,
@@ -239,6 +253,9 @@ impl Workspace {
         let current = self.project(project_id)?.routing;
         if let Some(Fallback::Provider { name }) = &policy.fallback {
             self.provider_named(name)?;
+        }
+        if let Some(j) = &policy.judge {
+            self.provider_named(&j.provider)?;
         }
         let versions = self.routing_versions(project_id)?;
         if current == policy && !versions.is_empty() {

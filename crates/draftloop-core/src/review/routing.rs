@@ -8,7 +8,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use super::confidence::{self, Calibration, Confidence, History};
+use super::confidence::{self, Calibration, Confidence, History, JudgeVerdict};
 use super::policy::RoutingPolicy;
 use crate::actor::Actor;
 use crate::audit;
@@ -71,12 +71,18 @@ impl Scorer {
         })
     }
 
-    pub(crate) fn score(&self, text: &str, logprobs: &[f64]) -> Confidence {
-        confidence::score(
+    pub(crate) fn score(
+        &self,
+        text: &str,
+        logprobs: &[f64],
+        judge: Option<&JudgeVerdict>,
+    ) -> Confidence {
+        confidence::score_judged(
             text,
             logprobs,
             &self.policy.checks,
             self.history,
+            judge,
             self.calibration.as_ref(),
         )
     }
