@@ -3,6 +3,7 @@ import { api, toApiError } from "../api";
 import type { BatchProgress, BatchSummary, Project, Provider } from "../bindings";
 import { FormFooter, Modal } from "./Dialog";
 import { PathField } from "./PathField";
+import { ProviderSelect } from "./ProviderSelect";
 
 /** A batch the app is running (it goes on with the dialog closed). */
 export interface BatchRun {
@@ -81,13 +82,7 @@ export function BatchDialog({ projects, initialProjectId, run, onStart, onClose,
           </label>
           <label>
             Provider
-            <select data-testid="batch-provider" value={provider} disabled={running} onChange={(e) => setProvider(e.target.value)}>
-              {providers.map((p) => (
-                <option key={p.id} value={p.name}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
+            <ProviderSelect providers={providers} value={provider} onChange={setProvider} testId="batch-provider" disabled={running} />
           </label>
           <label>
             Drafts at once

@@ -3,6 +3,7 @@ import { api, toApiError } from "../api";
 import type { Fallback, Project, Provider, ReliabilityBin, RoutingPolicy, RoutingVersion, ThresholdSuggestion } from "../bindings";
 import { when } from "../lib/dates";
 import { FormFooter, Modal } from "./Dialog";
+import { ProviderSelect } from "./ProviderSelect";
 
 type FallbackKind = "none" | Fallback["kind"];
 
@@ -176,13 +177,7 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
               {fallbackKind === "provider" && (
                 <label>
                   Provider
-                  <select data-testid="routing-fallback-provider" value={fallbackProvider} onChange={(e) => setFallbackProvider(e.target.value)}>
-                    {providers.map((p) => (
-                      <option key={p.id} value={p.name}>
-                        {p.name}
-                      </option>
-                    ))}
-                  </select>
+                  <ProviderSelect providers={providers} value={fallbackProvider} onChange={setFallbackProvider} testId="routing-fallback-provider" />
                 </label>
               )}
               {fallbackKind === "standard" && (
@@ -193,14 +188,7 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
               )}
               <label>
                 A second model rates each routed draft against the rubric
-                <select data-testid="routing-judge" value={judge} onChange={(e) => setJudge(e.target.value)}>
-                  <option value="">No judge</option>
-                  {providers.map((p) => (
-                    <option key={p.id} value={p.name}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
+                <ProviderSelect providers={providers} value={judge} onChange={setJudge} testId="routing-judge" none="No judge" />
               </label>
               <h3>Checks</h3>
               <div className="options-row">
