@@ -30,7 +30,7 @@ describe("Datasets", () => {
       await desktop.chooseInSystemDialog("Import history", history);
       await s.waitUntil("the chosen file is in the field", `return document.querySelector('[data-testid="import-path"]').value === arguments[0];`, [history]);
       await (await s.find('[data-testid="run-import"]')).click();
-      await s.waitUntil("the import is done", `return document.querySelector(".toast")?.textContent.startsWith("Imported 40 of 40 records");`);
+      await s.waitUntil("the import is done", `return document.querySelector(".toast")?.textContent.startsWith("Import finished: 40 of 40 records imported");`);
       await s.waitUntil("both projects are listed", `return document.querySelectorAll('.project').length === 2;`);
       assert.equal(await s.execute(`return [...document.querySelectorAll('.project .name')].some((n) => n.textContent === "Broken");`), false);
 

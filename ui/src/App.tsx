@@ -391,12 +391,8 @@ export function App() {
       {dialog?.kind === "import" && (
         <ImportDialog
           onClose={() => setDialog(null)}
-          onImported={(s) => {
-            setDialog(null);
-            setToast(
-              `Imported ${s.imported} of ${s.records} records${s.already_imported ? ` (${s.already_imported} were already here)` : ""}, ${s.feedback_events} feedback events.`,
-            );
-          }}
+          // The core's notice says how it went: one message, not two racing for the toast.
+          onImported={() => setDialog(null)}
         />
       )}
       {dialog?.kind === "publish" && info && <PublishDialog project={dialog.project} defaultFolder={info.export_folder} onClose={() => setDialog(null)} />}

@@ -202,11 +202,16 @@ impl Core {
                 )
             })
             .await?;
+        // The one word of it the window shows, so it says everything.
+        let already = match summary.already_imported {
+            0 => String::new(),
+            n => format!(" ({n} were already here)"),
+        };
         self.host().notify(Notice {
             title: "Import finished".into(),
             body: format!(
-                "{} of {} records imported",
-                summary.imported, summary.records
+                "{} of {} records imported{already}, {} feedback events",
+                summary.imported, summary.records, summary.feedback_events
             ),
         });
         Ok(summary)
