@@ -18,8 +18,8 @@ pub struct AppState {
 pub type CommandResult<T> = Result<T, ErrorPayload>;
 
 /// The desktop as the core sees it: the OS keychain, the system clock, notices as a
-/// `notice` event the window shows, and what each write changed as a `changed` event
-/// the window refreshes from.
+/// `notice` event the window shows (alerts also as the OS's notifications), and what
+/// each write changed as a `changed` event the window refreshes from.
 struct DesktopHost(AppHandle);
 
 impl Host for DesktopHost {
@@ -30,6 +30,23 @@ impl Host for DesktopHost {
     fn notify(&self, notice: Notice) {
         // A window that is gone has no one to tell.
         let _ = self.0.emit("notice", notice);
+    }
+
+    fn alert(&self, notice: Notice) {
+        // The OS's notification service answers over D-Bus, which may be slow or
+        // missing: its own thread, so nothing waits for it, and a desktop without
+        // one still has the toast.
+        let (title, body) = (notice.title.clone(), notice.body.clone());
+        let _ = std::thread::Builder::new()
+            .name("notification".into())
+            .spawn(move || {
+                let _ = notify_rust::Notification::new()
+                    .appname("Draftloop")
+                    .summary(&title)
+                    .body(&body)
+                    .show();
+            });
+        self.notify(notice);
     }
 
     fn changed(&self, changed: &Changed) {

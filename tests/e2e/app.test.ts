@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Desktop, screenshot } from "./harness";
@@ -179,6 +179,59 @@ describe("Draftloop desktop", () => {
     });
     const listed = desktop.cli(["--data-dir", dir, "documents", "list", "--format", "json"]);
     assert.equal((JSON.parse(listed.stdout) as unknown[]).length, 1, "only the document made outside the dialog");
+  });
+
+  it("finds any document by its words from Ctrl+K, as the text changes", async () => {
+    const dir = desktop.dataDir("search");
+    const cli = (args: string[]) => {
+      const out = desktop.cli(["--data-dir", dir, ...args]);
+      assert.equal(out.status, 0, `draftloop ${args.join(" ")}: ${out.stderr}`);
+      return out.stdout;
+    };
+    cli(["projects", "add", "Spring", "--content-type", "email"]);
+    cli(["projects", "add", "Autumn", "--content-type", "blog post"]);
+    const texts: [string, string, string][] = [
+      ["Planner launch", "Spring", "Our new planner ships on Monday, in three colours."],
+      ["Rain boots", "Autumn", "Boots that keep the rain out, from Monday in every store."],
+      ["Newsletter", "Spring", "Nothing about shoes here."],
+    ];
+    for (const [title, project, text] of texts) {
+      const file = join(desktop.home, `${title}.md`);
+      writeFileSync(file, text);
+      cli(["documents", "add", title, "--project", project, "--text", file]);
+    }
+    const found = JSON.parse(cli(["documents", "search", "monday", "--format", "json"])) as { title: string }[];
+    assert.deepEqual(found.map((h) => h.title).sort(), ["Planner launch", "Rain boots"]);
+
+    await withApp(dir, "search", async (s) => {
+      await s.waitFor(docLink("Newsletter"));
+      await s.chord([KEY.CONTROL, "k"]);
+      await (await s.waitFor('[data-testid="search-input"]')).type("mond");
+      await s.waitUntil("two documents found", `return document.querySelectorAll('[data-testid="search-hit"]').length === 2;`);
+      const marked = (await s.execute(`return [...document.querySelectorAll('[data-testid="search-passage"] mark')].map((m) => m.textContent);`)) as string[];
+      assert.deepEqual(marked, ["Monday", "Monday"]);
+      await screenshot(s, "07-search");
+      // ↓ then Enter opens the second document found.
+      const second = (await s.execute(`return document.querySelectorAll('[data-testid="search-hit"]')[1].dataset.title;`)) as string;
+      await s.keys(`${KEY.ARROW_DOWN}${KEY.ENTER}`);
+      await s.waitUntil("the chosen document is open", `return document.querySelector('[data-testid="document-title"]')?.value === ${JSON.stringify(second)};`);
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="search-dialog"]');`), null);
+
+      // What is typed now is found at once; what no document holds says so.
+      const editor = await s.waitFor('[data-testid="editor"]');
+      await editor.click();
+      await s.chord([KEY.CONTROL, KEY.END]);
+      await editor.type(" Zeppelins welcome.");
+      await waitSaved(s);
+      await (await s.find('[data-testid="open-search"]')).click();
+      await (await s.waitFor('[data-testid="search-input"]')).type("zeppelin");
+      await s.waitUntil("the new words are found", `const h = document.querySelectorAll('[data-testid="search-hit"]'); return h.length === 1 && h[0].dataset.title === ${JSON.stringify(second)};`);
+      await s.chord([KEY.CONTROL, "a"]);
+      await s.keys("\"quoted OR NEAR(");
+      await s.waitFor('[data-testid="search-empty"]');
+      await s.keys(KEY.ESCAPE);
+      await s.waitUntil("the dialog closed", `return !document.querySelector('.backdrop');`);
+    });
   });
 
   it("refuses a workspace from a newer Draftloop, says why, and leaves it untouched", async () => {

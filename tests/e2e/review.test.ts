@@ -4,11 +4,12 @@
 // seeing and deciding the escalated draft.
 
 import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { desktopWithLlm, fill, screenshot } from "./harness";
-import { KEY, type Session } from "./webdriver";
+import { KEY, sleep, type Session } from "./webdriver";
 
 const env = desktopWithLlm("");
 const { desktop } = env;
@@ -168,6 +169,55 @@ describe("The review gate", () => {
       throw e;
     } finally {
       await s.quit();
+    }
+  });
+  it("tells of a draft past its review deadline with the desktop's own notification", async () => {
+    const dir = desktop.dataDir("overdue");
+    const cli = (args: string[]) => {
+      const out = desktop.cli(["--data-dir", dir, ...args]);
+      assert.equal(out.status, 0, `draftloop ${args.join(" ")}: ${out.stderr}`);
+      return out.stdout;
+    };
+    cli(["projects", "add", "Overdue", "--content-type", "email"]);
+    cli(["prompts", "set", "--project", "Overdue", "--system", "You write emails.", "--template", "Write an email about {{topic}}."]);
+    cli(["providers", "add", "Test server", "--kind", "openai-compatible", "--base-url", `${env.llm.base}/v1`, "--model", "test-model"]);
+    // A deadline of about a second, so the queued draft is overdue by the time the app opens.
+    cli(["routing", "set", "--project", "Overdue", "--audit-rate", "0", "--deadline-hours", "0.0003"]);
+    const csv = join(desktop.home, "overdue.csv");
+    writeFileSync(csv, `title,topic\nLate launch,"${MARKER}${Math.log(0.5)}]] boots"\n`);
+    assert.match(cli(["batch", "--project", "Overdue", "--provider", "Test server", "--csv", csv, "--format", "json"]), /"queued": 1,/);
+    await sleep(1500);
+
+    // The desktop's notification service: a real one (dunst) on the app's display and
+    // session bus, asked afterwards what it was told.
+    const env_ = { ...desktop.env, DISPLAY: desktop.display };
+    const dunstctl = (...args: string[]) => spawnSync("dunstctl", args, { env: env_, encoding: "utf8", timeout: 10000 });
+    const dunst = spawn("dunst", [], { env: env_, stdio: "ignore" });
+    const s0 = Date.now();
+    while (dunstctl("count", "displayed").status !== 0) {
+      if (Date.now() - s0 > 10000) throw new Error("dunst did not start");
+      await sleep(100);
+    }
+    const s = await desktop.launch(dir);
+    try {
+      await s.waitUntil("the overdue notice", `return /"Late launch" has waited for review past its deadline/.test(document.querySelector('[data-testid="toast"]')?.textContent ?? "");`);
+      let told = "";
+      const until = Date.now() + 10000;
+      while (!/Review overdue/.test(told)) {
+        if (Date.now() > until) throw new Error(`no desktop notification; dunst's history: ${told}`);
+        dunstctl("close-all");
+        told = dunstctl("history").stdout;
+        await sleep(200);
+      }
+      assert.match(told, /Late launch\\?" has waited for review past its deadline/);
+      assert.match(told, /"data" : "Draftloop"/);
+      await screenshot(s, "85-overdue-notice");
+    } catch (e) {
+      await screenshot(s, "FAILED-overdue").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit();
+      dunst.kill("SIGTERM");
     }
   });
 });

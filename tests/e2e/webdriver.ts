@@ -157,7 +157,7 @@ export class Element {
   }
 }
 
-export const KEY = { CONTROL: "\uE009", SHIFT: "\uE008", ENTER: "\uE007", ESCAPE: "\uE00C", BACKSPACE: "\uE003", F2: "\uE032" };
+export const KEY = { CONTROL: "\uE009", SHIFT: "\uE008", ENTER: "\uE007", ESCAPE: "\uE00C", BACKSPACE: "\uE003", F2: "\uE032", ARROW_DOWN: "\uE015", END: "\uE010" };
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

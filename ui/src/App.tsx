@@ -12,6 +12,7 @@ import { ProvidersDialog } from "./components/ProvidersDialog";
 import { PublishDialog } from "./components/PublishDialog";
 import { ReviewQueue } from "./components/ReviewQueue";
 import { RoutingDialog } from "./components/RoutingDialog";
+import { SearchDialog } from "./components/SearchDialog";
 import { Sidebar } from "./components/Sidebar";
 import { gathered, patchSummaries, serially, useChanged } from "./lib/changed";
 import { modalOpen } from "./lib/keys";
@@ -31,6 +32,7 @@ type DialogState =
   | { kind: "routing"; project: Project }
   | { kind: "batch" }
   | { kind: "publish"; project: Project }
+  | { kind: "search" }
   | null;
 
 /** How often the app checks for drafts newly past their review deadline. */
@@ -197,6 +199,9 @@ export function App() {
       } else if (mod && key === "s") {
         e.preventDefault();
         flushRef.current?.().catch(showError);
+      } else if (mod && !e.shiftKey && key === "k") {
+        e.preventDefault();
+        setDialog({ kind: "search" });
       } else if (mod && key === "/") {
         e.preventDefault();
         setDialog({ kind: "shortcuts" });
@@ -261,6 +266,7 @@ export function App() {
         onRouting={(project) => setDialog({ kind: "routing", project })}
         onPublish={(project) => setDialog({ kind: "publish", project })}
         onBatch={() => setDialog({ kind: "batch" })}
+        onSearch={() => setDialog({ kind: "search" })}
         waiting={waiting}
         reviewing={view === "review"}
         onReview={() => {
@@ -380,6 +386,16 @@ export function App() {
             await api.deleteDocument(dialog.document.id);
             setCurrent(null);
             setDialog(null);
+          }}
+        />
+      )}
+      {dialog?.kind === "search" && (
+        <SearchDialog
+          onClose={() => setDialog(null)}
+          onOpen={(id) => {
+            setDialog(null);
+            setView("documents");
+            openDocument(id).catch(showError);
           }}
         />
       )}

@@ -185,6 +185,15 @@ export type DocumentStatus = "draft" | "in_review" | "approved" | "rejected" | "
 
 export type DocumentText = { body_json: string, body_markdown: string, };
 
+export type SearchHit = { document_id: string, project_id: string, project: string, title: string, status: DocumentStatus, 
+/**
+ * The best passage of the text (or the title, when only it matched), in pieces;
+ * the matched words are the pieces with `hit`.
+ */
+snippet: Array<SnippetPiece>, updated_at: string, };
+
+export type SnippetPiece = { text: string, hit: boolean, };
+
 export type AuditEntry = { 
 /**
  * Where it stands in this workspace's file (merged entries get a local one).

@@ -21,6 +21,12 @@ pub enum DocumentsCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Find documents whose title or text hold every word (the last as a prefix).
+    Search {
+        query: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Print a document's text as Markdown (or all of it as JSON).
     Show {
         id: String,
@@ -59,6 +65,28 @@ pub fn run(ws: &mut Workspace, cmd: DocumentsCommand) -> Result<()> {
                 "added document \"{}\" ({}) to \"{}\"",
                 doc.title, doc.id, project.name
             );
+        }
+        DocumentsCommand::Search { query, format } => {
+            let hits = ws.search_documents(&query, draftloop_core::search::MAX_HITS)?;
+            match format {
+                Format::Json => output::json(&hits)?,
+                Format::Table => {
+                    let rows: Vec<Vec<String>> = hits
+                        .iter()
+                        .map(|h| {
+                            let passage: String =
+                                h.snippet.iter().map(|p| p.text.as_str()).collect();
+                            vec![
+                                h.title.clone(),
+                                h.project.clone(),
+                                passage.replace('\n', " "),
+                                h.document_id.clone(),
+                            ]
+                        })
+                        .collect();
+                    output::table(&["TITLE", "PROJECT", "PASSAGE", "ID"], &rows);
+                }
+            }
         }
         DocumentsCommand::List { project, format } => {
             let project = project.map(|name| ws.project_named(&name)).transpose()?;

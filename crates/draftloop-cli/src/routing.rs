@@ -50,6 +50,9 @@ pub enum RoutingCommand {
         /// stops it.
         #[arg(long, value_name = "PROVIDER|off")]
         judge: Option<String>,
+        /// Hours a queued draft may wait before it is overdue; `off`, never.
+        #[arg(long, value_name = "HOURS|off")]
+        deadline_hours: Option<String>,
     },
     /// Show a project's routing policy.
     Show {
@@ -75,6 +78,7 @@ pub fn run(ws: &mut Workspace, cmd: RoutingCommand) -> Result<()> {
             approve_prompts,
             adaptive_target,
             judge,
+            deadline_hours,
         } => {
             let project = project_of(ws, &project)?;
             let mut policy = ws.routing_policy(&project.id)?;
@@ -127,6 +131,17 @@ pub fn run(ws: &mut Workspace, cmd: RoutingCommand) -> Result<()> {
                     policy.adaptive = Some(Adaptive {
                         target_miss_rate: target,
                     });
+                }
+            }
+            match deadline_hours.as_deref().map(str::trim) {
+                None => {}
+                Some("off") => policy.review_deadline_hours = None,
+                Some(x) => {
+                    policy.review_deadline_hours = Some(x.parse().map_err(|_| {
+                        Error::InvalidInput(format!(
+                            "--deadline-hours takes a number of hours or off, not \"{x}\""
+                        ))
+                    })?);
                 }
             }
             let saved = ws.set_routing_policy(&project.id, &policy)?;

@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use crate::{
     audit, diff, document, error, export, feedback, generation, host, import, insights, jobs, llm,
-    mining, profile, project, prompt, provider, review, revision, store,
+    mining, profile, project, prompt, provider, review, revision, search, store,
 };
 
 /// The whole bindings file.
@@ -47,6 +47,8 @@ pub fn typescript() -> String {
         document::DocumentSummary::decl(),
         document::DocumentStatus::decl(),
         document::DocumentText::decl(),
+        search::SearchHit::decl(),
+        search::SnippetPiece::decl(),
         audit::AuditEntry::decl(),
         profile::ProfileRole::decl(),
         profile::Profile::decl(),

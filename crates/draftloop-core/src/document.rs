@@ -131,7 +131,7 @@ impl DocumentStatus {
         }
     }
 
-    fn parse(s: &str) -> rusqlite::Result<Self> {
+    pub(crate) fn parse(s: &str) -> rusqlite::Result<Self> {
         Ok(match s {
             "draft" => DocumentStatus::Draft,
             "in_review" => DocumentStatus::InReview,

@@ -26,6 +26,13 @@ pub trait Host: Send + Sync + 'static {
     /// another window). Never blocks.
     fn notify(&self, notice: Notice);
 
+    /// Tells the person something that should reach them away from the window too (a
+    /// draft waiting past its review deadline): the desktop also shows it as the OS's
+    /// own notification. Elsewhere it is a notice like any other. Never blocks.
+    fn alert(&self, notice: Notice) {
+        self.notify(notice);
+    }
+
     /// Tells the windows what a committed write changed, so they show it. Never blocks;
     /// a host with nothing on screen ignores it.
     fn changed(&self, _changed: &Changed) {}

@@ -26,6 +26,7 @@ pub mod profile;
 pub mod project;
 pub mod provider;
 pub mod review;
+pub mod search;
 pub mod secret;
 mod services;
 mod store;

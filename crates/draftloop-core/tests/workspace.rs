@@ -320,3 +320,89 @@ fn a_file_that_is_not_a_database_is_refused_unchanged() {
     assert_eq!(err.kind(), ErrorKind::NotAWorkspace);
     assert_eq!(file_bytes(&path), junk);
 }
+
+#[test]
+fn search_finds_documents_by_title_and_text_as_they_change_and_never_deleted_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(&dir);
+    let spring = ws
+        .create_project(&new_project("Spring", "email"))
+        .expect("project");
+    let autumn = ws
+        .create_project(&new_project("Autumn", "email"))
+        .expect("project");
+    let launch = ws.create_document(&spring.id, "Launch").expect("doc");
+    ws.save_document_text(&launch.id, &text("Our spring sale starts on Monday."))
+        .expect("save");
+    let boots = ws
+        .create_document(&autumn.id, "Boots for the sale")
+        .expect("doc");
+    ws.save_document_text(&boots.id, &text("Walk in the rain."))
+        .expect("save");
+    let ids = |hits: Vec<draftloop_core::search::SearchHit>| -> Vec<String> {
+        hits.into_iter().map(|h| h.title).collect()
+    };
+
+    // The title weighs more than the text; every word must be there; the last is a prefix.
+    assert_eq!(
+        ids(ws.search_documents("sale", 10).expect("search")),
+        ["Boots for the sale", "Launch"]
+    );
+    assert_eq!(
+        ids(ws.search_documents("spring mon", 10).expect("search")),
+        ["Launch"]
+    );
+    assert!(ws
+        .search_documents("spring rain", 10)
+        .expect("search")
+        .is_empty());
+    let hit = ws.search_documents("monday", 10).expect("search").remove(0);
+    assert_eq!(
+        (hit.project.as_str(), hit.document_id.as_str()),
+        ("Spring", launch.id.as_str())
+    );
+    let marked: Vec<&str> = hit
+        .snippet
+        .iter()
+        .filter(|p| p.hit)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(marked, ["Monday"]);
+    let whole: String = hit.snippet.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(whole, "Our spring sale starts on Monday.");
+
+    // What a person types is never syntax: quotes, operators and nothing at all.
+    for typed in ["\"sale", "sale OR", "NEAR(", "*", "  ", "sale\" AND \"x"] {
+        ws.search_documents(typed, 10)
+            .unwrap_or_else(|e| panic!("{typed:?}: {e}"));
+    }
+
+    // New text and a new title are found, the old ones no longer.
+    ws.save_document_text(&launch.id, &text("Our autumn offer ends Friday."))
+        .expect("save");
+    assert!(ws
+        .search_documents("monday", 10)
+        .expect("search")
+        .is_empty());
+    assert_eq!(
+        ids(ws.search_documents("fri", 10).expect("search")),
+        ["Launch"]
+    );
+    ws.rename_document(&launch.id, "Offer").expect("rename");
+    assert_eq!(
+        ids(ws.search_documents("offer", 10).expect("search")),
+        ["Offer"]
+    );
+    assert!(ws
+        .search_documents("launch", 10)
+        .expect("search")
+        .is_empty());
+
+    // Deleted documents, and the documents of a deleted project, are never found.
+    ws.delete_document(&launch.id).expect("delete");
+    assert!(ws.search_documents("offer", 10).expect("search").is_empty());
+    ws.delete_project(&autumn.id).expect("delete");
+    assert!(ws.search_documents("boots", 10).expect("search").is_empty());
+    ws.purge_document(&launch.id).expect("purge");
+    assert!(ws.search_documents("offer", 10).expect("search").is_empty());
+}

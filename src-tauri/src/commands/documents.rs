@@ -1,4 +1,5 @@
 use draftloop_core::document::DocumentText;
+use draftloop_core::search::{SearchHit, MAX_HITS};
 use draftloop_core::{Document, DocumentSummary};
 use tauri::State;
 
@@ -19,6 +20,15 @@ pub async fn document_summaries(
     ids: Vec<String>,
 ) -> CommandResult<Vec<DocumentSummary>> {
     read_workspace(&state, |ws| ws.document_summaries(&ids))
+}
+
+/// Documents whose title or text hold every word typed, best first.
+#[tauri::command]
+pub async fn search_documents(
+    state: State<'_, AppState>,
+    query: String,
+) -> CommandResult<Vec<SearchHit>> {
+    read_workspace(&state, |ws| ws.search_documents(&query, MAX_HITS))
 }
 
 #[tauri::command]

@@ -11,6 +11,7 @@ macro_rules! handlers {
             commands::dataset::import_history,
             commands::documents::list_documents,
             commands::documents::document_summaries,
+            commands::documents::search_documents,
             commands::documents::get_document,
             commands::documents::create_document,
             commands::documents::rename_document,

@@ -1,6 +1,6 @@
 // The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
 // implements it over IPC to the Rust core, which holds every rule.
-import type { BatchProgress, BatchSummary, Changed, Confidence, PromptApproval, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { BatchProgress, BatchSummary, Changed, Confidence, PromptApproval, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SearchHit, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 export interface DraftloopApi {
   workspaceInfo(): Promise<WorkspaceInfo>;
@@ -12,6 +12,8 @@ export interface DraftloopApi {
   getDocument(id: string): Promise<Document>;
   /** The documents among `ids` still shown (a deleted one is left out). */
   documentSummaries(ids: string[]): Promise<DocumentSummary[]>;
+  /** Documents whose title or text hold every word typed, best first. */
+  searchDocuments(query: string): Promise<SearchHit[]>;
   createDocument(projectId: string, title: string): Promise<Document>;
   renameDocument(id: string, title: string): Promise<Document>;
   /** Resolves once the text is durable on disk. */

@@ -1,6 +1,6 @@
 // Generated from the #[tauri::command]s in src-tauri/src/commands by
 // `UPDATE_CONTRACT=1 cargo test -p draftloop-desktop contract`; do not edit.
-import type { BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SearchHit, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 /** What a command streams to: a Tauri `Channel` of these messages. */
 export interface ChannelOf<T> {
@@ -15,6 +15,7 @@ export interface Commands {
   import_history: { args: { requestId: string; path: string; onProgress: ChannelOf<ImportProgress> }; returns: ImportSummary };
   list_documents: { args: { projectId: string | null }; returns: Array<DocumentSummary> };
   document_summaries: { args: { ids: Array<string> }; returns: Array<DocumentSummary> };
+  search_documents: { args: { query: string }; returns: Array<SearchHit> };
   get_document: { args: { id: string }; returns: Document };
   create_document: { args: { projectId: string; title: string }; returns: Document };
   rename_document: { args: { id: string; title: string }; returns: Document };

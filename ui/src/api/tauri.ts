@@ -36,6 +36,7 @@ export const tauriApi: DraftloopApi = {
   listDocuments: (projectId) => call("list_documents", { projectId: projectId ?? null }),
   getDocument: (id) => call("get_document", { id }),
   documentSummaries: (ids) => call("document_summaries", { ids }),
+  searchDocuments: (query) => call("search_documents", { query }),
   createDocument: (projectId, title) => call("create_document", { projectId, title }),
   renameDocument: (id, title) => call("rename_document", { id, title }),
   saveDocumentText: (id, text) => call("save_document_text", { id, text }),

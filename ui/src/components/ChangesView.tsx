@@ -23,9 +23,18 @@ export function ChangesView({ changes }: { changes: DocumentChanges | null }) {
             {i === 0 ? "Draft" : a.kind === "model" ? "Model revision" : "Edits"} by {name(i)}
           </span>
         ))}
-        <span className="muted">Struck through: deleted. Underlined: inserted.</span>
+        {/* The words' colours are History's; the colour of the line says who. */}
+        <span className="muted word-changes">
+          <span>
+            <del>Struck through</del>: deleted.
+          </span>{" "}
+          <span>
+            <ins>Underlined</ins>: inserted.
+          </span>{" "}
+          The line's colour says who made the change.
+        </span>
       </div>
-      <div className="changes-text">
+      <div className="changes-text word-changes">
         {changes.changes.map((c, i) =>
           c.kind === "draft" ? (
             <span key={i}>{c.text}</span>

@@ -6,6 +6,7 @@ import { ANNOTATION, anchorRanges, newAnchorId, type AnnotationKind } from "../l
 import { Autosave, type SaveState } from "../lib/autosave";
 import { activityOn, serially, useChanged } from "../lib/changed";
 import { keyCode, modalOpen } from "../lib/keys";
+import { copyBoth, toEmailHtml, toPlainText } from "../lib/emailCopy";
 import { fromMarkdown, type PmNode } from "../lib/markdown";
 import { SAVE_LABELS } from "../lib/labels";
 import { wordCount } from "../lib/words";
@@ -318,6 +319,19 @@ export function DocumentPane(props: DocumentPaneProps) {
     props.onNotice(`Exported to ${path}`);
   };
 
+  // The whole text for an email tool: formatted HTML, with plain text beside it.
+  const copyForEmail = () => {
+    if (!editor) return;
+    const json = editor.getJSON() as PmNode;
+    const text = toPlainText(json);
+    if (!copyBoth(toEmailHtml(json), text)) {
+      onError("The text could not be put on the clipboard: select it and press Ctrl+C instead.");
+      return;
+    }
+    give({ kind: "implicit", kept_ratio: null, time_to_accept_ms: null, copied_chars: text.length, exported_format: null });
+    props.onNotice("Copied, formatted: paste it into your email tool (plain-text fields get the text alone).");
+  };
+
   const spanTools = (
     <>
       <button type="button" className="tool" title="Tag the selected words (Alt+T)" data-testid="tag-selection" onMouseDown={(e) => e.preventDefault()} onClick={() => openSpanTool("tag")}>
@@ -377,6 +391,9 @@ export function DocumentPane(props: DocumentPaneProps) {
             </button>
             <button onClick={props.onOpenInsights} data-testid="open-insights" title="What people keep changing, as prompt suggestions">
               Insights
+            </button>
+            <button onClick={copyForEmail} data-testid="copy-for-email" title="Copy the whole text, formatted for an email tool (HTML, with plain text for fields that take no formatting)">
+              {project?.content_type === "email" ? "Copy for email" : "Copy formatted"}
             </button>
             <button onClick={() => setDialog("export")} data-testid="open-export-document" title="Save the document as a Markdown file">
               Save as Markdown…

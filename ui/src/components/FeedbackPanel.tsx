@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from "react";
+import { useId, useState, type KeyboardEvent } from "react";
 import type { Document, DocumentFeedback, Feedback, Project, SpanNote, Verdict } from "../bindings";
 import { when } from "../lib/dates";
 import { describeFeedback, personName } from "../lib/feedback";
@@ -55,6 +55,7 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
   const [why, setWhy] = useState("");
   const [comment, setComment] = useState("");
   const [reason, setReason] = useState("");
+  const ids = useId();
   const thumb = feedback.thumb?.feedback.kind === "thumb" ? feedback.thumb.feedback : null;
   const standing = feedback.decision?.feedback.kind === "decision" ? feedback.decision.feedback.verdict : null;
   const rating = (dimension: string) => feedback.ratings.find((r) => r.dimension === dimension)?.value ?? null;
@@ -102,12 +103,22 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
           <Icon name="thumb-down" size={18} />
         </button>
       </div>
+      {/* The reasons share the tags' names but belong to the thumb: one reason, kept with
+          the thumbs down, apart from the draft's tags below. */}
       {thumb?.up === false && (
-        <div className="why" data-testid="thumb-reasons">
-          <span className="muted small">Why? (optional)</span>
+        <div className="why" data-testid="thumb-reasons" role="group" aria-labelledby={`${ids}-why`}>
+          <span className="muted small" id={`${ids}-why`}>
+            Why the thumbs down? One reason (optional)
+          </span>
           <div className="tags">
             {project.tags.map((t) => (
-              <button key={t} className={`chip-button ${thumb.reason === t ? "on" : ""}`} onClick={() => void record({ kind: "thumb", up: false, reason: t, text: why.trim() || thumb.text })}>
+              <button
+                key={t}
+                className={`chip-button ${thumb.reason === t ? "on" : ""}`}
+                aria-pressed={thumb.reason === t}
+                title={`“${t}” as the reason for the thumbs down (not a tag on the draft)`}
+                onClick={() => void record({ kind: "thumb", up: false, reason: t, text: why.trim() || thumb.text })}
+              >
                 {t}
               </button>
             ))}
@@ -135,16 +146,20 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
         </button>
       </h3>
       <div className="ratings" data-testid="ratings">
-        {project.rubric.map((d) => {
+        {project.rubric.map((d, index) => {
           const value = rating(d.name);
           const standing = feedback.ratings.find((r) => r.dimension === d.name);
           const scale = Array.from({ length: d.max - d.min + 1 }, (_, i) => d.min + i);
+          const described = d.description.trim() ? `${ids}-dimension-${index}` : undefined;
           return (
-            <div key={d.name} className="rating-row" title={d.description}>
+            // The description in full: on hover (the title), and under the row while the
+            // scale has the keyboard's focus (see `.rating-description`).
+            <div key={d.name} className="rating-row" title={d.description || undefined}>
               <span className="dimension">{d.name}</span>
               <div
                 role="radiogroup"
                 aria-label={d.name}
+                aria-describedby={described}
                 data-testid={`rating-${d.name}`}
                 className="scale"
                 tabIndex={0}
@@ -165,17 +180,29 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
                   </button>
                 ))}
               </div>
+              {described && (
+                <p className="rating-description" id={described}>
+                  {d.description}
+                </p>
+              )}
             </div>
           );
         })}
       </div>
 
-      <h3>Tags</h3>
-      <div className="tags" data-testid="document-tags">
+      <h3>Tags on the whole draft</h3>
+      <p className="muted small tags-hint">The draft as a whole, apart from the thumb's reason. To tag some words, select them.</p>
+      <div className="tags" data-testid="document-tags" role="group" aria-label="Tags on the whole draft">
         {project.tags.map((t) => {
           const on = feedback.tags.includes(t);
           return (
-            <button key={t} className={`chip-button ${on ? "on" : ""}`} aria-pressed={on} onClick={() => void record({ kind: "tag", tag: t, span: null, removed: on })}>
+            <button
+              key={t}
+              className={`chip-button ${on ? "on" : ""}`}
+              aria-pressed={on}
+              title={on ? `Take “${t}” off the draft` : `Tag the whole draft “${t}”`}
+              onClick={() => void record({ kind: "tag", tag: t, span: null, removed: on })}
+            >
               {t}
             </button>
           );

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useLayoutEffect, useRef, useState, type FormEvent, type TextareaHTMLAttributes } from "react";
 import type { Project, RubricDimension } from "../bindings";
 import { FormFooter, Modal } from "./Dialog";
 
@@ -8,10 +8,10 @@ interface Props {
   onClose: () => void;
 }
 
-/** The project's rubric dimensions (name, description, scale) and tag taxonomy. */
 /** A dimension as typed: the scale stays text until it is saved. */
 type Row = Omit<RubricDimension, "min" | "max"> & { min: string; max: string };
 
+/** The project's rubric dimensions (name, description, scale) and tag taxonomy. */
 export function FeedbackSchemaDialog({ project, onSave, onClose }: Props) {
   const [rubric, setRubric] = useState<Row[]>(project.rubric.map((d) => ({ ...d, min: String(d.min), max: String(d.max) })));
   const [tags, setTags] = useState(project.tags.join(", "));
@@ -53,7 +53,7 @@ export function FeedbackSchemaDialog({ project, onSave, onClose }: Props) {
                   <input aria-label="Dimension name" data-testid={`dimension-name-${i}`} value={d.name} onChange={(e) => set(i, { name: e.target.value })} />
                 </td>
                 <td>
-                  <input aria-label="Description" value={d.description} onChange={(e) => set(i, { description: e.target.value })} />
+                  <GrowingTextarea aria-label="Description" placeholder="What a rater looks for" value={d.description} onChange={(e) => set(i, { description: e.target.value })} />
                 </td>
                 <td>
                   <input aria-label="Lowest" inputMode="numeric" className="num" value={d.min} onChange={(e) => set(i, { min: e.target.value })} />
@@ -80,5 +80,41 @@ export function FeedbackSchemaDialog({ project, onSave, onClose }: Props) {
         <FormFooter error={error} onClose={onClose} submit="Save" testId="save-schema" />
       </form>
     </Modal>
+  );
+}
+
+/** A description is read whole: the field wraps and grows with its text (up to a few
+ * lines, then it scrolls; see `.schema-table textarea`). Enter still saves, as in the
+ * row's other fields; Shift+Enter starts a new line. */
+function GrowingTextarea(props: TextareaHTMLAttributes<HTMLTextAreaElement> & { value: string }) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const fit = () => {
+      // Collapsing to measure would scroll the dialog back when it is scrolled to the end.
+      const scroller = el.closest(".dialog");
+      const top = scroller?.scrollTop ?? 0;
+      el.style.height = "auto";
+      el.style.height = `${el.scrollHeight + el.offsetHeight - el.clientHeight}px`;
+      if (scroller) scroller.scrollTop = top;
+    };
+    fit();
+    // A narrower window wraps the text onto more lines.
+    window.addEventListener("resize", fit);
+    return () => window.removeEventListener("resize", fit);
+  }, [props.value]);
+  return (
+    <textarea
+      ref={ref}
+      rows={1}
+      onKeyDown={(e) => {
+        if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+          e.preventDefault();
+          e.currentTarget.form?.requestSubmit();
+        }
+      }}
+      {...props}
+    />
   );
 }

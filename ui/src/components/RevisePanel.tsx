@@ -151,7 +151,7 @@ export function RevisePanel({ document: doc, flush, onApplied, onClose, onOpenPr
               )}
             </div>
           ) : (
-            <div className="diff">
+            <div className="diff word-changes">
               {proposal.pieces.map((p, i) =>
                 p.kind === "same" ? (
                   <span key={i}>{p.text}</span>

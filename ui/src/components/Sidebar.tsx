@@ -19,6 +19,7 @@ interface SidebarProps {
   onRouting: (project: Project) => void;
   onPublish: (project: Project) => void;
   onBatch: () => void;
+  onSearch: () => void;
   /** Drafts waiting for a person. */
   waiting: number;
   reviewing: boolean;
@@ -36,6 +37,9 @@ export function Sidebar(props: SidebarProps) {
       <div className="sidebar-actions">
         <button className="primary wide" data-testid="new-project" onClick={props.onNewProject} title="New project (Ctrl+Shift+N)">
           + New project
+        </button>
+        <button className="search-link" data-testid="open-search" onClick={props.onSearch} title="Search every document by title and text">
+          Search… <kbd>Ctrl+K</kbd>
         </button>
         <button className={`queue-link ${props.reviewing ? "active" : ""}`} data-testid="open-review-queue" onClick={props.onReview} title="Drafts waiting for a person">
           Review queue <span className="count" data-testid="waiting-count">{props.waiting}</span>

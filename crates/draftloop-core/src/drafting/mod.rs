@@ -62,6 +62,45 @@ pub struct DraftRequest {
 pub struct RouteDraft {
     /// The rejected generation this draft replaces.
     pub fallback_of: Option<String>,
+    /// Told once the model has answered, before the draft is written.
+    pub answered: Option<Answered>,
+}
+
+/// Says once whether the model's answer came back whole, before the draft is written:
+/// a batch worker sends its next request while this draft's commit waits its turn, so
+/// the network and the disk work at the same time.
+#[derive(Clone)]
+pub struct Answered(std::sync::Arc<std::sync::Mutex<Option<tokio::sync::oneshot::Sender<bool>>>>);
+
+impl Answered {
+    /// The signal, and where it is heard (closed unheard when the draft never reached
+    /// the model, as for a row drafted before).
+    pub fn new() -> (Self, tokio::sync::oneshot::Receiver<bool>) {
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        (
+            Answered(std::sync::Arc::new(std::sync::Mutex::new(Some(sender)))),
+            receiver,
+        )
+    }
+
+    fn tell(&self, whole: bool) {
+        let sender = self.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(sender) = sender {
+            let _ = sender.send(whole);
+        }
+    }
+}
+
+impl PartialEq for Answered {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Answered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Answered")
+    }
 }
 
 impl From<GenerateRequest> for DraftRequest {
@@ -208,7 +247,11 @@ impl Core {
         let (recorded, routed) = match route {
             // The gate's drafts are written in groups: one commit for several.
             Some(route) => {
-                let judge = self.judge_draft(asked, &outcome).await?;
+                let judge = self.judge_draft(asked, &outcome).await;
+                if let Some(answered) = &route.answered {
+                    answered.tell(matches!(&outcome, Ok(c) if c.ending == Ending::Complete));
+                }
+                let judge = judge?;
                 let job = grouped::RecordJob {
                     document_id: asked.document_id.clone(),
                     provider: provider.name.clone(),

@@ -188,8 +188,8 @@ enum RowOutcome {
     Routed(Route),
 }
 
-/// A row still to run, with its document; it counts its tries.
-type Pending = (BatchRow, Found);
+/// A row still to run, with its document.
+type Pending = (BatchRow, Arc<Found>);
 
 /// What a row's document already holds.
 enum Found {
@@ -201,6 +201,115 @@ enum Found {
 struct Tally {
     summary: BatchSummary,
     done: u32,
+}
+
+/// Rows of one worker whose drafts are being written while it asks for the next; past
+/// this many it waits for one to be written first.
+const WRITING_PER_WORKER: usize = 4;
+
+/// What a batch's workers share: the rows still to run (with their tries), the tally,
+/// and how many workers may ask the model at once.
+struct Run {
+    job: crate::jobs::Job,
+    queue: Mutex<VecDeque<(Pending, u32)>>,
+    tally: Mutex<Tally>,
+    allowed: AtomicUsize,
+    total: u32,
+    progress: Box<dyn Fn(BatchProgress) + Send + Sync>,
+}
+
+impl Run {
+    /// One worker: takes rows until none are left, the run is cancelled, or rate
+    /// limiting retires it. A row whose answer came back whole is written while the
+    /// worker asks the model for its next row, so at most `concurrency` requests are
+    /// out at once and the commits overlap with them.
+    async fn work(self: Arc<Self>, worker: usize, core: Core, provider: String) {
+        let mut writing = tokio::task::JoinSet::new();
+        loop {
+            if self.job.cancelled() || worker >= self.allowed.load(Ordering::Relaxed) {
+                break;
+            }
+            let Some(((row, found), tries)) = lock(&self.queue).pop_front() else {
+                break;
+            };
+            let (answered, told) = crate::drafting::Answered::new();
+            let task = tokio::spawn({
+                let (core, provider, found) = (core.clone(), provider.clone(), found.clone());
+                async move { core.batch_row(&provider, &found, answered).await }
+            });
+            if told.await == Ok(true) {
+                let run = self.clone();
+                writing.spawn(async move { run.settle(&row, joined(task.await)) });
+                while writing.len() >= WRITING_PER_WORKER {
+                    writing.join_next().await;
+                }
+                continue;
+            }
+            let outcome = joined(task.await);
+            if let Err(e) = &outcome {
+                if e.kind() == ErrorKind::RateLimited && tries < RATE_LIMIT_TRIES {
+                    // Fewer workers from now on, a pause, and the row goes back.
+                    let _ = self
+                        .allowed
+                        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                            Some(n.saturating_sub(1).max(1))
+                        });
+                    lock(&self.queue).push_back(((row, found), tries + 1));
+                    tokio::time::sleep(RATE_LIMIT_PAUSE * 2u32.pow(tries)).await;
+                    continue;
+                }
+            }
+            self.settle(&row, outcome);
+        }
+        while writing.join_next().await.is_some() {}
+    }
+
+    /// Counts a finished row and says so.
+    fn settle(&self, row: &BatchRow, outcome: Result<RowOutcome>) {
+        let snapshot = {
+            let mut t = lock(&self.tally);
+            t.done += 1;
+            let done = t.done;
+            let s = &mut t.summary;
+            match outcome {
+                Ok(RowOutcome::Skipped(route)) => {
+                    s.skipped += 1;
+                    s.count(route);
+                }
+                Ok(RowOutcome::Routed(route)) => {
+                    s.generated += 1;
+                    s.count(Some(route));
+                }
+                Err(e) => {
+                    s.failed += 1;
+                    s.failures.push(BatchFailure {
+                        row: row.number as u32,
+                        title: row.title.clone(),
+                        message: e.to_string(),
+                    });
+                }
+            }
+            BatchProgress {
+                done,
+                total: self.total,
+                auto_approved: s.auto_approved,
+                queued: s.queued,
+                failed: s.failed,
+                skipped: s.skipped,
+                concurrency: self.allowed.load(Ordering::Relaxed) as u32,
+            }
+        };
+        self.job
+            .progress(u64::from(snapshot.done), u64::from(self.total));
+        (self.progress)(snapshot);
+    }
+}
+
+/// A row's task as it ended; one that panicked failed.
+fn joined(
+    result: std::result::Result<Result<RowOutcome>, tokio::task::JoinError>,
+) -> Result<RowOutcome> {
+    result.unwrap_or_else(|e| Err(Error::Internal(format!("a batch row stopped: {e}"))))
 }
 
 impl Core {
@@ -238,99 +347,43 @@ impl Core {
             })?;
             ws.check_batch_prompt(&request.project_id, &version.id)
         })?;
-        let job = Arc::new(self.start_job(job_id, JobKind::Batch)?);
+        let job = self.start_job(job_id, JobKind::Batch)?;
         let total = request.rows.len() as u32;
         let found = self.batch_documents(&request.project_id, request.rows)?;
-        let queue: Arc<Mutex<VecDeque<(Pending, u32)>>> =
-            Arc::new(Mutex::new(found.into_iter().map(|r| (r, 0)).collect()));
-        let tally = Arc::new(Mutex::new(Tally {
-            summary: BatchSummary {
-                rows: total,
-                ..BatchSummary::default()
-            },
-            done: 0,
-        }));
-        let allowed = Arc::new(AtomicUsize::new(request.concurrency));
-        let progress = Arc::new(progress);
+        let run = Arc::new(Run {
+            job,
+            queue: Mutex::new(
+                found
+                    .into_iter()
+                    .map(|(row, f)| ((row, Arc::new(f)), 0))
+                    .collect(),
+            ),
+            tally: Mutex::new(Tally {
+                summary: BatchSummary {
+                    rows: total,
+                    ..BatchSummary::default()
+                },
+                done: 0,
+            }),
+            allowed: AtomicUsize::new(request.concurrency),
+            total,
+            progress: Box::new(progress),
+        });
         let mut workers = tokio::task::JoinSet::new();
         for worker in 0..request.concurrency {
-            let (core, job, queue, tally, allowed, progress) = (
-                self.clone(),
-                job.clone(),
-                queue.clone(),
-                tally.clone(),
-                allowed.clone(),
-                progress.clone(),
-            );
-            let provider = request.provider.clone();
-            workers.spawn(async move {
-                loop {
-                    // A worker past the allowed number retires: the run slows down.
-                    if job.cancelled() || worker >= allowed.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let Some(((row, found), tries)) = lock(&queue).pop_front() else {
-                        return;
-                    };
-                    let outcome = core.batch_row(&provider, &found).await;
-                    if let Err(e) = &outcome {
-                        if e.kind() == ErrorKind::RateLimited && tries < RATE_LIMIT_TRIES {
-                            let _ =
-                                allowed.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
-                                    Some(n.saturating_sub(1).max(1))
-                                });
-                            lock(&queue).push_back(((row, found), tries + 1));
-                            tokio::time::sleep(RATE_LIMIT_PAUSE * 2u32.pow(tries)).await;
-                            continue;
-                        }
-                    }
-                    let snapshot = {
-                        let mut t = lock(&tally);
-                        t.done += 1;
-                        let done = t.done;
-                        let s = &mut t.summary;
-                        match outcome {
-                            Ok(RowOutcome::Skipped(route)) => {
-                                s.skipped += 1;
-                                s.count(route);
-                            }
-                            Ok(RowOutcome::Routed(route)) => {
-                                s.generated += 1;
-                                s.count(Some(route));
-                            }
-                            Err(e) => {
-                                s.failed += 1;
-                                s.failures.push(BatchFailure {
-                                    row: row.number as u32,
-                                    title: row.title.clone(),
-                                    message: e.to_string(),
-                                });
-                            }
-                        }
-                        BatchProgress {
-                            done,
-                            total,
-                            auto_approved: s.auto_approved,
-                            queued: s.queued,
-                            failed: s.failed,
-                            skipped: s.skipped,
-                            concurrency: allowed.load(Ordering::Relaxed) as u32,
-                        }
-                    };
-                    job.progress(u64::from(snapshot.done), u64::from(total));
-                    progress(snapshot);
-                }
-            });
+            let (core, run, provider) = (self.clone(), run.clone(), request.provider.clone());
+            workers.spawn(async move { run.work(worker, core, provider).await });
         }
         while let Some(joined) = workers.join_next().await {
             joined.map_err(|e| Error::Internal(format!("a batch worker stopped: {e}")))?;
         }
-        let mut summary = lock(&tally).summary.clone();
-        summary.cancelled = job.cancelled();
-        summary.not_run = lock(&queue).len() as u32;
+        let mut summary = lock(&run.tally).summary.clone();
+        summary.cancelled = run.job.cancelled();
+        summary.not_run = lock(&run.queue).len() as u32;
         summary.failures.sort_by_key(|f| f.row);
         self.adapt(&request.project_id);
-        self.host().notify(crate::host::Notice {
+        // A long batch runs while the person is elsewhere: tell them as the desktop does.
+        self.host().alert(crate::host::Notice {
             title: if summary.cancelled {
                 "Batch cancelled".into()
             } else {
@@ -406,7 +459,12 @@ impl Core {
     }
 
     /// One row: drafted and routed unless it already has a draft.
-    async fn batch_row(&self, provider: &str, found: &Found) -> Result<RowOutcome> {
+    async fn batch_row(
+        &self,
+        provider: &str,
+        found: &Found,
+        answered: crate::drafting::Answered,
+    ) -> Result<RowOutcome> {
         match found {
             Found::Done => Ok(RowOutcome::Skipped(None)),
             // Drafted, then stopped before it was put in: routed now, not asked again.
@@ -415,7 +473,11 @@ impl Core {
                 Ok(RowOutcome::Skipped(Some(routed.route)))
             }
             Found::Undrafted(id) => {
-                let routed = self.draft_and_route(id, provider, None, None).await?;
+                let route = crate::drafting::RouteDraft {
+                    fallback_of: None,
+                    answered: Some(answered),
+                };
+                let routed = self.draft_routed(id, provider, None, route).await?;
                 Ok(RowOutcome::Routed(routed.route))
             }
         }

@@ -353,6 +353,22 @@ impl Core {
         temperature: Option<f32>,
         fallback_of: Option<&str>,
     ) -> Result<Routed> {
+        let route = RouteDraft {
+            fallback_of: fallback_of.map(str::to_owned),
+            answered: None,
+        };
+        self.draft_routed(document_id, provider, temperature, route)
+            .await
+    }
+
+    /// [`Core::draft_and_route`], saying how `route` goes to the gate.
+    pub(crate) async fn draft_routed(
+        &self,
+        document_id: &str,
+        provider: &str,
+        temperature: Option<f32>,
+        route: RouteDraft,
+    ) -> Result<Routed> {
         let request = DraftRequest {
             request_id: new_id(),
             brief: Brief::Document(document_id.to_owned()),
@@ -362,9 +378,7 @@ impl Core {
             temperature,
             max_tokens: None,
             stream: false,
-            route: Some(RouteDraft {
-                fallback_of: fallback_of.map(str::to_owned),
-            }),
+            route: Some(route),
         };
         let drafted = self.generate(request, Arc::new(|_| {})).await?;
         drafted.whole()?;
@@ -428,7 +442,7 @@ impl Core {
                     fresh.len()
                 )
             };
-            self.host().notify(Notice {
+            self.host().alert(Notice {
                 title: "Review overdue".into(),
                 body: message,
             });

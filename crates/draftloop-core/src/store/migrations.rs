@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_exportable_generations.sql"),
     include_str!("../../migrations/0008_retractions.sql"),
     include_str!("../../migrations/0009_review_gate.sql"),
+    include_str!("../../migrations/0010_search.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -168,6 +169,9 @@ mod tests {
                 Feedback::Thumb { up: true, .. }
             ));
             assert_eq!(ws.revisions("d1").expect("revisions").len(), 1);
+            // Text written before the search index existed is found.
+            let found = ws.search_documents("monda", 10).expect("search");
+            assert_eq!(found.len(), 1, "from version {start}");
             let audit = ws.audit_log().expect("audit");
             assert_eq!(audit.len(), usize::from(start < 5), "from version {start}");
             assert_eq!(
