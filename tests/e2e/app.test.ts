@@ -217,6 +217,19 @@ describe("Draftloop desktop", () => {
       await s.waitUntil("the chosen document is open", `return document.querySelector('[data-testid="document-title"]')?.value === ${JSON.stringify(second)};`);
       assert.equal(await s.execute(`return document.querySelector('[data-testid="search-dialog"]');`), null);
 
+      // Copy for an email tool: the whole text as HTML, with plain text beside it.
+      await (await s.find('[data-testid="copy-for-email"]')).click();
+      await s.waitUntil("the copy is confirmed", `return /Copied, formatted/.test(document.querySelector('[data-testid="toast"]')?.textContent ?? "");`);
+      const clip = (target: string) => {
+        const out = spawnSync("xclip", ["-o", "-selection", "clipboard", "-t", target], { env: { ...desktop.env, DISPLAY: desktop.display }, encoding: "utf8", timeout: 10000 });
+        assert.equal(out.status, 0, `xclip -t ${target}: ${out.stderr}`);
+        return out.stdout;
+      };
+      const copied = texts.find(([title]) => title === second)?.[2] ?? "";
+      // WebKit puts the HTML through its own sanitizer, which adds inline styles.
+      assert.match(clip("text/html"), new RegExp(`<p[^>]*>${copied.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}</p>`));
+      assert.equal(clip("UTF8_STRING").trim(), copied);
+
       // What is typed now is found at once; what no document holds says so.
       const editor = await s.waitFor('[data-testid="editor"]');
       await editor.click();

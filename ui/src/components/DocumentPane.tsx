@@ -320,12 +320,14 @@ export function DocumentPane(props: DocumentPaneProps) {
   };
 
   // The whole text for an email tool: formatted HTML, with plain text beside it.
-  const copyForEmail = () => {
+  const copyForEmail = async () => {
     if (!editor) return;
     const json = editor.getJSON() as PmNode;
     const text = toPlainText(json);
-    if (!copyBoth(toEmailHtml(json), text)) {
-      onError("The text could not be put on the clipboard: select it and press Ctrl+C instead.");
+    try {
+      await copyBoth(toEmailHtml(json), text);
+    } catch (e) {
+      onError(`The text could not be put on the clipboard (${e instanceof Error ? e.message : String(e)}): select it and press Ctrl+C instead.`);
       return;
     }
     give({ kind: "implicit", kept_ratio: null, time_to_accept_ms: null, copied_chars: text.length, exported_format: null });
@@ -392,7 +394,7 @@ export function DocumentPane(props: DocumentPaneProps) {
             <button onClick={props.onOpenInsights} data-testid="open-insights" title="What people keep changing, as prompt suggestions">
               Insights
             </button>
-            <button onClick={copyForEmail} data-testid="copy-for-email" title="Copy the whole text, formatted for an email tool (HTML, with plain text for fields that take no formatting)">
+            <button onClick={() => void copyForEmail()} data-testid="copy-for-email" title="Copy the whole text, formatted for an email tool (HTML, with plain text for fields that take no formatting)">
               {project?.content_type === "email" ? "Copy for email" : "Copy formatted"}
             </button>
             <button onClick={() => setDialog("export")} data-testid="open-export-document" title="Save the document as a Markdown file">

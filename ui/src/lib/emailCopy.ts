@@ -100,16 +100,11 @@ export function toPlainText(doc: PmNode): string {
 
 /** Puts `html` and `text` on the clipboard as one copy (a person pasting gets the
  * formatted version where formatting is taken). Must run inside a click. */
-export function copyBoth(html: string, text: string): boolean {
-  const put = (e: ClipboardEvent) => {
-    e.clipboardData?.setData("text/html", html);
-    e.clipboardData?.setData("text/plain", text);
-    e.preventDefault();
-  };
-  document.addEventListener("copy", put);
-  try {
-    return document.execCommand("copy");
-  } finally {
-    document.removeEventListener("copy", put);
-  }
+export async function copyBoth(html: string, text: string): Promise<void> {
+  await navigator.clipboard.write([
+    new ClipboardItem({
+      "text/html": new Blob([html], { type: "text/html" }),
+      "text/plain": new Blob([text], { type: "text/plain" }),
+    }),
+  ]);
 }
