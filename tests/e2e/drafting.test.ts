@@ -179,6 +179,20 @@ describe("Drafting with a model", () => {
         `const v = [...document.querySelectorAll('[data-testid="variant"]')]; return v.length > 0 && v.every((e) => e.dataset.status === "done");`,
       );
       assert.equal(await s.execute(`return document.querySelector('[data-testid="generate-error"]');`), null);
+
+      // The wrong key, mended in place: Change…, a new key, saved; that provider now works.
+      await (await s.find('[data-testid="open-providers"]')).click();
+      await (await s.waitFor('[data-testid="provider"][data-name="Wrong key"] [data-testid="edit-provider"]')).click();
+      await s.waitFor('[data-testid="provider-form"][data-mode="change"]');
+      assert.equal(await s.execute(`return document.querySelector('[data-testid="provider-name"]').readOnly;`), true);
+      await fill(s, '[data-testid="provider-key"]', "sk-e2e-key");
+      await screenshot(s, "16-change-provider");
+      await (await s.find('[data-testid="save-provider"]')).click();
+      await s.waitFor('[data-testid="provider-form"][data-mode="add"]');
+      await (await s.find('[data-testid="providers-dialog"] [data-testid="provider"][data-name="Wrong key"] [data-testid="test-provider"]')).click();
+      assert.match(await (await s.waitFor('[data-testid="provider"][data-name="Wrong key"] [data-testid="provider-check"].ok')).text(), /Works/);
+      await (await s.find('[data-testid="providers-dialog"] .dialog-actions button')).click();
+      await s.waitUntil("the providers dialog closed", `return !document.querySelector('[data-testid="providers-dialog"]');`);
     } catch (e) {
       await screenshot(s, "FAILED-wrong-key").catch(() => undefined);
       throw e;

@@ -2,7 +2,7 @@ use std::io::Read;
 
 use clap::Subcommand;
 use draftloop_core::drafting::ProviderKind;
-use draftloop_core::provider::NewProvider;
+use draftloop_core::provider::{KeyChange, NewProvider};
 use draftloop_core::{Core, Error, Result, Secret};
 
 use crate::output::{self, Format};
@@ -26,6 +26,26 @@ pub enum ProvidersCommand {
         /// Read the API key from standard input.
         #[arg(long)]
         api_key_stdin: bool,
+    },
+    /// Change a provider's kind, base URL, default model or key (its name stays).
+    /// Options not given keep their values.
+    Set {
+        name: String,
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<ProviderKind>,
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long)]
+        model: Option<String>,
+        /// Read a new API key from this environment variable.
+        #[arg(long, value_name = "VAR", conflicts_with_all = ["api_key_stdin", "remove_key"])]
+        api_key_env: Option<String>,
+        /// Read a new API key from standard input.
+        #[arg(long, conflicts_with = "remove_key")]
+        api_key_stdin: bool,
+        /// Remove the key from the OS keychain (a local server needs none).
+        #[arg(long)]
+        remove_key: bool,
     },
     /// List providers.
     List {
@@ -88,6 +108,45 @@ pub fn run(core: &Core, cmd: ProvidersCommand) -> Result<()> {
                 p.name,
                 p.kind.as_str()
             );
+        }
+        ProvidersCommand::Set {
+            name,
+            kind,
+            base_url,
+            model,
+            api_key_env,
+            api_key_stdin,
+            remove_key,
+        } => {
+            let key = match read_key(api_key_env, api_key_stdin)? {
+                Some(secret) => KeyChange::Set(secret),
+                None if remove_key => KeyChange::Remove,
+                None => KeyChange::Keep,
+            };
+            let before = core.with(|ws| ws.provider_named(&name))?;
+            let change = NewProvider {
+                name: before.name.clone(),
+                kind: kind.unwrap_or(before.kind),
+                base_url: base_url.unwrap_or(before.base_url.clone()),
+                default_model: model.unwrap_or(before.default_model.clone()),
+            };
+            let after = core.change_provider(&name, &change, &key)?;
+            if after == before && !matches!(key, KeyChange::Set(_)) {
+                println!("provider \"{}\" is unchanged", after.name);
+            } else {
+                println!(
+                    "changed provider \"{}\" ({}, {}, model {}{})",
+                    after.name,
+                    after.kind.as_str(),
+                    after.base_url,
+                    after.default_model,
+                    if after.has_key {
+                        ", key in the OS keychain"
+                    } else {
+                        ", no key"
+                    }
+                );
+            }
         }
         ProvidersCommand::List { format } => {
             let providers = core.with(|ws| ws.providers())?;

@@ -444,3 +444,114 @@ fn a_cut_stream_prints_what_arrived_and_fails_clearly() {
     assert!(!o.trim().is_empty());
     assert!(e.starts_with("error: the answer is incomplete"), "{e}");
 }
+
+#[test]
+fn a_provider_is_changed_in_place_its_key_replaced_or_removed_in_the_os_keychain() {
+    let server = TestLlmServer::start_on(0, Some("new-key".into())).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(
+        d,
+        &[
+            "providers",
+            "add",
+            "Cloud",
+            "--kind",
+            "openai",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--model",
+            "old-model",
+            "--api-key-env",
+            "K",
+        ],
+        &[("K", "old-key")],
+    );
+    let account = format!("provider:{}", provider_id(d, "Cloud"));
+    let listed = || -> serde_json::Value {
+        let (o, _) = ok(d, &["providers", "list", "--format", "json"], &[]);
+        serde_json::from_str::<serde_json::Value>(&o).unwrap()[0].clone()
+    };
+
+    // Bad input: one line, exit 2, nothing changed (the row nor the key).
+    for (args, says) in [
+        (vec!["--base-url", "not a url"], "is not a web address"),
+        (vec!["--model", " "], "needs a default model"),
+    ] {
+        let mut all = vec!["providers", "set", "Cloud"];
+        all.extend(args);
+        let out = draftloop(d, &all, &[]);
+        let (_, e) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{e}");
+        assert!(e.contains(says) && e.lines().count() == 1, "{e}");
+    }
+    let out = draftloop(d, &["providers", "set", "Ghost", "--model", "m"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+    assert_eq!(listed()["default_model"], "old-model");
+    assert_eq!(keychain_lookup(&account).as_deref(), Some("old-key"));
+
+    // A new address, model and key: the next request uses all three.
+    ok(
+        d,
+        &[
+            "providers",
+            "set",
+            "Cloud",
+            "--base-url",
+            &server.openai_base(),
+            "--model",
+            "test-model",
+            "--api-key-env",
+            "K",
+        ],
+        &[("K", "new-key")],
+    );
+    assert_eq!(keychain_lookup(&account).as_deref(), Some("new-key"));
+    let p = listed();
+    assert_eq!(
+        (
+            p["base_url"].as_str(),
+            p["default_model"].as_str(),
+            p["has_key"].as_bool()
+        ),
+        (
+            Some(server.openai_base().as_str()),
+            Some("test-model"),
+            Some(true)
+        )
+    );
+    ok(d, &["providers", "test", "Cloud"], &[]);
+    assert_eq!(
+        server.requests().last().unwrap().header("authorization"),
+        Some("Bearer new-key")
+    );
+    let (o, _) = ok(
+        d,
+        &["providers", "set", "Cloud", "--model", "test-model"],
+        &[],
+    );
+    assert!(o.contains("unchanged"), "{o}");
+    // A new key alone is a change too.
+    ok(
+        d,
+        &["providers", "set", "Cloud", "--api-key-env", "K"],
+        &[("K", "newer-key")],
+    );
+    assert_eq!(keychain_lookup(&account).as_deref(), Some("newer-key"));
+
+    // Removing the key takes it out of the keychain; the server then refuses.
+    ok(d, &["providers", "set", "Cloud", "--remove-key"], &[]);
+    assert_eq!(keychain_lookup(&account), None);
+    assert_eq!(listed()["has_key"], false);
+    let out = draftloop(d, &["providers", "test", "Cloud"], &[]);
+    assert!(
+        text(&out).1.starts_with("error: bad key: "),
+        "{}",
+        text(&out).1
+    );
+    let bytes = all_bytes(d);
+    for key in ["old-key", "new-key", "newer-key"] {
+        assert!(!contains(&bytes, key), "{key} is in the data dir");
+    }
+    ok(d, &["providers", "remove", "Cloud"], &[]);
+}

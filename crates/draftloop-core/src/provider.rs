@@ -71,6 +71,14 @@ pub struct NewProvider {
     pub default_model: String,
 }
 
+/// What becomes of a provider's key when it is changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyChange {
+    Keep,
+    Set(Secret),
+    Remove,
+}
+
 /// Where a provider's key is filed in the keychain.
 fn key_account(provider_id: &str) -> String {
     format!("provider:{provider_id}")
@@ -206,6 +214,99 @@ impl Workspace {
             .ok_or_else(|| Error::NotFound(format!("provider \"{}\"", name.trim())))
     }
 
+    /// Changes a provider's kind, address or default model, and its key: a new key
+    /// goes to the keychain (the old one is put back if the row cannot be written); a
+    /// removed key leaves the keychain once the row no longer names it. Its name stays:
+    /// routing policies (a judge, a fallback) and recorded generations name it.
+    pub fn change_provider(
+        &mut self,
+        name: &str,
+        change: &NewProvider,
+        key: &KeyChange,
+        keychain: &dyn Keychain,
+    ) -> Result<Provider> {
+        let before = self.provider_named(name)?;
+        let new = clean(&NewProvider {
+            name: before.name.clone(),
+            ..change.clone()
+        })?;
+        if change.name.trim() != before.name {
+            return Err(Error::invalid(format!(
+                "a provider keeps its name (\"{}\"): routing policies and recorded drafts name it; add a new provider instead",
+                before.name
+            )));
+        }
+        let account = key_account(&before.id);
+        let has_key = match key {
+            KeyChange::Keep => before.has_key,
+            KeyChange::Set(_) => true,
+            KeyChange::Remove => false,
+        };
+        let after = Provider {
+            kind: new.kind,
+            base_url: new.base_url,
+            default_model: new.default_model,
+            has_key,
+            ..before.clone()
+        };
+        // A new key changes nothing the row shows, but it is a change all the same.
+        if after == before && !matches!(key, KeyChange::Set(_)) {
+            return Ok(before);
+        }
+        // The old key, to put back should the row not be written.
+        let old_key = match key {
+            KeyChange::Set(secret) => {
+                let old = if before.has_key {
+                    keychain.get(&account)?
+                } else {
+                    None
+                };
+                keychain.set(&account, secret)?;
+                Some(old)
+            }
+            _ => None,
+        };
+        let written = self.write(|tx, actor| {
+            tx.execute(
+                "UPDATE providers SET kind = ?1, base_url = ?2, default_model = ?3, key_account = ?4
+                 WHERE id = ?5",
+                params![
+                    after.kind.as_str(),
+                    after.base_url,
+                    after.default_model,
+                    has_key.then_some(&account),
+                    after.id,
+                ],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "provider.changed",
+                "provider",
+                &after.id,
+                json!({"name": after.name, "kind": after.kind.as_str(), "base_url": after.base_url,
+                       "default_model": after.default_model, "has_key": after.has_key,
+                       "key_replaced": matches!(key, KeyChange::Set(_))}),
+            )
+        });
+        match (written, old_key) {
+            (Err(e), Some(old)) => {
+                let _ = match old {
+                    Some(old) => keychain.set(&account, &old),
+                    None => keychain.delete(&account),
+                };
+                Err(e)
+            }
+            (Err(e), None) => Err(e),
+            (Ok(()), _) => {
+                if before.has_key && !has_key {
+                    keychain.delete(&account)?;
+                }
+                Ok(after)
+            }
+        }
+    }
+
     /// Removes the provider and its key from the keychain.
     pub fn remove_provider(&mut self, name: &str, keychain: &dyn Keychain) -> Result<()> {
         let provider = self.provider_named(name)?;
@@ -252,6 +353,16 @@ impl crate::Core {
     /// Adds a provider, its key (if any) going to the host's keychain only.
     pub fn add_provider(&self, new: &NewProvider, key: Option<&Secret>) -> Result<Provider> {
         self.with(|ws| ws.add_provider(new, key, self.host().keychain()))
+    }
+
+    /// Changes a provider's kind, address, model or key.
+    pub fn change_provider(
+        &self,
+        name: &str,
+        change: &NewProvider,
+        key: &KeyChange,
+    ) -> Result<Provider> {
+        self.with(|ws| ws.change_provider(name, change, key, self.host().keychain()))
     }
 
     /// Removes a provider and its key.

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use draftloop_core::keychain::Keychain;
 use draftloop_core::llm::ProviderKind;
-use draftloop_core::provider::NewProvider;
+use draftloop_core::provider::{KeyChange, NewProvider};
 use draftloop_core::{Actor, Error, ErrorKind, Result, Secret, Workspace};
 
 #[derive(Default)]
@@ -152,4 +152,66 @@ fn a_key_missing_from_the_keychain_is_a_clear_error() {
     let err = ws.endpoint(&p, &keychain).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Keychain);
     assert!(err.to_string().contains("missing from the OS keychain"));
+}
+
+#[test]
+fn a_change_that_cannot_be_made_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path(), Actor::new("test:alice")).unwrap();
+    let keychain = MemoryKeychain::default();
+    let before = ws
+        .add_provider(
+            &local("Ollama", "http://localhost:11434/v1"),
+            Some(&Secret::new("k1")),
+            &keychain,
+        )
+        .unwrap();
+    let audit = ws.audit_log().unwrap().len();
+    // A provider keeps its name: policies and recorded drafts name it.
+    let err = ws
+        .change_provider(
+            "Ollama",
+            &local("Llama", "http://localhost:8080/v1"),
+            &KeyChange::Keep,
+            &keychain,
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("keeps its name"), "{err}");
+    // A keychain that refuses the new key leaves the row and the old key as they were.
+    let locked = MemoryKeychain {
+        broken: true,
+        ..MemoryKeychain::default()
+    };
+    locked
+        .items
+        .lock()
+        .unwrap()
+        .insert(format!("provider:{}", before.id), Secret::new("k1"));
+    let err = ws
+        .change_provider(
+            "Ollama",
+            &local("Ollama", "http://localhost:8080/v1"),
+            &KeyChange::Set(Secret::new("k2")),
+            &locked,
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Keychain);
+    assert_eq!(ws.provider_named("Ollama").unwrap(), before);
+    assert_eq!(ws.audit_log().unwrap().len(), audit);
+    // Once it works, the change is one audited entry.
+    let after = ws
+        .change_provider(
+            "Ollama",
+            &local("Ollama", "http://localhost:8080/v1/"),
+            &KeyChange::Keep,
+            &keychain,
+        )
+        .unwrap();
+    assert_eq!(after.base_url, "http://localhost:8080/v1");
+    assert!(after.has_key);
+    let log = ws.audit_log().unwrap();
+    assert_eq!(log.len(), audit + 1);
+    assert_eq!(log.last().unwrap().action, "provider.changed");
+    assert!(!log.last().unwrap().detail.contains("k1"));
 }

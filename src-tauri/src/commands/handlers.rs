@@ -43,6 +43,7 @@ macro_rules! handlers {
             commands::prompts::restore_prompt_version,
             commands::providers::list_providers,
             commands::providers::add_provider,
+            commands::providers::change_provider,
             commands::providers::remove_provider,
             commands::providers::test_provider,
             commands::providers::detect_local_providers,

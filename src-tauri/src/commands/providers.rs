@@ -1,4 +1,4 @@
-use draftloop_core::provider::{LocalServer, NewProvider, Provider, ProviderCheck};
+use draftloop_core::provider::{KeyChange, LocalServer, NewProvider, Provider, ProviderCheck};
 use draftloop_core::Secret;
 use tauri::State;
 
@@ -21,6 +21,27 @@ pub async fn add_provider(
         .filter(|k| !k.is_empty())
         .map(Secret::new);
     presented(state.core()?.add_provider(&provider, key.as_ref()))
+}
+
+/// Changes a provider's kind, address or model; a key given replaces the one in the
+/// keychain, `remove_key` takes it out, neither keeps it.
+#[tauri::command]
+pub async fn change_provider(
+    state: State<'_, AppState>,
+    name: String,
+    provider: NewProvider,
+    api_key: Option<String>,
+    remove_key: bool,
+) -> CommandResult<Provider> {
+    let key = match api_key
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty())
+    {
+        Some(k) => KeyChange::Set(Secret::new(k)),
+        None if remove_key => KeyChange::Remove,
+        None => KeyChange::Keep,
+    };
+    presented(state.core()?.change_provider(&name, &provider, &key))
 }
 
 #[tauri::command]

@@ -24,6 +24,8 @@ export interface DraftloopApi {
   listProviders(): Promise<Provider[]>;
   /** The key goes to the OS keychain only. */
   addProvider(provider: NewProvider, apiKey: string | null): Promise<Provider>;
+  /** A key given replaces the one in the keychain; `removeKey` takes it out; neither keeps it. */
+  changeProvider(name: string, provider: NewProvider, apiKey: string | null, removeKey: boolean): Promise<Provider>;
   removeProvider(name: string): Promise<void>;
   testProvider(name: string): Promise<ProviderCheck>;
   detectLocalProviders(): Promise<LocalServer[]>;

@@ -47,6 +47,7 @@ export interface Commands {
   restore_prompt_version: { args: { id: string }; returns: PromptVersion };
   list_providers: { args: Record<string, never>; returns: Array<Provider> };
   add_provider: { args: { provider: NewProvider; apiKey: string | null }; returns: Provider };
+  change_provider: { args: { name: string; provider: NewProvider; apiKey: string | null; removeKey: boolean }; returns: Provider };
   remove_provider: { args: { name: string }; returns: void };
   test_provider: { args: { name: string }; returns: ProviderCheck };
   detect_local_providers: { args: Record<string, never>; returns: Array<LocalServer> };

@@ -44,6 +44,7 @@ export const tauriApi: DraftloopApi = {
   setDocumentBrief: (id, brief) => call("set_document_brief", { id, brief }),
   listProviders: () => call("list_providers", {}),
   addProvider: (provider, apiKey) => call("add_provider", { provider, apiKey }),
+  changeProvider: (name, provider, apiKey, removeKey) => call("change_provider", { name, provider, apiKey, removeKey }),
   removeProvider: (name) => call("remove_provider", { name }),
   testProvider: (name) => call("test_provider", { name }),
   detectLocalProviders: () => call("detect_local_providers", {}),

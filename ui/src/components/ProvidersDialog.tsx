@@ -9,7 +9,7 @@ const BASE_URLS: Record<ProviderKind, string> = {
   "openai-compatible": "http://127.0.0.1:11434/v1",
 };
 
-/** Settings → Providers: add, test and remove LLM providers. Keys go to the OS keychain. */
+/** Settings → Providers: add, test, change and remove LLM providers. Keys go to the OS keychain. */
 export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; onChanged: () => void }) {
   const [providers, setProviders] = useState<Provider[]>([]);
   const [local, setLocal] = useState<LocalServer[]>([]);
@@ -19,6 +19,9 @@ export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; o
   const [baseUrl, setBaseUrl] = useState(BASE_URLS["openai-compatible"]);
   const [model, setModel] = useState("");
   const [apiKey, setApiKey] = useState("");
+  const [removeKey, setRemoveKey] = useState(false);
+  // The provider being changed, when the form edits one rather than adding.
+  const [editing, setEditing] = useState<Provider | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const reload = () => api.listProviders().then(setProviders).catch((e: unknown) => setError(toApiError(e).message));
@@ -27,19 +30,36 @@ export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; o
     api.detectLocalProviders().then(setLocal).catch(() => undefined);
   }, []);
 
-  const add = async (e: FormEvent) => {
+  const clearForm = () => {
+    setEditing(null);
+    setName("");
+    setModel("");
+    setApiKey("");
+    setRemoveKey(false);
+  };
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    const provider = { name, kind, base_url: baseUrl, default_model: model };
     try {
-      await api.addProvider({ name, kind, base_url: baseUrl, default_model: model }, apiKey || null);
-      setName("");
-      setModel("");
-      setApiKey("");
+      if (editing) await api.changeProvider(editing.name, provider, apiKey || null, removeKey);
+      else await api.addProvider(provider, apiKey || null);
+      clearForm();
       await reload();
       onChanged();
     } catch (err) {
       setError(toApiError(err).message);
     }
+  };
+  const edit = (p: Provider) => {
+    setError(null);
+    setEditing(p);
+    setName(p.name);
+    setKind(p.kind);
+    setBaseUrl(p.base_url);
+    setModel(p.default_model);
+    setApiKey("");
+    setRemoveKey(false);
   };
   const test = async (p: Provider) => {
     setChecks((c) => ({ ...c, [p.name]: "testing" }));
@@ -81,6 +101,9 @@ export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; o
                     <button onClick={() => void test(p)} data-testid="test-provider">
                       Test connection
                     </button>
+                    <button onClick={() => edit(p)} data-testid="edit-provider" aria-label={`Change ${p.name}`}>
+                      Change…
+                    </button>
                     <button onClick={() => void remove(p)} aria-label={`Remove ${p.name}`}>
                       Remove
                     </button>
@@ -108,12 +131,19 @@ export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; o
             ))}
           </div>
         )}
-        <form onSubmit={add} className="provider-form">
-          <h3>Add a provider</h3>
+        <form onSubmit={submit} className="provider-form" data-testid="provider-form" data-mode={editing ? "change" : "add"}>
+          <h3>{editing ? `Change “${editing.name}”` : "Add a provider"}</h3>
           <div className="grid2">
             <label>
               Name
-              <input data-testid="provider-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="My Ollama" />
+              <input
+                data-testid="provider-name"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="My Ollama"
+                readOnly={editing !== null}
+                title={editing ? "A provider keeps its name: routing policies and recorded drafts name it." : undefined}
+              />
             </label>
             <label>
               Kind
@@ -141,16 +171,34 @@ export function ProvidersDialog({ onClose, onChanged }: { onClose: () => void; o
             </label>
           </div>
           <label>
-            API key <span className="muted">(optional for local servers; stored in the OS keychain only)</span>
-            <input data-testid="provider-key" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
+            {editing ? "New API key" : "API key"}{" "}
+            <span className="muted">
+              {editing
+                ? editing.has_key
+                  ? "(empty keeps the key in the OS keychain)"
+                  : "(this provider has no key; stored in the OS keychain only)"
+                : "(optional for local servers; stored in the OS keychain only)"}
+            </span>
+            <input data-testid="provider-key" type="password" autoComplete="off" value={apiKey} disabled={removeKey} onChange={(e) => setApiKey(e.target.value)} />
           </label>
+          {editing?.has_key && (
+            <label className="checkbox-row">
+              <input type="checkbox" data-testid="provider-remove-key" checked={removeKey} onChange={(e) => setRemoveKey(e.target.checked)} /> Remove the key from the OS keychain
+            </label>
+          )}
           {error && <p className="form-error" role="alert">{error}</p>}
           <div className="dialog-actions">
-            <button type="button" onClick={onClose}>
-              Done
-            </button>
-            <button type="submit" className="primary" data-testid="add-provider" disabled={!name.trim() || !model.trim() || !baseUrl.trim()}>
-              Add provider
+            {editing ? (
+              <button type="button" onClick={clearForm} data-testid="cancel-change">
+                Cancel change
+              </button>
+            ) : (
+              <button type="button" onClick={onClose}>
+                Done
+              </button>
+            )}
+            <button type="submit" className="primary" data-testid={editing ? "save-provider" : "add-provider"} disabled={!name.trim() || !model.trim() || !baseUrl.trim()}>
+              {editing ? "Save changes" : "Add provider"}
             </button>
           </div>
         </form>
