@@ -48,7 +48,16 @@ describe("Datasets", () => {
       const shownCount = async () => Number(((await s.execute(`return document.querySelector('[data-testid="export-count"]').textContent;`)) as string).split(" ")[0]);
       const projectOnly = await shownCount();
       assert.ok(projectOnly > 0 && projectOnly < 26, `the project filter narrows the DPO rows (${projectOnly})`);
-      await fill(s, '[data-testid="min-clarity"]', "3");
+      // Minimum ratings and reviewers are offered as lists: the scale, and the people.
+      const minimums = (await s.execute(`return [...document.querySelectorAll('[data-testid="min-clarity"] option')].map((o) => o.textContent);`)) as string[];
+      assert.deepEqual(minimums, ["any", "≥ 1", "≥ 2", "≥ 3", "≥ 4", "≥ 5"]);
+      const reviewers = (await s.execute(`return [...document.querySelectorAll('[data-testid="export-reviewer"] option')].map((o) => o.textContent);`)) as string[];
+      assert.equal(reviewers[0], "Anyone");
+      assert.ok(reviewers.length > 1, `the people are offered: ${reviewers.join(", ")}`);
+      await s.execute(`
+        const sel = document.querySelector('[data-testid="min-clarity"]');
+        const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value").set;
+        set.call(sel, "3"); sel.dispatchEvent(new Event("change", { bubbles: true }));`);
       await s.waitUntil("the minimum rating narrows the count", `return Number(document.querySelector('[data-testid="export-count"]')?.textContent.split(" ")[0]) < arguments[0];`, [projectOnly]);
       const count = await shownCount();
       assert.ok(count > 0, "some rows are left");

@@ -64,6 +64,7 @@ macro_rules! handlers {
             commands::review::publish_project,
             commands::workspace::workspace_info,
             commands::workspace::set_display_name,
+            commands::workspace::list_people,
         ]
     };
 }

@@ -1,3 +1,4 @@
+use draftloop_core::profile::Profile;
 use draftloop_core::WorkspaceInfo;
 use tauri::State;
 
@@ -18,4 +19,10 @@ pub async fn set_display_name(
         ws.set_display_name(&name)?;
         ws.info()
     })
+}
+
+/// Everyone the workspace knows (authors, reviewers, imported people), by name.
+#[tauri::command]
+pub async fn list_people(state: State<'_, AppState>) -> CommandResult<Vec<Profile>> {
+    read_workspace(&state, |ws| ws.profiles())
 }

@@ -29,6 +29,7 @@ export function isTauri(): boolean {
 
 export const tauriApi: DraftloopApi = {
   workspaceInfo: () => call("workspace_info", {}),
+  listPeople: () => call("list_people", {}),
   listProjects: () => call("list_projects", {}),
   createProject: (project) => call("create_project", { project }),
   renameProject: (id, name) => call("rename_project", { id, name }),

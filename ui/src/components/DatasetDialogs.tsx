@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, toApiError } from "../api";
-import type { ExportOptions, ExportPreview, ExportSummary, Filters, Format, ImportProgress, ImportSummary, Project } from "../bindings";
+import type { ExportOptions, ExportPreview, ExportSummary, Filters, Format, ImportProgress, ImportSummary, Profile, Project } from "../bindings";
 import { FormFooter, Modal } from "./Dialog";
 import { PathField } from "./PathField";
 
@@ -88,8 +88,21 @@ export function ExportDialog({ projects, defaultFolder, onClose }: ExportDialogP
       latest = false;
     };
   }, [project, projects]);
-  const dimensions = [...new Set((project ? [project] : projects).flatMap((p) => p.rubric.map((d) => d.name)))];
-  const tags = [...new Set((project ? [project] : projects).flatMap((p) => p.tags))];
+  const inScope = project ? [project] : projects;
+  const dimensions = [...new Set(inScope.flatMap((p) => p.rubric.map((d) => d.name)))];
+  // Each dimension's scale, the widest among the projects in scope: the minimums offered.
+  const scale = (name: string): number[] => {
+    const ds = inScope.flatMap((p) => p.rubric.filter((d) => d.name === name));
+    const lo = Math.min(...ds.map((d) => d.min));
+    const hi = Math.max(...ds.map((d) => d.max));
+    return Number.isFinite(lo) && Number.isFinite(hi) ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) : [];
+  };
+  // People who may have decided, by the names the app shows.
+  const [people, setPeople] = useState<Profile[]>([]);
+  useEffect(() => {
+    api.listPeople().then(setPeople).catch((e: unknown) => setError(toApiError(e).message));
+  }, []);
+  const tags = [...new Set(inScope.flatMap((p) => p.tags))];
   const splitRatio = split.trim() ? Number(split) : null;
   const options = (format: Format): ExportOptions => ({
     format,
@@ -243,15 +256,29 @@ export function ExportDialog({ projects, defaultFolder, onClose }: ExportDialogP
           </label>
           <label>
             Reviewer
-            <input placeholder="name" value={filters.reviewer ?? ""} onChange={(e) => set({ reviewer: e.target.value.trim() || null })} />
+            <select data-testid="export-reviewer" value={filters.reviewer ?? ""} onChange={(e) => set({ reviewer: e.target.value || null })}>
+              <option value="">Anyone</option>
+              {people.map((p) => (
+                <option key={p.id} value={p.handle}>
+                  {p.display_name}
+                </option>
+              ))}
+            </select>
           </label>
         </div>
         <div className="minimums" role="group" aria-label="Minimum rating per dimension">
           <span className="muted small">Minimum rating</span>
           {dimensions.map((d) => (
             <label key={d} className="minimum">
-              {d} ≥
-              <input data-testid={`min-${d}`} inputMode="numeric" value={minimums[d] ?? ""} onChange={(e) => setMinimums((m) => ({ ...m, [d]: e.target.value }))} />
+              {d}
+              <select data-testid={`min-${d}`} value={minimums[d] ?? ""} onChange={(e) => setMinimums((m) => ({ ...m, [d]: e.target.value }))}>
+                <option value="">any</option>
+                {scale(d).map((v) => (
+                  <option key={v} value={String(v)}>
+                    ≥ {v}
+                  </option>
+                ))}
+              </select>
             </label>
           ))}
         </div>
