@@ -86,6 +86,10 @@ describe("Draftloop desktop", () => {
     await (await s.find('.toolbar button[title="Bulleted list"]')).click();
     await editor.type(`what you promised${KEY.ENTER}what is due${KEY.ENTER}what you can drop`);
     await waitSaved(s);
+    // An email has a subject line and a preheader of its own, saved like the text.
+    await (await s.find('[data-testid="email-subject"]')).type("The planner is here");
+    await (await s.find('[data-testid="email-preheader"]')).type("Ships Monday, in three colours");
+    await (await s.find('[data-testid="editor"]')).click();
     await screenshot(s, "02-document-typed");
 
     // The CLI sees what the app wrote, in the same data dir.
@@ -95,6 +99,15 @@ describe("Draftloop desktop", () => {
     assert.deepEqual(projects.map((p) => [p.name, p.content_type]), [["Spring launch", "email"]]);
     const docs = JSON.parse(desktop.cli(["--data-dir", dir, "documents", "list", "--format", "json"]).stdout) as { id: string }[];
     const shown = desktop.cli(["--data-dir", dir, "documents", "show", docs[0]?.id ?? "", "--format", "json"]);
+    const email = async () => {
+      const out = desktop.cli(["--data-dir", dir, "documents", "show", docs[0]?.id ?? "", "--format", "json"]);
+      const d = JSON.parse(out.stdout) as { subject: string; preheader: string };
+      return `${d.subject} | ${d.preheader}`;
+    };
+    for (let i = 0; (await email()) !== "The planner is here | Ships Monday, in three colours"; i++) {
+      assert.ok(i < 50, `the subject and preheader reach the workspace: ${await email()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     assert.equal(
       (JSON.parse(shown.stdout) as { body_markdown: string }).body_markdown,
       "## Spring is here\n\nDear reader, our new planner ships on Monday. It keeps three things in view:\n\n- what you promised\n- what is due\n- what you can drop",
@@ -108,6 +121,8 @@ describe("Draftloop desktop", () => {
       `return document.querySelector('[data-testid="editor"]')?.innerText.includes("what you can drop");`,
     );
     assert.equal(await (await s.find('[data-testid="document-title"]')).property("value"), "Launch email");
+    assert.equal(await (await s.find('[data-testid="email-subject"]')).property("value"), "The planner is here");
+    assert.equal(await (await s.find('[data-testid="email-preheader"]')).property("value"), "Ships Monday, in three colours");
     assert.match(String(await editorText(s)), /^Spring is here\n+Dear reader, our new planner/);
     assert.equal(await s.execute(`return document.querySelectorAll('[data-testid="editor"] ul li').length;`), 3);
     await screenshot(s, "03-after-restart");

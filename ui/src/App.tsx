@@ -221,7 +221,7 @@ export function App() {
   const saveText = useCallback((id: string, text: Parameters<typeof api.saveDocumentText>[1]) => api.saveDocumentText(id, text), []);
 
   const onSaved = useCallback((doc: Document) => {
-    setCurrent((c) => (c && c.id === doc.id ? { ...c, updated_at: doc.updated_at, body_markdown: doc.body_markdown, status: doc.status } : c));
+    setCurrent((c) => (c && c.id === doc.id ? { ...c, updated_at: doc.updated_at, body_markdown: doc.body_markdown, status: doc.status, subject: doc.subject, preheader: doc.preheader } : c));
   }, []);
 
   const renameDocument = useCallback(

@@ -177,13 +177,15 @@ export type Document = { id: string, project_id: string, title: string, brief: {
 /**
  * ProseMirror JSON of the editor; empty for a document never typed in.
  */
-body_json: string, body_markdown: string, created_at: string, updated_at: string, };
+body_json: string, body_markdown: string, created_at: string, updated_at: string, subject: string, preheader: string, };
 
 export type DocumentSummary = { id: string, project_id: string, title: string, status: DocumentStatus, words: number, updated_at: string, };
 
 export type DocumentStatus = "draft" | "in_review" | "approved" | "rejected" | "published";
 
 export type DocumentText = { body_json: string, body_markdown: string, };
+
+export type EmailFields = { subject: string, preheader: string, };
 
 export type SearchHit = { document_id: string, project_id: string, project: string, title: string, status: DocumentStatus, 
 /**

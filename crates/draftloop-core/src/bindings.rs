@@ -47,6 +47,7 @@ pub fn typescript() -> String {
         document::DocumentSummary::decl(),
         document::DocumentStatus::decl(),
         document::DocumentText::decl(),
+        document::EmailFields::decl(),
         search::SearchHit::decl(),
         search::SnippetPiece::decl(),
         audit::AuditEntry::decl(),

@@ -155,12 +155,68 @@ pub struct Document {
     pub project_id: String,
     pub title: String,
     pub brief: BTreeMap<String, String>,
+    /// An email's subject line and preheader; empty where there are none.
+    #[serde(flatten)]
+    pub email: EmailFields,
     pub status: DocumentStatus,
     /// ProseMirror JSON of the editor; empty for a document never typed in.
     pub body_json: String,
     pub body_markdown: String,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// What an email carries besides its text: the subject line and the preheader (the
+/// preview text inboxes show after it). The prompt's template may use them as
+/// `{{subject}}` and `{{preheader}}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EmailFields {
+    pub subject: String,
+    pub preheader: String,
+}
+
+/// Longest subject or preheader taken: far past what any inbox shows.
+const EMAIL_FIELD_MAX: usize = 300;
+
+impl EmailFields {
+    fn cleaned(&self) -> Result<EmailFields> {
+        let clean = |what: &str, s: &str| -> Result<String> {
+            // One line each: an inbox shows no line breaks there.
+            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            if s.chars().count() > EMAIL_FIELD_MAX {
+                return Err(Error::invalid(format!(
+                    "a {what} is at most {EMAIL_FIELD_MAX} characters"
+                )));
+            }
+            Ok(s)
+        };
+        Ok(EmailFields {
+            subject: clean("subject line", &self.subject)?,
+            preheader: clean("preheader", &self.preheader)?,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.subject.is_empty() && self.preheader.is_empty()
+    }
+}
+
+impl Document {
+    /// What the prompt's template is filled with: the brief, and the email's subject
+    /// and preheader as `subject` and `preheader` (over brief values of those names:
+    /// they are what the email says).
+    pub fn values(&self) -> BTreeMap<String, String> {
+        let mut values = self.brief.clone();
+        for (name, value) in [
+            ("subject", &self.email.subject),
+            ("preheader", &self.email.preheader),
+        ] {
+            if !value.is_empty() {
+                values.insert(name.to_owned(), value.clone());
+            }
+        }
+        values
+    }
 }
 
 /// A document as listed in the sidebar and by `documents list`.
@@ -213,7 +269,8 @@ pub fn word_count(markdown: &str) -> u32 {
 }
 
 const COLUMNS: &str =
-    "id, project_id, title, brief, status, body_json, body_markdown, created_at, updated_at";
+    "id, project_id, title, brief, status, body_json, body_markdown, created_at, \
+                       updated_at, subject, preheader";
 
 const SUMMARY_COLUMNS: &str = "id, project_id, title, status, body_markdown, updated_at";
 
@@ -235,6 +292,10 @@ fn from_row(row: &Row) -> rusqlite::Result<(Document, String)> {
             project_id: row.get(1)?,
             title: row.get(2)?,
             brief: BTreeMap::new(),
+            email: EmailFields {
+                subject: row.get(9)?,
+                preheader: row.get(10)?,
+            },
             status: DocumentStatus::parse(&row.get::<_, String>(4)?)?,
             body_json: row.get(5)?,
             body_markdown: row.get(6)?,
@@ -255,6 +316,7 @@ impl Workspace {
             project_id: project_id.to_owned(),
             title,
             brief: BTreeMap::new(),
+            email: EmailFields::default(),
             status: DocumentStatus::Draft,
             body_json: String::new(),
             body_markdown: String::new(),
@@ -264,7 +326,8 @@ impl Workspace {
         self.write(|tx, actor| {
             tx.execute(
                 &format!(
-                    "INSERT INTO documents ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                    "INSERT INTO documents ({COLUMNS})
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                 ),
                 params![
                     document.id,
@@ -276,6 +339,8 @@ impl Workspace {
                     document.body_markdown,
                     document.created_at,
                     document.updated_at,
+                    document.email.subject,
+                    document.email.preheader,
                 ],
             )?;
             audit::record(
@@ -412,6 +477,34 @@ impl Workspace {
                 "document",
                 id,
                 json!({"brief": brief}),
+            )
+        })?;
+        self.document(id)
+    }
+
+    /// Sets an email's subject line and preheader (each one line), audited; an approved
+    /// document returns to draft, as a change of its text would.
+    pub fn set_email_fields(&mut self, id: &str, fields: &EmailFields) -> Result<Document> {
+        let fields = fields.cleaned()?;
+        let before = self.document(id)?;
+        if before.email == fields {
+            return Ok(before);
+        }
+        let at = now();
+        self.write(|tx, actor| {
+            // Approved copy includes its subject: changing it withdraws the approval too.
+            crate::feedback::reopen_if_approved(tx, actor, id)?;
+            tx.execute(
+                "UPDATE documents SET subject = ?1, preheader = ?2, updated_at = ?3 WHERE id = ?4",
+                params![fields.subject, fields.preheader, at, id],
+            )?;
+            audit::record(
+                tx,
+                actor,
+                "document.email_set",
+                "document",
+                id,
+                json!({"subject": fields.subject, "preheader": fields.preheader}),
             )
         })?;
         self.document(id)

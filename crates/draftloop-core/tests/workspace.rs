@@ -406,3 +406,91 @@ fn search_finds_documents_by_title_and_text_as_they_change_and_never_deleted_one
     ws.purge_document(&launch.id).expect("purge");
     assert!(ws.search_documents("offer", 10).expect("search").is_empty());
 }
+
+#[test]
+fn an_emails_subject_and_preheader_fill_the_template_travel_with_it_and_reopen_approval() {
+    use draftloop_core::document::{DocumentStatus, EmailFields};
+    use draftloop_core::feedback::{Feedback, Verdict};
+    use draftloop_core::review::publish::PublishFormat;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(&dir);
+    let p = ws
+        .create_project(&new_project("Spring", "email"))
+        .expect("project");
+    let d = ws.create_document(&p.id, "Launch").expect("doc");
+    ws.save_document_text(&d.id, &text("Our planner ships Monday."))
+        .expect("save");
+    let fields = |subject: &str, preheader: &str| EmailFields {
+        subject: subject.into(),
+        preheader: preheader.into(),
+    };
+
+    // One line each, and not past what any inbox takes: bad input changes nothing.
+    let audit = ws.audit_log().expect("audit").len();
+    let e = ws
+        .set_email_fields(&d.id, &fields(&"x".repeat(301), ""))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert_eq!(ws.audit_log().expect("audit").len(), audit);
+    let doc = ws
+        .set_email_fields(&d.id, &fields("  The planner\n is here ", "Ships Monday"))
+        .expect("set");
+    assert_eq!(doc.email, fields("The planner is here", "Ships Monday"));
+    assert_eq!(ws.document(&d.id).expect("doc").email, doc.email);
+
+    // The template takes them as {{subject}} and {{preheader}}, over brief values.
+    let version = ws
+        .save_prompt(
+            &p.id,
+            "",
+            "Write the email \"{{subject}}\" ({{preheader}}) about {{topic}}.",
+        )
+        .expect("prompt");
+    let mut brief = std::collections::BTreeMap::new();
+    brief.insert("topic".to_owned(), "the planner".to_owned());
+    brief.insert("subject".to_owned(), "stale".to_owned());
+    let doc = ws.set_document_brief(&d.id, &brief).expect("brief");
+    let messages = version.messages(&doc.values()).expect("render");
+    assert_eq!(
+        messages[0].content,
+        "Write the email \"The planner is here\" (Ships Monday) about the planner."
+    );
+
+    // The Markdown file and the published CSV carry them.
+    let file = dir.path().join("out/launch.md");
+    ws.export_document(&d.id, &file).expect("export");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "# Launch\n\n**Subject:** The planner is here  \n**Preheader:** Ships Monday\n\nOur planner ships Monday.\n"
+    );
+    let approve = Feedback::Decision {
+        verdict: Verdict::Approve,
+        reason: None,
+    };
+    ws.record_feedback(&d.id, None, &approve).expect("approve");
+    let published = ws
+        .publish(&p.id, PublishFormat::Csv, &dir.path().join("pub"))
+        .expect("publish");
+    let csv = std::fs::read_to_string(&published.files[0]).expect("csv");
+    assert_eq!(
+        csv,
+        "title,subject,preheader,text\nLaunch,The planner is here,Ships Monday,Our planner ships Monday.\n"
+    );
+
+    // Approved copy includes its subject: changing it returns the email to draft.
+    ws.record_feedback(&d.id, None, &approve)
+        .expect("approve again");
+    assert_eq!(
+        ws.document(&d.id).expect("doc").status,
+        DocumentStatus::Approved
+    );
+    let doc = ws
+        .set_email_fields(&d.id, &fields("The planner is here!", "Ships Monday"))
+        .expect("set");
+    assert_eq!(doc.status, DocumentStatus::Draft);
+    let panel = ws.document_feedback(&d.id).expect("feedback");
+    assert!(
+        panel.decision.is_none(),
+        "no decision stands after the change"
+    );
+}

@@ -1,4 +1,4 @@
-use draftloop_core::document::DocumentText;
+use draftloop_core::document::{DocumentText, EmailFields};
 use draftloop_core::search::{SearchHit, MAX_HITS};
 use draftloop_core::{Document, DocumentSummary};
 use tauri::State;
@@ -62,6 +62,16 @@ pub async fn save_document_text(
     text: DocumentText,
 ) -> CommandResult<Document> {
     with_workspace(&state, |ws| ws.save_document_text(&id, &text))
+}
+
+/// An email's subject line and preheader.
+#[tauri::command]
+pub async fn set_email_fields(
+    state: State<'_, AppState>,
+    id: String,
+    fields: EmailFields,
+) -> CommandResult<Document> {
+    with_workspace(&state, |ws| ws.set_email_fields(&id, &fields))
 }
 
 #[tauri::command]

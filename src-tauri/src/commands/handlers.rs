@@ -16,6 +16,7 @@ macro_rules! handlers {
             commands::documents::create_document,
             commands::documents::rename_document,
             commands::documents::save_document_text,
+            commands::documents::set_email_fields,
             commands::documents::delete_document,
             commands::feedback::record_feedback,
             commands::feedback::document_feedback,

@@ -1,6 +1,6 @@
 // The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
 // implements it over IPC to the Rust core, which holds every rule.
-import type { BatchProgress, BatchSummary, Changed, Confidence, PromptApproval, Profile, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SearchHit, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { BatchProgress, BatchSummary, Changed, Confidence, PromptApproval, Profile, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, EmailFields, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SearchHit, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 export interface DraftloopApi {
   workspaceInfo(): Promise<WorkspaceInfo>;
@@ -22,6 +22,8 @@ export interface DraftloopApi {
   saveDocumentText(id: string, text: DocumentText): Promise<Document>;
   deleteDocument(id: string): Promise<void>;
   setDocumentBrief(id: string, brief: Record<string, string>): Promise<Document>;
+  /** An email's subject line and preheader; an approved document returns to draft. */
+  setEmailFields(id: string, fields: EmailFields): Promise<Document>;
 
   listProviders(): Promise<Provider[]>;
   /** The key goes to the OS keychain only. */

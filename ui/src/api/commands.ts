@@ -1,6 +1,6 @@
 // Generated from the #[tauri::command]s in src-tauri/src/commands by
 // `UPDATE_CONTRACT=1 cargo test -p draftloop-desktop contract`; do not edit.
-import type { BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Profile, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SearchHit, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, EmailFields, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, NewProject, NewProvider, Profile, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SearchHit, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 /** What a command streams to: a Tauri `Channel` of these messages. */
 export interface ChannelOf<T> {
@@ -20,6 +20,7 @@ export interface Commands {
   create_document: { args: { projectId: string; title: string }; returns: Document };
   rename_document: { args: { id: string; title: string }; returns: Document };
   save_document_text: { args: { id: string; text: DocumentText }; returns: Document };
+  set_email_fields: { args: { id: string; fields: EmailFields }; returns: Document };
   delete_document: { args: { id: string }; returns: void };
   record_feedback: { args: { documentId: string; generationId: string | null; feedback: Feedback }; returns: FeedbackEvent };
   document_feedback: { args: { documentId: string }; returns: DocumentFeedback };

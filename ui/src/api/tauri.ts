@@ -43,6 +43,7 @@ export const tauriApi: DraftloopApi = {
   saveDocumentText: (id, text) => call("save_document_text", { id, text }),
   deleteDocument: (id) => call("delete_document", { id }),
   setDocumentBrief: (id, brief) => call("set_document_brief", { id, brief }),
+  setEmailFields: (id, fields) => call("set_email_fields", { id, fields }),
   listProviders: () => call("list_providers", {}),
   addProvider: (provider, apiKey) => call("add_provider", { provider, apiKey }),
   changeProvider: (name, provider, apiKey, removeKey) => call("change_provider", { name, provider, apiKey, removeKey }),

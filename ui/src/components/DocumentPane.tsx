@@ -12,6 +12,7 @@ import { SAVE_LABELS } from "../lib/labels";
 import { wordCount } from "../lib/words";
 import { ChangesView } from "./ChangesView";
 import { Editor } from "./Editor";
+import { EmailFields } from "./EmailFields";
 import { ExportDocumentDialog } from "./ExportDocumentDialog";
 import { FeedbackPanel } from "./FeedbackPanel";
 import { FeedbackSchemaDialog } from "./FeedbackSchemaDialog";
@@ -100,15 +101,26 @@ export function DocumentPane(props: DocumentPaneProps) {
     [doc.id, save],
   );
 
+  // An email's subject and preheader save by themselves too: everything that flushes
+  // the text (leaving, generating, Ctrl+S) flushes them first.
+  const emailFlush = useRef<(() => Promise<void>) | null>(null);
+  const registerEmailFlush = useCallback((flush: (() => Promise<void>) | null) => {
+    emailFlush.current = flush;
+  }, []);
+  const flushAll = useCallback(async () => {
+    await emailFlush.current?.();
+    await autosave.flush();
+  }, [autosave]);
+
   useEffect(() => {
-    const flush = () => autosave.flush();
+    const flush = flushAll;
     registerFlush(flush);
     return () => {
       registerFlush(null);
       autosave.flush().catch(() => undefined);
       autosave.dispose();
     };
-  }, [autosave, registerFlush]);
+  }, [autosave, flushAll, registerFlush]);
 
   useEffect(() => setTitle(doc.title), [doc.title]);
   const { selectTitle, onTitleSelected, titleRef } = props;
@@ -404,11 +416,14 @@ export function DocumentPane(props: DocumentPaneProps) {
               Delete
             </button>
           </div>
+          {project?.content_type === "email" && (
+            <EmailFields document={doc} readOnly={locked} onSaved={props.onSaved} onError={onError} registerFlush={registerEmailFlush} />
+          )}
         </header>
         {panel === "generate" && (
           <GeneratePanel
             document={doc}
-            flush={() => autosave.flush()}
+            flush={flushAll}
             onApplied={applied}
             onPreference={(fb, chosen) => record(fb, chosen)}
             onOpenPrompt={props.onOpenPrompt}
@@ -418,7 +433,7 @@ export function DocumentPane(props: DocumentPaneProps) {
             inEditor={feedback?.generation?.id ?? null}
           />
         )}
-        {panel === "revise" && <RevisePanel document={doc} flush={() => autosave.flush()} onApplied={applied} onClose={() => setPanel(null)} onOpenProviders={props.onOpenProviders} />}
+        {panel === "revise" && <RevisePanel document={doc} flush={flushAll} onApplied={applied} onClose={() => setPanel(null)} onOpenProviders={props.onOpenProviders} />}
         {panel === "history" && (
           <HistoryPanel
             document={doc}

@@ -182,7 +182,9 @@ export function GeneratePanel(props: GeneratePanelProps) {
   }, [comparable]);
 
   // The brief is complete when every variable of the prompt has a value.
-  const unfilled = (prompt?.variables ?? []).filter((v) => !brief[v]?.trim());
+  // An email's subject and preheader fill {{subject}} and {{preheader}} when it has them.
+  const fromEmail = (v: string): string | null => (v === "subject" || v === "preheader") && doc[v].trim() ? doc[v] : null;
+  const unfilled = (prompt?.variables ?? []).filter((v) => !fromEmail(v) && !brief[v]?.trim());
   const ready = prompt && provider && !running && unfilled.length === 0;
   return (
     <section className="generate-panel" data-testid="generate-panel" aria-label="Generate">
@@ -198,7 +200,11 @@ export function GeneratePanel(props: GeneratePanelProps) {
           prompt?.variables.map((name) => (
             <label key={name} className="inline-field">
               {variableLabel(name)}
-              <input data-testid={`brief-${name}`} value={brief[name] ?? ""} onChange={(e) => setBrief((b) => ({ ...b, [name]: e.target.value }))} />
+              {fromEmail(name) !== null ? (
+                <input data-testid={`brief-${name}`} value={fromEmail(name) ?? ""} readOnly title="From the email's own field, above the text" />
+              ) : (
+                <input data-testid={`brief-${name}`} value={brief[name] ?? ""} onChange={(e) => setBrief((b) => ({ ...b, [name]: e.target.value }))} />
+              )}
             </label>
           ))
         )}

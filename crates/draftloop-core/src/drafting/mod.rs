@@ -181,7 +181,7 @@ impl Core {
                     )
                 })?;
                 Ok(Asked {
-                    messages: version.messages(&document.brief)?,
+                    messages: version.messages(&document.values())?,
                     prompt_version_id: Some(version.id),
                     document_id: Some(document.id),
                 })
@@ -431,7 +431,7 @@ impl Core {
             let version = ws.latest_prompt(&document.project_id)?;
             let messages = revision_messages(
                 version.as_ref(),
-                &document.brief,
+                &document.values(),
                 &document.body_markdown,
                 &request.notes,
             )?;

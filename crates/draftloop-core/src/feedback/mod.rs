@@ -942,17 +942,30 @@ impl Workspace {
 }
 
 /// A document as a Markdown file to take elsewhere: its title as the heading (unless
-/// the text already starts with it), then the text.
-pub(crate) fn markdown_file(title: &str, body: &str) -> String {
+/// the text already starts with it), an email's subject and preheader, then the text.
+pub(crate) fn markdown_file(
+    title: &str,
+    email: &crate::document::EmailFields,
+    body: &str,
+) -> String {
     let (title, body) = (title.trim(), body.trim());
     let heading = format!("# {title}");
-    if title.is_empty() || body.lines().next().is_some_and(|l| l.trim() == heading) {
-        return format!("{body}\n");
+    let mut parts: Vec<String> = Vec::new();
+    if !title.is_empty() && body.lines().next().is_none_or(|l| l.trim() != heading) {
+        parts.push(heading);
     }
-    if body.is_empty() {
-        return format!("{heading}\n");
+    let fields: Vec<String> = [("Subject", &email.subject), ("Preheader", &email.preheader)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("**{k}:** {v}  "))
+        .collect();
+    if !fields.is_empty() {
+        parts.push(fields.join("\n").trim_end().to_owned());
     }
-    format!("{heading}\n\n{body}\n")
+    if !body.is_empty() {
+        parts.push(body.to_owned());
+    }
+    format!("{}\n", parts.join("\n\n"))
 }
 
 /// The timeline (newest first) as a person reads it: one opinion per person. What was
@@ -1075,7 +1088,7 @@ impl Workspace {
         let temp = path.with_extension("draftloop-tmp");
         let written = std::fs::write(
             &temp,
-            markdown_file(&document.title, &document.body_markdown),
+            markdown_file(&document.title, &document.email, &document.body_markdown),
         )
         .and_then(|()| std::fs::File::open(&temp)?.sync_all())
         .and_then(|()| std::fs::rename(&temp, path));

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::document::DocumentStatus;
+use crate::document::{DocumentStatus, EmailFields};
 use crate::error::{Error, Result};
 use crate::ids::now;
 use crate::store::Workspace;
@@ -18,7 +18,8 @@ use crate::store::Workspace;
 pub enum PublishFormat {
     /// One `.md` file a document, named after its title.
     Markdown,
-    /// One CSV (title, text) for the project.
+    /// One CSV (title, text; subject and preheader too when emails have them) for
+    /// the project.
     Csv,
 }
 
@@ -72,14 +73,26 @@ impl Workspace {
         folder: &Path,
     ) -> Result<PublishSummary> {
         let project = self.project(project_id)?;
-        let approved: Vec<(String, String, String)> = {
+        let approved: Vec<(String, String, String, EmailFields)> = {
             let mut stmt = self.conn().prepare(
-                "SELECT id, title, body_markdown FROM live_documents
+                "SELECT id, title, body_markdown, subject, preheader FROM live_documents
                  WHERE project_id = ?1 AND status = 'approved' ORDER BY created_at, id",
             )?;
-            let rows = stmt.query_map([project_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows = stmt.query_map([project_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    EmailFields {
+                        subject: r.get(3)?,
+                        preheader: r.get(4)?,
+                    },
+                ))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        // An email's subject and preheader get columns of their own when any has one.
+        let with_email = approved.iter().any(|(_, _, _, e)| !e.is_empty());
         if approved.is_empty() {
             return Err(Error::invalid(format!(
                 "nothing in \"{}\" is approved yet: only approved copy is published",
@@ -99,7 +112,7 @@ impl Workspace {
         let mut file_of: Vec<PathBuf> = Vec::new();
         match format {
             PublishFormat::Markdown => {
-                for (_, title, body) in &approved {
+                for (_, title, body, email) in &approved {
                     let base = slug(title);
                     let mut path = folder.join(format!("{base}.md"));
                     let mut n = 2;
@@ -107,7 +120,7 @@ impl Workspace {
                         path = folder.join(format!("{base}-{n}.md"));
                         n += 1;
                     }
-                    write_whole(&path, &crate::feedback::markdown_file(title, body))?;
+                    write_whole(&path, &crate::feedback::markdown_file(title, email, body))?;
                     files.push(path.clone());
                     file_of.push(path);
                 }
@@ -115,10 +128,24 @@ impl Workspace {
             PublishFormat::Csv => {
                 let path = folder.join(format!("{}.csv", slug(&project.name)));
                 let mut out = csv::Writer::from_writer(Vec::new());
-                out.write_record(["title", "text"])
+                let header: &[&str] = if with_email {
+                    &["title", "subject", "preheader", "text"]
+                } else {
+                    &["title", "text"]
+                };
+                out.write_record(header)
                     .and_then(|()| {
-                        approved.iter().try_for_each(|(_, title, body)| {
-                            out.write_record([title.as_str(), body.trim()])
+                        approved.iter().try_for_each(|(_, title, body, email)| {
+                            if with_email {
+                                out.write_record([
+                                    title.as_str(),
+                                    email.subject.as_str(),
+                                    email.preheader.as_str(),
+                                    body.trim(),
+                                ])
+                            } else {
+                                out.write_record([title.as_str(), body.trim()])
+                            }
                         })
                     })
                     .map_err(|e| Error::Internal(format!("could not write the CSV: {e}")))?;
@@ -132,7 +159,7 @@ impl Workspace {
         }
         let at = now();
         self.write(|tx, actor| {
-            for ((id, _, _), file) in approved.iter().zip(&file_of) {
+            for ((id, _, _, _), file) in approved.iter().zip(&file_of) {
                 crate::document::set_status(tx, id, DocumentStatus::Published, &at)?;
                 crate::audit::record(
                     tx,
