@@ -413,7 +413,7 @@ export function DocumentPane(props: DocumentPaneProps) {
               Save as Markdown…
             </button>
             <button className="icon danger-text" title="Delete document" aria-label="Delete document" data-testid="delete-document" onClick={props.onDelete}>
-              Delete
+              <Icon name="trash" size={16} />
             </button>
           </div>
           {project?.content_type === "email" && (

@@ -62,6 +62,8 @@ export function EmailFields({
         <span>{label}</span>
         <input
           data-testid={`email-${key}`}
+          aria-label={label}
+          title={label}
           value={fields[key]}
           placeholder={placeholder}
           maxLength={300}
@@ -80,8 +82,8 @@ export function EmailFields({
   };
   return (
     <div className="email-fields" data-testid="email-fields">
-      {field("subject", "Subject", SUBJECT_SHOWN, "What the inbox shows first")}
-      {field("preheader", "Preheader", PREHEADER_SHOWN, "The preview text after the subject")}
+      {field("subject", "Subject", SUBJECT_SHOWN, "Subject line: what the inbox shows first")}
+      {field("preheader", "Preheader", PREHEADER_SHOWN, "Preheader: the preview text after the subject")}
     </div>
   );
 }

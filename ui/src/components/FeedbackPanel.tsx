@@ -191,7 +191,7 @@ function Controls({ project, feedback, record, onShowSpan, onRemoveSpanTag, onEd
       </div>
 
       <h3>Tags on the whole draft</h3>
-      <p className="muted small tags-hint">The draft as a whole, apart from the thumb's reason. To tag some words, select them.</p>
+      <p className="muted small tags-hint">Not the thumb's reason; select words to tag just them.</p>
       <div className="tags" data-testid="document-tags" role="group" aria-label="Tags on the whole draft">
         {project.tags.map((t) => {
           const on = feedback.tags.includes(t);

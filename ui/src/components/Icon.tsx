@@ -1,5 +1,5 @@
 // Line icons drawn in SVG: many Linux desktops have no colour emoji font.
-export type IconName = "thumb-up" | "thumb-down" | "tag" | "comment" | "link" | "star" | "swap" | "pencil" | "check" | "cross" | "arrow-up" | "signal";
+export type IconName = "thumb-up" | "thumb-down" | "tag" | "comment" | "link" | "star" | "swap" | "pencil" | "check" | "cross" | "arrow-up" | "signal" | "trash";
 
 const PATHS: Record<IconName, string> = {
   "thumb-up": "M7 10v11H3V10h4zm2 11h8.3a2 2 0 0 0 2-1.7l1.2-7A2 2 0 0 0 18.5 10H14V5.5A2.5 2.5 0 0 0 11.5 3L9 10v11z",
@@ -12,6 +12,7 @@ const PATHS: Record<IconName, string> = {
   pencil: "M4 20h4L19 9l-4-4L4 16v4z",
   check: "M4 12l5 5L20 6",
   cross: "M6 6l12 12M18 6L6 18",
+  trash: "M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3",
   "arrow-up": "M12 20V5M5 12l7-7 7 7",
   signal: "M4 20v-4M9 20v-8M14 20V8M19 20V4",
 };
