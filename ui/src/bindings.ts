@@ -194,6 +194,65 @@ export type SearchHit = { document_id: string, project_id: string, project: stri
  */
 snippet: Array<SnippetPiece>, updated_at: string, };
 
+export type Metrics = { drafts: number, reviewed: number, auto_approved: number, approved: number, rejected: number, escalated: number, 
+/**
+ * Share of drafts a person changed or rejected; none without drafts.
+ */
+intervention_rate: number | null, 
+/**
+ * approved / (approved + rejected); none before any.
+ */
+approval_rate: number | null, review_time_ms: ReviewTime, edit_distance_by_prompt_version: Array<VersionDistance>, routing: RoutingQuality, agreement: Agreement, queue: QueueNow, };
+
+export type ReviewTime = { items: number, median: bigint | null, p90: bigint | null, by_reviewer: Array<ReviewerTime>, };
+
+export type ReviewerTime = { reviewer: string, items: number, median: bigint | null, };
+
+export type VersionDistance = { prompt_version: string, 
+/**
+ * As the app names it: "v2" (with the project when the scope has several).
+ */
+label: string, 
+/**
+ * Its drafts that went into a document.
+ */
+drafts: number, 
+/**
+ * Mean normalized word edit distance between each draft and the text people kept
+ * (0 for a draft kept as it was).
+ */
+mean: number, };
+
+export type RoutingQuality = { 
+/**
+ * Auto-approved drafts a reviewer audited.
+ */
+audited: number, 
+/**
+ * Of those, the ones the reviewer changed or rejected.
+ */
+missed: number, 
+/**
+ * Routed drafts a reviewer decided, and of those the ones approved unchanged.
+ */
+routed: number, over_routed: number, 
+/**
+ * Of routed drafts, the share that needed a person.
+ */
+precision: number | null, 
+/**
+ * Of the drafts known to need a person (routed or audited), the share routed.
+ */
+recall: number | null, };
+
+export type Agreement = { 
+/**
+ * Drafts decided by two people or more.
+ */
+items: number, raters: number, kappa: number | null, alpha: number | null, };
+
+export type QueueNow = { open: number, overdue: number, };
+
 export type SnippetPiece = { text: string, hit: boolean, };
 
 export type AuditEntry = { 

@@ -6,6 +6,7 @@
 mod dataset;
 mod documents;
 mod generate;
+mod metrics;
 mod mine;
 mod output;
 mod people;
@@ -82,6 +83,9 @@ enum Command {
     /// Verify or export the hash-chained audit log.
     #[command(subcommand)]
     Audit(review::AuditCommand),
+    /// Is the loop working: drafts, decisions, intervention and approval rates, review
+    /// time, edit distance by prompt version, routing quality and agreement.
+    Metrics(metrics::MetricsArgs),
 }
 
 fn main() -> ExitCode {
@@ -104,6 +108,7 @@ fn main() -> ExitCode {
             Command::Audit(cmd) => review::audit(&core, cmd),
             Command::People(cmd) => core.with(|ws| people::run(ws, cmd)),
             Command::Publish(args) => review::publish(&core, args),
+            Command::Metrics(args) => metrics::run(&core, args),
         }
     });
     match result {

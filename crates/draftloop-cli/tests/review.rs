@@ -653,3 +653,115 @@ fn a_killed_batch_resumes_and_generates_nothing_twice() {
     };
     assert_eq!(per_document, vec![1; 30]);
 }
+
+#[test]
+fn metrics_print_the_contracts_keys_and_refuse_bad_input() {
+    let server = TestLlmServer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let csv = setup(d, &server, 6);
+    ok(
+        d,
+        &["routing", "set", "--project", "Spring", "--audit-rate", "0"],
+    );
+    ok(
+        d,
+        &[
+            "batch",
+            "--project",
+            "Spring",
+            "--provider",
+            "local",
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+    );
+    // Rows 0 and 3 are unsure: one approved as it was, one rejected.
+    let queued = json(d, &["queue", "list", "--format", "json"]);
+    let ids: Vec<&str> = queued
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["document_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    ok(d, &["review", ids[0], "approve"]);
+    ok(d, &["review", ids[1], "reject", "--reason", "tone"]);
+
+    let m = json(d, &["metrics", "--project", "Spring", "--format", "json"]);
+    let keys: Vec<&str> = m.as_object().unwrap().keys().map(String::as_str).collect();
+    for key in [
+        "drafts",
+        "reviewed",
+        "auto_approved",
+        "approved",
+        "rejected",
+        "escalated",
+        "intervention_rate",
+        "approval_rate",
+        "review_time_ms",
+        "edit_distance_by_prompt_version",
+        "routing",
+        "agreement",
+    ] {
+        assert!(keys.contains(&key), "{key} missing from {keys:?}");
+    }
+    assert_eq!(
+        (
+            m["drafts"].as_u64(),
+            m["reviewed"].as_u64(),
+            m["auto_approved"].as_u64()
+        ),
+        (Some(6), Some(2), Some(4))
+    );
+    assert_eq!(
+        (
+            m["approved"].as_u64(),
+            m["rejected"].as_u64(),
+            m["escalated"].as_u64()
+        ),
+        (Some(5), Some(1), Some(0))
+    );
+    assert_eq!(m["intervention_rate"].as_f64(), Some(1.0 / 6.0));
+    assert_eq!(m["approval_rate"].as_f64(), Some(5.0 / 6.0));
+    for key in ["median", "p90"] {
+        assert!(
+            m["review_time_ms"].get(key).is_some(),
+            "review_time_ms.{key}"
+        );
+    }
+    let routing = &m["routing"];
+    assert_eq!(
+        (routing["routed"].as_u64(), routing["over_routed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(routing["precision"].as_f64(), Some(0.5));
+    for key in ["audited", "missed", "over_routed", "precision", "recall"] {
+        assert!(routing.get(key).is_some(), "routing.{key}");
+    }
+    assert!(m["agreement"].get("items").is_some() && m["agreement"].get("alpha").is_some());
+    let v = &m["edit_distance_by_prompt_version"][0];
+    assert_eq!(
+        (v["drafts"].as_u64(), v["mean"].as_f64()),
+        (Some(6), Some(0.0))
+    );
+    assert!(v["prompt_version"].is_string());
+
+    let table = ok(d, &["metrics"]);
+    assert!(
+        table.contains("intervention rate") && table.contains("16.7%"),
+        "{table}"
+    );
+    assert!(refused(d, &["metrics", "--project", "Ghost"]).contains("Ghost"));
+    assert!(refused(d, &["metrics", "--since", "last week"]).contains("--since"));
+    assert!(refused(
+        d,
+        &["metrics", "--since", "2026-02-01", "--until", "2026-01-01"]
+    )
+    .contains("before"));
+    let empty = json(d, &["metrics", "--until", "2020-01-01", "--format", "json"]);
+    assert_eq!(
+        (empty["drafts"].as_u64(), empty["approval_rate"].is_null()),
+        (Some(0), true)
+    );
+}

@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use crate::{
     audit, diff, document, error, export, feedback, generation, host, import, insights, jobs, llm,
-    mining, profile, project, prompt, provider, review, revision, search, store,
+    metrics, mining, profile, project, prompt, provider, review, revision, search, store,
 };
 
 /// The whole bindings file.
@@ -49,6 +49,13 @@ pub fn typescript() -> String {
         document::DocumentText::decl(),
         document::EmailFields::decl(),
         search::SearchHit::decl(),
+        metrics::Metrics::decl(),
+        metrics::ReviewTime::decl(),
+        metrics::ReviewerTime::decl(),
+        metrics::VersionDistance::decl(),
+        metrics::RoutingQuality::decl(),
+        metrics::Agreement::decl(),
+        metrics::QueueNow::decl(),
         search::SnippetPiece::decl(),
         audit::AuditEntry::decl(),
         profile::ProfileRole::decl(),

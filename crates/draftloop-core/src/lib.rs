@@ -21,6 +21,7 @@ pub mod insights;
 pub mod jobs;
 pub mod keychain;
 pub mod llm;
+pub mod metrics;
 pub mod mining;
 pub mod profile;
 pub mod project;

@@ -1039,3 +1039,192 @@ async fn a_judge_from_a_second_provider_rates_routed_drafts() {
         .unwrap();
     assert!(said.detail.contains("gave no rating"), "{said:?}");
 }
+
+/// Decides `d` through the core, as the queue's keys and the CLI do.
+async fn decide_as(
+    core: &Core,
+    d: &str,
+    verdict: Verdict,
+    reason: Option<&str>,
+    text: Option<&str>,
+) {
+    core.review(ReviewDecision {
+        document_id: d.to_owned(),
+        verdict,
+        reason: reason.map(str::to_owned),
+        final_text: text.map(|t| draftloop_core::review::DocumentTextInput {
+            body_json: String::new(),
+            body_markdown: t.to_owned(),
+        }),
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_a_seeded_history_as_worked_out_by_hand() {
+    use draftloop_core::metrics::MetricsScope;
+    let g = gate();
+    // Every draft the gate lets through is audited.
+    g.policy(|p| p.audit_sample_rate = 1.0);
+    let mut sure = Vec::new();
+    for i in 0..4 {
+        sure.push(g.route(&format!("sure {i}"), Some(0.99), "model").await.0);
+    }
+    let mut unsure = Vec::new();
+    for i in 0..4 {
+        unsure.push(g.route(&format!("unsure {i}"), Some(0.5), "model").await.0);
+    }
+    // Audits: two approved as they were, one rejected (a miss), one still open.
+    decide_as(&g.core, &sure[0], Verdict::Approve, None, None).await;
+    decide_as(&g.core, &sure[1], Verdict::Approve, None, None).await;
+    decide_as(&g.core, &sure[2], Verdict::Reject, Some("off-brand"), None).await;
+    // Routed: approved as it was (routed for nothing), approved after an edit,
+    // rejected, escalated (still open for the senior tier).
+    decide_as(&g.core, &unsure[0], Verdict::Approve, None, None).await;
+    decide_as(
+        &g.core,
+        &unsure[1],
+        Verdict::Approve,
+        None,
+        Some("A text a reviewer rewrote."),
+    )
+    .await;
+    decide_as(&g.core, &unsure[2], Verdict::Reject, Some("tone"), None).await;
+    decide_as(
+        &g.core,
+        &unsure[3],
+        Verdict::Escalate,
+        Some("legal should look"),
+        None,
+    )
+    .await;
+    // Time spent per decided item, seeded: 10 s … 60 s.
+    let db = g.db();
+    let ids: Vec<String> = db
+        .prepare(
+            "SELECT id FROM review_items WHERE resolved_at IS NOT NULL ORDER BY created_at, id",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(ids.len(), 6);
+    for (i, id) in ids.iter().enumerate() {
+        db.execute(
+            "UPDATE review_items SET time_spent_ms = ?1 WHERE id = ?2",
+            rusqlite::params![(i as i64 + 1) * 10_000, id],
+        )
+        .unwrap();
+    }
+
+    let m = g.core.metrics(&MetricsScope::default()).unwrap();
+    assert_eq!(m.drafts, 8);
+    // Approved: two audits, the open audit (the gate's), two routed.
+    assert_eq!((m.approved, m.rejected, m.escalated), (5, 2, 1));
+    assert_eq!(
+        m.reviewed, 7,
+        "all but the open audit were decided by a person"
+    );
+    assert_eq!(
+        m.auto_approved, 1,
+        "only the open audit stands as the gate left it"
+    );
+    assert_eq!(
+        m.intervention_rate,
+        Some(3.0 / 8.0),
+        "one edit, two rejections"
+    );
+    assert_eq!(m.approval_rate, Some(5.0 / 7.0));
+    let r = &m.routing;
+    assert_eq!((r.audited, r.missed, r.routed, r.over_routed), (3, 1, 3, 1));
+    assert_eq!(r.precision, Some(2.0 / 3.0));
+    assert_eq!(r.recall, Some(2.0 / 3.0));
+    assert_eq!((m.queue.open, m.queue.overdue), (2, 0));
+    assert_eq!(m.review_time_ms.items, 6);
+    assert_eq!(
+        (m.review_time_ms.median, m.review_time_ms.p90),
+        (Some(30_000), Some(60_000))
+    );
+    assert_eq!(m.edit_distance_by_prompt_version.len(), 1);
+    let v = &m.edit_distance_by_prompt_version[0];
+    assert_eq!((v.label.as_str(), v.drafts), ("Spring · v1", 8));
+    // One rewritten draft of eight: Insights' distance of that one edit, over eight.
+    let insights = g.core.read(|ws| ws.insights(&g.project)).unwrap();
+    assert_eq!(insights.pairs, 1);
+    let one = insights.curve[0].mean_edit_distance.unwrap();
+    assert!(one > 0.5, "the draft was rewritten: {one}");
+    assert!(
+        (v.mean - one / 8.0).abs() < 1e-12,
+        "{} against {one} / 8",
+        v.mean
+    );
+    assert_eq!(m.agreement.items, 0);
+
+    // A period before any of it has nothing; a bad date is refused.
+    let past = MetricsScope {
+        until: Some("2020-01-01".into()),
+        ..MetricsScope::default()
+    };
+    let none = g.core.metrics(&past).unwrap();
+    assert_eq!(
+        (none.drafts, none.intervention_rate, none.approval_rate),
+        (0, None, None)
+    );
+    let bad = MetricsScope {
+        since: Some("yesterday".into()),
+        ..MetricsScope::default()
+    };
+    let e = g.core.metrics(&bad).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agreement_between_two_reviewers_is_cohens_kappa_and_krippendorffs_alpha() {
+    use draftloop_core::metrics::MetricsScope;
+    let g = gate();
+    g.policy(|p| p.audit_sample_rate = 0.0);
+    let mut docs = Vec::new();
+    for i in 0..4 {
+        docs.push(g.route(&format!("d{i}"), Some(0.99), "model").await.0);
+    }
+    let mut bob = g.person("test:bob", ProfileRole::Reviewer);
+    let mut carol = g.person("test:carol", ProfileRole::Reviewer);
+    // bob: A A R A; carol: A R R A. Observed 3/4; chance 1/2 → κ = 0.5.
+    // α (nominal): o(A,A)=4, o(A,R)=o(R,A)=1, o(R,R)=2, n=8 → 1 − 7·2/30 = 0.5333.
+    let verdicts = [
+        (Verdict::Approve, Verdict::Approve),
+        (Verdict::Approve, Verdict::Reject),
+        (Verdict::Reject, Verdict::Reject),
+        (Verdict::Approve, Verdict::Approve),
+    ];
+    for (d, (b, c)) in docs.iter().zip(verdicts) {
+        for (ws, v) in [(&mut bob, b), (&mut carol, c)] {
+            ws.review_document(&ReviewDecision {
+                document_id: d.clone(),
+                verdict: v,
+                reason: (v == Verdict::Reject).then(|| "tone".to_owned()),
+                final_text: None,
+            })
+            .unwrap();
+        }
+    }
+    let m = g.core.metrics(&MetricsScope::default()).unwrap();
+    assert_eq!((m.agreement.items, m.agreement.raters), (4, 2));
+    assert!(
+        (m.agreement.kappa.unwrap() - 0.5).abs() < 1e-12,
+        "{:?}",
+        m.agreement
+    );
+    assert!(
+        (m.agreement.alpha.unwrap() - (1.0 - 14.0 / 30.0)).abs() < 1e-12,
+        "{:?}",
+        m.agreement
+    );
+    // The gate's own approvals are not a rater: carol's decisions stand last.
+    assert_eq!(
+        (m.approved, m.rejected, m.reviewed, m.auto_approved),
+        (2, 2, 4, 0)
+    );
+}

@@ -627,7 +627,7 @@ pub(crate) fn record_decision(
     verdict: Verdict,
     reason: Option<String>,
     at: &str,
-) -> Result<()> {
+) -> Result<String> {
     let revision = checkpoint(tx, actor, document_id)?;
     let feedback = Feedback::Decision {
         verdict,
@@ -642,7 +642,8 @@ pub(crate) fn record_decision(
         &feedback,
         at,
     )?;
-    decide(tx, actor, &event, Some(generation), verdict, &reason, at)
+    decide(tx, actor, &event, Some(generation), verdict, &reason, at)?;
+    Ok(event.id)
 }
 
 /// The generation behind the document's latest model text.

@@ -208,7 +208,7 @@ pub(crate) fn route(
             score.unwrap_or_default(),
             policy.threshold
         );
-        crate::feedback::record_decision(
+        let decision = crate::feedback::record_decision(
             tx,
             actor,
             document_id,
@@ -216,6 +216,10 @@ pub(crate) fn route(
             Verdict::Approve,
             Some(reason),
             &stamp,
+        )?;
+        tx.execute(
+            "UPDATE generations SET routed = 'auto_approved', gate_decision = ?2 WHERE id = ?1",
+            [&generation.id, &decision],
         )?;
         let audited = drawn_for_audit(&project_id, &generation.id, policy.audit_sample_rate);
         if audited {
@@ -250,6 +254,10 @@ pub(crate) fn route(
             },
         )?;
         crate::document::set_status(tx, document_id, crate::DocumentStatus::InReview, &stamp)?;
+        tx.execute(
+            "UPDATE generations SET routed = 'queued' WHERE id = ?1",
+            [&generation.id],
+        )?;
         Route::Queued { reasons }
     };
     audit::record(

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_review_gate.sql"),
     include_str!("../../migrations/0010_search.sql"),
     include_str!("../../migrations/0011_email_fields.sql"),
+    include_str!("../../migrations/0012_routed.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,516 @@
+//! Is the loop working: what the review gate and people decided about the model's
+//! drafts over a period, in figures a team lead reads (the CLI's `metrics`, later the
+//! dashboard).
+//!
+//! Counted per model draft (a whole generation; a fallback's new draft is a draft of
+//! its own), in the documents people can see:
+//! - `auto_approved`: approved by the routing, and no person decided since;
+//! - `approved`, `rejected`, `escalated`: by the latest decision the fold leaves
+//!   standing, by a person or by the routing;
+//! - `reviewed`: the latest decision is a person's;
+//! - `intervention_rate`: the share of drafts a person changed (the text kept after
+//!   the draft went into its document differs from it) or rejected;
+//! - routing quality from the review queue: a routed draft approved unchanged was
+//!   routed for nothing (`over_routed`), an audited one a reviewer changed or rejected
+//!   was let through wrongly (`missed`); "needs a person" is the positive class.
+
+pub mod agreement;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::export::records::{kept_after, Kept};
+use crate::feedback::{self, fold::Fold, Feedback, FeedbackEvent, Verdict};
+use crate::store::Workspace;
+
+/// Which drafts count: of one project or all, made in `[since, until)`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricsScope {
+    pub project_id: Option<String>,
+    /// A date (YYYY-MM-DD, the start of that day in UTC) or an RFC 3339 time.
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Metrics {
+    pub drafts: u32,
+    pub reviewed: u32,
+    pub auto_approved: u32,
+    pub approved: u32,
+    pub rejected: u32,
+    pub escalated: u32,
+    /// Share of drafts a person changed or rejected; none without drafts.
+    pub intervention_rate: Option<f64>,
+    /// approved / (approved + rejected); none before any.
+    pub approval_rate: Option<f64>,
+    pub review_time_ms: ReviewTime,
+    pub edit_distance_by_prompt_version: Vec<VersionDistance>,
+    pub routing: RoutingQuality,
+    pub agreement: Agreement,
+    pub queue: QueueNow,
+}
+
+/// Time reviewers spent on the items they decided (items decided without being opened
+/// have no time and are left out).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct ReviewTime {
+    pub items: u32,
+    pub median: Option<u64>,
+    pub p90: Option<u64>,
+    pub by_reviewer: Vec<ReviewerTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReviewerTime {
+    pub reviewer: String,
+    pub items: u32,
+    pub median: Option<u64>,
+}
+
+/// The learning curve: how much of a prompt version's drafts people changed.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct VersionDistance {
+    pub prompt_version: String,
+    /// As the app names it: "v2" (with the project when the scope has several).
+    pub label: String,
+    /// Its drafts that went into a document.
+    pub drafts: u32,
+    /// Mean normalized word edit distance between each draft and the text people kept
+    /// (0 for a draft kept as it was).
+    pub mean: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct RoutingQuality {
+    /// Auto-approved drafts a reviewer audited.
+    pub audited: u32,
+    /// Of those, the ones the reviewer changed or rejected.
+    pub missed: u32,
+    /// Routed drafts a reviewer decided, and of those the ones approved unchanged.
+    pub routed: u32,
+    pub over_routed: u32,
+    /// Of routed drafts, the share that needed a person.
+    pub precision: Option<f64>,
+    /// Of the drafts known to need a person (routed or audited), the share routed.
+    pub recall: Option<f64>,
+}
+
+/// Agreement between people who decided the same draft (approve or reject): Cohen's κ
+/// when exactly two people did, Krippendorff's α (nominal) for any number.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct Agreement {
+    /// Drafts decided by two people or more.
+    pub items: u32,
+    pub raters: u32,
+    pub kappa: Option<f64>,
+    pub alpha: Option<f64>,
+}
+
+/// What waits now, whatever the period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct QueueNow {
+    pub open: u32,
+    pub overdue: u32,
+}
+
+/// One draft in scope, as read.
+struct Draft {
+    id: String,
+    document_id: String,
+    prompt_version_id: Option<String>,
+    output: String,
+    routed: Option<String>,
+    gate_decision: Option<String>,
+}
+
+fn share(part: u32, whole: u32) -> Option<f64> {
+    (whole > 0).then(|| f64::from(part) / f64::from(whole))
+}
+
+/// The value at quantile `q` by the nearest rank of sorted `values`.
+fn nearest_rank(sorted: &[u64], q: f64) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (q * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted.get(rank.min(sorted.len()) - 1).copied()
+}
+
+/// A scope's bound as the workspace writes times.
+fn bound(value: &Option<String>, what: &str) -> Result<Option<String>> {
+    let Some(s) = value.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(Some(crate::host::stamp(t.with_timezone(&chrono::Utc))));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| Some(format!("{d}T00:00:00.000Z")))
+        .map_err(|_| {
+            Error::invalid(format!(
+                "{what} must be a date (YYYY-MM-DD) or an RFC 3339 time, not \"{s}\""
+            ))
+        })
+}
+
+impl Workspace {
+    /// The figures of `scope`, with the queue as of `now`.
+    pub fn metrics(&self, scope: &MetricsScope, now: &str) -> Result<Metrics> {
+        let since = bound(&scope.since, "--since")?;
+        let until = bound(&scope.until, "--until")?;
+        if let (Some(s), Some(u)) = (&since, &until) {
+            if s >= u {
+                return Err(Error::invalid("--since must come before --until"));
+            }
+        }
+        if let Some(p) = &scope.project_id {
+            self.project(p)?;
+        }
+        let drafts = self.drafts_in(scope.project_id.as_deref(), &since, &until)?;
+        let mut m = Metrics {
+            drafts: drafts.len() as u32,
+            reviewed: 0,
+            auto_approved: 0,
+            approved: 0,
+            rejected: 0,
+            escalated: 0,
+            intervention_rate: None,
+            approval_rate: None,
+            review_time_ms: ReviewTime::default(),
+            edit_distance_by_prompt_version: Vec::new(),
+            routing: RoutingQuality::default(),
+            agreement: Agreement::default(),
+            queue: QueueNow::default(),
+        };
+        let mut intervened = 0u32;
+        let mut distances: BTreeMap<String, (u32, f64)> = BTreeMap::new();
+        // Per draft decided by two people or more: each person's latest approve/reject.
+        let mut decided_by: Vec<BTreeMap<String, bool>> = Vec::new();
+        let mut at = 0;
+        while at < drafts.len() {
+            let document_id = &drafts[at].document_id;
+            let end = drafts[at..]
+                .iter()
+                .position(|d| &d.document_id != document_id)
+                .map_or(drafts.len(), |n| at + n);
+            let events = self.decision_events(document_id)?;
+            let fold = Fold::of(&events);
+            let kept = self.kept_texts(document_id)?;
+            for draft in &drafts[at..end] {
+                let decided = fold.generation(&draft.id).decision;
+                let by_gate =
+                    decided.is_some_and(|d| Some(&d.event.id) == draft.gate_decision.as_ref());
+                match decided.map(|d| d.verdict) {
+                    Some(Verdict::Approve) => m.approved += 1,
+                    Some(Verdict::Reject) => m.rejected += 1,
+                    Some(Verdict::Escalate) => m.escalated += 1,
+                    Some(Verdict::Reopen) | None => {}
+                }
+                if decided.is_some() && !by_gate {
+                    m.reviewed += 1;
+                }
+                if by_gate && draft.routed.as_deref() == Some("auto_approved") {
+                    m.auto_approved += 1;
+                }
+                let text = kept.get(draft.id.as_str());
+                let changed = text.is_some_and(|t| t.trim() != draft.output.trim());
+                let rejected = decided.is_some_and(|d| d.verdict == Verdict::Reject);
+                if changed || rejected {
+                    intervened += 1;
+                }
+                if let (Some(version), Some(text)) = (&draft.prompt_version_id, text) {
+                    let distance = if changed {
+                        crate::mining::extract::analyze(
+                            &draft.output,
+                            text,
+                            std::time::Instant::now()
+                                + crate::mining::MineOptions::default().diff_deadline,
+                        )
+                        .normalized_distance()
+                    } else {
+                        0.0
+                    };
+                    let entry = distances.entry(version.clone()).or_default();
+                    entry.0 += 1;
+                    entry.1 += distance;
+                }
+                let people = people_decisions(&events, &draft.id, draft.gate_decision.as_deref());
+                if people.len() >= 2 {
+                    decided_by.push(people);
+                }
+            }
+            at = end;
+        }
+        m.intervention_rate = share(intervened, m.drafts);
+        m.approval_rate = share(m.approved, m.approved + m.rejected);
+        m.edit_distance_by_prompt_version = self.version_distances(distances, scope)?;
+        m.agreement = agreement_of(&decided_by);
+        let ids: Vec<&str> = drafts.iter().map(|d| d.id.as_str()).collect();
+        (m.review_time_ms, m.routing) = self.review_figures(&ids)?;
+        m.queue = self.queue_now(scope.project_id.as_deref(), now)?;
+        Ok(m)
+    }
+
+    fn drafts_in(
+        &self,
+        project_id: Option<&str>,
+        since: &Option<String>,
+        until: &Option<String>,
+    ) -> Result<Vec<Draft>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT g.id, g.document_id, g.prompt_version_id, g.output, g.routed, g.gate_decision
+             FROM generations g JOIN live_documents d ON d.id = g.document_id
+             WHERE g.error IS NULL AND g.incomplete = 0 AND g.output <> ''
+               AND (?1 IS NULL OR d.project_id = ?1)
+               AND (?2 IS NULL OR g.created_at >= ?2) AND (?3 IS NULL OR g.created_at < ?3)
+             ORDER BY g.document_id, g.id",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![project_id, since, until], |r| {
+            Ok(Draft {
+                id: r.get(0)?,
+                document_id: r.get(1)?,
+                prompt_version_id: r.get(2)?,
+                output: r.get(3)?,
+                routed: r.get(4)?,
+                gate_decision: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A document's decisions (reopenings among them), as the fold reads them.
+    fn decision_events(&self, document_id: &str) -> Result<Vec<FeedbackEvent>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {} FROM feedback_events e WHERE e.document_id = ?1 AND e.kind = 'decision'",
+            feedback::EVENT_COLUMNS_OF_E
+        ))?;
+        let rows = stmt.query_map([document_id], |r| feedback::event_from_row_at(r, 0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The text people kept after each of the model's drafts went into the document,
+    /// by generation: the last human revision before the model's next, or the text now.
+    fn kept_texts(&self, document_id: &str) -> Result<BTreeMap<String, String>> {
+        let revisions = self.revisions(document_id)?;
+        let mut out = BTreeMap::new();
+        let mut current: Option<String> = None;
+        for (i, r) in revisions.iter().enumerate() {
+            let (true, Some(g)) = (r.author_kind == "model", &r.generation_id) else {
+                continue;
+            };
+            let text = match kept_after(i, revisions.len(), |j| revisions[j].author_kind == "human")
+            {
+                Some(Kept::Revision(j)) => revisions[j].body_markdown.clone(),
+                Some(Kept::Current) => match &current {
+                    Some(t) => t.clone(),
+                    None => {
+                        let t = self.document(document_id)?.body_markdown;
+                        current = Some(t.clone());
+                        t
+                    }
+                },
+                // The model revised again before anyone changed a word.
+                None => r.body_markdown.clone(),
+            };
+            out.insert(g.clone(), text);
+        }
+        Ok(out)
+    }
+
+    fn version_distances(
+        &self,
+        distances: BTreeMap<String, (u32, f64)>,
+        scope: &MetricsScope,
+    ) -> Result<Vec<VersionDistance>> {
+        // Versions numbered per project as the app shows them, oldest first.
+        let mut stmt = self.conn().prepare(
+            "SELECT v.id, p.name,
+                 (SELECT count(*) FROM prompt_versions w WHERE w.project_id = v.project_id
+                   AND (w.created_at < v.created_at OR (w.created_at = v.created_at AND w.id <= v.id)))
+             FROM prompt_versions v JOIN projects p ON p.id = v.project_id WHERE v.id = ?1",
+        )?;
+        let mut out = Vec::new();
+        for (version, (drafts, sum)) in distances {
+            let (project, n): (String, u32) =
+                stmt.query_row([&version], |r| Ok((r.get(1)?, r.get(2)?)))?;
+            let label = if scope.project_id.is_some() {
+                format!("v{n}")
+            } else {
+                format!("{project} · v{n}")
+            };
+            out.push(VersionDistance {
+                prompt_version: version,
+                label,
+                drafts,
+                mean: sum / f64::from(drafts),
+            });
+        }
+        out.sort_by(|a, b| a.label.cmp(&b.label));
+        Ok(out)
+    }
+
+    /// Review times and routing quality from the queue's resolved items of `drafts`.
+    fn review_figures(&self, drafts: &[&str]) -> Result<(ReviewTime, RoutingQuality)> {
+        let in_scope: std::collections::HashSet<&str> = drafts.iter().copied().collect();
+        let mut stmt = self.conn().prepare(
+            "SELECT r.generation_id, r.kind, r.outcome, r.time_spent_ms,
+                    coalesce(p.display_name, r.resolved_by, '')
+             FROM review_items r LEFT JOIN profiles p ON p.id = r.resolved_by
+             WHERE r.resolved_at IS NOT NULL AND r.generation_id IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut times: Vec<u64> = Vec::new();
+        let mut by_reviewer: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        let mut q = RoutingQuality::default();
+        let mut needed = 0u32;
+        for row in rows {
+            let (generation, kind, outcome, spent, reviewer) = row?;
+            if !in_scope.contains(generation.as_str()) {
+                continue;
+            }
+            if spent > 0 {
+                times.push(spent as u64);
+                by_reviewer.entry(reviewer).or_default().push(spent as u64);
+            }
+            let needs_person = matches!(outcome.as_deref(), Some("edited" | "rejected"));
+            match kind.as_str() {
+                "audit" => {
+                    q.audited += 1;
+                    q.missed += u32::from(needs_person);
+                }
+                _ => {
+                    q.routed += 1;
+                    needed += u32::from(needs_person);
+                    q.over_routed += u32::from(outcome.as_deref() == Some("approved"));
+                }
+            }
+        }
+        q.precision = share(needed, needed + q.over_routed);
+        q.recall = share(needed, needed + q.missed);
+        times.sort_unstable();
+        let time = ReviewTime {
+            items: times.len() as u32,
+            median: nearest_rank(&times, 0.5),
+            p90: nearest_rank(&times, 0.9),
+            by_reviewer: by_reviewer
+                .into_iter()
+                .map(|(reviewer, mut t)| {
+                    t.sort_unstable();
+                    ReviewerTime {
+                        reviewer,
+                        items: t.len() as u32,
+                        median: nearest_rank(&t, 0.5),
+                    }
+                })
+                .collect(),
+        };
+        Ok((time, q))
+    }
+
+    fn queue_now(&self, project_id: Option<&str>, now: &str) -> Result<QueueNow> {
+        let (open, overdue): (u32, u32) = self.conn().query_row(
+            "SELECT count(*), coalesce(sum(r.due_at IS NOT NULL AND r.due_at < ?2), 0)
+             FROM review_items r JOIN live_documents d ON d.id = r.document_id
+             WHERE r.resolved_at IS NULL AND (?1 IS NULL OR d.project_id = ?1)",
+            rusqlite::params![project_id, now],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(QueueNow { open, overdue })
+    }
+}
+
+impl crate::Core {
+    /// The figures of `scope`, with the queue as of the host's clock, on a read
+    /// connection of its own.
+    pub fn metrics(&self, scope: &MetricsScope) -> Result<Metrics> {
+        let now = crate::host::stamp(self.host().now());
+        self.read(|ws| ws.metrics(scope, &now))
+    }
+}
+
+/// Each person's latest approve or reject of `generation` (the gate's own excepted).
+fn people_decisions(
+    events: &[FeedbackEvent],
+    generation: &str,
+    gate: Option<&str>,
+) -> BTreeMap<String, bool> {
+    let mut ordered: Vec<&FeedbackEvent> = events
+        .iter()
+        .filter(|e| e.generation_id.as_deref() == Some(generation) && Some(e.id.as_str()) != gate)
+        .collect();
+    ordered.sort_by(|a, b| feedback::fold::said_before(a, b));
+    let mut out = BTreeMap::new();
+    for e in ordered {
+        let who = if e.person_id.is_empty() {
+            &e.actor
+        } else {
+            &e.person_id
+        };
+        match e.feedback {
+            Feedback::Decision {
+                verdict: Verdict::Approve,
+                ..
+            } => {
+                out.insert(who.clone(), true);
+            }
+            Feedback::Decision {
+                verdict: Verdict::Reject,
+                ..
+            } => {
+                out.insert(who.clone(), false);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn agreement_of(items: &[BTreeMap<String, bool>]) -> Agreement {
+    let raters: std::collections::BTreeSet<&String> = items.iter().flat_map(|i| i.keys()).collect();
+    let units: Vec<Vec<f64>> = items
+        .iter()
+        .map(|i| i.values().map(|&v| f64::from(u8::from(v))).collect())
+        .collect();
+    let kappa = (raters.len() == 2).then(|| {
+        let pairs: Vec<(bool, bool)> = items
+            .iter()
+            .filter_map(|i| {
+                let mut v = i.values();
+                Some((*v.next()?, *v.next()?))
+            })
+            .collect();
+        agreement::cohen_kappa(&pairs)
+    });
+    Agreement {
+        items: items.len() as u32,
+        raters: raters.len() as u32,
+        kappa: kappa.flatten(),
+        alpha: agreement::krippendorff_alpha(&units, agreement::Metric::Nominal),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_take_the_nearest_rank() {
+        let v: Vec<u64> = (1..=10).map(|i| i * 1000).collect();
+        assert_eq!(nearest_rank(&v, 0.5), Some(5000));
+        assert_eq!(nearest_rank(&v, 0.9), Some(9000));
+        assert_eq!(nearest_rank(&[7], 0.9), Some(7));
+        assert_eq!(nearest_rank(&[], 0.5), None);
+    }
+}
