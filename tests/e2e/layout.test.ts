@@ -121,6 +121,19 @@ describe("Layout", () => {
         await check("shortcuts", size);
         await s.keys(KEY.ESCAPE);
         await s.waitUntil("no dialog is open", `return !document.querySelector('[role="dialog"]');`);
+
+        await s.chord([KEY.CONTROL, "k"]);
+        await (await s.waitFor('[data-testid="search-input"]')).type("spring");
+        await s.waitFor('[data-testid="search-hit"]');
+        await check("search", size);
+        await s.keys(KEY.ESCAPE);
+        await s.waitUntil("no dialog is open", `return !document.querySelector('[role="dialog"]');`);
+
+        await press('[data-testid="open-dashboard"]');
+        await s.waitFor('[data-testid="figure-drafts"]');
+        await check("dashboard", size);
+        await press('[data-testid="document-link"]');
+        await s.waitFor('[data-testid="editor"]');
       }
       assert.deepEqual(failures, []);
     } finally {

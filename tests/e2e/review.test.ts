@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { desktopWithLlm, fill, screenshot } from "./harness";
@@ -164,6 +164,53 @@ describe("The review gate", () => {
       const after = JSON.parse(cli(["documents", "list", "--format", "json"])) as { status: string }[];
       assert.equal(after.filter((d) => d.status === "published").length, 16);
       assert.equal(after.filter((d) => d.status === "in_review").length, 3);
+
+      // The dashboard shows what the core counts (the CLI's metrics, same workspace),
+      // draws its charts, and saves a chart as PNG and the figures as CSV.
+      const m = JSON.parse(cli(["metrics", "--format", "json"])) as {
+        drafts: number; auto_approved: number; reviewed: number; intervention_rate: number | null; approval_rate: number | null;
+        queue: { open: number };
+      };
+      assert.equal(m.drafts, 20);
+      assert.equal(m.auto_approved, 13, "no audits: every sure draft stands as the gate left it");
+      await s.keys(KEY.ESCAPE);
+      await s.waitUntil("the publish dialog closed", `return !document.querySelector('.backdrop');`);
+      await (await s.find('[data-testid="open-dashboard"]')).click();
+      await s.waitFor('[data-testid="dashboard"]');
+      await s.execute(`
+        const sel = document.querySelector('[data-testid="dashboard-period"]');
+        const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value").set;
+        set.call(sel, "3"); sel.dispatchEvent(new Event("change", { bubbles: true }));`);
+      const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
+      await s.waitUntil("the figures are in", `return document.querySelector('[data-testid="figure-drafts"]')?.textContent === "20";`);
+      const figure = async (name: string) => (await (await s.find(`[data-testid="figure-${name}"]`)).text()).trim();
+      assert.equal(await figure("auto-approved"), String(m.auto_approved));
+      assert.equal(await figure("reviewed"), String(m.reviewed));
+      assert.equal(await figure("intervention-rate"), pct(m.intervention_rate));
+      assert.equal(await figure("approval-rate"), pct(m.approval_rate));
+      assert.equal(await figure("waiting"), String(m.queue.open));
+      // Each chart is drawn: its canvas holds more than the white ground.
+      const drawn = (await s.execute(`return [...document.querySelectorAll('.chart-box canvas')].map((c) => {
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        let ink = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) ink++;
+        return ink; });`)) as number[];
+      assert.equal(drawn.length, 3, "volume, learning curve, review time");
+      assert.ok(drawn.every((ink) => ink > 200), `every chart has ink: ${drawn.join(", ")}`);
+      // Nothing was tagged or rated here: those say so instead of an empty chart.
+      await s.find('[data-testid="chart-empty-tags"]');
+      await s.find('[data-testid="chart-empty-ratings"]');
+      await screenshot(s, "86-dashboard");
+      const charts = join(desktop.home, "charts");
+      await fill(s, '[data-testid="dashboard-folder"]', charts);
+      await (await s.find('[data-testid="save-png-review-volume-per-week"]')).click();
+      await (await s.find('[data-testid="save-metrics-csv"]')).click();
+      await s.waitUntil("the CSV is saved", `return /Saved the figures/.test(document.querySelector('[data-testid="toast"]')?.textContent ?? "");`);
+      const png = readFileSync(join(charts, "review-volume-per-week.png"));
+      assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      assert.ok(png.length > 2000, `a real image: ${png.length} bytes`);
+      const figures = readFileSync(join(charts, "draftloop-metrics.csv"), "utf8").split("\n");
+      assert.equal(figures[0], "figure,value");
+      assert.ok(figures.includes("drafts,20"), figures.slice(0, 4).join(" | "));
     } catch (e) {
       await screenshot(s, "FAILED-review").catch(() => undefined);
       throw e;

@@ -3,6 +3,7 @@ import { api, toApiError, type ApiError } from "./api";
 import type { Document, DocumentSummary, ErrorKind, Project, WorkspaceInfo } from "./bindings";
 import { ExportDialog, ImportDialog } from "./components/DatasetDialogs";
 import { AboutDialog, ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
+import { Dashboard } from "./components/Dashboard";
 import { DocumentPane } from "./components/DocumentPane";
 import { FeedbackPanel } from "./components/FeedbackPanel";
 import { BatchDialog, type BatchRun } from "./components/BatchDialog";
@@ -55,7 +56,7 @@ export function App() {
   const [current, setCurrent] = useState<Document | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);
   const [toast, setToast] = useState<string | null>(null);
-  const [view, setView] = useState<"documents" | "review">("documents");
+  const [view, setView] = useState<"documents" | "review" | "dashboard">("documents");
   const [waiting, setWaiting] = useState(0);
   const [batch, setBatch] = useState<BatchRun | null>(null);
 
@@ -273,8 +274,15 @@ export function App() {
           void flushRef.current?.().catch(() => undefined);
           setView("review");
         }}
+        dashboard={view === "dashboard"}
+        onDashboard={() => {
+          void flushRef.current?.().catch(() => undefined);
+          setView("dashboard");
+        }}
       />
-      {view === "review" ? (
+      {view === "dashboard" && info ? (
+        <Dashboard projects={projects} exportFolder={info.export_folder} onNotice={setToast} />
+      ) : view === "review" ? (
         <ReviewQueue projects={projects} onNotice={setToast} onOpenDocument={(id) => openDocument(id).catch(showError)} />
       ) : current ? (
         <DocumentPane

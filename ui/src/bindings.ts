@@ -202,11 +202,29 @@ intervention_rate: number | null,
 /**
  * approved / (approved + rejected); none before any.
  */
-approval_rate: number | null, review_time_ms: ReviewTime, edit_distance_by_prompt_version: Array<VersionDistance>, routing: RoutingQuality, agreement: Agreement, queue: QueueNow, };
+approval_rate: number | null, review_time_ms: ReviewTime, edit_distance_by_prompt_version: Array<VersionDistance>, routing: RoutingQuality, agreement: Agreement, queue: QueueNow, 
+/**
+ * How much of the work needed a person, week by week (weeks start on Monday, UTC).
+ */
+weekly: Array<WeekFigures>, 
+/**
+ * Tags in force on the drafts (whole draft or words), most used first.
+ */
+tags: Array<TagCount>, 
+/**
+ * Standing ratings, by dimension and value.
+ */
+ratings: Array<RatingCounts>, };
 
-export type ReviewTime = { items: number, median: bigint | null, p90: bigint | null, by_reviewer: Array<ReviewerTime>, };
+export type MetricsScope = { project_id: string | null, 
+/**
+ * A date (YYYY-MM-DD, the start of that day in UTC) or an RFC 3339 time.
+ */
+since: string | null, until: string | null, };
 
-export type ReviewerTime = { reviewer: string, items: number, median: bigint | null, };
+export type ReviewTime = { items: number, median: number | null, p90: number | null, by_reviewer: Array<ReviewerTime>, };
+
+export type ReviewerTime = { reviewer: string, items: number, median: number | null, };
 
 export type VersionDistance = { prompt_version: string, 
 /**
@@ -221,7 +239,11 @@ drafts: number,
  * Mean normalized word edit distance between each draft and the text people kept
  * (0 for a draft kept as it was).
  */
-mean: number, };
+mean: number, 
+/**
+ * Of those drafts, the ones a person decided.
+ */
+reviewed: number, };
 
 export type RoutingQuality = { 
 /**
@@ -252,6 +274,32 @@ export type Agreement = {
 items: number, raters: number, kappa: number | null, alpha: number | null, };
 
 export type QueueNow = { open: number, overdue: number, };
+
+export type WeekFigures = { 
+/**
+ * The Monday the week starts on, YYYY-MM-DD.
+ */
+week: string, drafts: number, 
+/**
+ * Approved by the gate with no person since.
+ */
+auto_approved: number, 
+/**
+ * Decided by a person.
+ */
+reviewed: number, 
+/**
+ * Changed or rejected by a person.
+ */
+intervened: number, };
+
+export type TagCount = { tag: string, drafts: number, };
+
+export type RatingCounts = { dimension: string, 
+/**
+ * (value, drafts), lowest value first.
+ */
+counts: Array<[number, number]>, mean: number, };
 
 export type SnippetPiece = { text: string, hit: boolean, };
 

@@ -1099,6 +1099,28 @@ async fn metrics_count_a_seeded_history_as_worked_out_by_hand() {
         None,
     )
     .await;
+    // Tags and ratings on a few drafts: what the distributions count.
+    g.core
+        .with(|ws| {
+            use draftloop_core::feedback::Feedback;
+            let tag = |t: &str| Feedback::Tag {
+                tag: t.into(),
+                span: None,
+                removed: false,
+            };
+            let rate = |v: i32| Feedback::Rating {
+                dimension: "clarity".into(),
+                value: v,
+            };
+            ws.record_feedback(&unsure[2], None, &tag("too-long"))?;
+            ws.record_feedback(&unsure[2], None, &tag("tone"))?;
+            ws.record_feedback(&sure[2], None, &tag("too-long"))?;
+            ws.record_feedback(&sure[0], None, &rate(4))?;
+            ws.record_feedback(&sure[1], None, &rate(4))?;
+            ws.record_feedback(&unsure[2], None, &rate(1))?;
+            Ok(())
+        })
+        .unwrap();
     // Time spent per decided item, seeded: 10 s … 60 s.
     let db = g.db();
     let ids: Vec<String> = db
@@ -1161,6 +1183,21 @@ async fn metrics_count_a_seeded_history_as_worked_out_by_hand() {
         v.mean
     );
     assert_eq!(m.agreement.items, 0);
+    // All of it this week: eight drafts, one left to the gate, seven decided by a
+    // person, three changed or rejected.
+    assert_eq!(m.weekly.len(), 1);
+    let w = &m.weekly[0];
+    assert_eq!(
+        (w.drafts, w.auto_approved, w.reviewed, w.intervened),
+        (8, 1, 7, 3)
+    );
+    assert_eq!(v.reviewed, 7);
+    let tags: Vec<(&str, u32)> = m.tags.iter().map(|t| (t.tag.as_str(), t.drafts)).collect();
+    assert_eq!(tags, [("too-long", 2), ("tone", 1)]);
+    assert_eq!(m.ratings.len(), 1);
+    assert_eq!(m.ratings[0].dimension, "clarity");
+    assert_eq!(m.ratings[0].counts, [(1, 1), (4, 2)]);
+    assert!((m.ratings[0].mean - 3.0).abs() < 1e-12);
 
     // A period before any of it has nothing; a bad date is refused.
     let past = MetricsScope {

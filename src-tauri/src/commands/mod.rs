@@ -5,6 +5,7 @@ pub mod documents;
 pub mod feedback;
 pub mod generation;
 pub mod insights;
+pub mod metrics;
 pub mod projects;
 pub mod prompts;
 pub mod providers;

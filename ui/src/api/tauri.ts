@@ -29,6 +29,9 @@ export function isTauri(): boolean {
 
 export const tauriApi: DraftloopApi = {
   workspaceInfo: () => call("workspace_info", {}),
+  metrics: (scope) => call("metrics", { scope }),
+  exportMetricsCsv: (scope, path) => call("export_metrics_csv", { scope, path }),
+  saveChartPng: (path, png) => call("save_chart_png", { path, png }),
   listPeople: () => call("list_people", {}),
   listProjects: () => call("list_projects", {}),
   createProject: (project) => call("create_project", { project }),

@@ -24,6 +24,8 @@ interface SidebarProps {
   waiting: number;
   reviewing: boolean;
   onReview: () => void;
+  dashboard: boolean;
+  onDashboard: () => void;
 }
 
 export function Sidebar(props: SidebarProps) {
@@ -43,6 +45,9 @@ export function Sidebar(props: SidebarProps) {
         </button>
         <button className={`queue-link ${props.reviewing ? "active" : ""}`} data-testid="open-review-queue" onClick={props.onReview} title="Drafts waiting for a person">
           Review queue <span className="count" data-testid="waiting-count">{props.waiting}</span>
+        </button>
+        <button className={`queue-link ${props.dashboard ? "active" : ""}`} data-testid="open-dashboard" onClick={props.onDashboard} title="Is the loop working: decisions, review time, routing, agreement">
+          Dashboard
         </button>
       </div>
       <nav className="projects">

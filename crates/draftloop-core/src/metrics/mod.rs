@@ -27,7 +27,7 @@ use crate::feedback::{self, fold::Fold, Feedback, FeedbackEvent, Verdict};
 use crate::store::Workspace;
 
 /// Which drafts count: of one project or all, made in `[since, until)`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, TS)]
 pub struct MetricsScope {
     pub project_id: Option<String>,
     /// A date (YYYY-MM-DD, the start of that day in UTC) or an RFC 3339 time.
@@ -52,6 +52,39 @@ pub struct Metrics {
     pub routing: RoutingQuality,
     pub agreement: Agreement,
     pub queue: QueueNow,
+    /// How much of the work needed a person, week by week (weeks start on Monday, UTC).
+    pub weekly: Vec<WeekFigures>,
+    /// Tags in force on the drafts (whole draft or words), most used first.
+    pub tags: Vec<TagCount>,
+    /// Standing ratings, by dimension and value.
+    pub ratings: Vec<RatingCounts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct WeekFigures {
+    /// The Monday the week starts on, YYYY-MM-DD.
+    pub week: String,
+    pub drafts: u32,
+    /// Approved by the gate with no person since.
+    pub auto_approved: u32,
+    /// Decided by a person.
+    pub reviewed: u32,
+    /// Changed or rejected by a person.
+    pub intervened: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TagCount {
+    pub tag: String,
+    pub drafts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RatingCounts {
+    pub dimension: String,
+    /// (value, drafts), lowest value first.
+    pub counts: Vec<(i32, u32)>,
+    pub mean: f64,
 }
 
 /// Time reviewers spent on the items they decided (items decided without being opened
@@ -59,7 +92,9 @@ pub struct Metrics {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 pub struct ReviewTime {
     pub items: u32,
+    #[ts(type = "number | null")]
     pub median: Option<u64>,
+    #[ts(type = "number | null")]
     pub p90: Option<u64>,
     pub by_reviewer: Vec<ReviewerTime>,
 }
@@ -68,6 +103,7 @@ pub struct ReviewTime {
 pub struct ReviewerTime {
     pub reviewer: String,
     pub items: u32,
+    #[ts(type = "number | null")]
     pub median: Option<u64>,
 }
 
@@ -82,6 +118,8 @@ pub struct VersionDistance {
     /// Mean normalized word edit distance between each draft and the text people kept
     /// (0 for a draft kept as it was).
     pub mean: f64,
+    /// Of those drafts, the ones a person decided.
+    pub reviewed: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
@@ -120,11 +158,30 @@ pub struct QueueNow {
 /// One draft in scope, as read.
 struct Draft {
     id: String,
+    created_at: String,
     document_id: String,
     prompt_version_id: Option<String>,
     output: String,
     routed: Option<String>,
     gate_decision: Option<String>,
+}
+
+/// A prompt version's placed drafts so far.
+#[derive(Default)]
+struct Distances {
+    drafts: u32,
+    sum: f64,
+    reviewed: u32,
+}
+
+/// The Monday (UTC) of the week a time falls in.
+fn week_of(at: &str) -> String {
+    use chrono::Datelike;
+    let day = chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&chrono::Utc).date_naive())
+        .unwrap_or_default();
+    let monday = day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()));
+    monday.format("%Y-%m-%d").to_string()
 }
 
 fn share(part: u32, whole: u32) -> Option<f64> {
@@ -185,9 +242,15 @@ impl Workspace {
             routing: RoutingQuality::default(),
             agreement: Agreement::default(),
             queue: QueueNow::default(),
+            weekly: Vec::new(),
+            tags: Vec::new(),
+            ratings: Vec::new(),
         };
         let mut intervened = 0u32;
-        let mut distances: BTreeMap<String, (u32, f64)> = BTreeMap::new();
+        let mut distances: BTreeMap<String, Distances> = BTreeMap::new();
+        let mut weeks: BTreeMap<String, WeekFigures> = BTreeMap::new();
+        let mut tags: BTreeMap<String, u32> = BTreeMap::new();
+        let mut ratings: BTreeMap<String, BTreeMap<i32, u32>> = BTreeMap::new();
         // Per draft decided by two people or more: each person's latest approve/reject.
         let mut decided_by: Vec<BTreeMap<String, bool>> = Vec::new();
         let mut at = 0;
@@ -197,11 +260,12 @@ impl Workspace {
                 .iter()
                 .position(|d| &d.document_id != document_id)
                 .map_or(drafts.len(), |n| at + n);
-            let events = self.decision_events(document_id)?;
+            let events = self.said_events(document_id)?;
             let fold = Fold::of(&events);
             let kept = self.kept_texts(document_id)?;
             for draft in &drafts[at..end] {
-                let decided = fold.generation(&draft.id).decision;
+                let said = fold.generation(&draft.id);
+                let decided = said.decision;
                 let by_gate =
                     decided.is_some_and(|d| Some(&d.event.id) == draft.gate_decision.as_ref());
                 match decided.map(|d| d.verdict) {
@@ -222,6 +286,31 @@ impl Workspace {
                 if changed || rejected {
                     intervened += 1;
                 }
+                let by_person = decided.is_some() && !by_gate;
+                let week = weeks
+                    .entry(week_of(&draft.created_at))
+                    .or_insert_with_key(|w| WeekFigures {
+                        week: w.clone(),
+                        drafts: 0,
+                        auto_approved: 0,
+                        reviewed: 0,
+                        intervened: 0,
+                    });
+                week.drafts += 1;
+                week.auto_approved +=
+                    u32::from(by_gate && draft.routed.as_deref() == Some("auto_approved"));
+                week.reviewed += u32::from(by_person);
+                week.intervened += u32::from(changed || rejected);
+                for tag in said.all_tags() {
+                    *tags.entry(tag.to_owned()).or_default() += 1;
+                }
+                for (dimension, value) in &said.ratings {
+                    *ratings
+                        .entry((*dimension).to_owned())
+                        .or_default()
+                        .entry(*value)
+                        .or_default() += 1;
+                }
                 if let (Some(version), Some(text)) = (&draft.prompt_version_id, text) {
                     let distance = if changed {
                         crate::mining::extract::analyze(
@@ -235,8 +324,9 @@ impl Workspace {
                         0.0
                     };
                     let entry = distances.entry(version.clone()).or_default();
-                    entry.0 += 1;
-                    entry.1 += distance;
+                    entry.drafts += 1;
+                    entry.sum += distance;
+                    entry.reviewed += u32::from(by_person);
                 }
                 let people = people_decisions(&events, &draft.id, draft.gate_decision.as_deref());
                 if people.len() >= 2 {
@@ -249,6 +339,28 @@ impl Workspace {
         m.approval_rate = share(m.approved, m.approved + m.rejected);
         m.edit_distance_by_prompt_version = self.version_distances(distances, scope)?;
         m.agreement = agreement_of(&decided_by);
+        m.weekly = weeks.into_values().collect();
+        m.tags = tags
+            .into_iter()
+            .map(|(tag, drafts)| TagCount { tag, drafts })
+            .collect();
+        m.tags
+            .sort_by(|a, b| b.drafts.cmp(&a.drafts).then_with(|| a.tag.cmp(&b.tag)));
+        m.ratings = ratings
+            .into_iter()
+            .map(|(dimension, counts)| {
+                let n: u32 = counts.values().sum();
+                let total: i64 = counts
+                    .iter()
+                    .map(|(v, c)| i64::from(*v) * i64::from(*c))
+                    .sum();
+                RatingCounts {
+                    dimension,
+                    mean: total as f64 / f64::from(n.max(1)),
+                    counts: counts.into_iter().collect(),
+                }
+            })
+            .collect();
         let ids: Vec<&str> = drafts.iter().map(|d| d.id.as_str()).collect();
         (m.review_time_ms, m.routing) = self.review_figures(&ids)?;
         m.queue = self.queue_now(scope.project_id.as_deref(), now)?;
@@ -262,7 +374,8 @@ impl Workspace {
         until: &Option<String>,
     ) -> Result<Vec<Draft>> {
         let mut stmt = self.conn().prepare(
-            "SELECT g.id, g.document_id, g.prompt_version_id, g.output, g.routed, g.gate_decision
+            "SELECT g.id, g.document_id, g.prompt_version_id, g.output, g.routed, g.gate_decision,
+                    g.created_at
              FROM generations g JOIN live_documents d ON d.id = g.document_id
              WHERE g.error IS NULL AND g.incomplete = 0 AND g.output <> ''
                AND (?1 IS NULL OR d.project_id = ?1)
@@ -277,15 +390,18 @@ impl Workspace {
                 output: r.get(3)?,
                 routed: r.get(4)?,
                 gate_decision: r.get(5)?,
+                created_at: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A document's decisions (reopenings among them), as the fold reads them.
-    fn decision_events(&self, document_id: &str) -> Result<Vec<FeedbackEvent>> {
+    /// What was said about a document that the figures count: decisions (reopenings
+    /// among them), tags, ratings and what was taken back, as the fold reads them.
+    fn said_events(&self, document_id: &str) -> Result<Vec<FeedbackEvent>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {} FROM feedback_events e WHERE e.document_id = ?1 AND e.kind = 'decision'",
+            "SELECT {} FROM feedback_events e WHERE e.document_id = ?1
+               AND e.kind IN ('decision', 'tag', 'rating', 'retraction')",
             feedback::EVENT_COLUMNS_OF_E
         ))?;
         let rows = stmt.query_map([document_id], |r| feedback::event_from_row_at(r, 0))?;
@@ -323,7 +439,7 @@ impl Workspace {
 
     fn version_distances(
         &self,
-        distances: BTreeMap<String, (u32, f64)>,
+        distances: BTreeMap<String, Distances>,
         scope: &MetricsScope,
     ) -> Result<Vec<VersionDistance>> {
         // Versions numbered per project as the app shows them, oldest first.
@@ -334,7 +450,7 @@ impl Workspace {
              FROM prompt_versions v JOIN projects p ON p.id = v.project_id WHERE v.id = ?1",
         )?;
         let mut out = Vec::new();
-        for (version, (drafts, sum)) in distances {
+        for (version, d) in distances {
             let (project, n): (String, u32) =
                 stmt.query_row([&version], |r| Ok((r.get(1)?, r.get(2)?)))?;
             let label = if scope.project_id.is_some() {
@@ -345,8 +461,9 @@ impl Workspace {
             out.push(VersionDistance {
                 prompt_version: version,
                 label,
-                drafts,
-                mean: sum / f64::from(drafts),
+                drafts: d.drafts,
+                mean: d.sum / f64::from(d.drafts),
+                reviewed: d.reviewed,
             });
         }
         out.sort_by(|a, b| a.label.cmp(&b.label));
@@ -438,6 +555,113 @@ impl crate::Core {
         let now = crate::host::stamp(self.host().now());
         self.read(|ws| ws.metrics(scope, &now))
     }
+
+    /// The figures of `scope` as a CSV (figure, value) at `path`, whole or not at all.
+    pub fn export_metrics_csv(&self, scope: &MetricsScope, path: &std::path::Path) -> Result<()> {
+        let csv = self.metrics(scope)?.to_csv()?;
+        crate::export::make_folder_for(path)?;
+        crate::review::publish::write_whole(path, csv.as_bytes())
+    }
+}
+
+/// A chart as the window drew it, saved at `path`: only a PNG image is written.
+pub fn save_chart_png(path: &std::path::Path, png: &[u8]) -> Result<()> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if !png.starts_with(SIGNATURE) {
+        return Err(Error::invalid(
+            "a chart is saved as a PNG image, and this is not one",
+        ));
+    }
+    if path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+        != Some("png")
+    {
+        return Err(Error::invalid(format!(
+            "{} does not end in .png",
+            path.display()
+        )));
+    }
+    crate::export::make_folder_for(path)?;
+    crate::review::publish::write_whole(path, png)
+}
+
+impl Metrics {
+    /// Every figure as a row of (figure, value): what a spreadsheet takes.
+    pub fn to_csv(&self) -> Result<String> {
+        let opt = |x: Option<f64>| x.map(|x| format!("{x:.4}")).unwrap_or_default();
+        let n = |x: Option<u64>| x.map(|x| x.to_string()).unwrap_or_default();
+        let mut rows: Vec<(String, String)> = vec![
+            ("drafts".into(), self.drafts.to_string()),
+            ("reviewed".into(), self.reviewed.to_string()),
+            ("auto_approved".into(), self.auto_approved.to_string()),
+            ("approved".into(), self.approved.to_string()),
+            ("rejected".into(), self.rejected.to_string()),
+            ("escalated".into(), self.escalated.to_string()),
+            ("intervention_rate".into(), opt(self.intervention_rate)),
+            ("approval_rate".into(), opt(self.approval_rate)),
+            (
+                "review_time_ms.median".into(),
+                n(self.review_time_ms.median),
+            ),
+            ("review_time_ms.p90".into(), n(self.review_time_ms.p90)),
+            ("routing.audited".into(), self.routing.audited.to_string()),
+            ("routing.missed".into(), self.routing.missed.to_string()),
+            ("routing.routed".into(), self.routing.routed.to_string()),
+            (
+                "routing.over_routed".into(),
+                self.routing.over_routed.to_string(),
+            ),
+            ("routing.precision".into(), opt(self.routing.precision)),
+            ("routing.recall".into(), opt(self.routing.recall)),
+            ("agreement.items".into(), self.agreement.items.to_string()),
+            ("agreement.kappa".into(), opt(self.agreement.kappa)),
+            ("agreement.alpha".into(), opt(self.agreement.alpha)),
+            ("queue.open".into(), self.queue.open.to_string()),
+            ("queue.overdue".into(), self.queue.overdue.to_string()),
+        ];
+        for r in &self.review_time_ms.by_reviewer {
+            rows.push((
+                format!("review_time_ms.median[{}]", r.reviewer),
+                n(r.median),
+            ));
+        }
+        for v in &self.edit_distance_by_prompt_version {
+            rows.push((
+                format!("edit_distance[{}]", v.label),
+                format!("{:.4}", v.mean),
+            ));
+            rows.push((format!("drafts[{}]", v.label), v.drafts.to_string()));
+        }
+        for w in &self.weekly {
+            rows.push((format!("drafts[week {}]", w.week), w.drafts.to_string()));
+            rows.push((format!("reviewed[week {}]", w.week), w.reviewed.to_string()));
+            rows.push((
+                format!("intervened[week {}]", w.week),
+                w.intervened.to_string(),
+            ));
+        }
+        for t in &self.tags {
+            rows.push((format!("tag[{}]", t.tag), t.drafts.to_string()));
+        }
+        for r in &self.ratings {
+            rows.push((
+                format!("rating_mean[{}]", r.dimension),
+                format!("{:.4}", r.mean),
+            ));
+        }
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let written = out
+            .write_record(["figure", "value"])
+            .and_then(|()| rows.iter().try_for_each(|(f, v)| out.write_record([f, v])));
+        written.map_err(|e| Error::Internal(format!("could not write the CSV: {e}")))?;
+        let bytes = out
+            .into_inner()
+            .map_err(|e| Error::Internal(format!("could not write the CSV: {e}")))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
 }
 
 /// Each person's latest approve or reject of `generation` (the gate's own excepted).
@@ -504,6 +728,14 @@ fn agreement_of(items: &[BTreeMap<String, bool>]) -> Agreement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weeks_start_on_monday() {
+        assert_eq!(week_of("2026-12-02T12:49:07.000Z"), "2026-11-30");
+        assert_eq!(week_of("2026-11-30T00:00:00.000Z"), "2026-11-30");
+        assert_eq!(week_of("2026-12-06T23:59:59.999Z"), "2026-11-30");
+        assert_eq!(week_of("2026-12-07T00:00:00.000Z"), "2026-12-07");
+    }
 
     #[test]
     fn quantiles_take_the_nearest_rank() {

@@ -51,8 +51,8 @@ fn slug(title: &str) -> String {
     }
 }
 
-/// Writes `text` to `path` whole or not at all.
-fn write_whole(path: &Path, text: &str) -> Result<()> {
+/// Writes `text` to `path` whole or not at all (also the dashboard's files).
+pub(crate) fn write_whole(path: &Path, text: &[u8]) -> Result<()> {
     let temp = path.with_extension("draftloop-tmp");
     let written = std::fs::write(&temp, text)
         .and_then(|()| std::fs::File::open(&temp)?.sync_all())
@@ -120,7 +120,10 @@ impl Workspace {
                         path = folder.join(format!("{base}-{n}.md"));
                         n += 1;
                     }
-                    write_whole(&path, &crate::feedback::markdown_file(title, email, body))?;
+                    write_whole(
+                        &path,
+                        crate::feedback::markdown_file(title, email, body).as_bytes(),
+                    )?;
                     files.push(path.clone());
                     file_of.push(path);
                 }
@@ -152,7 +155,7 @@ impl Workspace {
                 let bytes = out
                     .into_inner()
                     .map_err(|e| Error::Internal(format!("could not write the CSV: {e}")))?;
-                write_whole(&path, &String::from_utf8_lossy(&bytes))?;
+                write_whole(&path, &bytes)?;
                 file_of = vec![path.clone(); approved.len()];
                 files.push(path);
             }
