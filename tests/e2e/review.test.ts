@@ -211,6 +211,27 @@ describe("The review gate", () => {
       const figures = readFileSync(join(charts, "draftloop-metrics.csv"), "utf8").split("\n");
       assert.equal(figures[0], "figure,value");
       assert.ok(figures.includes("drafts,20"), figures.slice(0, 4).join(" | "));
+
+      // The audit trail: the sixteen publications found by their action, every chain
+      // verified, every entry exported as a JSON line.
+      await (await s.find('[data-testid="open-audit"]')).click();
+      await fill(s, '[data-testid="audit-action"]', "document.published");
+      await s.waitUntil("the publications", `return document.querySelector('[data-testid="audit-count"]')?.textContent === "16 entries";`);
+      assert.equal(await s.execute(`return document.querySelectorAll('[data-testid="audit-row"][data-action="document.published"]').length;`), 16);
+      await (await s.find('[data-testid="audit-open"]')).click();
+      assert.match(await (await s.waitFor('[data-testid="audit-detail"]')).text(), /file: .*\.md/);
+      await (await s.find('[data-testid="verify-audit"]')).click();
+      const verified = await (await s.waitFor('[data-testid="audit-check"]')).text();
+      const entries = Number(/✓ All (\d+) entries verify/.exec(verified)?.[1] ?? "0");
+      assert.ok(entries > 16, verified);
+      await screenshot(s, "87-audit-trail");
+      const trail = join(desktop.home, "audit", "trail.jsonl");
+      await fill(s, '[data-testid="audit-file"]', trail);
+      await (await s.find('[data-testid="export-audit"]')).click();
+      await s.waitUntil("exported", `return /Exported \\d+ audit entries/.test(document.querySelector('[data-testid="toast"]')?.textContent ?? "");`);
+      const lines = readFileSync(trail, "utf8").trim().split("\n");
+      assert.ok(lines.length >= entries, `${lines.length} lines for ${entries} entries`);
+      assert.ok(lines.every((l) => typeof (JSON.parse(l) as { hash: string }).hash === "string"));
     } catch (e) {
       await screenshot(s, "FAILED-review").catch(() => undefined);
       throw e;

@@ -6,6 +6,7 @@ import { AboutDialog, ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDi
 import { Dashboard } from "./components/Dashboard";
 import { DocumentPane } from "./components/DocumentPane";
 import { FeedbackPanel } from "./components/FeedbackPanel";
+import { AuditTrail } from "./components/AuditTrail";
 import { BatchDialog, type BatchRun } from "./components/BatchDialog";
 import { InsightsDialog } from "./components/InsightsDialog";
 import { PromptDialog } from "./components/PromptDialog";
@@ -56,7 +57,7 @@ export function App() {
   const [current, setCurrent] = useState<Document | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);
   const [toast, setToast] = useState<string | null>(null);
-  const [view, setView] = useState<"documents" | "review" | "dashboard">("documents");
+  const [view, setView] = useState<"documents" | "review" | "dashboard" | "audit">("documents");
   const [waiting, setWaiting] = useState(0);
   const [batch, setBatch] = useState<BatchRun | null>(null);
 
@@ -279,8 +280,15 @@ export function App() {
           void flushRef.current?.().catch(() => undefined);
           setView("dashboard");
         }}
+        auditing={view === "audit"}
+        onAudit={() => {
+          void flushRef.current?.().catch(() => undefined);
+          setView("audit");
+        }}
       />
-      {view === "dashboard" && info ? (
+      {view === "audit" && info ? (
+        <AuditTrail exportFolder={info.export_folder} onNotice={setToast} />
+      ) : view === "dashboard" && info ? (
         <Dashboard projects={projects} exportFolder={info.export_folder} onNotice={setToast} />
       ) : view === "review" ? (
         <ReviewQueue projects={projects} onNotice={setToast} onOpenDocument={(id) => openDocument(id).catch(showError)} />

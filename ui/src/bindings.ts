@@ -317,6 +317,36 @@ device_id: string, device_seq: number,
  */
 person_id: string, hash_format: number, prev_hash: string, hash: string, };
 
+export type ChainBreak = { seq: number, id: string, device_id: string, device_seq: number, reason: string, };
+
+export type AuditFilter = { 
+/**
+ * A person's handle (`local:alice`).
+ */
+actor: string | null, 
+/**
+ * An action or its start (`document.` for every change to documents).
+ */
+action: string | null, entity_id: string | null, 
+/**
+ * A date (YYYY-MM-DD, UTC) or an RFC 3339 time; `until` is excluded.
+ */
+since: string | null, until: string | null, before: number | null, limit: number, };
+
+export type AuditRow = { entry: AuditEntry, 
+/**
+ * The person's display name, else the handle.
+ */
+who: string, };
+
+export type AuditPage = { rows: Array<AuditRow>, 
+/**
+ * Entries matching the filter, all pages together.
+ */
+total: number, };
+
+export type AuditCheck = { entries: number, first_bad: ChainBreak | null, };
+
 export type ProfileRole = "admin" | "senior_reviewer" | "reviewer" | "author" | "viewer";
 
 export type Profile = { id: string, 

@@ -301,24 +301,8 @@ pub fn audit(core: &Core, cmd: AuditCommand) -> Result<()> {
             println!("the audit log verifies: {entries} entries");
         }
         AuditCommand::Export { out } => {
-            let entries = core.read(|ws| ws.audit_log())?;
-            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    Error::InvalidInput(format!("cannot make the folder {}: {e}", parent.display()))
-                })?;
-            }
-            let mut text = String::new();
-            for e in &entries {
-                text.push_str(&serde_json::to_string(e)?);
-                text.push('\n');
-            }
-            std::fs::write(&out, text)
-                .map_err(|e| Error::InvalidInput(format!("cannot write {}: {e}", out.display())))?;
-            println!(
-                "exported {} audit entries to {}",
-                entries.len(),
-                out.display()
-            );
+            let entries = core.read(|ws| ws.export_audit_log(&out))?;
+            println!("exported {entries} audit entries to {}", out.display());
         }
     }
     Ok(())

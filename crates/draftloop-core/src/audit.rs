@@ -51,14 +51,58 @@ pub struct AuditEntry {
 }
 
 /// Where a chain first fails to verify.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ChainBreak {
+    #[ts(type = "number")]
     pub seq: i64,
     pub id: String,
     pub device_id: String,
+    #[ts(type = "number")]
     pub device_seq: i64,
     pub reason: String,
 }
+
+/// What the audit trail view asks for: every filter optional, newest first, a page
+/// at a time (`before`: the `seq` the last page ended at).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, TS)]
+pub struct AuditFilter {
+    /// A person's handle (`local:alice`).
+    pub actor: Option<String>,
+    /// An action or its start (`document.` for every change to documents).
+    pub action: Option<String>,
+    pub entity_id: Option<String>,
+    /// A date (YYYY-MM-DD, UTC) or an RFC 3339 time; `until` is excluded.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    #[ts(type = "number | null")]
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
+/// One entry as a person reads it: who by name, the rest as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AuditRow {
+    pub entry: AuditEntry,
+    /// The person's display name, else the handle.
+    pub who: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    /// Entries matching the filter, all pages together.
+    pub total: u32,
+}
+
+/// The outcome of "Verify": how many entries, and the first bad one if any.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AuditCheck {
+    pub entries: u32,
+    pub first_bad: Option<ChainBreak>,
+}
+
+/// Most entries one page holds.
+pub const AUDIT_PAGE_MAX: u32 = 500;
 
 impl std::fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -201,31 +245,112 @@ fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
                 device_id, device_seq, person_id, hash_format, prev_hash, hash
          FROM audit_log ORDER BY seq",
     )?;
-    let rows = stmt.query_map([], |row| {
-        Ok(AuditEntry {
-            seq: row.get(0)?,
-            id: row.get(1)?,
-            at: row.get(2)?,
-            actor: row.get(3)?,
-            action: row.get(4)?,
-            entity_kind: row.get(5)?,
-            entity_id: row.get(6)?,
-            detail: row.get(7)?,
-            device_id: row.get(8)?,
-            device_seq: row.get(9)?,
-            person_id: row.get(10)?,
-            hash_format: row.get(11)?,
-            prev_hash: row.get(12)?,
-            hash: row.get(13)?,
-        })
-    })?;
+    let rows = stmt.query_map([], entry_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn entry_from_row(row: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: row.get(0)?,
+        id: row.get(1)?,
+        at: row.get(2)?,
+        actor: row.get(3)?,
+        action: row.get(4)?,
+        entity_kind: row.get(5)?,
+        entity_id: row.get(6)?,
+        detail: row.get(7)?,
+        device_id: row.get(8)?,
+        device_seq: row.get(9)?,
+        person_id: row.get(10)?,
+        hash_format: row.get(11)?,
+        prev_hash: row.get(12)?,
+        hash: row.get(13)?,
+    })
 }
 
 impl Workspace {
     /// Every entry, in the order this workspace received them.
     pub fn audit_log(&self) -> Result<Vec<AuditEntry>> {
         entries(self.conn())
+    }
+
+    /// A page of the trail, newest first.
+    pub fn audit_trail(&self, filter: &AuditFilter) -> Result<AuditPage> {
+        let since = crate::metrics::bound(&filter.since, "the start date")?;
+        let until = crate::metrics::bound(&filter.until, "the end date")?;
+        let blank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let (actor, action, entity) = (
+            blank(&filter.actor),
+            blank(&filter.action),
+            blank(&filter.entity_id),
+        );
+        // LIKE with the person's text escaped: an underscore in an action is itself.
+        let action = action.map(|a| {
+            format!(
+                "{}%",
+                a.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+        let filters = "(?1 IS NULL OR a.actor = ?1)
+               AND (?2 IS NULL OR a.action LIKE ?2 ESCAPE '\\')
+               AND (?3 IS NULL OR a.entity_id = ?3)
+               AND (?4 IS NULL OR a.at >= ?4) AND (?5 IS NULL OR a.at < ?5)";
+        let total: u32 = self.conn().query_row(
+            &format!("SELECT count(*) FROM audit_log a WHERE {filters}"),
+            rusqlite::params![actor, action, entity, since, until],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT a.seq, a.id, a.at, a.actor, a.action, a.entity_kind, a.entity_id, a.detail,
+                    a.device_id, a.device_seq, a.person_id, a.hash_format, a.prev_hash, a.hash,
+                    coalesce(p.display_name, a.actor)
+             FROM audit_log a LEFT JOIN profiles p ON p.id = a.person_id
+             WHERE {filters} AND (?6 IS NULL OR a.seq < ?6)
+             ORDER BY a.seq DESC LIMIT ?7"
+        ))?;
+        let limit = filter.limit.clamp(1, AUDIT_PAGE_MAX);
+        let rows = stmt.query_map(
+            rusqlite::params![actor, action, entity, since, until, filter.before, limit],
+            |row| {
+                Ok(AuditRow {
+                    entry: entry_from_row(row)?,
+                    who: row.get(14)?,
+                })
+            },
+        )?;
+        Ok(AuditPage {
+            rows: rows.collect::<rusqlite::Result<_>>()?,
+            total,
+        })
+    }
+
+    /// "Verify": every chain walked; the first bad entry named.
+    pub fn check_audit_log(&self) -> Result<AuditCheck> {
+        let all = entries(self.conn())?;
+        Ok(AuditCheck {
+            entries: all.len() as u32,
+            first_bad: verify(&all),
+        })
+    }
+
+    /// Every entry as one JSON line in `path`, written whole or not at all; how many.
+    pub fn export_audit_log(&self, path: &std::path::Path) -> Result<usize> {
+        let all = entries(self.conn())?;
+        let mut text = String::new();
+        for e in &all {
+            text.push_str(&serde_json::to_string(e)?);
+            text.push('\n');
+        }
+        crate::export::make_folder_for(path)?;
+        crate::review::publish::write_whole(path, text.as_bytes())?;
+        Ok(all.len())
     }
 
     /// Walks every device's chain; `Ok(None)` when all are intact.

@@ -5,6 +5,9 @@
 macro_rules! handlers {
     () => {
         tauri::generate_handler![
+            commands::audit::audit_trail,
+            commands::audit::check_audit_log,
+            commands::audit::export_audit_log,
             commands::dataset::export_preview,
             commands::dataset::export_dataset,
             commands::dataset::cancel_job,

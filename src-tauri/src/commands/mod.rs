@@ -1,5 +1,6 @@
 //! One module per domain; each command is a thin adapter to the core.
 
+pub mod audit;
 pub mod dataset;
 pub mod documents;
 pub mod feedback;

@@ -1,9 +1,14 @@
 // The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
 // implements it over IPC to the Rust core, which holds every rule.
-import type { BatchProgress, BatchSummary, Changed, Confidence, PromptApproval, Profile, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, EmailFields, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SearchHit, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, BatchSummary, Changed, Confidence, PromptApproval, Profile, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, EmailFields, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SearchHit, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 export interface DraftloopApi {
   workspaceInfo(): Promise<WorkspaceInfo>;
+  /** A page of the audit trail, newest first. */
+  auditTrail(filter: AuditFilter): Promise<AuditPage>;
+  checkAuditLog(): Promise<AuditCheck>;
+  /** Every entry as JSON lines; how many. */
+  exportAuditLog(path: string): Promise<number>;
   /** The dashboard's figures for a project (or all) over a period. */
   metrics(scope: MetricsScope): Promise<Metrics>;
   exportMetricsCsv(scope: MetricsScope, path: string): Promise<void>;

@@ -1,6 +1,6 @@
 // Generated from the #[tauri::command]s in src-tauri/src/commands by
 // `UPDATE_CONTRACT=1 cargo test -p draftloop-desktop contract`; do not edit.
-import type { BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, EmailFields, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Profile, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SearchHit, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, EmailFields, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Profile, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SearchHit, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 /** What a command streams to: a Tauri `Channel` of these messages. */
 export interface ChannelOf<T> {
@@ -9,6 +9,9 @@ export interface ChannelOf<T> {
 
 /** Each command: the arguments it takes, by name, and what it resolves with. */
 export interface Commands {
+  audit_trail: { args: { filter: AuditFilter }; returns: AuditPage };
+  check_audit_log: { args: Record<string, never>; returns: AuditCheck };
+  export_audit_log: { args: { path: string }; returns: number };
   export_preview: { args: { options: ExportOptions }; returns: ExportPreview };
   export_dataset: { args: { requestId: string; options: ExportOptions; targets: Array<ExportTarget>; onProgress: ChannelOf<ExportProgress> }; returns: Array<ExportSummary> };
   cancel_job: { args: { requestId: string }; returns: void };

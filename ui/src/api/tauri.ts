@@ -29,6 +29,9 @@ export function isTauri(): boolean {
 
 export const tauriApi: DraftloopApi = {
   workspaceInfo: () => call("workspace_info", {}),
+  auditTrail: (filter) => call("audit_trail", { filter }),
+  checkAuditLog: () => call("check_audit_log", {}),
+  exportAuditLog: (path) => call("export_audit_log", { path }),
   metrics: (scope) => call("metrics", { scope }),
   exportMetricsCsv: (scope, path) => call("export_metrics_csv", { scope, path }),
   saveChartPng: (path, png) => call("save_chart_png", { path, png }),

@@ -26,6 +26,8 @@ interface SidebarProps {
   onReview: () => void;
   dashboard: boolean;
   onDashboard: () => void;
+  auditing: boolean;
+  onAudit: () => void;
 }
 
 export function Sidebar(props: SidebarProps) {
@@ -119,6 +121,9 @@ export function Sidebar(props: SidebarProps) {
         </button>
         <button className="link" onClick={props.onExport} data-testid="open-export" title="Export feedback as fine-tuning datasets">
           Export datasets…
+        </button>
+        <button className={`link ${props.auditing ? "accent" : ""}`} onClick={props.onAudit} data-testid="open-audit" title="Every change, who made it and when; verify the hash chains">
+          Audit trail
         </button>
         <button className="link" onClick={props.onShowShortcuts}>
           Shortcuts <kbd>Ctrl+/</kbd>

@@ -197,8 +197,8 @@ fn nearest_rank(sorted: &[u64], q: f64) -> Option<u64> {
     sorted.get(rank.min(sorted.len()) - 1).copied()
 }
 
-/// A scope's bound as the workspace writes times.
-fn bound(value: &Option<String>, what: &str) -> Result<Option<String>> {
+/// A period's bound as the workspace writes times.
+pub(crate) fn bound(value: &Option<String>, what: &str) -> Result<Option<String>> {
     let Some(s) = value.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
