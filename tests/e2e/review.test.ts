@@ -212,6 +212,14 @@ describe("The review gate", () => {
       assert.equal(figures[0], "figure,value");
       assert.ok(figures.includes("drafts,20"), figures.slice(0, 4).join(" | "));
 
+      // A figure opens onto the drafts behind it, and a draft onto its document.
+      await (await s.find('[data-testid="tile-intervention-rate"]')).click();
+      const behind = Math.round((m.intervention_rate ?? 0) * 20);
+      await s.waitUntil("the drafts behind it", `return document.querySelectorAll('[data-testid="draft-behind"]').length === ${behind};`);
+      const opened = (await (await s.find('[data-testid="draft-behind"]')).attribute("data-title")) ?? "";
+      await (await s.find('[data-testid="draft-behind"]')).click();
+      await s.waitUntil("its document is open", `return document.querySelector('[data-testid="document-title"]')?.value === ${JSON.stringify(opened)};`);
+
       // The audit trail: the sixteen publications found by their action, every chain
       // verified, every entry exported as a JSON line.
       await (await s.find('[data-testid="open-audit"]')).click();

@@ -289,7 +289,7 @@ export function App() {
       {view === "audit" && info ? (
         <AuditTrail exportFolder={info.export_folder} onNotice={setToast} />
       ) : view === "dashboard" && info ? (
-        <Dashboard projects={projects} exportFolder={info.export_folder} onNotice={setToast} />
+        <Dashboard projects={projects} exportFolder={info.export_folder} onNotice={setToast} onOpenDocument={(id) => openDocument(id).catch(showError)} />
       ) : view === "review" ? (
         <ReviewQueue projects={projects} onNotice={setToast} onOpenDocument={(id) => openDocument(id).catch(showError)} />
       ) : current ? (

@@ -222,6 +222,10 @@ export type MetricsScope = { project_id: string | null,
  */
 since: string | null, until: string | null, };
 
+export type Figure = "drafts" | "auto_approved" | "reviewed" | "approved" | "rejected" | "escalated" | "intervened" | "missed" | "over_routed";
+
+export type DraftRef = { generation_id: string, document_id: string, title: string, project: string, created_at: string, };
+
 export type ReviewTime = { items: number, median: number | null, p90: number | null, by_reviewer: Array<ReviewerTime>, };
 
 export type ReviewerTime = { reviewer: string, items: number, median: number | null, };

@@ -51,6 +51,8 @@ pub fn typescript() -> String {
         search::SearchHit::decl(),
         metrics::Metrics::decl(),
         metrics::MetricsScope::decl(),
+        metrics::Figure::decl(),
+        metrics::DraftRef::decl(),
         metrics::ReviewTime::decl(),
         metrics::ReviewerTime::decl(),
         metrics::VersionDistance::decl(),

@@ -1199,6 +1199,34 @@ async fn metrics_count_a_seeded_history_as_worked_out_by_hand() {
     assert_eq!(m.ratings[0].counts, [(1, 1), (4, 2)]);
     assert!((m.ratings[0].mean - 3.0).abs() < 1e-12);
 
+    // The drafts behind a figure are the ones the figure counted.
+    use draftloop_core::metrics::Figure;
+    let behind = |figure: Figure| -> Vec<String> {
+        let mut docs: Vec<String> = g
+            .core
+            .metrics_drafts(&MetricsScope::default(), figure)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.document_id)
+            .collect();
+        docs.sort();
+        docs
+    };
+    let sorted = |mut v: Vec<&String>| -> Vec<String> {
+        v.sort();
+        v.into_iter().cloned().collect()
+    };
+    assert_eq!(
+        behind(Figure::Intervened),
+        sorted(vec![&unsure[1], &unsure[2], &sure[2]])
+    );
+    assert_eq!(behind(Figure::AutoApproved), sorted(vec![&sure[3]]));
+    assert_eq!(behind(Figure::Missed), sorted(vec![&sure[2]]));
+    assert_eq!(behind(Figure::OverRouted), sorted(vec![&unsure[0]]));
+    assert_eq!(behind(Figure::Escalated), sorted(vec![&unsure[3]]));
+    assert_eq!(behind(Figure::Drafts).len(), 8);
+    assert_eq!(behind(Figure::Reviewed).len(), 7);
+
     // A period before any of it has nothing; a bad date is refused.
     let past = MetricsScope {
         until: Some("2020-01-01".into()),

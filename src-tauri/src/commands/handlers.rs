@@ -39,6 +39,7 @@ macro_rules! handlers {
             commands::insights::accept_suggestion,
             commands::insights::reject_suggestion,
             commands::metrics::metrics,
+            commands::metrics::metrics_drafts,
             commands::metrics::export_metrics_csv,
             commands::metrics::save_chart_png,
             commands::projects::list_projects,

@@ -1,4 +1,6 @@
-use draftloop_core::metrics::{save_chart_png as save_png, Metrics, MetricsScope};
+use draftloop_core::metrics::{
+    save_chart_png as save_png, DraftRef, Figure, Metrics, MetricsScope,
+};
 use tauri::State;
 
 use super::expand_home;
@@ -8,6 +10,16 @@ use crate::state::{presented, AppState, CommandResult};
 #[tauri::command]
 pub async fn metrics(state: State<'_, AppState>, scope: MetricsScope) -> CommandResult<Metrics> {
     presented(state.core()?.metrics(&scope))
+}
+
+/// The drafts behind one figure, newest first.
+#[tauri::command]
+pub async fn metrics_drafts(
+    state: State<'_, AppState>,
+    scope: MetricsScope,
+    figure: Figure,
+) -> CommandResult<Vec<DraftRef>> {
+    presented(state.core()?.metrics_drafts(&scope, figure))
 }
 
 /// The same figures as a CSV file.

@@ -33,6 +33,7 @@ export const tauriApi: DraftloopApi = {
   checkAuditLog: () => call("check_audit_log", {}),
   exportAuditLog: (path) => call("export_audit_log", { path }),
   metrics: (scope) => call("metrics", { scope }),
+  metricsDrafts: (scope, figure) => call("metrics_drafts", { scope, figure }),
   exportMetricsCsv: (scope, path) => call("export_metrics_csv", { scope, path }),
   saveChartPng: (path, png) => call("save_chart_png", { path, png }),
   listPeople: () => call("list_people", {}),

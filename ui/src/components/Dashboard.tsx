@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChartConfiguration } from "chart.js";
 import { api, toApiError } from "../api";
-import type { Metrics, MetricsScope, Project } from "../bindings";
+import type { DraftRef, Figure, Metrics, MetricsScope, Project } from "../bindings";
+import { when } from "../lib/dates";
 import { useChanged } from "../lib/changed";
 import { Chart, SERIES } from "./Chart";
 import { PathField } from "./PathField";
@@ -27,13 +28,25 @@ function slug(s: string): string {
 
 /** A team lead's view: is the model getting better, is the routing right, where does
  * review time go, do reviewers agree. Every figure comes from the core's metrics. */
-export function Dashboard({ projects, exportFolder, onNotice }: { projects: Project[]; exportFolder: string; onNotice: (message: string) => void }) {
+export function Dashboard({
+  projects,
+  exportFolder,
+  onNotice,
+  onOpenDocument,
+}: {
+  projects: Project[];
+  exportFolder: string;
+  onNotice: (message: string) => void;
+  onOpenDocument: (documentId: string) => void;
+}) {
   const [projectId, setProjectId] = useState<string>("");
   const [period, setPeriod] = useState(1);
   const [metrics, setMetrics] = useState<Metrics | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [folder, setFolder] = useState(exportFolder);
   const pngs = useRef<Record<string, () => string>>({});
+  // The drafts behind the figure last chosen.
+  const [behind, setBehind] = useState<{ figure: Figure; label: string; drafts: DraftRef[] | null } | null>(null);
 
   const days = PERIODS[period]?.days ?? null;
   const scope: MetricsScope = { project_id: projectId || null, since: days === null ? null : daysAgo(days), until: null };
@@ -54,6 +67,22 @@ export function Dashboard({ projects, exportFolder, onNotice }: { projects: Proj
   useChanged((changed) => {
     if (changed.everything || changed.activity.length > 0 || changed.documents.length > 0 || changed.projects.length > 0) reload();
   });
+
+  const showDrafts = async (figure: Figure, label: string) => {
+    if (behind?.figure === figure) {
+      setBehind(null);
+      return;
+    }
+    setBehind({ figure, label, drafts: null });
+    try {
+      const drafts = await api.metricsDrafts(scope, figure);
+      setBehind((b) => (b?.figure === figure ? { figure, label, drafts } : b));
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  };
+  // A new scope makes the list stale.
+  useEffect(() => setBehind(null), [key]);
 
   const savePng = async (name: string) => {
     const take = pngs.current[name];
@@ -213,11 +242,11 @@ export function Dashboard({ projects, exportFolder, onNotice }: { projects: Proj
               </button>
             </section>
             <section className="tiles" aria-label="Figures">
-              <Tile name="drafts" label="Drafts" value={String(m.drafts)} hint="Whole drafts the model wrote in the period" />
-              <Tile name="intervention-rate" label="Changed or rejected" value={percent(m.intervention_rate)} hint="Share of drafts a person changed or rejected" />
+              <Tile figure="drafts" onShow={showDrafts} name="drafts" label="Drafts" value={String(m.drafts)} hint="Whole drafts the model wrote in the period" />
+              <Tile figure="intervened" onShow={showDrafts} name="intervention-rate" label="Changed or rejected" value={percent(m.intervention_rate)} hint="Share of drafts a person changed or rejected" />
               <Tile name="approval-rate" label="Approval rate" value={percent(m.approval_rate)} hint="Approved of approved and rejected" />
-              <Tile name="auto-approved" label="Approved by the gate" value={String(m.auto_approved)} hint="Let through by the routing with no person since" />
-              <Tile name="reviewed" label="Decided by a person" value={String(m.reviewed)} hint={`Standing decisions, gate's included: ${m.approved} approved, ${m.rejected} rejected, ${m.escalated} escalated`} />
+              <Tile figure="auto_approved" onShow={showDrafts} name="auto-approved" label="Approved by the gate" value={String(m.auto_approved)} hint="Let through by the routing with no person since" />
+              <Tile figure="reviewed" onShow={showDrafts} name="reviewed" label="Decided by a person" value={String(m.reviewed)} hint={`Standing decisions, gate's included: ${m.approved} approved, ${m.rejected} rejected, ${m.escalated} escalated`} />
               <Tile name="review-time" label="Review time" value={`${seconds(m.review_time_ms.median)}`} hint={`Median per item; 90% within ${seconds(m.review_time_ms.p90)} (${m.review_time_ms.items} items)`} />
               <Tile name="waiting" label="Waiting now" value={String(m.queue.open)} hint={`${m.queue.overdue} past their deadline`} />
               <Tile
@@ -233,6 +262,30 @@ export function Dashboard({ projects, exportFolder, onNotice }: { projects: Proj
                 hint={`${m.agreement.items} drafts decided by two people or more`}
               />
             </section>
+            {behind && (
+              <section className="drafts-behind" data-testid="drafts-behind" aria-label={`Drafts behind ${behind.label}`}>
+                <header>
+                  <strong>{behind.label}</strong>
+                  <span className="muted small">{behind.drafts === null ? "Reading…" : `${behind.drafts.length} drafts`}</span>
+                  <button type="button" className="icon" aria-label="Close the list" onClick={() => setBehind(null)}>
+                    ×
+                  </button>
+                </header>
+                <ul>
+                  {behind.drafts?.map((d) => (
+                    <li key={d.generation_id}>
+                      <button type="button" className="link" data-testid="draft-behind" data-title={d.title} onClick={() => onOpenDocument(d.document_id)}>
+                        {d.title}
+                      </button>
+                      <span className="muted small">
+                        {" "}
+                        · {d.project} · {when(d.created_at)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
             <section className="charts">
               {charts.map((c) => (
                 <figure key={c.name} className="chart-card">
@@ -259,14 +312,38 @@ export function Dashboard({ projects, exportFolder, onNotice }: { projects: Proj
   );
 }
 
-function Tile({ name, label, value, hint }: { name: string; label: string; value: string; hint: string }) {
-  return (
-    <div className="tile" data-testid={`tile-${name}`} title={hint}>
+function Tile({
+  name,
+  label,
+  value,
+  hint,
+  figure,
+  onShow,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  hint: string;
+  /** The figure whose drafts a click lists. */
+  figure?: Figure;
+  onShow?: (figure: Figure, label: string) => void;
+}) {
+  const body = (
+    <>
       <span className="tile-label">{label}</span>
       <strong className="tile-value" data-testid={`figure-${name}`}>
         {value}
       </strong>
       <span className="tile-hint muted small">{hint}</span>
+    </>
+  );
+  return figure && onShow ? (
+    <button type="button" className="tile" data-testid={`tile-${name}`} title={`${hint}. Show the drafts behind it.`} onClick={() => onShow(figure, label)}>
+      {body}
+    </button>
+  ) : (
+    <div className="tile" data-testid={`tile-${name}`} title={hint}>
+      {body}
     </div>
   );
 }

@@ -155,6 +155,67 @@ pub struct QueueNow {
     pub overdue: u32,
 }
 
+/// A figure whose drafts the dashboard lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Figure {
+    Drafts,
+    AutoApproved,
+    Reviewed,
+    Approved,
+    Rejected,
+    Escalated,
+    /// Changed or rejected by a person.
+    Intervened,
+    /// Audited drafts a reviewer changed or rejected.
+    Missed,
+    /// Routed drafts approved as they were.
+    OverRouted,
+}
+
+/// A draft behind a figure, to open.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DraftRef {
+    pub generation_id: String,
+    pub document_id: String,
+    pub title: String,
+    pub project: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoutingOutcome {
+    Missed,
+    OverRouted,
+}
+
+/// A draft as the tally counted it.
+struct Seen<'a> {
+    generation_id: &'a str,
+    document_id: &'a str,
+    verdict: Option<Verdict>,
+    auto_approved: bool,
+    by_person: bool,
+    intervened: bool,
+    routing: Option<RoutingOutcome>,
+}
+
+impl Seen<'_> {
+    fn counts_in(&self, figure: Figure) -> bool {
+        match figure {
+            Figure::Drafts => true,
+            Figure::AutoApproved => self.auto_approved,
+            Figure::Reviewed => self.by_person,
+            Figure::Approved => self.verdict == Some(Verdict::Approve),
+            Figure::Rejected => self.verdict == Some(Verdict::Reject),
+            Figure::Escalated => self.verdict == Some(Verdict::Escalate),
+            Figure::Intervened => self.intervened,
+            Figure::Missed => self.routing == Some(RoutingOutcome::Missed),
+            Figure::OverRouted => self.routing == Some(RoutingOutcome::OverRouted),
+        }
+    }
+}
+
 /// One draft in scope, as read.
 struct Draft {
     id: String,
@@ -217,6 +278,52 @@ pub(crate) fn bound(value: &Option<String>, what: &str) -> Result<Option<String>
 impl Workspace {
     /// The figures of `scope`, with the queue as of `now`.
     pub fn metrics(&self, scope: &MetricsScope, now: &str) -> Result<Metrics> {
+        self.tally(scope, now, &mut |_| {})
+    }
+
+    /// The drafts behind one figure of `scope`, newest first, as the dashboard lists
+    /// them: counted by the very pass that makes the figures.
+    pub fn metrics_drafts(
+        &self,
+        scope: &MetricsScope,
+        now: &str,
+        figure: Figure,
+    ) -> Result<Vec<DraftRef>> {
+        let mut ids: Vec<(String, String)> = Vec::new();
+        self.tally(scope, now, &mut |seen| {
+            if seen.counts_in(figure) {
+                ids.push((seen.generation_id.to_owned(), seen.document_id.to_owned()));
+            }
+        })?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT d.title, p.name, g.created_at FROM generations g
+             JOIN documents d ON d.id = g.document_id JOIN projects p ON p.id = d.project_id
+             WHERE g.id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (generation_id, document_id) in ids {
+            let (title, project, created_at) =
+                stmt.query_row([&generation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            out.push(DraftRef {
+                generation_id,
+                document_id,
+                title,
+                project,
+                created_at,
+            });
+        }
+        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        Ok(out)
+    }
+
+    /// One pass over the scope's drafts: the figures, and each draft as it was counted
+    /// to `visit`.
+    fn tally(
+        &self,
+        scope: &MetricsScope,
+        now: &str,
+        visit: &mut dyn FnMut(&Seen),
+    ) -> Result<Metrics> {
         let since = bound(&scope.since, "--since")?;
         let until = bound(&scope.until, "--until")?;
         if let (Some(s), Some(u)) = (&since, &until) {
@@ -228,6 +335,8 @@ impl Workspace {
             self.project(p)?;
         }
         let drafts = self.drafts_in(scope.project_id.as_deref(), &since, &until)?;
+        let ids: Vec<&str> = drafts.iter().map(|d| d.id.as_str()).collect();
+        let (review_time, routing, routing_of) = self.review_figures(&ids)?;
         let mut m = Metrics {
             drafts: drafts.len() as u32,
             reviewed: 0,
@@ -328,6 +437,15 @@ impl Workspace {
                     entry.sum += distance;
                     entry.reviewed += u32::from(by_person);
                 }
+                visit(&Seen {
+                    generation_id: &draft.id,
+                    document_id: &draft.document_id,
+                    verdict: decided.map(|d| d.verdict),
+                    auto_approved: by_gate && draft.routed.as_deref() == Some("auto_approved"),
+                    by_person,
+                    intervened: changed || rejected,
+                    routing: routing_of.get(draft.id.as_str()).copied(),
+                });
                 let people = people_decisions(&events, &draft.id, draft.gate_decision.as_deref());
                 if people.len() >= 2 {
                     decided_by.push(people);
@@ -361,8 +479,7 @@ impl Workspace {
                 }
             })
             .collect();
-        let ids: Vec<&str> = drafts.iter().map(|d| d.id.as_str()).collect();
-        (m.review_time_ms, m.routing) = self.review_figures(&ids)?;
+        (m.review_time_ms, m.routing) = (review_time, routing);
         m.queue = self.queue_now(scope.project_id.as_deref(), now)?;
         Ok(m)
     }
@@ -470,8 +587,16 @@ impl Workspace {
         Ok(out)
     }
 
-    /// Review times and routing quality from the queue's resolved items of `drafts`.
-    fn review_figures(&self, drafts: &[&str]) -> Result<(ReviewTime, RoutingQuality)> {
+    /// Review times and routing quality from the queue's resolved items of `drafts`,
+    /// and what each routed or audited draft came to.
+    fn review_figures<'d>(
+        &self,
+        drafts: &[&'d str],
+    ) -> Result<(
+        ReviewTime,
+        RoutingQuality,
+        std::collections::HashMap<&'d str, RoutingOutcome>,
+    )> {
         let in_scope: std::collections::HashSet<&str> = drafts.iter().copied().collect();
         let mut stmt = self.conn().prepare(
             "SELECT r.generation_id, r.kind, r.outcome, r.time_spent_ms,
@@ -492,25 +617,33 @@ impl Workspace {
         let mut by_reviewer: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         let mut q = RoutingQuality::default();
         let mut needed = 0u32;
+        let mut outcomes = std::collections::HashMap::new();
         for row in rows {
             let (generation, kind, outcome, spent, reviewer) = row?;
-            if !in_scope.contains(generation.as_str()) {
+            let Some(&generation) = in_scope.get(generation.as_str()) else {
                 continue;
-            }
+            };
             if spent > 0 {
                 times.push(spent as u64);
                 by_reviewer.entry(reviewer).or_default().push(spent as u64);
             }
             let needs_person = matches!(outcome.as_deref(), Some("edited" | "rejected"));
+            let over_routed = outcome.as_deref() == Some("approved");
             match kind.as_str() {
                 "audit" => {
                     q.audited += 1;
                     q.missed += u32::from(needs_person);
+                    if needs_person {
+                        outcomes.insert(generation, RoutingOutcome::Missed);
+                    }
                 }
                 _ => {
                     q.routed += 1;
                     needed += u32::from(needs_person);
-                    q.over_routed += u32::from(outcome.as_deref() == Some("approved"));
+                    q.over_routed += u32::from(over_routed);
+                    if over_routed {
+                        outcomes.insert(generation, RoutingOutcome::OverRouted);
+                    }
                 }
             }
         }
@@ -533,7 +666,7 @@ impl Workspace {
                 })
                 .collect(),
         };
-        Ok((time, q))
+        Ok((time, q, outcomes))
     }
 
     fn queue_now(&self, project_id: Option<&str>, now: &str) -> Result<QueueNow> {
@@ -554,6 +687,12 @@ impl crate::Core {
     pub fn metrics(&self, scope: &MetricsScope) -> Result<Metrics> {
         let now = crate::host::stamp(self.host().now());
         self.read(|ws| ws.metrics(scope, &now))
+    }
+
+    /// The drafts behind one figure of `scope`.
+    pub fn metrics_drafts(&self, scope: &MetricsScope, figure: Figure) -> Result<Vec<DraftRef>> {
+        let now = crate::host::stamp(self.host().now());
+        self.read(|ws| ws.metrics_drafts(scope, &now, figure))
     }
 
     /// The figures of `scope` as a CSV (figure, value) at `path`, whole or not at all.
