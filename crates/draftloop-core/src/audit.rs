@@ -276,8 +276,8 @@ impl Workspace {
 
     /// A page of the trail, newest first.
     pub fn audit_trail(&self, filter: &AuditFilter) -> Result<AuditPage> {
-        let since = crate::metrics::bound(&filter.since, "the start date")?;
-        let until = crate::metrics::bound(&filter.until, "the end date")?;
+        let since = crate::host::period_bound(&filter.since, "the start date")?;
+        let until = crate::host::period_bound(&filter.until, "the end date")?;
         let blank = |s: &Option<String>| {
             s.as_deref()
                 .map(str::trim)

@@ -55,3 +55,24 @@ impl Host for TerminalHost {
 pub(crate) fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
+
+/// A period's bound as the workspace writes times: a date (YYYY-MM-DD, the start of
+/// that day in UTC) or an RFC 3339 time; blank is no bound. `what` names it in the error.
+pub(crate) fn period_bound(
+    value: &Option<String>,
+    what: &str,
+) -> crate::error::Result<Option<String>> {
+    let Some(s) = value.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(Some(stamp(t.with_timezone(&Utc))));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| Some(format!("{d}T00:00:00.000Z")))
+        .map_err(|_| {
+            crate::error::Error::invalid(format!(
+                "{what} must be a date (YYYY-MM-DD) or an RFC 3339 time, not \"{s}\""
+            ))
+        })
+}

@@ -131,24 +131,7 @@ impl Filters {
 
     /// Dates become the start of that day (UTC); bad ones are refused.
     fn normalized(&self) -> Result<Filters> {
-        let day = |s: &Option<String>, what: &str| -> Result<Option<String>> {
-            let Some(s) = s.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
-                return Ok(None);
-            };
-            if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-                return Ok(Some(
-                    t.with_timezone(&chrono::Utc)
-                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                ));
-            }
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(|d| Some(format!("{d}T00:00:00.000Z")))
-                .map_err(|_| {
-                    Error::invalid(format!(
-                        "{what} must be a date (YYYY-MM-DD) or an RFC 3339 time, not \"{s}\""
-                    ))
-                })
-        };
+        let day = crate::host::period_bound;
         let status = match self.status.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s @ ("draft" | "in_review" | "approved" | "rejected" | "published")) => {

@@ -258,23 +258,6 @@ fn nearest_rank(sorted: &[u64], q: f64) -> Option<u64> {
     sorted.get(rank.min(sorted.len()) - 1).copied()
 }
 
-/// A period's bound as the workspace writes times.
-pub(crate) fn bound(value: &Option<String>, what: &str) -> Result<Option<String>> {
-    let Some(s) = value.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(Some(crate::host::stamp(t.with_timezone(&chrono::Utc))));
-    }
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| Some(format!("{d}T00:00:00.000Z")))
-        .map_err(|_| {
-            Error::invalid(format!(
-                "{what} must be a date (YYYY-MM-DD) or an RFC 3339 time, not \"{s}\""
-            ))
-        })
-}
-
 impl Workspace {
     /// The figures of `scope`, with the queue as of `now`.
     pub fn metrics(&self, scope: &MetricsScope, now: &str) -> Result<Metrics> {
@@ -324,8 +307,8 @@ impl Workspace {
         now: &str,
         visit: &mut dyn FnMut(&Seen),
     ) -> Result<Metrics> {
-        let since = bound(&scope.since, "--since")?;
-        let until = bound(&scope.until, "--until")?;
+        let since = crate::host::period_bound(&scope.since, "--since")?;
+        let until = crate::host::period_bound(&scope.until, "--until")?;
         if let (Some(s), Some(u)) = (&since, &until) {
             if s >= u {
                 return Err(Error::invalid("--since must come before --until"));
