@@ -275,7 +275,13 @@ export type Agreement = {
 /**
  * Drafts decided by two people or more.
  */
-items: number, raters: number, kappa: number | null, alpha: number | null, };
+items: number, raters: number, kappa: number | null, alpha: number | null, dimensions: Array<DimensionAgreement>, };
+
+export type DimensionAgreement = { dimension: string, 
+/**
+ * Drafts rated on it by two people or more.
+ */
+items: number, alpha: number | null, };
 
 export type QueueNow = { open: number, overdue: number, };
 

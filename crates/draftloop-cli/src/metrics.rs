@@ -93,6 +93,15 @@ fn table(m: &Metrics) {
             format!("{} ({})", m.queue.open, m.queue.overdue),
         ],
     ];
+    for d in &a.dimensions {
+        rows.push(vec![
+            format!("agreement on {}", d.dimension),
+            match d.alpha {
+                Some(al) => format!("α {al:.2} over {} drafts", d.items),
+                None => format!("{} drafts rated by two people or more", d.items),
+            },
+        ]);
+    }
     for v in &m.edit_distance_by_prompt_version {
         rows.push(vec![
             format!("words changed, {}", v.label),

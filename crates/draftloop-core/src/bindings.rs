@@ -58,6 +58,7 @@ pub fn typescript() -> String {
         metrics::VersionDistance::decl(),
         metrics::RoutingQuality::decl(),
         metrics::Agreement::decl(),
+        metrics::DimensionAgreement::decl(),
         metrics::QueueNow::decl(),
         metrics::WeekFigures::decl(),
         metrics::TagCount::decl(),

@@ -1277,6 +1277,7 @@ async fn agreement_between_two_reviewers_is_cohens_kappa_and_krippendorffs_alpha
     }
     let m = g.core.metrics(&MetricsScope::default()).unwrap();
     assert_eq!((m.agreement.items, m.agreement.raters), (4, 2));
+    assert!(m.agreement.dimensions.is_empty(), "nobody rated yet");
     assert!(
         (m.agreement.kappa.unwrap() - 0.5).abs() < 1e-12,
         "{:?}",
@@ -1291,5 +1292,43 @@ async fn agreement_between_two_reviewers_is_cohens_kappa_and_krippendorffs_alpha
     assert_eq!(
         (m.approved, m.rejected, m.reviewed, m.auto_approved),
         (2, 2, 4, 0)
+    );
+
+    // Clarity, rated by both on the first three drafts and by bob alone on the fourth:
+    // bob 4, 2, 5 (he first gave the third a 1, then changed it), carol 4, 3, 5, and a
+    // rating carol took back does not count. Interval α over (4,4), (2,3), (5,5):
+    // n = 6, Σo·δ² = 2, Σn·n·δ² = 82 → 1 − 5·2/82.
+    use draftloop_core::feedback::Feedback;
+    let rate = |v: i32| Feedback::Rating {
+        dimension: "clarity".into(),
+        value: v,
+    };
+    for (i, (b, c)) in [(4, Some(4)), (2, Some(3)), (1, Some(5)), (3, None)]
+        .into_iter()
+        .enumerate()
+    {
+        bob.record_feedback(&docs[i], None, &rate(b)).unwrap();
+        if let Some(c) = c {
+            carol.record_feedback(&docs[i], None, &rate(c)).unwrap();
+        }
+    }
+    bob.record_feedback(&docs[2], None, &rate(5)).unwrap();
+    let taken_back = carol.record_feedback(&docs[3], None, &rate(1)).unwrap();
+    carol
+        .record_feedback(
+            &docs[3],
+            None,
+            &Feedback::Retraction {
+                event_id: taken_back.id,
+            },
+        )
+        .unwrap();
+    let m = g.core.metrics(&MetricsScope::default()).unwrap();
+    assert_eq!(m.agreement.dimensions.len(), 1);
+    let clarity = &m.agreement.dimensions[0];
+    assert_eq!((clarity.dimension.as_str(), clarity.items), ("clarity", 3));
+    assert!(
+        (clarity.alpha.unwrap() - (1.0 - 10.0 / 82.0)).abs() < 1e-12,
+        "{clarity:?}"
     );
 }

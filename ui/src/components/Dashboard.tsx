@@ -259,7 +259,10 @@ export function Dashboard({
                 name="agreement"
                 label="Reviewer agreement"
                 value={m.agreement.kappa !== null ? `κ ${m.agreement.kappa.toFixed(2)}` : m.agreement.alpha !== null ? `α ${m.agreement.alpha.toFixed(2)}` : "–"}
-                hint={`${m.agreement.items} drafts decided by two people or more`}
+                hint={[
+                  `${m.agreement.items} drafts decided by two people or more`,
+                  ...m.agreement.dimensions.map((d) => `${d.dimension}: α ${d.alpha === null ? "–" : d.alpha.toFixed(2)} over ${d.items}`),
+                ].join("; ")}
               />
             </section>
             {behind && (

@@ -138,13 +138,23 @@ pub struct RoutingQuality {
 }
 
 /// Agreement between people who decided the same draft (approve or reject): Cohen's κ
-/// when exactly two people did, Krippendorff's α (nominal) for any number.
+/// when exactly two people did, Krippendorff's α (nominal) for any number; and per
+/// rubric dimension between people who rated the same draft (α on the interval scale).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 pub struct Agreement {
     /// Drafts decided by two people or more.
     pub items: u32,
     pub raters: u32,
     pub kappa: Option<f64>,
+    pub alpha: Option<f64>,
+    pub dimensions: Vec<DimensionAgreement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DimensionAgreement {
+    pub dimension: String,
+    /// Drafts rated on it by two people or more.
+    pub items: u32,
     pub alpha: Option<f64>,
 }
 
@@ -345,6 +355,8 @@ impl Workspace {
         let mut ratings: BTreeMap<String, BTreeMap<i32, u32>> = BTreeMap::new();
         // Per draft decided by two people or more: each person's latest approve/reject.
         let mut decided_by: Vec<BTreeMap<String, bool>> = Vec::new();
+        // Per dimension, per draft rated by two people or more: their standing ratings.
+        let mut rated_by: BTreeMap<String, Vec<Vec<f64>>> = BTreeMap::new();
         let mut at = 0;
         while at < drafts.len() {
             let document_id = &drafts[at].document_id;
@@ -433,6 +445,11 @@ impl Workspace {
                 if people.len() >= 2 {
                     decided_by.push(people);
                 }
+                for (dimension, values) in people_ratings(&events, &draft.id) {
+                    if values.len() >= 2 {
+                        rated_by.entry(dimension).or_default().push(values);
+                    }
+                }
             }
             at = end;
         }
@@ -440,6 +457,14 @@ impl Workspace {
         m.approval_rate = share(m.approved, m.approved + m.rejected);
         m.edit_distance_by_prompt_version = self.version_distances(distances, scope)?;
         m.agreement = agreement_of(&decided_by);
+        m.agreement.dimensions = rated_by
+            .into_iter()
+            .map(|(dimension, units)| DimensionAgreement {
+                dimension,
+                items: units.len() as u32,
+                alpha: agreement::krippendorff_alpha(&units, agreement::Metric::Interval),
+            })
+            .collect();
         m.weekly = weeks.into_values().collect();
         m.tags = tags
             .into_iter()
@@ -765,6 +790,9 @@ impl Metrics {
                 w.intervened.to_string(),
             ));
         }
+        for d in &self.agreement.dimensions {
+            rows.push((format!("agreement.alpha[{}]", d.dimension), opt(d.alpha)));
+        }
         for t in &self.tags {
             rows.push((format!("tag[{}]", t.tag), t.drafts.to_string()));
         }
@@ -823,6 +851,43 @@ fn people_decisions(
     out
 }
 
+/// Each person's standing rating of `generation` per dimension (a rating taken back
+/// stands no more), as the values of each dimension.
+fn people_ratings(events: &[FeedbackEvent], generation: &str) -> BTreeMap<String, Vec<f64>> {
+    let retracted: std::collections::HashSet<&str> = events
+        .iter()
+        .filter_map(|e| match &e.feedback {
+            Feedback::Retraction { event_id } => Some(event_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut ordered: Vec<&FeedbackEvent> = events
+        .iter()
+        .filter(|e| e.generation_id.as_deref() == Some(generation))
+        .collect();
+    ordered.sort_by(|a, b| feedback::fold::said_before(a, b));
+    let mut latest: BTreeMap<(&str, &str), (&str, i32)> = BTreeMap::new();
+    for e in ordered {
+        if let Feedback::Rating { dimension, value } = &e.feedback {
+            let who = if e.person_id.is_empty() {
+                &e.actor
+            } else {
+                &e.person_id
+            };
+            latest.insert((dimension.as_str(), who.as_str()), (e.id.as_str(), *value));
+        }
+    }
+    let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for ((dimension, _), (event, value)) in latest {
+        if !retracted.contains(event) {
+            out.entry(dimension.to_owned())
+                .or_default()
+                .push(f64::from(value));
+        }
+    }
+    out
+}
+
 fn agreement_of(items: &[BTreeMap<String, bool>]) -> Agreement {
     let raters: std::collections::BTreeSet<&String> = items.iter().flat_map(|i| i.keys()).collect();
     let units: Vec<Vec<f64>> = items
@@ -844,6 +909,7 @@ fn agreement_of(items: &[BTreeMap<String, bool>]) -> Agreement {
         raters: raters.len() as u32,
         kappa: kappa.flatten(),
         alpha: agreement::krippendorff_alpha(&units, agreement::Metric::Nominal),
+        dimensions: Vec::new(),
     }
 }
 
