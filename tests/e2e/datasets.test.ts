@@ -46,8 +46,15 @@ describe("Datasets", () => {
       assert.equal(offered[0], "Any version");
       for (const label of offered.slice(1)) assert.match(label, /^v\d+/);
       const shownCount = async () => Number(((await s.execute(`return document.querySelector('[data-testid="export-count"]').textContent;`)) as string).split(" ")[0]);
+      // The live count is the export's own: what the CLI writes with the same filters.
+      const written = (...filters: string[]) => {
+        const out = desktop.cli(["--data-dir", dir, "export", "--format", "dpo", "--out", join(desktop.home, "count.jsonl"), "--min-edit-distance", "0.05", ...filters]);
+        assert.equal(out.status, 0, out.stderr);
+        return Number(/^wrote (\d+) rows/.exec(out.stdout)?.[1]);
+      };
       const projectOnly = await shownCount();
-      assert.ok(projectOnly > 0 && projectOnly < 26, `the project filter narrows the DPO rows (${projectOnly})`);
+      assert.equal(projectOnly, written("--project", "Spring launch"));
+      assert.ok(projectOnly < written(), "the project filter narrows the DPO rows");
       // Minimum ratings and reviewers are offered as lists: the scale, and the people.
       const minimums = (await s.execute(`return [...document.querySelectorAll('[data-testid="min-clarity"] option')].map((o) => o.textContent);`)) as string[];
       assert.deepEqual(minimums, ["any", "≥ 1", "≥ 2", "≥ 3", "≥ 4", "≥ 5"]);
@@ -60,6 +67,7 @@ describe("Datasets", () => {
         set.call(sel, "3"); sel.dispatchEvent(new Event("change", { bubbles: true }));`);
       await s.waitUntil("the minimum rating narrows the count", `return Number(document.querySelector('[data-testid="export-count"]')?.textContent.split(" ")[0]) < arguments[0];`, [projectOnly]);
       const count = await shownCount();
+      assert.equal(count, written("--project", "Spring launch", "--min-rating", "clarity=3"));
       assert.ok(count > 0, "some rows are left");
       const folder = join(desktop.home, "exports");
       await fill(s, '[data-testid="export-folder"]', folder);

@@ -170,9 +170,26 @@ def check_csv(path: Path, parquet: Path) -> int:
     if ds.column_names != table.column_names:
         fail(path.name, f"columns {ds.column_names}, the Parquet file has {table.column_names}")
         return len(ds)
-    for column in ("generation_id", "prompt", "output", "tags"):
-        if [str(v) for v in ds[column]] != [("" if v is None else str(v)) for v in table[column]]:
-            fail(path.name, f"`{column}` differs from the Parquet file's")
+    if len(ds) != len(table):
+        fail(path.name, f"{len(ds)} rows, the Parquet file has {len(table)}")
+        return len(ds)
+
+    def cell(v):
+        # The CSV's reader guesses types from text; the Parquet file keeps them: compare
+        # each cell as text, a missing value as an empty one.
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    for column in table.column_names:
+        for row, (a, b) in enumerate(zip(ds[column], table[column])):
+            if cell(a) != cell(b):
+                fail(path.name, f"row {row + 1}, `{column}`: {cell(a)!r} in the CSV, {cell(b)!r} in the Parquet file")
+                break
     return len(ds)
 
 

@@ -36,3 +36,20 @@ if HF_DATASETS_CACHE="$work/cache2" "$PY" "$ROOT/tests/interop/check_datasets.py
   exit 1
 fi
 echo "interop: a broken file is caught"
+
+# And a CSV that lost one cell the Parquet file has (the model of its first row).
+cp -r "$work/out" "$work/broken-csv"
+model=$("$PY" -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(r[0]["model"])' "$work/out/ratings.csv")
+"$PY" - "$work/broken-csv/ratings.csv" "$model" <<'PY'
+import sys
+path, model = sys.argv[1], sys.argv[2]
+lines = open(path, encoding="utf-8").read().split("\n")
+assert model in lines[1], "the first row names its model"
+lines[1] = lines[1].replace(model, "another-model", 1)
+open(path, "w", encoding="utf-8").write("\n".join(lines))
+PY
+if HF_DATASETS_CACHE="$work/cache3" "$PY" "$ROOT/tests/interop/check_datasets.py" "$work/broken-csv" >/dev/null 2>&1; then
+  echo "interop: the checks passed a CSV whose model differs from the Parquet file's" >&2
+  exit 1
+fi
+echo "interop: a CSV cell that differs is caught"

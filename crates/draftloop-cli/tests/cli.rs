@@ -294,12 +294,60 @@ fn imports_history_once_and_exports_datasets() {
         ],
     );
     assert!(said.starts_with("wrote "), "{said}");
-    let rows = std::fs::read_to_string(&out).expect("export");
-    assert!(!rows.is_empty());
-    for line in rows.lines() {
-        let row: serde_json::Value = serde_json::from_str(line).expect("json line");
-        assert!(row["label"].is_boolean());
-    }
+    // The filter keeps exactly the rows whose draft was rated 3 or more on clarity:
+    // checked against every row of the unfiltered export and the ratings table.
+    let lines = |path: &Path| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(path)
+            .expect("export")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect()
+    };
+    let export = |format: &str, file: &str| -> Vec<serde_json::Value> {
+        let path = d.join(file);
+        let args = [
+            "export",
+            "--format",
+            format,
+            "--out",
+            path.to_str().expect("path"),
+            "--project",
+            "Spring launch",
+        ];
+        ok(d, &args);
+        lines(&path)
+    };
+    let clarity: std::collections::HashMap<String, i64> = export("ratings", "ratings.jsonl")
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r["generation_id"].as_str()?.to_owned(),
+                r["ratings"]["clarity"].as_i64()?,
+            ))
+        })
+        .collect();
+    let generation = |row: &serde_json::Value| {
+        row["metadata"]["generation_id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    let expected: Vec<String> = export("kto", "kto-all.jsonl")
+        .iter()
+        .filter(|row| clarity.get(&generation(row)).is_some_and(|c| *c >= 3))
+        .map(generation)
+        .collect();
+    let filtered = lines(&out);
+    assert!(filtered.iter().all(|row| row["label"].is_boolean()));
+    assert_eq!(
+        filtered.iter().map(generation).collect::<Vec<_>>(),
+        expected
+    );
+    assert!(!expected.is_empty(), "some rows pass the filter");
+    assert!(
+        export("kto", "kto-all.jsonl").len() > expected.len(),
+        "and some do not, so the filter is seen working"
+    );
 
     // Several formats in one pass: one file each in the --out folder.
     let folder = d.join("datasets");

@@ -372,6 +372,45 @@ fn reports_pairs_distance_and_length_ratio() {
     assert!((report.mean_length_ratio - 0.75).abs() < 1e-9);
 }
 
+/// The word diff stops at its deadline with a coarser (never a wrong) answer: one long
+/// sentence where every tenth word changed, diffed with time to spare and with none.
+/// Checked by what it returns, not by how long it took.
+#[test]
+fn the_word_diff_stops_at_its_deadline() {
+    let words: Vec<String> = (0..4_000).map(|i| format!("w{i}")).collect();
+    let changed: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i % 10 == 5 {
+                format!("x{i}")
+            } else {
+                w.clone()
+            }
+        })
+        .collect();
+    let (draft, final_text) = (words.join(" "), changed.join(" "));
+    let minimal = analyze(
+        &draft,
+        &final_text,
+        Instant::now() + Duration::from_secs(600),
+    );
+    // 400 words replaced.
+    assert_eq!(minimal.edits, 400);
+    let cut = analyze(
+        &draft,
+        &final_text,
+        Instant::now() - Duration::from_millis(1),
+    );
+    assert!(
+        cut.edits > minimal.edits,
+        "a diff out of time gives up on the fine alignment: {} edits against {}",
+        cut.edits,
+        minimal.edits
+    );
+    assert_eq!((cut.draft_words, cut.final_words), (4_000, 4_000));
+}
+
 #[test]
 fn a_full_rewrite_of_20000_words_respects_the_deadline() {
     let draft: String = (0..20_000).map(|i| format!("w{} ", i * 7 % 1013)).collect();
