@@ -112,19 +112,20 @@ export function Dashboard({
     ? [
         {
           name: "Review volume per week",
-          label: "Drafts per week: approved by the gate, decided by a person, changed or rejected by a person",
+          label: "Drafts per week: approved by the gate, decided by a person, not decided yet; beside them, those a person changed or rejected",
           empty: m.weekly.length ? undefined : "No drafts in this period.",
           config: {
             type: "bar",
             data: {
               labels: m.weekly.map((w) => `Week of ${w.week}`),
               datasets: [
-                { label: "Approved by the gate", data: m.weekly.map((w) => w.auto_approved), backgroundColor: SERIES[1] },
-                { label: "Decided by a person", data: m.weekly.map((w) => w.reviewed), backgroundColor: SERIES[0] },
-                { label: "Changed or rejected", data: m.weekly.map((w) => w.intervened), backgroundColor: SERIES[2] },
+                { label: "Approved by the gate", data: m.weekly.map((w) => w.auto_approved), backgroundColor: SERIES[1], stack: "drafts" },
+                { label: "Decided by a person", data: m.weekly.map((w) => w.reviewed), backgroundColor: SERIES[0], stack: "drafts" },
+                { label: "Not decided yet", data: m.weekly.map((w) => Math.max(0, w.drafts - w.auto_approved - w.reviewed)), backgroundColor: "#d1d5db", stack: "drafts" },
+                { label: "Changed or rejected", data: m.weekly.map((w) => w.intervened), backgroundColor: SERIES[2], stack: "people" },
               ],
             },
-            options: { scales: { y: { beginAtZero: true, title: { display: true, text: "drafts" }, ticks: { precision: 0 } } } },
+            options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: "drafts" }, ticks: { precision: 0 } } } },
           },
         },
         {
@@ -331,22 +332,20 @@ function Tile({
   figure?: Figure;
   onShow?: (figure: Figure, label: string) => void;
 }) {
-  const body = (
-    <>
-      <span className="tile-label">{label}</span>
-      <strong className="tile-value" data-testid={`figure-${name}`}>
-        {value}
-      </strong>
-      <span className="tile-hint muted small">{hint}</span>
-    </>
-  );
-  return figure && onShow ? (
-    <button type="button" className="tile" data-testid={`tile-${name}`} title={`${hint}. Show the drafts behind it.`} onClick={() => onShow(figure, label)}>
-      {body}
-    </button>
-  ) : (
+  // The figure itself opens onto the drafts behind it.
+  return (
     <div className="tile" data-testid={`tile-${name}`} title={hint}>
-      {body}
+      <span className="tile-label">{label}</span>
+      {figure && onShow ? (
+        <button type="button" className="link tile-value" data-testid={`figure-${name}`} title={`Show the drafts behind “${label}”`} onClick={() => onShow(figure, label)}>
+          {value}
+        </button>
+      ) : (
+        <strong className="tile-value" data-testid={`figure-${name}`}>
+          {value}
+        </strong>
+      )}
+      <span className="tile-hint muted small">{hint}</span>
     </div>
   );
 }
