@@ -458,7 +458,7 @@ export function App() {
         />
       )}
       {toast && (
-        <div className="toast" role="alert" data-testid="toast" onClick={() => setToast(null)}>
+        <div className="toast" role="alert" data-testid="toast">
           {toast}
         </div>
       )}
