@@ -207,6 +207,43 @@ async fn anthropic_stream_and_plain_put_the_system_prompt_where_the_api_wants_it
     }
 }
 
+/// Some proxies answer a streamed request with one complete body: the text still
+/// reaches the person, every variant of both APIs, as one token each.
+#[tokio::test]
+async fn a_stream_answered_as_one_body_still_reaches_the_token_sink() {
+    for kind in [ProviderKind::OpenaiCompatible, ProviderKind::Anthropic] {
+        let server = TestLlmServer::start().unwrap();
+        // Anthropic asks once per variant.
+        for _ in 0..2 {
+            server.push_fault(Fault::IgnoreStream);
+        }
+        let (sink, seen) = collector();
+        let out = client()
+            .complete(
+                &endpoint(&server, kind),
+                &request(PROMPT, 2, true),
+                &CancellationToken::new(),
+                sink,
+            )
+            .await
+            .unwrap();
+        assert_eq!(out.ending, Ending::Complete, "{kind:?}");
+        assert_eq!(out.variants.len(), 2, "{kind:?}");
+        let seen = seen.lock().unwrap();
+        for v in 0..2u32 {
+            let text = &out.variants[v as usize].text;
+            assert!(!text.is_empty(), "{kind:?}");
+            assert_eq!(&streamed_text(&seen, v), text, "{kind:?} variant {v}");
+            assert_eq!(
+                seen.iter().filter(|t| t.variant == v).count(),
+                1,
+                "{kind:?}: a whole body arrives as one token"
+            );
+        }
+        assert!(out.first_token_ms.is_some(), "{kind:?}");
+    }
+}
+
 #[tokio::test]
 async fn anthropic_variants_are_parallel_requests() {
     let server = TestLlmServer::start().unwrap();

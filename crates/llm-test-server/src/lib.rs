@@ -89,6 +89,8 @@ pub enum Fault {
     Long {
         tokens: usize,
     },
+    /// Answers a streamed request with one complete JSON body, as some proxies do.
+    IgnoreStream,
 }
 
 #[derive(Debug, Clone)]
@@ -278,6 +280,7 @@ fn respond(
     }
     let mut per_event = Duration::ZERO;
     let mut cut_after = None;
+    let mut ignore_stream = false;
     match fault {
         Some(Fault::Status {
             code,
@@ -326,6 +329,7 @@ fn respond(
         Some(Fault::CutStream { after_events }) => cut_after = Some(after_events),
         Some(Fault::Long { tokens }) => return send_long(out, anthropic, tokens),
         Some(Fault::Slow { per_event: d }) => per_event = d,
+        Some(Fault::IgnoreStream) => ignore_stream = true,
         None => {}
     }
     if req.method == "GET" && req.path.starts_with("/v1/models") {
@@ -381,7 +385,7 @@ fn respond(
         None => (0..n).map(|i| tokens(&reply_text(i, &prompt))).collect(),
     };
     let input_tokens = prompt.split_whitespace().count();
-    let streaming = req.body["stream"].as_bool().unwrap_or(false);
+    let streaming = req.body["stream"].as_bool().unwrap_or(false) && !ignore_stream;
     let logprobs = logprobs.then_some(fixed_logprob);
     match (anthropic, streaming) {
         (false, false) => json_response(

@@ -292,6 +292,19 @@ impl LlmClient {
                 ProviderKind::Anthropic => anthropic::read_plain(&json, &mut state)?,
                 _ => openai::read_plain(&json, &mut state)?,
             }
+            // Asked to stream, answered whole (some proxies ignore `stream`): the person
+            // still sees the text, each variant as one token.
+            if request.stream {
+                first_token_ms = Some(started.elapsed().as_millis() as u64);
+                for (i, v) in state.variants.iter().enumerate() {
+                    if !v.text.is_empty() {
+                        sink(Token {
+                            variant: first_variant + i as u32,
+                            text: v.text.clone(),
+                        });
+                    }
+                }
+            }
             Ending::Complete
         };
         if ending != Ending::Complete {
