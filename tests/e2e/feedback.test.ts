@@ -338,6 +338,29 @@ describe("Feedback", () => {
     }
   });
 
+  it("keeps words typed just before a variant out of its undo step", async () => {
+    const dir = workspace("feedback-race", "Race email");
+    const s = await desktop.launch(dir);
+    try {
+      await generateTwo(s, "Race email", "a sale for teachers");
+      await (await s.findAll('[data-testid="use-variant"]'))[0]?.click();
+      await s.waitUntil("A is in the editor", `return document.querySelector('[data-testid="editor"]')?.innerText.startsWith("Variant 1: Here is a draft");`);
+      // Words typed and a variant used within the editor history's grouping delay
+      // (500 ms): undoing the variant gives the words back, not the text before them.
+      await s.execute(`const e = document.querySelector('[data-testid="editor"]').editor;
+        e.commands.focus("end"); e.commands.insertContent(" Typed just now.");
+        document.querySelectorAll('[data-testid="use-variant"]')[1].click();`);
+      await s.waitUntil("B is in the editor", `return document.querySelector('[data-testid="editor"]')?.innerText.startsWith("Variant 2: Here is a draft");`);
+      await (await s.waitFor('[data-testid="undo-replace"]')).click();
+      await s.waitUntil("the words are back with A", `const t = document.querySelector('[data-testid="editor"]').innerText; return t.startsWith("Variant 1: Here is a draft") && t.includes("Typed just now.");`);
+    } catch (e) {
+      await screenshot(s, "FAILED-race").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit();
+    }
+  });
+
   it("puts a variant over edited text as one undoable step, says so, and History restores any revision", async () => {
     const dir = workspace("feedback-replace", "Replace email");
     const s = await desktop.launch(dir);

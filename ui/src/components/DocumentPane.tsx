@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { closeHistory } from "@tiptap/pm/history";
 import type { Editor as TiptapEditor } from "@tiptap/react";
 import { api, toApiError } from "../api";
 import type { Document, DocumentChanges, DocumentFeedback, DocumentText, Feedback, Project, RubricDimension, SpanNote } from "../bindings";
@@ -182,7 +183,16 @@ export function DocumentPane(props: DocumentPaneProps) {
     } catch {
       content = null;
     }
-    editor.chain().setContent(content ?? fromMarkdown(updated.body_markdown), { emitUpdate: false }).run();
+    // A step of its own in the editor's history: typing just before it (within the
+    // history's grouping delay) must not be undone along with it.
+    editor
+      .chain()
+      .command(({ tr }) => {
+        closeHistory(tr);
+        return true;
+      })
+      .setContent(content ?? fromMarkdown(updated.body_markdown), { emitUpdate: false })
+      .run();
     if (before.trim() && before !== editor.state.doc.textContent) setReplaced(what);
   };
   const undoReplace = () => {
