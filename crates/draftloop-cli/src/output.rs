@@ -11,8 +11,22 @@ pub enum Format {
 }
 
 pub fn json<T: Serialize>(value: &T) -> draftloop_core::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    emit(&format!("{}\n", serde_json::to_string_pretty(value)?));
     Ok(())
+}
+
+/// Writes a listing to stdout. A reader that stopped reading (`| head`) ends the
+/// command quietly: what it wanted it has, and a listing changes nothing.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: could not write the listing: {e}");
+        std::process::exit(1);
+    }
 }
 
 /// Prints left-aligned columns sized to their widest cell.
@@ -23,16 +37,17 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: Vec<&str>| {
+    let line = |cells: Vec<&str>| -> String {
         let padded: Vec<String> = cells
             .iter()
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        format!("{}\n", padded.join("  ").trim_end())
     };
-    line(header.to_vec());
+    let mut text = line(header.to_vec());
     for row in rows {
-        line(row.iter().map(String::as_str).collect());
+        text.push_str(&line(row.iter().map(String::as_str).collect()));
     }
+    emit(&text);
 }

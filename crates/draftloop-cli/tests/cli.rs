@@ -578,3 +578,39 @@ fn the_cli_acts_as_the_profile_of_the_person_at_the_machine() {
         .expect("audited");
     assert_eq!(person, id);
 }
+
+#[test]
+fn a_listing_read_by_a_reader_that_stops_early_ends_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    // More than a pipe holds (64 KiB), so the listing meets the closed pipe however
+    // soon it starts writing.
+    {
+        let mut ws = draftloop_core::Workspace::open(d, draftloop_core::Actor::new("test:alice"))
+            .expect("open");
+        for i in 0..500 {
+            ws.create_project(&draftloop_core::NewProject {
+                name: format!("Project {i} {}", "with a long name ".repeat(6)),
+                content_type: "email".into(),
+            })
+            .expect("project");
+        }
+    }
+    for format in ["table", "json"] {
+        // The reader goes away at once (`draftloop … | head -0`).
+        let mut child = Command::new(env!("CARGO_BIN_EXE_draftloop"))
+            .arg("--data-dir")
+            .arg(d)
+            .args(["projects", "list", "--format", format])
+            .env_remove("DRAFTLOOP_DATA_DIR")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{format}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+    }
+}
