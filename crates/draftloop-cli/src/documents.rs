@@ -84,7 +84,7 @@ pub fn run(ws: &mut Workspace, cmd: DocumentsCommand) -> Result<()> {
                             ]
                         })
                         .collect();
-                    output::table(&["TITLE", "PROJECT", "PASSAGE", "ID"], &rows);
+                    output::table(&["TITLE", "PROJECT", "PASSAGE", "ID"], &rows)?;
                 }
             }
         }
@@ -112,7 +112,7 @@ pub fn run(ws: &mut Workspace, cmd: DocumentsCommand) -> Result<()> {
                             ]
                         })
                         .collect();
-                    output::table(&["TITLE", "PROJECT", "STATUS", "WORDS", "ID"], &rows);
+                    output::table(&["TITLE", "PROJECT", "STATUS", "WORDS", "ID"], &rows)?;
                 }
             }
         }

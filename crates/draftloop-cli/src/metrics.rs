@@ -31,7 +31,7 @@ pub fn run(core: &Core, args: MetricsArgs) -> Result<()> {
     })?;
     match args.format {
         Format::Json => output::json(&m)?,
-        Format::Table => table(&m),
+        Format::Table => table(&m)?,
     }
     Ok(())
 }
@@ -47,7 +47,7 @@ fn seconds(ms: Option<u64>) -> String {
     )
 }
 
-fn table(m: &Metrics) {
+fn table(m: &Metrics) -> Result<()> {
     let r = &m.routing;
     let a = &m.agreement;
     let mut rows: Vec<Vec<String>> = vec![
@@ -108,5 +108,5 @@ fn table(m: &Metrics) {
             format!("{:.1}% over {} drafts", v.mean * 100.0, v.drafts),
         ]);
     }
-    output::table(&["FIGURE", "VALUE"], &rows);
+    output::table(&["FIGURE", "VALUE"], &rows)
 }

@@ -102,7 +102,7 @@ pub fn run(ws: &Workspace, args: MineArgs) -> Result<()> {
             output::table(
                 &["IMPACT", "SUPPORT", "KIND", "DOC TYPE", "INSTRUCTION"],
                 &rows,
-            );
+            )?;
         }
     }
     Ok(())

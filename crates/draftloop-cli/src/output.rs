@@ -11,26 +11,24 @@ pub enum Format {
 }
 
 pub fn json<T: Serialize>(value: &T) -> draftloop_core::Result<()> {
-    emit(&format!("{}\n", serde_json::to_string_pretty(value)?));
-    Ok(())
+    emit(&format!("{}\n", serde_json::to_string_pretty(value)?))
 }
 
-/// Writes a listing to stdout. A reader that stopped reading (`| head`) ends the
-/// command quietly: what it wanted it has, and a listing changes nothing.
-fn emit(text: &str) {
+/// Writes a listing to stdout. A reader that stopped reading (`| head`) has what it
+/// wanted: that ends the listing quietly, not as an error.
+fn emit(text: &str) -> draftloop_core::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("error: could not write the listing: {e}");
-        std::process::exit(1);
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(
+            draftloop_core::Error::Internal(format!("could not write the listing: {e}")),
+        ),
+        _ => Ok(()),
     }
 }
 
 /// Prints left-aligned columns sized to their widest cell.
-pub fn table(header: &[&str], rows: &[Vec<String>]) {
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> draftloop_core::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -49,5 +47,5 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
     for row in rows {
         text.push_str(&line(row.iter().map(String::as_str).collect()));
     }
-    emit(&text);
+    emit(&text)
 }

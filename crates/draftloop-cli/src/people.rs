@@ -47,7 +47,7 @@ pub fn run(ws: &mut Workspace, cmd: PeopleCommand) -> Result<()> {
                             ]
                         })
                         .collect();
-                    output::table(&["HANDLE", "NAME", "ROLE"], &rows);
+                    output::table(&["HANDLE", "NAME", "ROLE"], &rows)?;
                 }
             }
         }

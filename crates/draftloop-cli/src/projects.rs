@@ -47,7 +47,7 @@ pub fn run(ws: &mut Workspace, cmd: ProjectsCommand) -> Result<()> {
                             ]
                         })
                         .collect();
-                    output::table(&["NAME", "CONTENT TYPE", "DOCUMENTS", "ID"], &rows);
+                    output::table(&["NAME", "CONTENT TYPE", "DOCUMENTS", "ID"], &rows)?;
                 }
             }
         }

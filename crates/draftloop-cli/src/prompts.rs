@@ -93,7 +93,7 @@ pub fn run(ws: &mut Workspace, cmd: PromptsCommand) -> Result<()> {
                             ]
                         })
                         .collect();
-                    output::table(&["ID", "CREATED", "ORIGIN", "VARIABLES", "TEMPLATE"], &rows);
+                    output::table(&["ID", "CREATED", "ORIGIN", "VARIABLES", "TEMPLATE"], &rows)?;
                 }
             }
         }

@@ -165,7 +165,7 @@ pub fn run(core: &Core, cmd: ProvidersCommand) -> Result<()> {
                             ]
                         })
                         .collect();
-                    output::table(&["NAME", "KIND", "BASE URL", "MODEL", "KEY"], &rows);
+                    output::table(&["NAME", "KIND", "BASE URL", "MODEL", "KEY"], &rows)?;
                 }
             }
         }

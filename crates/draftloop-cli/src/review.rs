@@ -169,7 +169,7 @@ pub fn queue(core: &Core, cmd: QueueCommand) -> Result<()> {
             output::table(
                 &["CONFIDENCE", "KIND", "TIER", "TITLE", "WHY", "DOCUMENT"],
                 &rows,
-            );
+            )?;
         }
     }
     Ok(())

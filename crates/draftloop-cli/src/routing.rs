@@ -156,14 +156,14 @@ pub fn run(ws: &mut Workspace, cmd: RoutingCommand) -> Result<()> {
             let policy = ws.routing_policy(&project.id)?;
             match format {
                 Format::Json => output::json(&policy)?,
-                Format::Table => print_policy(&policy),
+                Format::Table => print_policy(&policy)?,
             }
         }
     }
     Ok(())
 }
 
-fn print_policy(p: &RoutingPolicy) {
+fn print_policy(p: &RoutingPolicy) -> Result<()> {
     let on = |b: bool| if b { "on" } else { "off" };
     let list = |l: &[String]| {
         if l.is_empty() {
@@ -218,5 +218,5 @@ fn print_policy(p: &RoutingPolicy) {
                 .map_or("none".to_owned(), |g| format!("{g}")),
         ],
     ];
-    output::table(&["SETTING", "VALUE"], &rows);
+    output::table(&["SETTING", "VALUE"], &rows)
 }
