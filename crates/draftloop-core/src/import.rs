@@ -370,6 +370,9 @@ impl Workspace {
                 }
                 Ok(())
             })?;
+            // The chunk's drafts are worked out for the dashboard now, while the
+            // progress moves, rather than all at once the first time it opens.
+            self.refresh_draft_facts()?;
             if !progress(read) {
                 return Err(Error::Cancelled(
                     "the import was cancelled; nothing of it was kept".into(),

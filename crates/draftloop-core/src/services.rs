@@ -114,6 +114,16 @@ impl Core {
         out
     }
 
+    /// Runs short work that may write on a connection of its own from the pool: its
+    /// writes take turns with the shared workspace's through the write gate.
+    pub(crate) fn spare<T>(&self, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
+        let mut ws = self.spare_connection()?;
+        let out = f(&mut ws);
+        self.announce(&ws);
+        self.give_back(ws);
+        out
+    }
+
     fn spare_connection(&self) -> Result<Workspace> {
         let spare = locked(&self.inner.spare).pop();
         match spare {

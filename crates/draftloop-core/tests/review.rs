@@ -1332,3 +1332,105 @@ async fn agreement_between_two_reviewers_is_cohens_kappa_and_krippendorffs_alpha
         "{clarity:?}"
     );
 }
+
+/// The dashboard adds up stored per-draft facts; every later write that changes what a
+/// draft came to must show in the next figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_figures_follow_every_later_write() {
+    use draftloop_core::document::DocumentText;
+    use draftloop_core::metrics::MetricsScope;
+    let g = gate();
+    g.policy(|p| p.audit_sample_rate = 0.0);
+    let (kept, _) = g.route("kept", Some(0.99), "model").await;
+    let (queued, _) = g.route("queued", Some(0.2), "model").await;
+    let all = MetricsScope::default();
+    let m = g.core.metrics(&all).unwrap();
+    assert_eq!((m.drafts, m.auto_approved, m.approved), (2, 1, 1));
+    assert_eq!(m.intervention_rate, Some(0.0));
+
+    // A person rewrites the queued draft (no decision, no revision: only its text).
+    g.core
+        .with(|ws| {
+            ws.save_document_text(&queued, &DocumentText::markdown("Entirely other words."))
+                .map(|_| ())
+        })
+        .unwrap();
+    let m = g.core.metrics(&all).unwrap();
+    assert_eq!(m.intervention_rate, Some(0.5), "{m:?}");
+    assert!(m.edit_distance_by_prompt_version[0].mean > 0.0);
+
+    // The auto-approved one is rejected after all.
+    g.core
+        .with(|ws| {
+            ws.review_document(&ReviewDecision {
+                document_id: kept.clone(),
+                verdict: Verdict::Reject,
+                reason: Some("tone".into()),
+                final_text: None,
+            })
+            .map(|_| ())
+        })
+        .unwrap();
+    let m = g.core.metrics(&all).unwrap();
+    assert_eq!((m.rejected, m.reviewed), (1, 1), "{m:?}");
+    assert_eq!(m.intervention_rate, Some(1.0));
+
+    // A deleted document's drafts count no more.
+    g.core.with(|ws| ws.delete_document(&kept)).unwrap();
+    let m = g.core.metrics(&all).unwrap();
+    assert_eq!((m.drafts, m.rejected, m.reviewed), (1, 0, 0), "{m:?}");
+
+    // Nothing is left to work out once the figures were read.
+    let stale: i64 = g
+        .db()
+        .query_row("SELECT count(*) FROM draft_facts_stale", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stale, 0);
+}
+
+/// New rows are found by rowid past the last one seen; a cancelled import deletes rows
+/// the figures had already seen, and the rowids come back for the next writes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_figures_count_writes_made_after_a_cancelled_import() {
+    use draftloop_core::metrics::MetricsScope;
+    let g = gate();
+    g.policy(|p| p.audit_sample_rate = 0.0);
+    let (doc, _) = g.route("queued", Some(0.2), "model").await;
+    let all = MetricsScope::default();
+    assert_eq!(g.core.metrics(&all).unwrap().rejected, 0);
+
+    // An import whose one chunk (decisions among its feedback) is written, worked out
+    // for the figures, then cancelled.
+    let lines: String = (0..20)
+        .map(|i| {
+            serde_json::json!({"project": "Imported", "prompt": format!("p{i}"),
+                "draft": format!("d{i}"), "decision": "rejected", "thumb": "down"})
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    let cancelled = g.core.with(|ws| {
+        ws.import_jsonl_with_progress(std::io::Cursor::new(lines), "cut.jsonl", |_| false)
+    });
+    assert_eq!(
+        cancelled.unwrap_err().kind(),
+        ErrorKind::Cancelled,
+        "the import was cancelled"
+    );
+    assert_eq!(g.core.metrics(&all).unwrap().drafts, 1);
+
+    // The next decision takes a rowid the import's rows had.
+    g.core
+        .with(|ws| {
+            ws.review_document(&ReviewDecision {
+                document_id: doc.clone(),
+                verdict: Verdict::Reject,
+                reason: Some("tone".into()),
+                final_text: None,
+            })
+            .map(|_| ())
+        })
+        .unwrap();
+    let m = g.core.metrics(&all).unwrap();
+    assert_eq!((m.drafts, m.rejected, m.reviewed), (1, 1, 1), "{m:?}");
+}

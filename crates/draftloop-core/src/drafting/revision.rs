@@ -198,7 +198,7 @@ impl Workspace {
 
     /// Oldest first.
     pub fn revisions(&self, document_id: &str) -> Result<Vec<Revision>> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT id, document_id, author_kind, actor, generation_id, body_markdown, created_at
              FROM revisions WHERE document_id = ?1 ORDER BY id",
         )?;

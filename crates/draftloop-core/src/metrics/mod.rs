@@ -15,6 +15,7 @@
 //!   was let through wrongly (`missed`); "needs a person" is the positive class.
 
 pub mod agreement;
+mod facts;
 
 use std::collections::BTreeMap;
 
@@ -22,8 +23,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::export::records::{kept_after, Kept};
-use crate::feedback::{self, fold::Fold, Feedback, FeedbackEvent, Verdict};
+use crate::feedback::Verdict;
 use crate::store::Workspace;
 
 /// Which drafts count: of one project or all, made in `[since, until)`.
@@ -226,17 +226,6 @@ impl Seen<'_> {
     }
 }
 
-/// One draft in scope, as read.
-struct Draft {
-    id: String,
-    created_at: String,
-    document_id: String,
-    prompt_version_id: Option<String>,
-    output: String,
-    routed: Option<String>,
-    gate_decision: Option<String>,
-}
-
 /// A prompt version's placed drafts so far.
 #[derive(Default)]
 struct Distances {
@@ -270,14 +259,14 @@ fn nearest_rank(sorted: &[u64], q: f64) -> Option<u64> {
 
 impl Workspace {
     /// The figures of `scope`, with the queue as of `now`.
-    pub fn metrics(&self, scope: &MetricsScope, now: &str) -> Result<Metrics> {
+    pub fn metrics(&mut self, scope: &MetricsScope, now: &str) -> Result<Metrics> {
         self.tally(scope, now, &mut |_| {})
     }
 
     /// The drafts behind one figure of `scope`, newest first, as the dashboard lists
     /// them: counted by the very pass that makes the figures.
     pub fn metrics_drafts(
-        &self,
+        &mut self,
         scope: &MetricsScope,
         now: &str,
         figure: Figure,
@@ -312,7 +301,7 @@ impl Workspace {
     /// One pass over the scope's drafts: the figures, and each draft as it was counted
     /// to `visit`.
     fn tally(
-        &self,
+        &mut self,
         scope: &MetricsScope,
         now: &str,
         visit: &mut dyn FnMut(&Seen),
@@ -327,8 +316,12 @@ impl Workspace {
         if let Some(p) = &scope.project_id {
             self.project(p)?;
         }
-        let drafts = self.drafts_in(scope.project_id.as_deref(), &since, &until)?;
-        let ids: Vec<&str> = drafts.iter().map(|d| d.id.as_str()).collect();
+        self.refresh_draft_facts()?;
+        let mut drafts: Vec<facts::DraftFacts> = Vec::new();
+        self.stored_facts(scope.project_id.as_deref(), &since, &until, |f| {
+            drafts.push(f)
+        })?;
+        let ids: Vec<&str> = drafts.iter().map(|d| d.generation_id.as_str()).collect();
         let (review_time, routing, routing_of) = self.review_figures(&ids)?;
         let mut m = Metrics {
             drafts: drafts.len() as u32,
@@ -349,109 +342,74 @@ impl Workspace {
             ratings: Vec::new(),
         };
         let mut intervened = 0u32;
-        let mut distances: BTreeMap<String, Distances> = BTreeMap::new();
+        let mut distances: BTreeMap<&str, Distances> = BTreeMap::new();
         let mut weeks: BTreeMap<String, WeekFigures> = BTreeMap::new();
-        let mut tags: BTreeMap<String, u32> = BTreeMap::new();
-        let mut ratings: BTreeMap<String, BTreeMap<i32, u32>> = BTreeMap::new();
+        let mut tags: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut ratings: BTreeMap<&str, BTreeMap<i32, u32>> = BTreeMap::new();
         // Per draft decided by two people or more: each person's latest approve/reject.
-        let mut decided_by: Vec<BTreeMap<String, bool>> = Vec::new();
+        let mut decided_by: Vec<&BTreeMap<String, bool>> = Vec::new();
         // Per dimension, per draft rated by two people or more: their standing ratings.
-        let mut rated_by: BTreeMap<String, Vec<Vec<f64>>> = BTreeMap::new();
-        let mut at = 0;
-        while at < drafts.len() {
-            let document_id = &drafts[at].document_id;
-            let end = drafts[at..]
-                .iter()
-                .position(|d| &d.document_id != document_id)
-                .map_or(drafts.len(), |n| at + n);
-            let events = self.said_events(document_id)?;
-            let fold = Fold::of(&events);
-            let kept = self.kept_texts(document_id)?;
-            for draft in &drafts[at..end] {
-                let said = fold.generation(&draft.id);
-                let decided = said.decision;
-                let by_gate =
-                    decided.is_some_and(|d| Some(&d.event.id) == draft.gate_decision.as_ref());
-                match decided.map(|d| d.verdict) {
-                    Some(Verdict::Approve) => m.approved += 1,
-                    Some(Verdict::Reject) => m.rejected += 1,
-                    Some(Verdict::Escalate) => m.escalated += 1,
-                    Some(Verdict::Reopen) | None => {}
-                }
-                if decided.is_some() && !by_gate {
-                    m.reviewed += 1;
-                }
-                if by_gate && draft.routed.as_deref() == Some("auto_approved") {
-                    m.auto_approved += 1;
-                }
-                let text = kept.get(draft.id.as_str());
-                let changed = text.is_some_and(|t| t.trim() != draft.output.trim());
-                let rejected = decided.is_some_and(|d| d.verdict == Verdict::Reject);
-                if changed || rejected {
-                    intervened += 1;
-                }
-                let by_person = decided.is_some() && !by_gate;
-                let week = weeks
-                    .entry(week_of(&draft.created_at))
-                    .or_insert_with_key(|w| WeekFigures {
-                        week: w.clone(),
-                        drafts: 0,
-                        auto_approved: 0,
-                        reviewed: 0,
-                        intervened: 0,
-                    });
-                week.drafts += 1;
-                week.auto_approved +=
-                    u32::from(by_gate && draft.routed.as_deref() == Some("auto_approved"));
-                week.reviewed += u32::from(by_person);
-                week.intervened += u32::from(changed || rejected);
-                for tag in said.all_tags() {
-                    *tags.entry(tag.to_owned()).or_default() += 1;
-                }
-                for (dimension, value) in &said.ratings {
-                    *ratings
-                        .entry((*dimension).to_owned())
-                        .or_default()
-                        .entry(*value)
-                        .or_default() += 1;
-                }
-                if let (Some(version), Some(text)) = (&draft.prompt_version_id, text) {
-                    let distance = if changed {
-                        crate::mining::extract::analyze(
-                            &draft.output,
-                            text,
-                            std::time::Instant::now()
-                                + crate::mining::MineOptions::default().diff_deadline,
-                        )
-                        .normalized_distance()
-                    } else {
-                        0.0
-                    };
-                    let entry = distances.entry(version.clone()).or_default();
-                    entry.drafts += 1;
-                    entry.sum += distance;
-                    entry.reviewed += u32::from(by_person);
-                }
-                visit(&Seen {
-                    generation_id: &draft.id,
-                    document_id: &draft.document_id,
-                    verdict: decided.map(|d| d.verdict),
-                    auto_approved: by_gate && draft.routed.as_deref() == Some("auto_approved"),
-                    by_person,
-                    intervened: changed || rejected,
-                    routing: routing_of.get(draft.id.as_str()).copied(),
-                });
-                let people = people_decisions(&events, &draft.id, draft.gate_decision.as_deref());
-                if people.len() >= 2 {
-                    decided_by.push(people);
-                }
-                for (dimension, values) in people_ratings(&events, &draft.id) {
-                    if values.len() >= 2 {
-                        rated_by.entry(dimension).or_default().push(values);
-                    }
-                }
+        let mut rated_by: BTreeMap<&str, Vec<Vec<f64>>> = BTreeMap::new();
+        // Weeks are told by their day, and a day's drafts are many.
+        let mut week_of_day: BTreeMap<&str, String> = BTreeMap::new();
+        for draft in &drafts {
+            match draft.verdict {
+                Some(Verdict::Approve) => m.approved += 1,
+                Some(Verdict::Reject) => m.rejected += 1,
+                Some(Verdict::Escalate) => m.escalated += 1,
+                Some(Verdict::Reopen) | None => {}
             }
-            at = end;
+            m.reviewed += u32::from(draft.by_person);
+            m.auto_approved += u32::from(draft.auto_approved);
+            intervened += u32::from(draft.intervened);
+            let day = draft.created_at.get(..10).unwrap_or(&draft.created_at);
+            let week = week_of_day
+                .entry(day)
+                .or_insert_with(|| week_of(&draft.created_at));
+            let week = weeks
+                .entry(week.clone())
+                .or_insert_with_key(|w| WeekFigures {
+                    week: w.clone(),
+                    drafts: 0,
+                    auto_approved: 0,
+                    reviewed: 0,
+                    intervened: 0,
+                });
+            week.drafts += 1;
+            week.auto_approved += u32::from(draft.auto_approved);
+            week.reviewed += u32::from(draft.by_person);
+            week.intervened += u32::from(draft.intervened);
+            for tag in &draft.said.tags {
+                *tags.entry(tag).or_default() += 1;
+            }
+            for (dimension, value) in &draft.said.ratings {
+                *ratings
+                    .entry(dimension)
+                    .or_default()
+                    .entry(*value)
+                    .or_default() += 1;
+            }
+            if let (Some(version), Some(distance)) = (&draft.prompt_version_id, draft.distance) {
+                let entry = distances.entry(version).or_default();
+                entry.drafts += 1;
+                entry.sum += distance;
+                entry.reviewed += u32::from(draft.by_person);
+            }
+            visit(&Seen {
+                generation_id: &draft.generation_id,
+                document_id: &draft.document_id,
+                verdict: draft.verdict,
+                auto_approved: draft.auto_approved,
+                by_person: draft.by_person,
+                intervened: draft.intervened,
+                routing: routing_of.get(draft.generation_id.as_str()).copied(),
+            });
+            if !draft.said.decided_by.is_empty() {
+                decided_by.push(&draft.said.decided_by);
+            }
+            for (dimension, values) in &draft.said.rated_by {
+                rated_by.entry(dimension).or_default().push(values.clone());
+            }
         }
         m.intervention_rate = share(intervened, m.drafts);
         m.approval_rate = share(m.approved, m.approved + m.rejected);
@@ -460,7 +418,7 @@ impl Workspace {
         m.agreement.dimensions = rated_by
             .into_iter()
             .map(|(dimension, units)| DimensionAgreement {
-                dimension,
+                dimension: dimension.to_owned(),
                 items: units.len() as u32,
                 alpha: agreement::krippendorff_alpha(&units, agreement::Metric::Interval),
             })
@@ -468,7 +426,10 @@ impl Workspace {
         m.weekly = weeks.into_values().collect();
         m.tags = tags
             .into_iter()
-            .map(|(tag, drafts)| TagCount { tag, drafts })
+            .map(|(tag, drafts)| TagCount {
+                tag: tag.to_owned(),
+                drafts,
+            })
             .collect();
         m.tags
             .sort_by(|a, b| b.drafts.cmp(&a.drafts).then_with(|| a.tag.cmp(&b.tag)));
@@ -481,7 +442,7 @@ impl Workspace {
                     .map(|(v, c)| i64::from(*v) * i64::from(*c))
                     .sum();
                 RatingCounts {
-                    dimension,
+                    dimension: dimension.to_owned(),
                     mean: total as f64 / f64::from(n.max(1)),
                     counts: counts.into_iter().collect(),
                 }
@@ -492,79 +453,9 @@ impl Workspace {
         Ok(m)
     }
 
-    fn drafts_in(
-        &self,
-        project_id: Option<&str>,
-        since: &Option<String>,
-        until: &Option<String>,
-    ) -> Result<Vec<Draft>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT g.id, g.document_id, g.prompt_version_id, g.output, g.routed, g.gate_decision,
-                    g.created_at
-             FROM generations g JOIN live_documents d ON d.id = g.document_id
-             WHERE g.error IS NULL AND g.incomplete = 0 AND g.output <> ''
-               AND (?1 IS NULL OR d.project_id = ?1)
-               AND (?2 IS NULL OR g.created_at >= ?2) AND (?3 IS NULL OR g.created_at < ?3)
-             ORDER BY g.document_id, g.id",
-        )?;
-        let rows = stmt.query_map(rusqlite::params![project_id, since, until], |r| {
-            Ok(Draft {
-                id: r.get(0)?,
-                document_id: r.get(1)?,
-                prompt_version_id: r.get(2)?,
-                output: r.get(3)?,
-                routed: r.get(4)?,
-                gate_decision: r.get(5)?,
-                created_at: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// What was said about a document that the figures count: decisions (reopenings
-    /// among them), tags, ratings and what was taken back, as the fold reads them.
-    fn said_events(&self, document_id: &str) -> Result<Vec<FeedbackEvent>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {} FROM feedback_events e WHERE e.document_id = ?1
-               AND e.kind IN ('decision', 'tag', 'rating', 'retraction')",
-            feedback::EVENT_COLUMNS_OF_E
-        ))?;
-        let rows = stmt.query_map([document_id], |r| feedback::event_from_row_at(r, 0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The text people kept after each of the model's drafts went into the document,
-    /// by generation: the last human revision before the model's next, or the text now.
-    fn kept_texts(&self, document_id: &str) -> Result<BTreeMap<String, String>> {
-        let revisions = self.revisions(document_id)?;
-        let mut out = BTreeMap::new();
-        let mut current: Option<String> = None;
-        for (i, r) in revisions.iter().enumerate() {
-            let (true, Some(g)) = (r.author_kind == "model", &r.generation_id) else {
-                continue;
-            };
-            let text = match kept_after(i, revisions.len(), |j| revisions[j].author_kind == "human")
-            {
-                Some(Kept::Revision(j)) => revisions[j].body_markdown.clone(),
-                Some(Kept::Current) => match &current {
-                    Some(t) => t.clone(),
-                    None => {
-                        let t = self.document(document_id)?.body_markdown;
-                        current = Some(t.clone());
-                        t
-                    }
-                },
-                // The model revised again before anyone changed a word.
-                None => r.body_markdown.clone(),
-            };
-            out.insert(g.clone(), text);
-        }
-        Ok(out)
-    }
-
     fn version_distances(
         &self,
-        distances: BTreeMap<String, Distances>,
+        distances: BTreeMap<&str, Distances>,
         scope: &MetricsScope,
     ) -> Result<Vec<VersionDistance>> {
         // Versions numbered per project as the app shows them, oldest first.
@@ -577,14 +468,14 @@ impl Workspace {
         let mut out = Vec::new();
         for (version, d) in distances {
             let (project, n): (String, u32) =
-                stmt.query_row([&version], |r| Ok((r.get(1)?, r.get(2)?)))?;
+                stmt.query_row([version], |r| Ok((r.get(1)?, r.get(2)?)))?;
             let label = if scope.project_id.is_some() {
                 format!("v{n}")
             } else {
                 format!("{project} · v{n}")
             };
             out.push(VersionDistance {
-                prompt_version: version,
+                prompt_version: version.to_owned(),
                 label,
                 drafts: d.drafts,
                 mean: d.sum / f64::from(d.drafts),
@@ -690,17 +581,17 @@ impl Workspace {
 }
 
 impl crate::Core {
-    /// The figures of `scope`, with the queue as of the host's clock, on a read
-    /// connection of its own.
+    /// The figures of `scope`, with the queue as of the host's clock, on a connection
+    /// of its own (which first brings the stored facts of changed documents up to date).
     pub fn metrics(&self, scope: &MetricsScope) -> Result<Metrics> {
         let now = crate::host::stamp(self.host().now());
-        self.read(|ws| ws.metrics(scope, &now))
+        self.spare(|ws| ws.metrics(scope, &now))
     }
 
     /// The drafts behind one figure of `scope`.
     pub fn metrics_drafts(&self, scope: &MetricsScope, figure: Figure) -> Result<Vec<DraftRef>> {
         let now = crate::host::stamp(self.host().now());
-        self.read(|ws| ws.metrics_drafts(scope, &now, figure))
+        self.spare(|ws| ws.metrics_drafts(scope, &now, figure))
     }
 
     /// The figures of `scope` as a CSV (figure, value) at `path`, whole or not at all.
@@ -814,81 +705,7 @@ impl Metrics {
     }
 }
 
-/// Each person's latest approve or reject of `generation` (the gate's own excepted).
-fn people_decisions(
-    events: &[FeedbackEvent],
-    generation: &str,
-    gate: Option<&str>,
-) -> BTreeMap<String, bool> {
-    let mut ordered: Vec<&FeedbackEvent> = events
-        .iter()
-        .filter(|e| e.generation_id.as_deref() == Some(generation) && Some(e.id.as_str()) != gate)
-        .collect();
-    ordered.sort_by(|a, b| feedback::fold::said_before(a, b));
-    let mut out = BTreeMap::new();
-    for e in ordered {
-        let who = if e.person_id.is_empty() {
-            &e.actor
-        } else {
-            &e.person_id
-        };
-        match e.feedback {
-            Feedback::Decision {
-                verdict: Verdict::Approve,
-                ..
-            } => {
-                out.insert(who.clone(), true);
-            }
-            Feedback::Decision {
-                verdict: Verdict::Reject,
-                ..
-            } => {
-                out.insert(who.clone(), false);
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Each person's standing rating of `generation` per dimension (a rating taken back
-/// stands no more), as the values of each dimension.
-fn people_ratings(events: &[FeedbackEvent], generation: &str) -> BTreeMap<String, Vec<f64>> {
-    let retracted: std::collections::HashSet<&str> = events
-        .iter()
-        .filter_map(|e| match &e.feedback {
-            Feedback::Retraction { event_id } => Some(event_id.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut ordered: Vec<&FeedbackEvent> = events
-        .iter()
-        .filter(|e| e.generation_id.as_deref() == Some(generation))
-        .collect();
-    ordered.sort_by(|a, b| feedback::fold::said_before(a, b));
-    let mut latest: BTreeMap<(&str, &str), (&str, i32)> = BTreeMap::new();
-    for e in ordered {
-        if let Feedback::Rating { dimension, value } = &e.feedback {
-            let who = if e.person_id.is_empty() {
-                &e.actor
-            } else {
-                &e.person_id
-            };
-            latest.insert((dimension.as_str(), who.as_str()), (e.id.as_str(), *value));
-        }
-    }
-    let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for ((dimension, _), (event, value)) in latest {
-        if !retracted.contains(event) {
-            out.entry(dimension.to_owned())
-                .or_default()
-                .push(f64::from(value));
-        }
-    }
-    out
-}
-
-fn agreement_of(items: &[BTreeMap<String, bool>]) -> Agreement {
+fn agreement_of(items: &[&BTreeMap<String, bool>]) -> Agreement {
     let raters: std::collections::BTreeSet<&String> = items.iter().flat_map(|i| i.keys()).collect();
     let units: Vec<Vec<f64>> = items
         .iter()

@@ -192,6 +192,31 @@ impl Workspace {
         }
     }
 
+    /// As [`Workspace::write`], for work that reads through the workspace's own methods
+    /// while it holds the write lock, so what it reads cannot change before it writes.
+    pub(crate) fn write_reading<T>(
+        &mut self,
+        f: impl FnOnce(&Workspace) -> Result<T>,
+    ) -> Result<T> {
+        let gate = self.gate.clone();
+        let _turn = gate.as_ref().map(|g| g.take());
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let out = f(self).and_then(|out| Ok(self.conn.execute_batch("COMMIT").map(|()| out)?));
+        match out {
+            Ok(out) => {
+                self.touched.committed(&self.conn);
+                Ok(out)
+            }
+            Err(e) => {
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+                self.touched.rolled_back();
+                Err(e)
+            }
+        }
+    }
+
     /// Writes from now on take turns with the other connections sharing `gate`.
     pub(crate) fn share_gate(&mut self, gate: &WriteGate) {
         self.gate = Some(gate.clone());
