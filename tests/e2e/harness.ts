@@ -174,7 +174,14 @@ export class Desktop {
   }
 
   cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const out = spawnSync(CLI, args, { env: this.env, encoding: "utf8" });
+    return this.cliAs(null, args);
+  }
+
+  /** The command line as another person at this machine (`local:<user>`), or as the
+   * app's own when `user` is null. */
+  cliAs(user: string | null, args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const env = user ? { ...this.env, USER: user, USERNAME: user } : this.env;
+    const out = spawnSync(CLI, args, { env, encoding: "utf8" });
     return { status: out.status, stdout: out.stdout, stderr: out.stderr };
   }
 

@@ -247,6 +247,83 @@ describe("The review gate", () => {
       await s.quit();
     }
   });
+  it("asks two reviewers for a draft, each blind to the other, and sends a disagreement to a senior", async () => {
+    const dir = desktop.dataDir("blind");
+    const as = (user: string | null, args: string[]) => {
+      const out = desktop.cliAs(user, ["--data-dir", dir, ...args]);
+      assert.equal(out.status, 0, `draftloop ${args.join(" ")}: ${out.stderr}`);
+      return out.stdout;
+    };
+    as(null, ["projects", "add", "Spring launch", "--content-type", "email"]);
+    as(null, ["prompts", "set", "--project", "Spring launch", "--template", "Write an email about {{topic}}."]);
+    as(null, ["providers", "add", "Test server", "--kind", "openai-compatible", "--base-url", `${env.llm.base}/v1`, "--model", "test-model"]);
+    as(null, ["routing", "set", "--project", "Spring launch", "--audit-rate", "0", "--reviews", "2", "--review-share", "1"]);
+    as("bob", ["people", "list"]); // bob opens the workspace: he is known
+    as(null, ["people", "set-role", "local:bob", "reviewer"]);
+    const csv = join(desktop.home, "two.csv");
+    writeFileSync(csv, `title,topic\nAgreed,"${MARKER}${Math.log(0.6)}]] boots"\nSplit,"${MARKER}${Math.log(0.6)}]] coats"\n`);
+    as(null, ["batch", "--project", "Spring launch", "--provider", "Test server", "--csv", csv]);
+    const docs = JSON.parse(as(null, ["documents", "list", "--format", "json"])) as { title: string; id: string }[];
+    const id = (title: string) => docs.find((d) => d.title === title)?.id ?? "";
+    // bob gives his reviews first, from the command line.
+    assert.match(as("bob", ["review", id("Agreed"), "approve"]), /gave your review of "Agreed"; 1 of 2 reviews are in/);
+    assert.match(as("bob", ["review", id("Split"), "reject", "--reason", "off-brand"]), /1 of 2 reviews are in/);
+
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="open-review-queue"]')).click();
+      await queueLength(s, 2);
+      const counts = (await s.execute(`return [...document.querySelectorAll('[data-testid="queue-reviews"]')].map((e) => e.textContent.trim());`)) as string[];
+      assert.deepEqual(counts, ["· 1/2 reviews", "· 1/2 reviews"]);
+      await (await s.find('[data-testid="queue-item"][data-title="Agreed"]')).click();
+      await s.waitUntil("Agreed is open", `return document.querySelector('[data-testid="queue-detail"]')?.dataset.title === "Agreed";`);
+      assert.match(await (await s.waitFor('[data-testid="blind-review"]')).text(), /Blind review: 2 reviewers each decide without seeing the others' reviews \(1 in so far\)/);
+      await s.waitFor('[data-testid="confidence-breakdown"]');
+      await screenshot(s, "88-blind-review");
+
+      // The document's own panel does not show bob's review either.
+      await (await s.find('[data-testid="queue-detail"] .queue-detail-head button')).click();
+      await s.waitUntil("its document is open", `return document.querySelector('[data-testid="document-title"]')?.value === "Agreed";`);
+      await s.waitUntil("the panel has loaded", `return /test-model/.test(document.querySelector('[data-testid="feedback-draft"]')?.textContent ?? "");`);
+      const kinds = (await s.execute(`return [...document.querySelectorAll('[data-testid="timeline"] li')].map((l) => l.dataset.kind);`)) as string[];
+      assert.ok(!kinds.includes("review"), `bob's review is hidden: ${kinds.join(", ")}`);
+
+      // Agreeing with bob decides it.
+      await (await s.find('[data-testid="open-review-queue"]')).click();
+      await s.waitUntil("the queue is back", `return !!document.querySelector('[data-testid="queue-item"][data-title="Agreed"]');`);
+      await (await s.find('[data-testid="queue-item"][data-title="Agreed"]')).click();
+      await s.waitUntil("Agreed is open", `return document.querySelector('[data-testid="queue-detail"]')?.dataset.title === "Agreed";`);
+      await s.waitFor('[data-testid="confidence-breakdown"]');
+      await s.keys("a");
+      await s.waitUntil("decided", `return /Approved "Agreed"/.test(document.querySelector('[data-testid="toast"]')?.textContent ?? "");`);
+      await queueLength(s, 1);
+
+      // Disagreeing with bob sends it to a senior, with what each said.
+      await s.waitUntil("Split is open", `return document.querySelector('[data-testid="queue-detail"]')?.dataset.title === "Split";`);
+      await s.waitFor('[data-testid="confidence-breakdown"]');
+      await s.keys("a");
+      await s.waitUntil("reviewed", `return /Gave your review of "Split"/.test(document.querySelector('[data-testid="toast"]')?.textContent ?? "");`);
+      await queueLength(s, 0);
+      await (await s.find('[data-testid="queue-tab-senior"]')).click();
+      await queueLength(s, 1);
+      assert.match(await (await s.waitFor('[data-testid="escalation-note"]')).text(), /Reviewers disagreed: 1 approved, 1 rejected \(bob rejected: off-brand; .* approved\)/);
+      await screenshot(s, "89-disagreement-to-senior");
+
+      const listed = JSON.parse(as(null, ["documents", "list", "--format", "json"])) as { title: string; status: string }[];
+      assert.equal(listed.find((d) => d.title === "Agreed")?.status, "approved");
+      assert.equal(listed.find((d) => d.title === "Split")?.status, "in_review");
+      // Agreement on what the two said blind: (A, A) and (R, A) → κ = 0.
+      const m = JSON.parse(as(null, ["metrics", "--format", "json"])) as { agreement: { items: number; kappa: number | null } };
+      assert.equal(m.agreement.items, 2);
+      assert.equal(m.agreement.kappa, 0);
+    } catch (e) {
+      await screenshot(s, "FAILED-blind-review").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit();
+    }
+  });
+
   it("tells of a draft past its review deadline with the desktop's own notification", async () => {
     const dir = desktop.dataDir("overdue");
     const cli = (args: string[]) => {

@@ -41,7 +41,11 @@ adaptive: Adaptive | null,
 /**
  * A second provider that rates each routed draft against the project's rubric.
  */
-judge: Judge | null, };
+judge: Judge | null, 
+/**
+ * Ask several reviewers, each on their own, for a share of the queued drafts.
+ */
+multi_review: MultiReview | null, };
 
 export type Checks = { 
 /**
@@ -103,7 +107,16 @@ note: string | null,
 /**
  * Who holds the lease now (display name), if anyone.
  */
-held_by: string | null, held_until: string | null, time_spent_ms: number, created_at: string, };
+held_by: string | null, held_until: string | null, time_spent_ms: number, created_at: string, 
+/**
+ * Reviews it asks for (1 but for drafts drawn for several reviews), and how many
+ * are in.
+ */
+reviews_wanted: number, reviews_in: number, 
+/**
+ * Whether the person asking gave theirs.
+ */
+reviewed_by_me: boolean, };
 
 export type QueueOrder = "lowest_confidence" | "most_uncertain";
 
@@ -130,6 +143,16 @@ export type Adaptive = {
  * or rejected.
  */
 target_miss_rate: number, };
+
+export type MultiReview = { 
+/**
+ * Reviewers per draft, 2 to 5.
+ */
+reviewers: number, 
+/**
+ * Share (0–1) of the queued drafts drawn for it.
+ */
+share: number, };
 
 export type Judge = { provider: string, };
 
@@ -528,7 +551,7 @@ export type Feedback = { "kind": "thumb", up: boolean,
 /**
  * One of the project's tags.
  */
-reason: string | null, text: string | null, } | { "kind": "rating", dimension: string, value: number, } | { "kind": "tag", tag: string, span: Span | null, removed: boolean, } | { "kind": "comment", text: string, span: Span | null, } | { "kind": "preference", chosen: string, rejected: string, tie: boolean, reason: string | null, } | { "kind": "edit", from_revision: string | null, to_revision: string, } | { "kind": "decision", verdict: Verdict, reason: string | null, } | { "kind": "retraction", event_id: string, } | { "kind": "implicit", 
+reason: string | null, text: string | null, } | { "kind": "rating", dimension: string, value: number, } | { "kind": "tag", tag: string, span: Span | null, removed: boolean, } | { "kind": "comment", text: string, span: Span | null, } | { "kind": "preference", chosen: string, rejected: string, tie: boolean, reason: string | null, } | { "kind": "edit", from_revision: string | null, to_revision: string, } | { "kind": "decision", verdict: Verdict, reason: string | null, } | { "kind": "review", verdict: Verdict, reason: string | null, } | { "kind": "retraction", event_id: string, } | { "kind": "implicit", 
 /**
  * Share of the draft's words still in the accepted text, 0–1.
  */

@@ -8,7 +8,7 @@ use draftloop_core::feedback::Verdict;
 use draftloop_core::review::batch::{BatchRequest, MAX_CONCURRENCY};
 use draftloop_core::review::publish::PublishFormat;
 use draftloop_core::review::{DocumentTextInput, QueueFilter, ReviewDecision, ReviewKind, Route};
-use draftloop_core::{Core, Error, Result};
+use draftloop_core::{Core, DocumentStatus, Error, Result};
 use serde::Serialize;
 
 use crate::generate::runtime;
@@ -120,6 +120,10 @@ struct Listed {
     tier: u8,
     due_at: Option<String>,
     kind: ReviewKind,
+    /// Reviews asked for and given (several for a draft drawn for blind reviews).
+    reviews_wanted: u8,
+    reviews_in: u8,
+    reviewed_by_me: bool,
 }
 
 pub fn queue(core: &Core, cmd: QueueCommand) -> Result<()> {
@@ -149,6 +153,9 @@ pub fn queue(core: &Core, cmd: QueueCommand) -> Result<()> {
                     tier: i.tier,
                     due_at: i.due_at,
                     kind: i.kind,
+                    reviews_wanted: i.reviews_wanted,
+                    reviews_in: i.reviews_in,
+                    reviewed_by_me: i.reviewed_by_me,
                 })
                 .collect::<Vec<_>>(),
         )?,
@@ -160,7 +167,16 @@ pub fn queue(core: &Core, cmd: QueueCommand) -> Result<()> {
                         i.confidence.map_or("–".into(), |c| format!("{c:.2}")),
                         i.kind.as_str().into(),
                         i.tier.to_string(),
-                        format!("{}{}", i.title, if i.overdue { " (overdue)" } else { "" }),
+                        format!(
+                            "{}{}{}",
+                            i.title,
+                            if i.overdue { " (overdue)" } else { "" },
+                            match (i.reviews_wanted, i.reviewed_by_me) {
+                                (1, _) => String::new(),
+                                (n, true) => format!(" ({}/{n} reviews, yours in)", i.reviews_in),
+                                (n, false) => format!(" ({}/{n} reviews)", i.reviews_in),
+                            }
+                        ),
                         i.reasons.join("; "),
                         i.document_id.clone(),
                     ]
@@ -217,6 +233,30 @@ pub fn review(core: &Core, args: ReviewArgs) -> Result<()> {
         final_text,
     }))?;
     let title = &reviewed.document.title;
+    // A review of a draft that asks for several decides it only once all are in.
+    if verdict != Verdict::Escalate
+        && reviewed.fallback.is_none()
+        && reviewed.document.status == DocumentStatus::InReview
+    {
+        let waiting = core
+            .review_queue(&QueueFilter::default())?
+            .into_iter()
+            .find(|i| i.document_id == reviewed.document.id && i.reviews_wanted > 1);
+        if let Some(i) = waiting {
+            if i.tier == 2 {
+                println!(
+                    "gave your review of \"{title}\"; {}: it goes to a senior reviewer",
+                    i.note.as_deref().unwrap_or("the reviewers disagreed")
+                );
+            } else {
+                println!(
+                    "gave your review of \"{title}\"; {} of {} reviews are in",
+                    i.reviews_in, i.reviews_wanted
+                );
+            }
+            return Ok(());
+        }
+    }
     match verdict {
         Verdict::Approve => println!("approved \"{title}\""),
         Verdict::Escalate => println!("escalated \"{title}\" to a senior reviewer"),

@@ -1,5 +1,5 @@
 use clap::{Subcommand, ValueEnum};
-use draftloop_core::review::{Adaptive, Fallback, Judge, RoutingPolicy};
+use draftloop_core::review::{Adaptive, Fallback, Judge, MultiReview, RoutingPolicy};
 use draftloop_core::{Error, Result, Workspace};
 
 use crate::output::{self, Format};
@@ -12,6 +12,8 @@ pub enum Switch {
 }
 
 #[derive(Subcommand)]
+// Parsed once per run: the size of the larger variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum RoutingCommand {
     /// Change a project's routing policy: a new, audited version. Options not given
     /// keep their current values; --banned and --required replace their lists.
@@ -53,6 +55,13 @@ pub enum RoutingCommand {
         /// Hours a queued draft may wait before it is overdue; `off`, never.
         #[arg(long, value_name = "HOURS|off")]
         deadline_hours: Option<String>,
+        /// Reviewers (2–5) who each review, blind, the queued drafts drawn for several
+        /// reviews; `off` stops it.
+        #[arg(long, value_name = "N|off")]
+        reviews: Option<String>,
+        /// Share (0–1) of queued drafts drawn for several reviews (10% unless given).
+        #[arg(long, value_name = "X")]
+        review_share: Option<f64>,
     },
     /// Show a project's routing policy.
     Show {
@@ -79,6 +88,8 @@ pub fn run(ws: &mut Workspace, cmd: RoutingCommand) -> Result<()> {
             adaptive_target,
             judge,
             deadline_hours,
+            reviews,
+            review_share,
         } => {
             let project = project_of(ws, &project)?;
             let mut policy = ws.routing_policy(&project.id)?;
@@ -144,6 +155,29 @@ pub fn run(ws: &mut Workspace, cmd: RoutingCommand) -> Result<()> {
                     })?);
                 }
             }
+            match reviews.as_deref().map(str::trim) {
+                None => {}
+                Some("off") => policy.multi_review = None,
+                Some(n) => {
+                    let reviewers = n.parse().map_err(|_| {
+                        Error::InvalidInput(format!(
+                            "--reviews takes a number of reviewers (2 to 5) or off, not \"{n}\""
+                        ))
+                    })?;
+                    policy.multi_review = Some(MultiReview {
+                        reviewers,
+                        share: policy.multi_review.map_or(0.1, |m| m.share),
+                    });
+                }
+            }
+            if let Some(share) = review_share {
+                let Some(m) = &mut policy.multi_review else {
+                    return Err(Error::InvalidInput(
+                        "--review-share needs several reviews: give --reviews N too".into(),
+                    ));
+                };
+                m.share = share;
+            }
             let saved = ws.set_routing_policy(&project.id, &policy)?;
             if saved == before && ws.routing_versions(&project.id)?.len() > 1 {
                 println!("the routing of \"{}\" is unchanged", project.name);
@@ -195,6 +229,16 @@ fn print_policy(p: &RoutingPolicy) -> Result<()> {
             },
         ],
         vec!["approve prompts".into(), on(p.approve_prompts).into()],
+        vec![
+            "several reviews".into(),
+            p.multi_review.map_or("off".to_owned(), |m| {
+                format!(
+                    "{} reviewers for {:.0}% of queued drafts",
+                    m.reviewers,
+                    m.share * 100.0
+                )
+            }),
+        ],
         vec![
             "adaptive".into(),
             p.adaptive.map_or("off".to_owned(), |a| {

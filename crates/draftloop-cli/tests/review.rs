@@ -176,6 +176,10 @@ fn prompts_and_routing_are_versioned_and_bad_input_changes_nothing() {
             "120",
             "--fallback",
             "standard:We will write soon.",
+            "--reviews",
+            "3",
+            "--review-share",
+            "0.25",
         ],
     );
     let shown = json(
@@ -190,6 +194,10 @@ fn prompts_and_routing_are_versioned_and_bad_input_changes_nothing() {
     );
     assert_eq!(shown["checks"]["required"], serde_json::json!(["Acme"]));
     assert_eq!(shown["checks"]["min_words"], 5);
+    assert_eq!(
+        shown["multi_review"],
+        serde_json::json!({"reviewers": 3, "share": 0.25})
+    );
     assert_eq!(
         shown["fallback"],
         serde_json::json!({"kind": "standard", "text": "We will write soon."})
@@ -243,6 +251,20 @@ fn prompts_and_routing_are_versioned_and_bad_input_changes_nothing() {
         ]
     )
     .contains("fewest words"));
+    for (reviews, says) in [("7", "2 to 5 reviewers"), ("two", "--reviews")] {
+        assert!(refused(
+            d,
+            &[
+                "routing",
+                "set",
+                "--project",
+                "Spring",
+                "--reviews",
+                reviews
+            ]
+        )
+        .contains(says));
+    }
     assert_eq!(
         json(
             d,
@@ -361,6 +383,9 @@ fn a_batch_routes_its_rows_and_the_queue_and_review_decide_them() {
             "due_at",
             "kind",
             "reasons",
+            "reviewed_by_me",
+            "reviews_in",
+            "reviews_wanted",
             "tier",
             "title"
         ]

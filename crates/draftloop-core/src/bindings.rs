@@ -34,6 +34,7 @@ pub fn typescript() -> String {
         review::DocumentTextInput::decl(),
         review::Reviewed::decl(),
         review::Adaptive::decl(),
+        review::MultiReview::decl(),
         review::Judge::decl(),
         review::confidence::JudgeVerdict::decl(),
         review::adaptive::ThresholdSuggestion::decl(),

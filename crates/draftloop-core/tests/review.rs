@@ -1434,3 +1434,125 @@ async fn the_figures_count_writes_made_after_a_cancelled_import() {
     let m = g.core.metrics(&all).unwrap();
     assert_eq!((m.drafts, m.rejected, m.reviewed), (1, 1, 1), "{m:?}");
 }
+
+/// A share of queued drafts asks for several reviewers, each deciding without seeing
+/// the others' reviews; agreeing reviews decide the draft, disagreeing ones send it to a
+/// senior reviewer, and the dashboard measures agreement on what they said blind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_blind_reviews_decide_together_or_go_to_a_senior() {
+    use draftloop_core::feedback::Feedback;
+    use draftloop_core::metrics::MetricsScope;
+    use draftloop_core::review::MultiReview;
+    let g = gate();
+    g.policy(|p| {
+        p.audit_sample_rate = 0.0;
+        p.multi_review = Some(MultiReview {
+            reviewers: 2,
+            share: 1.0,
+        });
+        p.fallback = Some(draftloop_core::review::Fallback::Standard {
+            text: "Our standard text.".into(),
+        });
+    });
+    let (agreed, _) = g.route("agreed", Some(0.2), "model").await;
+    let (split, _) = g.route("split", Some(0.2), "model").await;
+    let mut bob = g.person("test:bob", ProfileRole::Reviewer);
+    let mut carol = g.person("test:carol", ProfileRole::Reviewer);
+    let mut sam = g.person("test:sam", ProfileRole::SeniorReviewer);
+    let decide = |ws: &mut Workspace, d: &str, verdict: Verdict| {
+        ws.review_document(&ReviewDecision {
+            document_id: d.to_owned(),
+            verdict,
+            reason: (verdict == Verdict::Reject).then(|| "off brand".to_owned()),
+            final_text: None,
+        })
+    };
+    let item = |ws: &Workspace, d: &str| ws.review_item_of(d, Utc::now()).unwrap().unwrap();
+    let bob_id = bob.actor().person().to_owned();
+    assert_eq!(item(&bob, &agreed).reviews_wanted, 2);
+
+    // bob's review and rating: the draft is not decided, and carol sees neither.
+    decide(&mut bob, &agreed, Verdict::Approve).unwrap();
+    bob.record_feedback(
+        &agreed,
+        None,
+        &Feedback::Rating {
+            dimension: "clarity".into(),
+            value: 4,
+        },
+    )
+    .unwrap();
+    assert_eq!(g.status(&agreed), DocumentStatus::InReview);
+    let (mine, theirs) = (item(&bob, &agreed), item(&carol, &agreed));
+    assert_eq!((mine.reviews_in, mine.reviewed_by_me), (1, true));
+    assert_eq!((theirs.reviews_in, theirs.reviewed_by_me), (1, false));
+    let seen = carol.document_feedback(&agreed).unwrap();
+    assert!(
+        seen.timeline.iter().all(|t| t.event.person_id != bob_id),
+        "carol saw bob's review before giving hers: {:?}",
+        seen.timeline
+    );
+    assert!(seen.ratings.is_empty(), "{:?}", seen.ratings);
+    // bob sees his own; a second review of his is refused, changing nothing.
+    assert!(bob
+        .document_feedback(&agreed)
+        .unwrap()
+        .timeline
+        .iter()
+        .any(|t| matches!(t.event.feedback, Feedback::Review { .. })));
+    let again = decide(&mut bob, &agreed, Verdict::Reject).unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Conflict, "{again}");
+
+    // carol agrees: that is the decision.
+    decide(&mut carol, &agreed, Verdict::Approve).unwrap();
+    assert_eq!(g.status(&agreed), DocumentStatus::Approved);
+    assert!(bob.review_item_of(&agreed, Utc::now()).unwrap().is_none());
+    let said = carol.document_feedback(&agreed).unwrap();
+    assert!(said.timeline.iter().any(|t| t.event.person_id == bob_id));
+    match &said.decision.unwrap().feedback {
+        Feedback::Decision { verdict, reason } => {
+            assert_eq!(*verdict, Verdict::Approve);
+            assert_eq!(reason.as_deref(), Some("2 reviewers agreed"));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // On the other they disagree: to a senior, no fallback, and the senior decides.
+    decide(&mut bob, &split, Verdict::Approve).unwrap();
+    let rejected = g
+        .core
+        .review(ReviewDecision {
+            document_id: split.clone(),
+            verdict: Verdict::Reject,
+            reason: Some("off brand".into()),
+            final_text: None,
+        })
+        .await;
+    // alice (an admin) is the second reviewer here, through the use case the app calls.
+    let rejected = rejected.unwrap();
+    assert!(rejected.fallback.is_none(), "{rejected:?}");
+    let flagged = item(&sam, &split);
+    assert_eq!(flagged.tier, 2);
+    let note = flagged.note.unwrap();
+    assert!(
+        note.starts_with("Reviewers disagreed: 1 approved, 1 rejected (")
+            && note.contains("rejected: off brand"),
+        "{note}"
+    );
+    assert_eq!(g.status(&split), DocumentStatus::InReview);
+    decide(&mut carol, &split, Verdict::Approve).unwrap_err();
+    decide(&mut sam, &split, Verdict::Approve).unwrap();
+    assert_eq!(g.status(&split), DocumentStatus::Approved);
+
+    // Agreement on what they said blind: (A, A) and (A, R), the senior left out.
+    // κ: observed 1/2, by chance 1 · 1/2 = 1/2 → 0. α (nominal): 1 − 3·2/(3·1·2) = 0.
+    let m = g.core.metrics(&MetricsScope::default()).unwrap();
+    assert_eq!((m.agreement.items, m.agreement.raters), (2, 3), "{m:?}");
+    assert_eq!(m.agreement.kappa, None, "three raters: no κ");
+    assert!(
+        m.agreement.alpha.unwrap().abs() < 1e-12,
+        "{:?}",
+        m.agreement
+    );
+    assert_eq!((m.approved, m.reviewed), (2, 2));
+}

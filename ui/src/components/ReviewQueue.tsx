@@ -139,7 +139,11 @@ export function ReviewQueue({ projects, onOpenDocument, onNotice }: Props) {
           final_text: text,
         });
         const title = reviewed.document.title;
-        const said =
+        // A review of a draft that asks for several decides it only once all are in.
+        const onlyAReview = item.reviews_wanted > 1 && item.tier === 1 && verdict !== "escalate" && !reviewed.fallback && reviewed.document.status === "in_review";
+        const said = onlyAReview
+          ? `Gave your review of "${title}"`
+          :
           verdict === "approve"
             ? `Approved "${title}"`
             : verdict === "escalate"
@@ -184,7 +188,7 @@ export function ReviewQueue({ projects, onOpenDocument, onNotice }: Props) {
       };
       if (key === "j") move(1);
       else if (key === "k") move(-1);
-      else if (!item || heldError) return;
+      else if (!item || heldError || (item.reviewed_by_me && item.tier === 1)) return;
       else if (key === "a") void decide("approve", false);
       else if (key === "r") setMode("reject");
       else if (key === "s" && tab === "tier1") setMode("escalate");
@@ -235,6 +239,12 @@ export function ReviewQueue({ projects, onOpenDocument, onNotice }: Props) {
                   {i.project}
                   {i.overdue && <span className="overdue" data-testid="overdue"> · overdue</span>}
                   {i.held_by && <span> · {i.held_by} is on it</span>}
+                  {i.reviews_wanted > 1 && (
+                    <span data-testid="queue-reviews">
+                      {" "}
+                      · {i.reviews_in}/{i.reviews_wanted} reviews{i.reviewed_by_me ? ", yours in" : ""}
+                    </span>
+                  )}
                 </span>
               </button>
             </li>
@@ -253,6 +263,13 @@ export function ReviewQueue({ projects, onOpenDocument, onNotice }: Props) {
             ) : (
               held?.held_until && <p className="muted small" data-testid="held-for-you">Held for you until {when(held.held_until)}.</p>
             )}
+            {item.reviews_wanted > 1 && item.tier === 1 && (
+              <p className="blind-review" data-testid="blind-review">
+                {item.reviewed_by_me
+                  ? `Your review is in (${item.reviews_in} of ${item.reviews_wanted}). The others' reviews show once all are in; if they disagree, the draft goes to a senior reviewer.`
+                  : `Blind review: ${item.reviews_wanted} reviewers each decide without seeing the others' reviews (${item.reviews_in} in so far). When all agree, that is the decision.`}
+              </p>
+            )}
             <div className="why" data-testid="routing-reasons">
               <h3>Why it is here</h3>
               <ul>
@@ -262,7 +279,8 @@ export function ReviewQueue({ projects, onOpenDocument, onNotice }: Props) {
               </ul>
               {item.note && (
                 <p className="escalation-note" data-testid="escalation-note">
-                  Note from the reviewer: {item.note}
+                  {item.reviews_wanted > 1 ? "" : "Note from the reviewer: "}
+                  {item.note}
                 </p>
               )}
               {item.due_at && (
@@ -366,7 +384,7 @@ export function ReviewQueue({ projects, onOpenDocument, onNotice }: Props) {
                 {error}
               </p>
             )}
-            <div className="review-actions">
+            <div className="review-actions" hidden={item.reviewed_by_me && item.tier === 1}>
               {mode === "edit" ? (
                 <button className="primary" data-testid="approve-edited" disabled={busy || !!heldError} onClick={() => void decide("approve", true)}>
                   Approve as edited <kbd>Ctrl+Enter</kbd>

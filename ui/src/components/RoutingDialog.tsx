@@ -68,6 +68,9 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
   const [judge, setJudge] = useState("");
   const [adaptive, setAdaptive] = useState(false);
   const [missTarget, setMissTarget] = useState("5");
+  const [multi, setMulti] = useState(false);
+  const [reviewers, setReviewers] = useState("2");
+  const [reviewShare, setReviewShare] = useState("10");
   const [suggestion, setSuggestion] = useState<ThresholdSuggestion | null>(null);
   const [versions, setVersions] = useState<RoutingVersion[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -89,6 +92,11 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
       setJudge(p.judge?.provider ?? "");
       setAdaptive(p.adaptive !== null);
       if (p.adaptive) setMissTarget(String(Math.round(p.adaptive.target_miss_rate * 1000) / 10));
+      setMulti(p.multi_review !== null);
+      if (p.multi_review) {
+        setReviewers(String(p.multi_review.reviewers));
+        setReviewShare(String(Math.round(p.multi_review.share * 1000) / 10));
+      }
       setBins(curve);
       setProviders(provs);
       setThreshold(String(Math.round(p.threshold * 100)));
@@ -108,7 +116,16 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const numbers = { threshold: Number(threshold), audit: Number(auditRate), deadline: optionalNumber(deadline), min: optionalNumber(minWords), max: optionalNumber(maxWords), grade: optionalNumber(grade) };
+    const numbers = {
+      threshold: Number(threshold),
+      audit: Number(auditRate),
+      deadline: optionalNumber(deadline),
+      min: optionalNumber(minWords),
+      max: optionalNumber(maxWords),
+      grade: optionalNumber(grade),
+      reviewers: Number(reviewers),
+      "review share": Number(reviewShare),
+    };
     const bad = Object.entries(numbers).find(([, v]) => v !== null && Number.isNaN(v));
     if (bad) {
       setError(`"${bad[0]}" must be a number.`);
@@ -127,6 +144,7 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
         approve_prompts: approvePrompts,
         judge: judge ? { provider: judge } : null,
         adaptive: adaptive ? { target_miss_rate: Number(missTarget) / 100 } : null,
+        multi_review: multi ? { reviewers: numbers.reviewers, share: numbers["review share"] / 100 } : null,
       });
       setPolicy(next);
       setVersions(await api.routingVersions(project.id));
@@ -242,6 +260,24 @@ export function RoutingDialog({ project, onClose }: { project: Project; onClose:
               ) : (
                 <p className="muted small">No suggestion yet: it needs at least 20 reviewed or audited drafts above a threshold.</p>
               )}
+              <h3>Several reviewers</h3>
+              <label className="check">
+                <input type="checkbox" data-testid="routing-multi-review" checked={multi} onChange={(e) => setMulti(e.target.checked)} /> Ask several reviewers for some queued drafts
+              </label>
+              <div className="options-row">
+                <label>
+                  Reviewers each
+                  <input data-testid="routing-reviewers" inputMode="numeric" value={reviewers} disabled={!multi} onChange={(e) => setReviewers(e.target.value)} />
+                </label>
+                <label>
+                  For (% of queued drafts)
+                  <input data-testid="routing-review-share" inputMode="decimal" value={reviewShare} disabled={!multi} onChange={(e) => setReviewShare(e.target.value)} />
+                </label>
+              </div>
+              <p className="muted small">
+                Each reviewer decides without seeing the others' reviews. When they all agree, that is the decision; when they disagree, the draft goes to a senior reviewer. The dashboard
+                shows how far reviewers agree.
+              </p>
             </div>
           </div>
           {versions.length > 0 && (

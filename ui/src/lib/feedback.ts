@@ -35,6 +35,10 @@ export function describeFeedback(f: Feedback, compared: [string, string] | null 
       const verb = { approve: "Approved", reject: "Rejected", escalate: "Escalated" }[f.verdict];
       return { icon: f.verdict === "approve" ? "check" : f.verdict === "reject" ? "cross" : "arrow-up", text: `${verb}${f.reason ? ` · ${quoted(f.reason)}` : ""}` };
     }
+    case "review": {
+      const verb = f.verdict === "approve" ? "Reviewed: approve" : "Reviewed: reject";
+      return { icon: f.verdict === "approve" ? "check" : "cross", text: `${verb}${f.reason ? ` · ${quoted(f.reason)}` : ""}` };
+    }
     case "retraction":
       return { icon: "cross", text: "Took back earlier feedback" };
     case "implicit": {

@@ -28,6 +28,9 @@ pub struct GenerationFeedback<'a> {
     /// Comments given while it was the draft, on words or on the whole, oldest first.
     pub comments: Vec<&'a str>,
     pub decision: Option<Decided<'a>>,
+    /// Reviews given of it (when it asked for several), oldest first: each reviewer's
+    /// own verdict, not the draft's decision.
+    pub reviews: Vec<&'a FeedbackEvent>,
     pub implicit: Implicit<'a>,
     /// The events that speak about it, oldest first: what a dataset row cites. Edits
     /// and implicit signals are Draftloop's own and not cited.
@@ -80,6 +83,7 @@ static NOTHING_SAID: GenerationFeedback<'static> = GenerationFeedback {
     span_tags: Vec::new(),
     comments: Vec::new(),
     decision: None,
+    reviews: Vec::new(),
     implicit: Implicit {
         kept_ratio: None,
         time_to_accept_ms: None,
@@ -266,6 +270,11 @@ impl<'a> Fold<'a> {
                     actor: &e.actor,
                     event: e,
                 });
+                g.event_ids.push(&e.id);
+            }
+            Feedback::Review { .. } => {
+                let g = self.generation_mut(e);
+                g.reviews.push(e);
                 g.event_ids.push(&e.id);
             }
             Feedback::Thumb { .. } => {

@@ -115,6 +115,14 @@ pub enum Feedback {
         verdict: Verdict,
         reason: Option<String>,
     },
+    /// A reviewer's own verdict (approve or reject) on a draft that asks for several
+    /// reviews (`RoutingPolicy::multi_review`): hidden from the other reviewers until
+    /// they give theirs, and the draft's decision only once every review is in and all
+    /// agree. Not given directly: a decision on such a draft is recorded as one.
+    Review {
+        verdict: Verdict,
+        reason: Option<String>,
+    },
     /// Takes back a thumb, a rating or a comment the same person gave: from then on it
     /// is as if it had not been said (the log keeps both).
     Retraction {
@@ -141,6 +149,9 @@ impl Feedback {
             Feedback::Preference { .. } => "preference",
             Feedback::Edit { .. } => "edit",
             Feedback::Decision { .. } => "decision",
+            // Stored among the decisions (the table's kinds predate it); the payload
+            // tells them apart.
+            Feedback::Review { .. } => "decision",
             Feedback::Implicit { .. } => "implicit",
             Feedback::Retraction { .. } => "retraction",
         }
@@ -212,6 +223,10 @@ impl Feedback {
                 to_revision: p.to_revision.ok_or_else(|| missing("to_revision"))?,
             },
             "decision" => Feedback::Decision {
+                verdict: p.verdict.ok_or_else(|| missing("verdict"))?,
+                reason: p.reason,
+            },
+            "review" => Feedback::Review {
                 verdict: p.verdict.ok_or_else(|| missing("verdict"))?,
                 reason: p.reason,
             },
@@ -432,6 +447,11 @@ fn validate(project: &Project, feedback: &Feedback) -> Result<Feedback> {
             verdict: *verdict,
             reason: clean_optional("decision reason", reason)?,
         },
+        Feedback::Review { .. } => {
+            return Err(Error::invalid(
+                "a review is given as a decision on a draft waiting in the review queue",
+            ))
+        }
         // What it takes back is checked against the log (see `retracted_generation`).
         Feedback::Retraction { event_id } => Feedback::Retraction {
             event_id: event_id.trim().to_owned(),
@@ -849,6 +869,19 @@ impl Workspace {
                         r
                     }
                 };
+                // Approving or rejecting a draft that asks for several reviews gives
+                // one of them.
+                let review = match feedback {
+                    Feedback::Decision {
+                        verdict: verdict @ (Verdict::Approve | Verdict::Reject),
+                        reason,
+                    } if crate::review::queue::asks_reviews(tx, doc)? => Some(Feedback::Review {
+                        verdict: *verdict,
+                        reason: reason.clone(),
+                    }),
+                    _ => None,
+                };
+                let feedback = review.as_ref().unwrap_or(feedback);
                 let event = insert_event(
                     tx,
                     actor,
@@ -857,9 +890,40 @@ impl Workspace {
                     revision.as_deref(),
                     feedback,
                 )?;
-                if let Feedback::Decision { verdict, reason } = feedback {
-                    let generation = generation_id.as_ref().map(|g| &generations[g]);
-                    decide(tx, actor, &event, generation, *verdict, reason, &at)?;
+                let generation = generation_id.as_ref().map(|g| &generations[g]);
+                match feedback {
+                    Feedback::Decision { verdict, reason } => {
+                        decide(tx, actor, &event, generation, *verdict, reason, &at)?;
+                    }
+                    Feedback::Review { verdict, .. } => {
+                        let verdict = *verdict;
+                        let agreed = crate::review::queue::on_review(tx, actor, doc, verdict)?;
+                        if let Some(reason) = agreed {
+                            // Every review is in and all agree: that is the decision.
+                            let revision = checkpoint(tx, actor, doc)?;
+                            let standing = insert_event(
+                                tx,
+                                actor,
+                                doc,
+                                generation_id.as_deref(),
+                                revision.as_deref(),
+                                &Feedback::Decision {
+                                    verdict,
+                                    reason: Some(reason.clone()),
+                                },
+                            )?;
+                            decide(
+                                tx,
+                                actor,
+                                &standing,
+                                generation,
+                                verdict,
+                                &Some(reason),
+                                &at,
+                            )?;
+                        }
+                    }
+                    _ => {}
                 }
                 events.push(event);
             }
@@ -912,7 +976,23 @@ impl Workspace {
         let generation = current_generation_id(self.conn(), document_id)?
             .map(|g| self.generation(&g))
             .transpose()?;
-        let events = self.feedback_events(document_id)?;
+        let mut events = self.feedback_events(document_id)?;
+        // Blind review: while the draft waits for several reviews, whoever has not
+        // given theirs sees none of the others' reviews or ratings of it.
+        if let Some((generation, since)) =
+            crate::review::queue::blind_to(self.conn(), document_id, self.actor().person())?
+        {
+            let me = self.actor().person();
+            events.retain(|e| {
+                !(e.generation_id == generation
+                    && e.created_at >= since
+                    && e.person_id != me
+                    && matches!(
+                        e.feedback,
+                        Feedback::Review { .. } | Feedback::Rating { .. }
+                    ))
+            });
+        }
         let drafts: Drafts = {
             let mut stmt = self.conn().prepare(
                 "SELECT id, model, group_id FROM generations WHERE document_id = ?1 ORDER BY id",

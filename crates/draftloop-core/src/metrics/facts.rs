@@ -395,7 +395,9 @@ impl Workspace {
     }
 }
 
-/// Each person's latest approve or reject of `generation` (the gate's own excepted).
+/// Each person's latest approve or reject of `generation` (the gate's own excepted); of
+/// a draft that asked for several reviews, what each reviewer said before seeing the
+/// others' (a senior's decision after they disagreed is not a rater's).
 pub(crate) fn people_decisions(
     events: &[FeedbackEvent],
     generation: &str,
@@ -406,6 +408,12 @@ pub(crate) fn people_decisions(
         .filter(|e| e.generation_id.as_deref() == Some(generation) && Some(e.id.as_str()) != gate)
         .collect();
     ordered.sort_by(|a, b| feedback::fold::said_before(a, b));
+    if ordered
+        .iter()
+        .any(|e| matches!(e.feedback, Feedback::Review { .. }))
+    {
+        ordered.retain(|e| matches!(e.feedback, Feedback::Review { .. }));
+    }
     let mut out = BTreeMap::new();
     for e in ordered {
         let who = if e.person_id.is_empty() {
@@ -413,7 +421,7 @@ pub(crate) fn people_decisions(
         } else {
             &e.person_id
         };
-        if let Feedback::Decision { verdict, .. } = e.feedback {
+        if let Feedback::Decision { verdict, .. } | Feedback::Review { verdict, .. } = e.feedback {
             match verdict {
                 Verdict::Approve => {
                     out.insert(who.clone(), true);

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use confidence::{Confidence, Reason, ReliabilityBin, Signal};
-pub use policy::{Adaptive, Checks, Fallback, Judge, RoutingPolicy, RoutingVersion};
+pub use policy::{Adaptive, Checks, Fallback, Judge, MultiReview, RoutingPolicy, RoutingVersion};
 pub use queue::{QueueFilter, QueueItem, QueueOrder, LEASE_MINUTES};
 pub use routing::Route;
 
@@ -120,7 +120,7 @@ impl Workspace {
         let item = self.review_item_of(&document.id, at)?;
         // The same checks the decision's write makes, before the text is saved.
         self.write(|tx, actor| {
-            queue::on_decision(
+            queue::check_decision(
                 tx,
                 actor,
                 &document.id,
@@ -256,7 +256,9 @@ impl Core {
             Ok(item.and_then(|i| i.generation_id))
         })?;
         let document = self.with(|ws| ws.review_document(&decision))?;
-        if decision.verdict != Verdict::Reject {
+        // A review of a draft that asks for several falls back only once all rejected.
+        if decision.verdict != Verdict::Reject || document.status != crate::DocumentStatus::Rejected
+        {
             return Ok(Reviewed {
                 document,
                 fallback: None,

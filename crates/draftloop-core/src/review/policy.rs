@@ -83,6 +83,19 @@ pub struct RoutingPolicy {
     pub adaptive: Option<Adaptive>,
     /// A second provider that rates each routed draft against the project's rubric.
     pub judge: Option<Judge>,
+    /// Ask several reviewers, each on their own, for a share of the queued drafts.
+    pub multi_review: Option<MultiReview>,
+}
+
+/// Several reviews of one draft: each reviewer decides without seeing the others'
+/// reviews; when all agree that is the decision, otherwise the draft goes to a senior
+/// reviewer. What they said measures how far reviewers agree (the dashboard).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct MultiReview {
+    /// Reviewers per draft, 2 to 5.
+    pub reviewers: u8,
+    /// Share (0–1) of the queued drafts drawn for it.
+    pub share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -110,6 +123,7 @@ impl Default for RoutingPolicy {
             approve_prompts: false,
             adaptive: None,
             judge: None,
+            multi_review: None,
         }
     }
 }
@@ -189,7 +203,17 @@ impl RoutingPolicy {
                 ));
             }
         }
+        if let Some(m) = self.multi_review {
+            if !(2..=5).contains(&m.reviewers) {
+                return Err(Error::invalid(format!(
+                    "several reviews means 2 to 5 reviewers (got {})",
+                    m.reviewers
+                )));
+            }
+            share("the share of drafts for several reviews", m.share)?;
+        }
         Ok(RoutingPolicy {
+            multi_review: self.multi_review,
             approve_prompts: self.approve_prompts,
             adaptive: self.adaptive,
             judge: match &self.judge {
@@ -348,6 +372,16 @@ mod tests {
         };
         assert!(bad(|p| p.threshold = 1.5).contains("threshold"));
         assert!(bad(|p| p.audit_sample_rate = -0.1).contains("audit rate"));
+        assert!(bad(|p| p.multi_review = Some(MultiReview {
+            reviewers: 1,
+            share: 0.5
+        }))
+        .contains("2 to 5 reviewers"));
+        assert!(bad(|p| p.multi_review = Some(MultiReview {
+            reviewers: 2,
+            share: 1.5
+        }))
+        .contains("several reviews"));
         assert!(bad(|p| {
             p.checks.min_words = Some(50);
             p.checks.max_words = Some(10);

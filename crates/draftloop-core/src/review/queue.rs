@@ -30,6 +30,8 @@ pub(crate) struct NewItem<'a> {
     pub kind: ReviewKind,
     pub reasons: &'a [String],
     pub due_at: Option<String>,
+    /// How many reviewers must each give a review (1: the first decision resolves it).
+    pub reviews: u8,
     pub at: &'a str,
 }
 
@@ -44,8 +46,8 @@ pub(crate) fn insert_item(tx: &Transaction, item: &NewItem<'_>) -> Result<String
     let id = new_id();
     tx.execute(
         "INSERT INTO review_items (id, document_id, generation_id, confidence, reason, reasons,
-             tier, kind, due_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8, ?9)",
+             tier, kind, due_at, created_at, reviews_wanted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8, ?9, ?10)",
         params![
             id,
             item.document_id,
@@ -56,6 +58,7 @@ pub(crate) fn insert_item(tx: &Transaction, item: &NewItem<'_>) -> Result<String
             item.kind.as_str(),
             item.due_at,
             item.at,
+            item.reviews,
         ],
     )?;
     Ok(id)
@@ -84,6 +87,12 @@ pub struct QueueItem {
     #[ts(type = "number")]
     pub time_spent_ms: i64,
     pub created_at: String,
+    /// Reviews it asks for (1 but for drafts drawn for several reviews), and how many
+    /// are in.
+    pub reviews_wanted: u8,
+    pub reviews_in: u8,
+    /// Whether the person asking gave theirs.
+    pub reviewed_by_me: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -106,10 +115,18 @@ pub struct QueueFilter {
     pub order: QueueOrder,
 }
 
+/// `?9` is the profile id of the person asking.
 const ITEM_COLUMNS: &str = "r.id, r.document_id, r.generation_id, d.title, p.id, p.name, \
     r.confidence, r.reasons, r.tier, r.kind, r.due_at, r.note, \
     (SELECT display_name FROM profiles WHERE id = r.lease_holder), r.lease_until, \
-    r.time_spent_ms, r.created_at, p.routing";
+    r.time_spent_ms, r.created_at, p.routing, r.reviews_wanted, \
+    (SELECT count(DISTINCT e.person) FROM feedback_events e WHERE e.document_id = r.document_id \
+       AND e.kind = 'decision' AND json_extract(e.payload, '$.kind') = 'review' \
+       AND e.generation_id IS r.generation_id AND e.created_at >= r.created_at), \
+    EXISTS (SELECT 1 FROM feedback_events e WHERE e.document_id = r.document_id \
+       AND e.kind = 'decision' AND json_extract(e.payload, '$.kind') = 'review' \
+       AND e.generation_id IS r.generation_id AND e.created_at >= r.created_at \
+       AND e.person = (SELECT n FROM profiles WHERE id = ?9))";
 
 fn item_from_row(r: &rusqlite::Row<'_>, at: &str) -> rusqlite::Result<(QueueItem, f64)> {
     let reasons: String = r.get(7)?;
@@ -144,6 +161,9 @@ fn item_from_row(r: &rusqlite::Row<'_>, at: &str) -> rusqlite::Result<(QueueItem
             held_until: if live { held_until } else { None },
             time_spent_ms: r.get(14)?,
             created_at: r.get(15)?,
+            reviews_wanted: r.get(17)?,
+            reviews_in: r.get(18)?,
+            reviewed_by_me: r.get(19)?,
         },
         threshold,
     ))
@@ -153,7 +173,8 @@ fn item_from_row(r: &rusqlite::Row<'_>, at: &str) -> rusqlite::Result<(QueueItem
 fn open_item(conn: &Connection, document_id: &str) -> Result<Option<OpenItem>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, tier, kind, generation_id, lease_holder, lease_until, opened_at
+            "SELECT id, tier, kind, generation_id, lease_holder, lease_until, opened_at,
+                    reviews_wanted, created_at
              FROM review_items WHERE document_id = ?1 AND resolved_at IS NULL
              ORDER BY kind = 'audit', created_at DESC LIMIT 1",
         )?
@@ -166,6 +187,8 @@ fn open_item(conn: &Connection, document_id: &str) -> Result<Option<OpenItem>> {
                 lease_holder: r.get(4)?,
                 lease_until: r.get(5)?,
                 opened_at: r.get(6)?,
+                reviews_wanted: r.get(7)?,
+                created_at: r.get(8)?,
             })
         })
         .optional()?)
@@ -179,9 +202,17 @@ struct OpenItem {
     lease_holder: Option<String>,
     lease_until: Option<String>,
     opened_at: Option<String>,
+    reviews_wanted: u8,
+    created_at: String,
 }
 
 impl OpenItem {
+    /// Reviewers give their reviews each on their own, nobody holding it: several at
+    /// the first tier (an escalated one is one senior's to decide).
+    fn asks_reviews(&self) -> bool {
+        self.reviews_wanted > 1 && self.tier == 1 && self.kind == "review"
+    }
+
     /// Someone else's lease, still running at `at`: (their name, until).
     fn held_by_other(
         &self,
@@ -190,7 +221,9 @@ impl OpenItem {
         at: &str,
     ) -> Result<Option<(String, String)>> {
         match (&self.lease_holder, &self.lease_until) {
-            (Some(holder), Some(until)) if holder != me && until.as_str() > at => {
+            (Some(holder), Some(until))
+                if holder != me && until.as_str() > at && !self.asks_reviews() =>
+            {
                 let name: String = conn
                     .query_row(
                         "SELECT display_name FROM profiles WHERE id = ?1",
@@ -349,6 +382,175 @@ pub(crate) fn on_decision(
     Ok(())
 }
 
+/// Whether the document's open item asks for several reviews, so that approving or
+/// rejecting it gives one of them.
+pub(crate) fn asks_reviews(conn: &Connection, document_id: &str) -> Result<bool> {
+    Ok(open_item(conn, document_id)?.is_some_and(|i| i.asks_reviews()))
+}
+
+/// A review given of an item's draft.
+struct GivenReview {
+    person: String,
+    name: String,
+    approved: bool,
+    reason: Option<String>,
+}
+
+/// The reviews given of `item`'s draft since it was queued, oldest first.
+fn reviews_of(conn: &Connection, document_id: &str, item: &OpenItem) -> Result<Vec<GivenReview>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(p.id, e.actor), coalesce(p.display_name, e.actor),
+                json_extract(e.payload, '$.verdict') = 'approve', json_extract(e.payload, '$.reason')
+         FROM feedback_events e LEFT JOIN profiles p ON p.n = e.person
+         WHERE e.document_id = ?1 AND e.kind = 'decision'
+           AND json_extract(e.payload, '$.kind') = 'review'
+           AND e.generation_id IS ?2 AND e.created_at >= ?3
+         ORDER BY e.created_at, e.id",
+    )?;
+    let rows = stmt.query_map(
+        params![document_id, item.generation_id, item.created_at],
+        |r| {
+            Ok(GivenReview {
+                person: r.get(0)?,
+                name: r.get(1)?,
+                approved: r.get(2)?,
+                reason: r.get(3)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// When `person` may not see the others' reviews of the document's draft yet (it waits
+/// for several and theirs is not in): the draft, and since when.
+pub(crate) fn blind_to(
+    conn: &Connection,
+    document_id: &str,
+    person: &str,
+) -> Result<Option<(Option<String>, String)>> {
+    let Some(item) = open_item(conn, document_id)?.filter(OpenItem::asks_reviews) else {
+        return Ok(None);
+    };
+    if reviews_of(conn, document_id, &item)?
+        .iter()
+        .any(|r| r.person == person)
+    {
+        return Ok(None);
+    }
+    Ok(Some((item.generation_id, item.created_at)))
+}
+
+fn already_reviewed() -> Error {
+    Error::Conflict(
+        "you gave your review of this draft already: it waits for the other reviewers".into(),
+    )
+}
+
+/// What a decision on `document_id` would be refused for, checked before anything of it
+/// is written (the text a reviewer left goes in first).
+pub(crate) fn check_decision(
+    tx: &Transaction,
+    actor: &Actor,
+    document_id: &str,
+    verdict: Verdict,
+    reason: &Option<String>,
+    at: &str,
+) -> Result<()> {
+    match open_item(tx, document_id)? {
+        Some(item)
+            if item.asks_reviews() && matches!(verdict, Verdict::Approve | Verdict::Reject) =>
+        {
+            if !may_review(role_of(tx, actor)?, item.tier) {
+                return Err(tier_refusal(item.tier));
+            }
+            if reviews_of(tx, document_id, &item)?
+                .iter()
+                .any(|r| r.person == actor.person())
+            {
+                return Err(already_reviewed());
+            }
+            Ok(())
+        }
+        _ => on_decision(tx, actor, document_id, verdict, reason, at),
+    }
+}
+
+/// Called by every review (already recorded, in its transaction): one review per
+/// reviewer. Once all are in, either they agree, and the reason of the decision they
+/// make together is returned, or the draft goes to a senior reviewer with what each
+/// said.
+pub(crate) fn on_review(
+    tx: &Transaction,
+    actor: &Actor,
+    document_id: &str,
+    verdict: Verdict,
+) -> Result<Option<String>> {
+    let item = open_item(tx, document_id)?
+        .filter(OpenItem::asks_reviews)
+        .ok_or_else(|| Error::Internal("a review of a draft that asks for none".into()))?;
+    if !may_review(role_of(tx, actor)?, item.tier) {
+        return Err(tier_refusal(item.tier));
+    }
+    let reviews = reviews_of(tx, document_id, &item)?;
+    if reviews
+        .iter()
+        .filter(|r| r.person == actor.person())
+        .count()
+        > 1
+    {
+        return Err(already_reviewed());
+    }
+    let wanted = usize::from(item.reviews_wanted);
+    audit::record(
+        tx,
+        actor,
+        "review.given",
+        "review_item",
+        &item.id,
+        json!({"document_id": document_id, "verdict": verdict, "reviews_in": reviews.len(),
+               "reviews_wanted": wanted}),
+    )?;
+    if reviews.len() < wanted {
+        return Ok(None);
+    }
+    let approved = reviews.iter().filter(|r| r.approved).count();
+    if approved == reviews.len() || approved == 0 {
+        return Ok(Some(format!("{} reviewers agreed", reviews.len())));
+    }
+    // What each said, for the senior reviewer: "bob rejected: off-brand".
+    let said: Vec<String> = reviews
+        .iter()
+        .map(|r| {
+            let done = if r.approved { "approved" } else { "rejected" };
+            match &r.reason {
+                Some(reason) => format!("{} {done}: {reason}", r.name),
+                None => format!("{} {done}", r.name),
+            }
+        })
+        .collect();
+    let note = format!(
+        "Reviewers disagreed: {approved} approved, {} rejected ({})",
+        reviews.len() - approved,
+        said.join("; ")
+    );
+    tx.execute(
+        "UPDATE review_items SET tier = 2, note = ?2, lease_holder = NULL, lease_until = NULL,
+             opened_at = NULL
+         WHERE id = ?1",
+        params![item.id, note],
+    )?;
+    audit::record(
+        tx,
+        actor,
+        "review.disagreed",
+        "review_item",
+        &item.id,
+        json!({"document_id": document_id, "approved": approved,
+               "rejected": reviews.len() - approved}),
+    )?;
+    Ok(None)
+}
+
 /// Whether the document's text is still the model's draft, word for word.
 fn unchanged(conn: &Connection, document_id: &str, generation_id: Option<&str>) -> Result<bool> {
     let Some(g) = generation_id else {
@@ -371,8 +573,9 @@ impl Workspace {
     /// and whose lease still holds.
     pub fn review_queue(&self, filter: &QueueFilter, at: DateTime<Utc>) -> Result<Vec<QueueItem>> {
         let at = stamp(at);
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {ITEM_COLUMNS} FROM review_items r
+        let mut stmt = self.conn().prepare(
+            &format!(
+                "SELECT {ITEM_COLUMNS} FROM review_items r
              JOIN live_documents d ON d.id = r.document_id
              JOIN projects p ON p.id = d.project_id
              WHERE r.resolved_at IS NULL
@@ -380,12 +583,15 @@ impl Workspace {
                AND (?2 IS NULL OR r.tier = ?2)
                AND (?3 IS NULL OR r.kind = ?3)
              ORDER BY r.confidence IS NOT NULL, r.confidence, r.created_at, r.id"
-        ))?;
+            )
+            .replace("?9", "?4"),
+        )?;
         let rows = stmt.query_map(
             params![
                 filter.project_id,
                 filter.tier,
-                filter.kind.map(ReviewKind::as_str)
+                filter.kind.map(ReviewKind::as_str),
+                self.actor().person(),
             ],
             |r| item_from_row(r, &at),
         )?;
@@ -430,6 +636,17 @@ impl Workspace {
             }
             if let Some((name, until)) = item.held_by_other(tx, actor.person(), &now)? {
                 return Err(held(&name, &until));
+            }
+            if item.asks_reviews() {
+                // Each reviewer reviews on their own: nobody holds it.
+                return audit::record(
+                    tx,
+                    actor,
+                    "review.opened",
+                    "review_item",
+                    item_id,
+                    json!({"document_id": document_id}),
+                );
             }
             let mine = item.lease_holder.as_deref() == Some(actor.person())
                 && item

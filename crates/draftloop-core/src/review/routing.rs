@@ -179,6 +179,17 @@ pub fn drawn_for_audit(seed: &str, generation_id: &str, rate: f64) -> bool {
     (u64::from_be_bytes(first) as f64) < rate * (u64::MAX as f64)
 }
 
+/// How many reviews a queued draft asks for: several when the policy asks for them and
+/// the draft is drawn (by its id, as audits are), otherwise one.
+fn reviews_for(policy: &RoutingPolicy, project_id: &str, generation_id: &str) -> u8 {
+    match policy.multi_review {
+        Some(m) if drawn_for_audit(&format!("{project_id}/reviews"), generation_id, m.share) => {
+            m.reviewers
+        }
+        _ => 1,
+    }
+}
+
 /// Routes `generation`, now the document's draft: queued (status in review), or
 /// approved by the gate and perhaps drawn for audit. In the caller's transaction.
 pub(crate) fn route(
@@ -235,6 +246,7 @@ pub(crate) fn route(
                         policy.audit_sample_rate * 100.0
                     )],
                     due_at: due(&policy, at),
+                    reviews: 1,
                     at: &stamp,
                 },
             )?;
@@ -250,6 +262,7 @@ pub(crate) fn route(
                 kind: super::ReviewKind::Review,
                 reasons: &reasons,
                 due_at: due(&policy, at),
+                reviews: reviews_for(&policy, &project_id, &generation.id),
                 at: &stamp,
             },
         )?;
