@@ -8,6 +8,9 @@ count, the weekly and per-prompt-version figures, the tags and ratings and the r
 queue's figures in SQL, with Python's `sqlite3`: the floor for reading those rows.
 
     cargo build --release -p draftloop-cli && python3 benches/metrics/run.py 215000
+
+`run.py --bare DB` times the floor alone on a workspace made elsewhere (the app's
+dashboard benchmark, ./scripts/bench-dashboard).
 """
 
 import os
@@ -66,6 +69,11 @@ def bare(db):
 
 
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--bare":
+        # The floor alone, on a workspace made elsewhere (the app's benchmark).
+        t, rows = timed(lambda: bare(sys.argv[2]))
+        print(f"{t:.3f} {rows[0][0][0]}")
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 215_000
     with tempfile.TemporaryDirectory() as tmp:
         history = os.path.join(tmp, "history.jsonl")

@@ -14,6 +14,9 @@ const PERIODS: { label: string; days: number | null }[] = [
   { label: "All time", days: null },
 ];
 
+const PERIOD_KEY = "draftloop.dashboard.period";
+const PROJECT_KEY = "draftloop.dashboard.project";
+
 const percent = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
 const seconds = (ms: number | null) => (ms === null ? "–" : `${(ms / 1000).toFixed(1)} s`);
 
@@ -39,8 +42,16 @@ export function Dashboard({
   onNotice: (message: string) => void;
   onOpenDocument: (documentId: string) => void;
 }) {
-  const [projectId, setProjectId] = useState<string>("");
-  const [period, setPeriod] = useState(1);
+  // The project and period chosen last time stay chosen (the dashboard is reopened often).
+  const [projectId, setProjectId] = useState<string>(() => localStorage.getItem(PROJECT_KEY) ?? "");
+  const [period, setPeriod] = useState(() => {
+    const saved = Number(localStorage.getItem(PERIOD_KEY) ?? "1");
+    return Number.isInteger(saved) && saved >= 0 && saved < PERIODS.length ? saved : 1;
+  });
+  useEffect(() => {
+    localStorage.setItem(PROJECT_KEY, projectId);
+    localStorage.setItem(PERIOD_KEY, String(period));
+  }, [projectId, period]);
   const [metrics, setMetrics] = useState<Metrics | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [folder, setFolder] = useState(exportFolder);
@@ -49,7 +60,9 @@ export function Dashboard({
   const [behind, setBehind] = useState<{ figure: Figure; label: string; drafts: DraftRef[] | null } | null>(null);
 
   const days = PERIODS[period]?.days ?? null;
-  const scope: MetricsScope = { project_id: projectId || null, since: days === null ? null : daysAgo(days), until: null };
+  // A project deleted since it was chosen is no longer in the list: the whole workspace.
+  const project = projects.some((p) => p.id === projectId) ? projectId : "";
+  const scope: MetricsScope = { project_id: project || null, since: days === null ? null : daysAgo(days), until: null };
   const key = JSON.stringify(scope);
   const asked = useRef(0);
   const reload = useCallback(() => {
@@ -208,7 +221,7 @@ export function Dashboard({
         <h1>Dashboard</h1>
         <label className="inline">
           Project
-          <select data-testid="dashboard-project" value={projectId} onChange={(e) => setProjectId(e.target.value)}>
+          <select data-testid="dashboard-project" value={project} onChange={(e) => setProjectId(e.target.value)}>
             <option value="">All projects</option>
             {projects.map((p) => (
               <option key={p.id} value={p.id}>

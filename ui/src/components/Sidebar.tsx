@@ -1,5 +1,10 @@
+import { useMemo, useState } from "react";
 import type { DocumentSummary, Project } from "../bindings";
 import { STATUS_LABELS } from "../lib/labels";
+
+/** Documents listed per project at first, and per "Show more": an imported history
+ * holds tens of thousands, and a list of them all takes seconds to draw. */
+const PAGE = 100;
 
 interface SidebarProps {
   projects: Project[];
@@ -32,6 +37,16 @@ interface SidebarProps {
 
 export function Sidebar(props: SidebarProps) {
   const { projects, documents, selectedProjectId, selectedDocumentId } = props;
+  const [shown, setShown] = useState<Record<string, number>>({});
+  const byProject = useMemo(() => {
+    const out = new Map<string, DocumentSummary[]>();
+    for (const d of documents) {
+      const list = out.get(d.project_id);
+      if (list) list.push(d);
+      else out.set(d.project_id, [d]);
+    }
+    return out;
+  }, [documents]);
   return (
     <aside className="sidebar" aria-label="Projects and documents">
       <header className="brand">
@@ -55,7 +70,13 @@ export function Sidebar(props: SidebarProps) {
       <nav className="projects">
         {projects.length === 0 && <p className="muted hint">No projects yet. A project holds documents of one kind: campaign emails, blog posts, product copy.</p>}
         {projects.map((project) => {
-          const docs = documents.filter((d) => d.project_id === project.id);
+          const all = byProject.get(project.id) ?? [];
+          const limit = shown[project.id] ?? PAGE;
+          const docs = all.slice(0, limit);
+          // The open document stays in sight even when it is further down the list.
+          const open = all.findIndex((d) => d.id === selectedDocumentId);
+          if (open >= limit) docs.push(all[open] as DocumentSummary);
+          const more = all.length - limit;
           const selected = project.id === selectedProjectId;
           return (
             <section key={project.id} className={`project ${selected ? "selected" : ""}`} data-testid="project" data-name={project.name}>
@@ -104,6 +125,13 @@ export function Sidebar(props: SidebarProps) {
                     </button>
                   </li>
                 ))}
+                {more > 0 && (
+                  <li>
+                    <button className="link small show-more" data-testid="show-more-documents" onClick={() => setShown((m) => ({ ...m, [project.id]: limit + PAGE }))}>
+                      Show {Math.min(PAGE, more)} more of {more.toLocaleString()} (or search, <kbd>Ctrl+K</kbd>)
+                    </button>
+                  </li>
+                )}
               </ul>
             </section>
           );

@@ -101,6 +101,16 @@ struct Draft {
     gate_decision: Option<String>,
 }
 
+/// The facts of `f` in scope: `?1` the project (or all), `[?2, ?3)` the period, and the
+/// document live as the `live_documents` view has it (not deleted, not in a deleted
+/// project, not of an unfinished import), checked on the facts' own columns.
+pub(crate) const IN_SCOPE: &str = "(?1 IS NULL OR f.project_id = ?1)
+    AND (?2 IS NULL OR f.created_at >= ?2) AND (?3 IS NULL OR f.created_at < ?3)
+    AND (f.import_id IS NULL
+         OR f.import_id IN (SELECT id FROM imports WHERE finished_at IS NOT NULL))
+    AND f.document_id NOT IN (SELECT entity_id FROM tombstones)
+    AND f.project_id IN (SELECT id FROM live_projects)";
+
 impl Workspace {
     /// Works out the facts of every document written since the last time, a chunk per
     /// transaction. Returns how many documents were worked out.
@@ -217,18 +227,12 @@ impl Workspace {
         until: &Option<String>,
         mut visit: impl FnMut(DraftFacts),
     ) -> Result<()> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare(&format!(
             "SELECT f.generation_id, f.document_id, f.project_id, f.import_id, f.created_at,
                     f.prompt_version_id, f.verdict, f.by_person, f.auto_approved,
                     f.intervened, f.distance, f.said
-             FROM draft_facts f
-             WHERE (?1 IS NULL OR f.project_id = ?1)
-               AND (?2 IS NULL OR f.created_at >= ?2) AND (?3 IS NULL OR f.created_at < ?3)
-               AND (f.import_id IS NULL
-                    OR f.import_id IN (SELECT id FROM imports WHERE finished_at IS NOT NULL))
-               AND f.document_id NOT IN (SELECT entity_id FROM tombstones)
-               AND f.project_id IN (SELECT id FROM live_projects)",
-        )?;
+             FROM draft_facts f WHERE {IN_SCOPE}"
+        ))?;
         let mut rows = stmt.query(params![project_id, since, until])?;
         while let Some(r) = rows.next()? {
             let verdict: Option<String> = r.get(6)?;

@@ -317,14 +317,10 @@ impl Workspace {
             self.project(p)?;
         }
         self.refresh_draft_facts()?;
-        let mut drafts: Vec<facts::DraftFacts> = Vec::new();
-        self.stored_facts(scope.project_id.as_deref(), &since, &until, |f| {
-            drafts.push(f)
-        })?;
-        let ids: Vec<&str> = drafts.iter().map(|d| d.generation_id.as_str()).collect();
-        let (review_time, routing, routing_of) = self.review_figures(&ids)?;
+        let (review_time, routing, routing_of) =
+            self.review_figures(scope.project_id.as_deref(), &since, &until)?;
         let mut m = Metrics {
-            drafts: drafts.len() as u32,
+            drafts: 0,
             reviewed: 0,
             auto_approved: 0,
             approved: 0,
@@ -342,17 +338,20 @@ impl Workspace {
             ratings: Vec::new(),
         };
         let mut intervened = 0u32;
-        let mut distances: BTreeMap<&str, Distances> = BTreeMap::new();
+        let mut distances: BTreeMap<String, Distances> = BTreeMap::new();
         let mut weeks: BTreeMap<String, WeekFigures> = BTreeMap::new();
-        let mut tags: BTreeMap<&str, u32> = BTreeMap::new();
-        let mut ratings: BTreeMap<&str, BTreeMap<i32, u32>> = BTreeMap::new();
+        let mut tags: BTreeMap<String, u32> = BTreeMap::new();
+        let mut ratings: BTreeMap<String, BTreeMap<i32, u32>> = BTreeMap::new();
         // Per draft decided by two people or more: each person's latest approve/reject.
-        let mut decided_by: Vec<&BTreeMap<String, bool>> = Vec::new();
+        let mut decided_by: Vec<BTreeMap<String, bool>> = Vec::new();
         // Per dimension, per draft rated by two people or more: their standing ratings.
-        let mut rated_by: BTreeMap<&str, Vec<Vec<f64>>> = BTreeMap::new();
+        let mut rated_by: BTreeMap<String, Vec<Vec<f64>>> = BTreeMap::new();
         // Weeks are told by their day, and a day's drafts are many.
-        let mut week_of_day: BTreeMap<&str, String> = BTreeMap::new();
-        for draft in &drafts {
+        let mut week_of_day: BTreeMap<String, String> = BTreeMap::new();
+        // Streamed, never collected: 200,000 drafts held at once cost more than the rest
+        // of the figures (memory to fault in and copy as the list grows).
+        self.stored_facts(scope.project_id.as_deref(), &since, &until, |draft| {
+            m.drafts += 1;
             match draft.verdict {
                 Some(Verdict::Approve) => m.approved += 1,
                 Some(Verdict::Reject) => m.rejected += 1,
@@ -363,33 +362,41 @@ impl Workspace {
             m.auto_approved += u32::from(draft.auto_approved);
             intervened += u32::from(draft.intervened);
             let day = draft.created_at.get(..10).unwrap_or(&draft.created_at);
-            let week = week_of_day
-                .entry(day)
-                .or_insert_with(|| week_of(&draft.created_at));
-            let week = weeks
-                .entry(week.clone())
-                .or_insert_with_key(|w| WeekFigures {
-                    week: w.clone(),
-                    drafts: 0,
-                    auto_approved: 0,
-                    reviewed: 0,
-                    intervened: 0,
-                });
-            week.drafts += 1;
-            week.auto_approved += u32::from(draft.auto_approved);
-            week.reviewed += u32::from(draft.by_person);
-            week.intervened += u32::from(draft.intervened);
-            for tag in &draft.said.tags {
+            let week = match week_of_day.get(day) {
+                Some(w) => w,
+                None => week_of_day
+                    .entry(day.to_owned())
+                    .or_insert_with(|| week_of(&draft.created_at)),
+            };
+            if !weeks.contains_key(week) {
+                weeks.insert(
+                    week.clone(),
+                    WeekFigures {
+                        week: week.clone(),
+                        drafts: 0,
+                        auto_approved: 0,
+                        reviewed: 0,
+                        intervened: 0,
+                    },
+                );
+            }
+            if let Some(week) = weeks.get_mut(week) {
+                week.drafts += 1;
+                week.auto_approved += u32::from(draft.auto_approved);
+                week.reviewed += u32::from(draft.by_person);
+                week.intervened += u32::from(draft.intervened);
+            }
+            for tag in draft.said.tags {
                 *tags.entry(tag).or_default() += 1;
             }
-            for (dimension, value) in &draft.said.ratings {
+            for (dimension, value) in draft.said.ratings {
                 *ratings
                     .entry(dimension)
                     .or_default()
-                    .entry(*value)
+                    .entry(value)
                     .or_default() += 1;
             }
-            if let (Some(version), Some(distance)) = (&draft.prompt_version_id, draft.distance) {
+            if let (Some(version), Some(distance)) = (draft.prompt_version_id, draft.distance) {
                 let entry = distances.entry(version).or_default();
                 entry.drafts += 1;
                 entry.sum += distance;
@@ -405,20 +412,20 @@ impl Workspace {
                 routing: routing_of.get(draft.generation_id.as_str()).copied(),
             });
             if !draft.said.decided_by.is_empty() {
-                decided_by.push(&draft.said.decided_by);
+                decided_by.push(draft.said.decided_by);
             }
-            for (dimension, values) in &draft.said.rated_by {
-                rated_by.entry(dimension).or_default().push(values.clone());
+            for (dimension, values) in draft.said.rated_by {
+                rated_by.entry(dimension).or_default().push(values);
             }
-        }
+        })?;
         m.intervention_rate = share(intervened, m.drafts);
         m.approval_rate = share(m.approved, m.approved + m.rejected);
         m.edit_distance_by_prompt_version = self.version_distances(distances, scope)?;
-        m.agreement = agreement_of(&decided_by);
+        m.agreement = agreement_of(&decided_by.iter().collect::<Vec<_>>());
         m.agreement.dimensions = rated_by
             .into_iter()
             .map(|(dimension, units)| DimensionAgreement {
-                dimension: dimension.to_owned(),
+                dimension,
                 items: units.len() as u32,
                 alpha: agreement::krippendorff_alpha(&units, agreement::Metric::Interval),
             })
@@ -426,10 +433,7 @@ impl Workspace {
         m.weekly = weeks.into_values().collect();
         m.tags = tags
             .into_iter()
-            .map(|(tag, drafts)| TagCount {
-                tag: tag.to_owned(),
-                drafts,
-            })
+            .map(|(tag, drafts)| TagCount { tag, drafts })
             .collect();
         m.tags
             .sort_by(|a, b| b.drafts.cmp(&a.drafts).then_with(|| a.tag.cmp(&b.tag)));
@@ -442,7 +446,7 @@ impl Workspace {
                     .map(|(v, c)| i64::from(*v) * i64::from(*c))
                     .sum();
                 RatingCounts {
-                    dimension: dimension.to_owned(),
+                    dimension,
                     mean: total as f64 / f64::from(n.max(1)),
                     counts: counts.into_iter().collect(),
                 }
@@ -455,7 +459,7 @@ impl Workspace {
 
     fn version_distances(
         &self,
-        distances: BTreeMap<&str, Distances>,
+        distances: BTreeMap<String, Distances>,
         scope: &MetricsScope,
     ) -> Result<Vec<VersionDistance>> {
         // Versions numbered per project as the app shows them, oldest first.
@@ -468,14 +472,14 @@ impl Workspace {
         let mut out = Vec::new();
         for (version, d) in distances {
             let (project, n): (String, u32) =
-                stmt.query_row([version], |r| Ok((r.get(1)?, r.get(2)?)))?;
+                stmt.query_row([&version], |r| Ok((r.get(1)?, r.get(2)?)))?;
             let label = if scope.project_id.is_some() {
                 format!("v{n}")
             } else {
                 format!("{project} · v{n}")
             };
             out.push(VersionDistance {
-                prompt_version: version.to_owned(),
+                prompt_version: version,
                 label,
                 drafts: d.drafts,
                 mean: d.sum / f64::from(d.drafts),
@@ -486,24 +490,27 @@ impl Workspace {
         Ok(out)
     }
 
-    /// Review times and routing quality from the queue's resolved items of `drafts`,
-    /// and what each routed or audited draft came to.
-    fn review_figures<'d>(
+    /// Review times and routing quality from the queue's resolved items of the drafts
+    /// in scope, and what each routed or audited draft came to.
+    fn review_figures(
         &self,
-        drafts: &[&'d str],
+        project_id: Option<&str>,
+        since: &Option<String>,
+        until: &Option<String>,
     ) -> Result<(
         ReviewTime,
         RoutingQuality,
-        std::collections::HashMap<&'d str, RoutingOutcome>,
+        std::collections::HashMap<String, RoutingOutcome>,
     )> {
-        let in_scope: std::collections::HashSet<&str> = drafts.iter().copied().collect();
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare(&format!(
             "SELECT r.generation_id, r.kind, r.outcome, r.time_spent_ms,
                     coalesce(p.display_name, r.resolved_by, '')
-             FROM review_items r LEFT JOIN profiles p ON p.id = r.resolved_by
-             WHERE r.resolved_at IS NOT NULL AND r.generation_id IS NOT NULL",
-        )?;
-        let rows = stmt.query_map([], |r| {
+             FROM review_items r JOIN draft_facts f ON f.generation_id = r.generation_id
+             LEFT JOIN profiles p ON p.id = r.resolved_by
+             WHERE r.resolved_at IS NOT NULL AND {}",
+            facts::IN_SCOPE
+        ))?;
+        let rows = stmt.query_map(rusqlite::params![project_id, since, until], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -519,9 +526,6 @@ impl Workspace {
         let mut outcomes = std::collections::HashMap::new();
         for row in rows {
             let (generation, kind, outcome, spent, reviewer) = row?;
-            let Some(&generation) = in_scope.get(generation.as_str()) else {
-                continue;
-            };
             if spent > 0 {
                 times.push(spent as u64);
                 by_reviewer.entry(reviewer).or_default().push(spent as u64);
