@@ -196,6 +196,37 @@ describe("Draftloop desktop", () => {
     assert.equal((JSON.parse(listed.stdout) as unknown[]).length, 1, "only the document made outside the dialog");
   });
 
+  it("lists a project's newest documents a page at a time", async () => {
+    const dir = desktop.dataDir("pages");
+    const history = join(desktop.home, "history.jsonl");
+    const lines = Array.from({ length: 130 }, (_, i) =>
+      JSON.stringify({ project: "Archive", prompt: `Brief ${i}`, draft: `Draft ${i}.`, created_at: `2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z` }),
+    );
+    writeFileSync(history, lines.join("\n") + "\n");
+    const out = desktop.cli(["--data-dir", dir, "import", history]);
+    assert.equal(out.status, 0, out.stderr);
+    const s = await desktop.launch(dir);
+    try {
+      const listed = (n: number) => `return document.querySelectorAll('[data-testid="project"][data-name="Archive"] [data-testid="document-link"]').length === ${n};`;
+      await s.waitUntil("the first page", listed(100));
+      const more = await s.find('[data-testid="show-more-documents"]');
+      assert.match(await more.text(), /Show more: 30 older/);
+      await more.click();
+      await s.waitUntil("all of them", listed(130));
+      assert.equal((await s.findAll('[data-testid="show-more-documents"]')).length, 0);
+      // Newest first: the last brief heads the list, the first ends it.
+      const titles = (await s.execute(`return [...document.querySelectorAll('[data-testid="project"][data-name="Archive"] [data-testid="document-link"]')].map((e) => e.dataset.title);`)) as string[];
+      assert.equal(new Set(titles).size, 130);
+      assert.equal(titles[0], "Brief 129");
+      assert.equal(titles[129], "Brief 0");
+    } catch (e) {
+      await screenshot(s, "FAILED-pages").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit();
+    }
+  });
+
   it("finds any document by its words from Ctrl+K, as the text changes", async () => {
     const dir = desktop.dataDir("search");
     const cli = (args: string[]) => {

@@ -41,6 +41,8 @@ type DialogState =
 const OVERDUE_CHECK_MS = 60_000;
 
 const LAST_DOCUMENT_KEY = "draftloop.lastDocument";
+/** Documents the sidebar reads per project at a time. */
+const SIDEBAR_PAGE = 100;
 
 /** What the start screen says when the workspace cannot be opened, by the kind of error. */
 const FATAL_TITLES: Partial<Record<ErrorKind, string>> = {
@@ -53,6 +55,9 @@ export function App() {
   const [fatal, setFatal] = useState<ApiError | null>(null);
   const [projects, setProjects] = useState<Project[]>([]);
   const [documents, setDocuments] = useState<DocumentSummary[]>([]);
+  // Per project: how many documents it holds, and how many of its newest the pages read
+  // so far (the sidebar reads a page a project, not a history of 200,000).
+  const [counts, setCounts] = useState<Record<string, { total: number; paged: number }>>({});
   const [projectId, setProjectId] = useState<string | null>(null);
   const [current, setCurrent] = useState<Document | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);
@@ -77,11 +82,25 @@ export function App() {
   const showError = useCallback((e: unknown) => setToast(toApiError(e).message), []);
 
   const reload = useCallback(async () => {
-    const [p, d] = await Promise.all([api.listProjects(), api.listDocuments()]);
+    const [p, list] = await Promise.all([api.listProjects(), api.documentList(SIDEBAR_PAGE)]);
     setProjects(p);
-    setDocuments(d);
-    return { projects: p, documents: d };
+    setDocuments(list.documents);
+    setCounts(Object.fromEntries(list.counts.map((c) => [c.project_id, { total: c.documents, paged: Math.min(c.documents, SIDEBAR_PAGE) }])));
+    return { projects: p, documents: list.documents };
   }, []);
+
+  const moreDocuments = useCallback(
+    async (projectId: string) => {
+      const at = counts[projectId]?.paged ?? 0;
+      const page = await api.projectDocuments(projectId, at, SIDEBAR_PAGE);
+      setDocuments((ds) => {
+        const known = new Set(ds.map((d) => d.id));
+        return [...ds, ...page.filter((d) => !known.has(d.id))];
+      });
+      setCounts((c) => ({ ...c, [projectId]: { total: c[projectId]?.total ?? 0, paged: at + page.length } }));
+    },
+    [counts],
+  );
 
   const countWaiting = useCallback(async () => {
     const items = await api.reviewQueue({ project_id: null, tier: null, kind: null, order: "lowest_confidence" });
@@ -97,7 +116,27 @@ export function App() {
       const asked = [...new Set(ids)];
       return inOrder(async () => {
         const fresh = await api.documentSummaries(asked);
-        setDocuments((ds) => patchSummaries(ds, asked, fresh));
+        setDocuments((ds) => {
+          const next = patchSummaries(ds, asked, fresh);
+          // A document made or deleted moves its project's numbers (a new one is the
+          // newest, so it is within the pages read).
+          const before = new Set(ds.map((d) => d.id));
+          const after = new Set(next.map((d) => d.id));
+          const delta: Record<string, number> = {};
+          for (const d of next) if (!before.has(d.id)) delta[d.project_id] = (delta[d.project_id] ?? 0) + 1;
+          for (const d of ds) if (!after.has(d.id)) delta[d.project_id] = (delta[d.project_id] ?? 0) - 1;
+          if (Object.keys(delta).length > 0) {
+            setCounts((c) => {
+              const out = { ...c };
+              for (const [p, n] of Object.entries(delta)) {
+                const was = out[p] ?? { total: 0, paged: 0 };
+                out[p] = { total: Math.max(0, was.total + n), paged: Math.max(0, was.paged + n) };
+              }
+              return out;
+            });
+          }
+          return next;
+        });
         setCurrent((c) => {
           if (!c || !asked.includes(c.id)) return c;
           const s = fresh.find((d) => d.id === c.id);
@@ -131,6 +170,12 @@ export function App() {
       const doc = await api.getDocument(id);
       setView("documents");
       setCurrent(doc);
+      // Opened from search or the queue, it may be past the pages the sidebar read.
+      setDocuments((ds) =>
+        ds.some((d) => d.id === doc.id)
+          ? ds
+          : [...ds, { id: doc.id, project_id: doc.project_id, title: doc.title, status: doc.status, words: doc.body_markdown.split(/\s+/).filter(Boolean).length, updated_at: doc.updated_at }],
+      );
       setProjectId(doc.project_id);
       localStorage.setItem(LAST_DOCUMENT_KEY, id);
     },
@@ -141,10 +186,11 @@ export function App() {
     (async () => {
       try {
         setInfo(await api.workspaceInfo());
-        const { projects: p, documents: d } = await reload();
+        const { projects: p } = await reload();
         const last = localStorage.getItem(LAST_DOCUMENT_KEY);
-        if (last && d.some((doc) => doc.id === last)) await openDocument(last);
-        else if (p[0]) setProjectId(p[0].id);
+        // The last document may be past the first page, or gone.
+        const reopened = last ? await openDocument(last).then(() => true, () => false) : false;
+        if (!reopened && p[0]) setProjectId(p[0].id);
       } catch (e) {
         setFatal(toApiError(e));
       }
@@ -155,6 +201,13 @@ export function App() {
       await flushRef.current?.();
     });
   }, [reload, openDocument]);
+
+  // When the project list first shows, for the benchmarks (tests/e2e/*.bench.ts).
+  useEffect(() => {
+    if (projects.length > 0 && performance.getEntriesByName("projects-listed").length === 0) {
+      requestAnimationFrame(() => performance.mark("projects-listed"));
+    }
+  }, [projects]);
 
   // Drafts past their review deadline are told of once each.
   useEffect(() => {
@@ -253,6 +306,8 @@ export function App() {
       <Sidebar
         projects={projects}
         documents={documents}
+        counts={counts}
+        onMoreDocuments={(id) => void moreDocuments(id).catch(showError)}
         selectedProjectId={projectId}
         selectedDocumentId={current?.id ?? null}
         onSelectProject={setProjectId}
@@ -381,7 +436,7 @@ export function App() {
       {dialog?.kind === "delete-project" && (
         <ConfirmDialog
           title="Delete project?"
-          message={`"${dialog.project.name}" and its ${documents.filter((d) => d.project_id === dialog.project.id).length} document(s), with all their feedback, will be deleted. This cannot be undone.`}
+          message={`"${dialog.project.name}" and its ${counts[dialog.project.id]?.total ?? documents.filter((d) => d.project_id === dialog.project.id).length} document(s), with all their feedback, will be deleted. This cannot be undone.`}
           confirmLabel="Delete project"
           onClose={() => setDialog(null)}
           onConfirm={async () => {

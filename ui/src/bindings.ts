@@ -204,6 +204,10 @@ body_json: string, body_markdown: string, created_at: string, updated_at: string
 
 export type DocumentSummary = { id: string, project_id: string, title: string, status: DocumentStatus, words: number, updated_at: string, };
 
+export type DocumentList = { documents: Array<DocumentSummary>, counts: Array<ProjectCount>, };
+
+export type ProjectCount = { project_id: string, documents: number, };
+
 export type DocumentStatus = "draft" | "in_review" | "approved" | "rejected" | "published";
 
 export type DocumentText = { body_json: string, body_markdown: string, };

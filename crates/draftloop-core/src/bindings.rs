@@ -46,6 +46,8 @@ pub fn typescript() -> String {
         review::batch::BatchProgress::decl(),
         document::Document::decl(),
         document::DocumentSummary::decl(),
+        document::DocumentList::decl(),
+        document::ProjectCount::decl(),
         document::DocumentStatus::decl(),
         document::DocumentText::decl(),
         document::EmailFields::decl(),

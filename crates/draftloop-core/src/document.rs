@@ -230,6 +230,19 @@ pub struct DocumentSummary {
     pub updated_at: String,
 }
 
+/// The sidebar's first read: a page of each project's documents, and their numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DocumentList {
+    pub documents: Vec<DocumentSummary>,
+    pub counts: Vec<ProjectCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ProjectCount {
+    pub project_id: String,
+    pub documents: u32,
+}
+
 /// The editor's text as the UI saves it.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct DocumentText {
@@ -380,6 +393,86 @@ impl Workspace {
              ORDER BY created_at DESC, id DESC"
         ))?;
         let rows = stmt.query_map([project_id], summary_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What the sidebar shows first: the latest `per_project` documents of each project
+    /// (newest first) and how many each holds. A history of 200,000 documents is not
+    /// read whole to draw a window (the summaries count each text's words).
+    pub fn document_list(&self, per_project: u32) -> Result<DocumentList> {
+        let projects: Vec<String> = {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT id FROM live_projects ORDER BY created_at, id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let read = self.conn().unchecked_transaction()?;
+        let mut documents = Vec::new();
+        for project in &projects {
+            documents.extend(self.project_documents(project, 0, per_project)?);
+        }
+        // Counted on the index; what deletions and unfinished imports hide, taken off.
+        let mut counts: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+        let mut add = |sql: &str, sign: i64| -> Result<()> {
+            let mut stmt = read.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            for row in rows {
+                let (project, n) = row?;
+                *counts.entry(project).or_default() += sign * n;
+            }
+            Ok(())
+        };
+        add(
+            "SELECT project_id, count(*) FROM documents INDEXED BY documents_project
+             GROUP BY project_id",
+            1,
+        )?;
+        add(
+            "SELECT d.project_id, count(*) FROM tombstones t JOIN documents d ON d.id = t.entity_id
+             GROUP BY d.project_id",
+            -1,
+        )?;
+        // Only while an import runs: finding its documents reads the whole table.
+        let importing: bool = read.query_row(
+            "SELECT EXISTS(SELECT 1 FROM imports WHERE finished_at IS NULL)",
+            [],
+            |r| r.get(0),
+        )?;
+        if importing {
+            add(
+                "SELECT project_id, count(*) FROM documents
+                 WHERE import_id IN (SELECT id FROM imports WHERE finished_at IS NULL)
+                   AND id NOT IN (SELECT entity_id FROM tombstones)
+                 GROUP BY project_id",
+                -1,
+            )?;
+        }
+        drop(read);
+        Ok(DocumentList {
+            documents,
+            counts: projects
+                .into_iter()
+                .map(|p| ProjectCount {
+                    documents: counts.get(&p).copied().unwrap_or(0).max(0) as u32,
+                    project_id: p,
+                })
+                .collect(),
+        })
+    }
+
+    /// A page of a project's documents, newest first.
+    pub fn project_documents(
+        &self,
+        project_id: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<DocumentSummary>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM live_documents WHERE project_id = ?1
+             ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![project_id, limit, offset], summary_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -494,3 +494,59 @@ fn an_emails_subject_and_preheader_fill_the_template_travel_with_it_and_reopen_a
         "no decision stands after the change"
     );
 }
+
+/// The sidebar reads a page of each project's newest documents and how many each holds,
+/// counting only what people can see.
+#[test]
+fn the_document_list_pages_each_project_and_counts_what_shows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(&dir);
+    let a = ws.create_project(&new_project("A", "email")).unwrap();
+    let b = ws.create_project(&new_project("B", "blog")).unwrap();
+    let mut made = Vec::new();
+    for i in 0..7 {
+        made.push(ws.create_document(&a.id, &format!("a{i}")).unwrap().id);
+    }
+    ws.create_document(&b.id, "b0").unwrap();
+    ws.delete_document(&made[0]).unwrap();
+    ws.import_jsonl(
+        std::io::Cursor::new("{\"project\": \"A\", \"prompt\": \"p\", \"draft\": \"d\"}\n"),
+        "history.jsonl",
+    )
+    .unwrap();
+    // An import cut off before it finished holds documents nobody sees yet: a1 is made
+    // one of those.
+    let db = rusqlite::Connection::open(dir.path().join("draftloop.db")).unwrap();
+    db.execute_batch(&format!(
+        "INSERT INTO imports (id, source, started_at) VALUES ('cut', 'cut.jsonl', '2026-12-02');
+         UPDATE documents SET import_id = 'cut' WHERE id = '{}';",
+        made[1]
+    ))
+    .unwrap();
+    let list = ws.document_list(3).unwrap();
+    let counts: Vec<(String, u32)> = list
+        .counts
+        .iter()
+        .map(|c| (c.project_id.clone(), c.documents))
+        .collect();
+    // A: seven made, one deleted, one in the cut import, one imported.
+    assert_eq!(counts, [(a.id.clone(), 6), (b.id.clone(), 1)]);
+    let titles = |docs: &[draftloop_core::DocumentSummary]| -> Vec<String> {
+        docs.iter().map(|d| d.title.clone()).collect()
+    };
+    let first = titles(&list.documents);
+    assert_eq!(first.len(), 4, "three of A, one of B: {first:?}");
+    assert_eq!(&first[3], "b0");
+    let rest = ws.project_documents(&a.id, 3, 10).unwrap();
+    assert_eq!(rest.len(), 3);
+    let mut all: Vec<String> = first[..3].to_vec();
+    all.extend(titles(&rest));
+    assert!(!all.contains(&"a0".to_owned()), "the deleted one is gone");
+    assert!(
+        !all.contains(&"a1".to_owned()),
+        "the cut import's is not shown"
+    );
+    for i in 2..7 {
+        assert!(all.contains(&format!("a{i}")), "a{i} in {all:?}");
+    }
+}

@@ -1,4 +1,4 @@
-use draftloop_core::document::{DocumentText, EmailFields};
+use draftloop_core::document::{DocumentList, DocumentText, EmailFields};
 use draftloop_core::search::{SearchHit, MAX_HITS};
 use draftloop_core::{Document, DocumentSummary};
 use tauri::State;
@@ -11,6 +11,28 @@ pub async fn list_documents(
     project_id: Option<String>,
 ) -> CommandResult<Vec<DocumentSummary>> {
     read_workspace(&state, |ws| ws.documents(project_id.as_deref()))
+}
+
+/// The sidebar's first read: a page of each project's documents, and their numbers.
+#[tauri::command]
+pub async fn document_list(
+    state: State<'_, AppState>,
+    per_project: u32,
+) -> CommandResult<DocumentList> {
+    read_workspace(&state, |ws| ws.document_list(per_project))
+}
+
+/// The next page of a project's documents, newest first.
+#[tauri::command]
+pub async fn project_documents(
+    state: State<'_, AppState>,
+    project_id: String,
+    offset: u32,
+    limit: u32,
+) -> CommandResult<Vec<DocumentSummary>> {
+    read_workspace(&state, |ws| {
+        ws.project_documents(&project_id, offset, limit)
+    })
 }
 
 /// The documents among `ids` still shown, as the list shows them.

@@ -13,6 +13,8 @@ macro_rules! handlers {
             commands::dataset::cancel_job,
             commands::dataset::import_history,
             commands::documents::list_documents,
+            commands::documents::document_list,
+            commands::documents::project_documents,
             commands::documents::document_summaries,
             commands::documents::search_documents,
             commands::documents::get_document,

@@ -1,6 +1,6 @@
 // The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
 // implements it over IPC to the Rust core, which holds every rule.
-import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, DraftRef, Figure, BatchSummary, Changed, Confidence, PromptApproval, Profile, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, EmailFields, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SearchHit, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, DraftRef, Figure, BatchSummary, Changed, Confidence, PromptApproval, Profile, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentList, DocumentSummary, DocumentText, EmailFields, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SearchHit, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 export interface DraftloopApi {
   workspaceInfo(): Promise<WorkspaceInfo>;
@@ -23,6 +23,10 @@ export interface DraftloopApi {
   renameProject(id: string, name: string): Promise<Project>;
   deleteProject(id: string): Promise<void>;
   listDocuments(projectId?: string): Promise<DocumentSummary[]>;
+  /** The latest `perProject` documents of each project, and how many each holds. */
+  documentList(perProject: number): Promise<DocumentList>;
+  /** A page of a project's documents, newest first. */
+  projectDocuments(projectId: string, offset: number, limit: number): Promise<DocumentSummary[]>;
   getDocument(id: string): Promise<Document>;
   /** The documents among `ids` still shown (a deleted one is left out). */
   documentSummaries(ids: string[]): Promise<DocumentSummary[]>;

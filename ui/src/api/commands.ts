@@ -1,6 +1,6 @@
 // Generated from the #[tauri::command]s in src-tauri/src/commands by
 // `UPDATE_CONTRACT=1 cargo test -p draftloop-desktop contract`; do not edit.
-import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentSummary, DocumentText, DraftRef, EmailFields, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, Figure, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Profile, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SearchHit, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentList, DocumentSummary, DocumentText, DraftRef, EmailFields, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, Figure, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Profile, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SearchHit, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 /** What a command streams to: a Tauri `Channel` of these messages. */
 export interface ChannelOf<T> {
@@ -17,6 +17,8 @@ export interface Commands {
   cancel_job: { args: { requestId: string }; returns: void };
   import_history: { args: { requestId: string; path: string; onProgress: ChannelOf<ImportProgress> }; returns: ImportSummary };
   list_documents: { args: { projectId: string | null }; returns: Array<DocumentSummary> };
+  document_list: { args: { perProject: number }; returns: DocumentList };
+  project_documents: { args: { projectId: string; offset: number; limit: number }; returns: Array<DocumentSummary> };
   document_summaries: { args: { ids: Array<string> }; returns: Array<DocumentSummary> };
   search_documents: { args: { query: string }; returns: Array<SearchHit> };
   get_document: { args: { id: string }; returns: Document };

@@ -1,14 +1,16 @@
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import type { DocumentSummary, Project } from "../bindings";
 import { STATUS_LABELS } from "../lib/labels";
 
-/** Documents listed per project at first, and per "Show more": an imported history
- * holds tens of thousands, and a list of them all takes seconds to draw. */
-const PAGE = 100;
-
 interface SidebarProps {
   projects: Project[];
+  /** The documents read so far: a page of each project's newest, more on request (an
+   * imported history holds tens of thousands, and a list of them all takes seconds to
+   * draw). */
   documents: DocumentSummary[];
+  /** Per project: how many documents it holds, and how many of its newest were read. */
+  counts: Record<string, { total: number; paged: number }>;
+  onMoreDocuments: (projectId: string) => void;
   selectedProjectId: string | null;
   selectedDocumentId: string | null;
   onSelectProject: (id: string) => void;
@@ -37,7 +39,6 @@ interface SidebarProps {
 
 export function Sidebar(props: SidebarProps) {
   const { projects, documents, selectedProjectId, selectedDocumentId } = props;
-  const [shown, setShown] = useState<Record<string, number>>({});
   const byProject = useMemo(() => {
     const out = new Map<string, DocumentSummary[]>();
     for (const d of documents) {
@@ -70,13 +71,9 @@ export function Sidebar(props: SidebarProps) {
       <nav className="projects">
         {projects.length === 0 && <p className="muted hint">No projects yet. A project holds documents of one kind: campaign emails, blog posts, product copy.</p>}
         {projects.map((project) => {
-          const all = byProject.get(project.id) ?? [];
-          const limit = shown[project.id] ?? PAGE;
-          const docs = all.slice(0, limit);
-          // The open document stays in sight even when it is further down the list.
-          const open = all.findIndex((d) => d.id === selectedDocumentId);
-          if (open >= limit) docs.push(all[open] as DocumentSummary);
-          const more = all.length - limit;
+          const docs = byProject.get(project.id) ?? [];
+          const count = props.counts[project.id];
+          const more = count ? count.total - count.paged : 0;
           const selected = project.id === selectedProjectId;
           return (
             <section key={project.id} className={`project ${selected ? "selected" : ""}`} data-testid="project" data-name={project.name}>
@@ -127,8 +124,8 @@ export function Sidebar(props: SidebarProps) {
                 ))}
                 {more > 0 && (
                   <li>
-                    <button className="link small show-more" data-testid="show-more-documents" onClick={() => setShown((m) => ({ ...m, [project.id]: limit + PAGE }))}>
-                      Show {Math.min(PAGE, more)} more of {more.toLocaleString()} (or search, <kbd>Ctrl+K</kbd>)
+                    <button className="link small show-more" data-testid="show-more-documents" onClick={() => props.onMoreDocuments(project.id)}>
+                      Show more: {more.toLocaleString()} older (or search, <kbd>Ctrl+K</kbd>)
                     </button>
                   </li>
                 )}

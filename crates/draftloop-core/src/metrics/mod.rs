@@ -575,8 +575,9 @@ impl Workspace {
     fn queue_now(&self, project_id: Option<&str>, now: &str) -> Result<QueueNow> {
         let (open, overdue): (u32, u32) = self.conn().query_row(
             "SELECT count(*), coalesce(sum(r.due_at IS NOT NULL AND r.due_at < ?2), 0)
-             FROM review_items r JOIN live_documents d ON d.id = r.document_id
+             FROM review_items r CROSS JOIN live_documents d ON d.id = r.document_id
              WHERE r.resolved_at IS NULL AND (?1 IS NULL OR d.project_id = ?1)",
+            // (CROSS JOIN: the open items drive, not the documents; see review_queue.)
             rusqlite::params![project_id, now],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
