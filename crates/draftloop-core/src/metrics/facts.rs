@@ -142,7 +142,7 @@ impl Workspace {
                         documents.extend(d?);
                     }
                 }
-                seen.push((table, top));
+                seen.push((table, last, top));
             }
             let mut stmt = conn.prepare("SELECT document_id FROM draft_facts_stale")?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
@@ -160,13 +160,16 @@ impl Workspace {
                 Ok(())
             })?;
         }
-        // Only ever forward: a refresh of another process may have gone further.
+        // Only ever forward (a refresh of another process may have gone further), and
+        // not at all past a deletion made meanwhile: the rowids it freed may come back.
         self.write_reading(|ws| {
-            for (table, top) in &seen {
+            for (table, last, top) in &seen {
                 ws.conn().execute(
-                    "UPDATE draft_facts_seen SET last_rowid = max(last_rowid, ?2)
+                    "UPDATE draft_facts_seen
+                     SET last_rowid = CASE WHEN last_rowid < ?2 THEN last_rowid
+                                           ELSE max(last_rowid, ?3) END
                      WHERE source = ?1",
-                    params![table, top],
+                    params![table, last, top],
                 )?;
             }
             Ok(())
