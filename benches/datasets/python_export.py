@@ -1,7 +1,8 @@
 """The same transform in Python, from the same JSONL: DPO rows (what people kept over
 the draft, when the word edit distance is at least 0.05) and the ratings table as
-Parquet (pyarrow). Usage: python_export.py HISTORY.jsonl OUT_DIR"""
-import difflib
+Parquet (pyarrow). The distance is Draftloop's own: the same tokens and the same
+bit-parallel longest common subsequence (it was difflib's SequenceMatcher, a different
+and slower algorithm, before 2026-12-02). Usage: python_export.py HISTORY.jsonl OUT_DIR"""
 import json
 import re
 import sys
@@ -9,15 +10,47 @@ import sys
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-WORD = re.compile(r"\w+|[^\w\s]")
+# The tokens Draftloop compares (crates/draftloop-core/src/mining/extract.rs,
+# `tokenize_ascii`): runs of letters, digits and _, joined across ' . : between letters
+# and ' . , ; between digits; every other non-space character on its own.
+WORD = re.compile(r"[A-Za-z0-9_]+(?:(?:(?<=[A-Za-z])['.:](?=[A-Za-z])|(?<=[0-9])['.,;](?=[0-9]))[A-Za-z0-9_]+)*|\S")
+
+
+def lcs(x: list, y: list) -> int:
+    """The longest common subsequence's length, bit-parallel as Draftloop finds it
+    (export/distance.rs: Allison & Dix, in the form of Crochemore et al.), with the
+    shared ends taken off first; Python's integers hold the whole bit row."""
+    n = 0
+    while n < len(x) and n < len(y) and x[n] == y[n]:
+        n += 1
+    x, y = x[n:], y[n:]
+    m = 0
+    while m < len(x) and m < len(y) and x[-1 - m] == y[-1 - m]:
+        m += 1
+    x, y = x[: len(x) - m], y[: len(y) - m]
+    if len(x) > len(y):
+        x, y = y, x
+    if not x:
+        return n + m
+    masks = {}
+    for i, t in enumerate(x):
+        masks[t] = masks.get(t, 0) | (1 << i)
+    full = (1 << len(x)) - 1
+    v = full
+    for t in y:
+        mask = masks.get(t)
+        if mask is not None:
+            v = ((v + (v & mask)) | (v & ~mask)) & full
+    return n + m + len(x) - bin(v).count("1")
 
 
 def edit_distance(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
     x, y = WORD.findall(a), WORD.findall(b)
     if not x and not y:
         return 0.0
-    same = sum(block.size for block in difflib.SequenceMatcher(None, x, y, autojunk=False).get_matching_blocks())
-    return ((len(x) - same) + (len(y) - same)) / (len(x) + len(y))
+    return (len(x) + len(y) - 2 * lcs(x, y)) / (len(x) + len(y))
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ JSONL, in the same run; wall time and peak memory of each process.
 Usage (from the repo root, after `cargo build --release -p draftloop-cli` and
 `./scripts/test` or scripts/setup.sh's Python env for pyarrow):
     python3 benches/datasets/run.py [N]"""
+import json
 import os
 import subprocess
 import sys
@@ -59,6 +60,12 @@ def main():
         for i, ((t, m), (tp, mp)) in enumerate(turns):
             print(f"turn {i + 1}: draftloop export dpo,parquet {t:6.2f} s  peak {m:4.0f} MiB | python dpo + parquet {tp:6.2f} s  peak {mp:4.0f} MiB")
         print(f"rows: draftloop {rows(os.path.join(tmp, 'both0', 'dpo.jsonl'))} DPO, python {rows(os.path.join(tmp, 'py0', 'dpo.jsonl'))} DPO")
+        # Both sides keep the same pairs: the same (rejected, chosen) texts.
+        pairs = lambda p: sorted((r["rejected"][0]["content"], r["chosen"][0]["content"]) for r in map(json.loads, open(p)))
+        same = pairs(os.path.join(tmp, "both0", "dpo.jsonl")) == pairs(os.path.join(tmp, "py0", "dpo.jsonl"))
+        print(f"the same DPO pairs on both sides: {same}")
+        if not same:
+            sys.exit("the two exports disagree: the comparison is void")
         print(f"draftloop export dpo         {t_dpo:7.2f} s  peak {m_dpo:6.0f} MiB  ({rows(os.path.join(tmp, 'dpo.jsonl'))} rows)")
         print(f"draftloop export parquet     {t_pq:7.2f} s  peak {m_pq:6.0f} MiB")
         print(f"export speed-up, medians of 3 turns: {t_py / t_both:.1f}x in one pass ({t_py:.2f} s / {t_both:.2f} s); "
