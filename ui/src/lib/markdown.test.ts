@@ -67,4 +67,35 @@ describe("fromMarkdown", () => {
   it("gives an empty document one empty paragraph", () => {
     expect(fromMarkdown("  \n")).toEqual({ type: "doc", content: [{ type: "paragraph" }] });
   });
+
+  // Found by fuzzing (markdown.fuzz.test.ts):
+  it("reads a quote, and what follows it (it looped for ever)", () => {
+    const d = fromMarkdown("> A customer said so.\n> Twice.\n\nThen this.");
+    expect(d.content?.map((n) => n.type)).toEqual(["blockquote", "paragraph"]);
+    expect(toMarkdown(d)).toBe("> A customer said so. Twice.\n\nThen this.");
+  });
+
+  it("reads escaped characters as the characters, so saving again adds no backslashes", () => {
+    const d = fromMarkdown("2 \\* 3, a\\_b, \\[x\\] and **bold \\* star**");
+    const texts = (d.content?.[0]?.content ?? []).map((n) => n.text).join("|");
+    expect(texts).toBe("2 * 3, a_b, [x] and |bold * star");
+    const once = toMarkdown(d);
+    expect(toMarkdown(fromMarkdown(once))).toBe(once);
+  });
+
+  it("keeps text that looks like a heading, a list or a quote as text", () => {
+    for (const t of ["> not a quote", "# not a heading", "- not a list", "1. not a list", "+ no"]) {
+      const md = toMarkdown(doc(p(text(t))));
+      const back = fromMarkdown(md);
+      expect(back.content?.map((n) => n.type)).toEqual(["paragraph"]);
+      expect(back.content?.[0]?.content?.[0]?.text).toBe(t);
+      expect(toMarkdown(back)).toBe(md);
+    }
+  });
+
+  it("reads a lone # as an empty heading, as an empty heading writes", () => {
+    const d = fromMarkdown("#");
+    expect(d.content?.map((n) => n.type)).toEqual(["heading"]);
+    expect(toMarkdown(d)).toBe("#");
+  });
 });

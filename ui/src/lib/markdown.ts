@@ -20,6 +20,14 @@ function escapeText(text: string): string {
   return text.replace(/([\\*_`~[\]])/g, "\\$1");
 }
 
+/** Text that would read as a heading, a list or a quote at the start of a paragraph
+ * keeps its first mark literal: `\# `, `\- `, `1\. `, `\>`. */
+function escapeBlockStart(text: string): string {
+  return text.replace(/^(\s*)(?:([#>])|([-+*])(?=\s)|(\d+)([.)])(?=\s))/, (_m, space: string, hash?: string, bullet?: string, digits?: string, dot?: string) =>
+    digits !== undefined ? `${space}${digits}\\${dot}` : `${space}\\${hash ?? bullet}`,
+  );
+}
+
 function inline(nodes: PmNode[] | undefined): string {
   if (!nodes) return "";
   return nodes
@@ -50,7 +58,7 @@ function indent(text: string, prefix: string): string {
 function block(node: PmNode): string {
   switch (node.type) {
     case "paragraph":
-      return inline(node.content);
+      return escapeBlockStart(inline(node.content));
     case "heading": {
       const level = Math.min(Math.max(Number(node.attrs?.level ?? 1), 1), 6);
       return `${"#".repeat(level)} ${inline(node.content)}`;
@@ -93,21 +101,41 @@ export function toMarkdown(doc: PmNode): string {
 // Markdown to ProseMirror JSON: how model output enters the editor. Everything becomes
 // text nodes in the editor's schema, so HTML in a model's answer is shown, never run.
 
+// A backslash before ASCII punctuation makes it literal, as `escapeText` writes it.
+const ESCAPED = /\\([!-/:-@[-`{-~])/g;
+
+function unescape(text: string): string {
+  return text.replace(ESCAPED, "$1");
+}
+
 function inlineNodes(text: string): PmNode[] {
   const nodes: PmNode[] = [];
-  const pattern = /(\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_|`([^`]+)`)/g;
+  // An escaped character first, so `\*` never opens emphasis; marked runs may hold
+  // escaped characters of their own.
+  const pattern = /(\\[!-/:-@[-`{-~]|\*\*((?:\\.|[^*\\])+)\*\*|__((?:\\.|[^_\\])+)__|\*((?:\\.|[^*\s\\])(?:\\.|[^*\\])*)\*|_((?:\\.|[^_\s\\])(?:\\.|[^_\\])*)_|`([^`]+)`)/g;
+  let plain = "";
   let last = 0;
+  const flush = () => {
+    if (plain) nodes.push({ type: "text", text: plain });
+    plain = "";
+  };
   for (const m of text.matchAll(pattern)) {
     const at = m.index ?? 0;
-    if (at > last) nodes.push({ type: "text", text: text.slice(last, at) });
-    const [, , bold1, bold2, it1, it2, code] = m;
-    const content = bold1 ?? bold2 ?? it1 ?? it2 ?? code ?? "";
-    const mark = bold1 !== undefined || bold2 !== undefined ? "bold" : code !== undefined ? "code" : "italic";
-    nodes.push({ type: "text", text: content, marks: [{ type: mark }] });
+    plain += text.slice(last, at);
     last = at + m[0].length;
+    const [whole, , bold1, bold2, it1, it2, code] = m;
+    if (whole.startsWith("\\")) {
+      plain += whole.slice(1);
+      continue;
+    }
+    flush();
+    const mark = bold1 !== undefined || bold2 !== undefined ? "bold" : code !== undefined ? "code" : "italic";
+    const content = code ?? unescape(bold1 ?? bold2 ?? it1 ?? it2 ?? "");
+    if (content) nodes.push({ type: "text", text: content, marks: [{ type: mark }] });
   }
-  if (last < text.length) nodes.push({ type: "text", text: text.slice(last) });
-  return nodes.filter((n) => n.text !== "");
+  plain += text.slice(last);
+  flush();
+  return nodes;
 }
 
 function paragraph(text: string): PmNode {
@@ -125,7 +153,8 @@ export function fromMarkdown(markdown: string): PmNode {
       i++;
       continue;
     }
-    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+    // A lone "#" is an empty heading, as CommonMark has it (and as an empty one writes).
+    const heading = /^(#{1,6})(?:\s+(.*))?$/.exec(line);
     if (heading) {
       blocks.push({ type: "heading", attrs: { level: Math.min(heading[1]?.length ?? 1, 3) }, content: inlineNodes(heading[2] ?? "") });
       i++;
@@ -144,7 +173,8 @@ export function fromMarkdown(markdown: string): PmNode {
     }
     if (line.startsWith(">")) {
       const quoted: string[] = [];
-      while (i < lines.length && (lines[i] ?? "").startsWith(">")) quoted.push((lines[i] ?? "").replace(/^>\s?/, ""));
+      // (Without the i++ this looped for ever on any quote: found by fuzzing.)
+      while (i < lines.length && (lines[i] ?? "").startsWith(">")) quoted.push((lines[i++] ?? "").replace(/^>\s?/, ""));
       blocks.push({ type: "blockquote", content: [paragraph(quoted.join(" "))] });
       continue;
     }
