@@ -84,12 +84,26 @@ describe("fromMarkdown", () => {
   });
 
   it("keeps text that looks like a heading, a list or a quote as text", () => {
-    for (const t of ["> not a quote", "# not a heading", "- not a list", "1. not a list", "+ no"]) {
+    for (const t of ["> not a quote", "# not a heading", "- not a list", "1. not a list", "+ no", "-", "2."]) {
       const md = toMarkdown(doc(p(text(t))));
       const back = fromMarkdown(md);
       expect(back.content?.map((n) => n.type)).toEqual(["paragraph"]);
       expect(back.content?.[0]?.content?.[0]?.text).toBe(t);
       expect(toMarkdown(back)).toBe(md);
+    }
+  });
+
+  it("writes a quoted lone dash the same way twice", () => {
+    const once = toMarkdown(fromMarkdown(">- "));
+    expect(toMarkdown(fromMarkdown(once))).toBe(once);
+  });
+
+  it("reads a marker alone on its line as an empty list item, as one writes", () => {
+    for (const md of ["* ", "0) ", "-", "1."]) {
+      const d = fromMarkdown(md);
+      expect(d.content?.[0]?.type).toMatch(/List$/);
+      const once = toMarkdown(d);
+      expect(toMarkdown(fromMarkdown(once))).toBe(once);
     }
   });
 

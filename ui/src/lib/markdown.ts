@@ -23,7 +23,8 @@ function escapeText(text: string): string {
 /** Text that would read as a heading, a list or a quote at the start of a paragraph
  * keeps its first mark literal: `\# `, `\- `, `1\. `, `\>`. */
 function escapeBlockStart(text: string): string {
-  return text.replace(/^(\s*)(?:([#>])|([-+*])(?=\s)|(\d+)([.)])(?=\s))/, (_m, space: string, hash?: string, bullet?: string, digits?: string, dot?: string) =>
+  // At the end too: the space after a lone "-" may be trimmed away on the way back.
+  return text.replace(/^(\s*)(?:([#>])|([-+*])(?=\s|$)|(\d+)([.)])(?=\s|$))/, (_m, space: string, hash?: string, bullet?: string, digits?: string, dot?: string) =>
     digits !== undefined ? `${space}${digits}\\${dot}` : `${space}\\${hash ?? bullet}`,
   );
 }
@@ -160,9 +161,10 @@ export function fromMarkdown(markdown: string): PmNode {
       i++;
       continue;
     }
-    const listKind = /^\s*[-*+]\s+/.test(line) ? "bulletList" : /^\s*\d+[.)]\s+/.test(line) ? "orderedList" : null;
+    // A marker alone on its line is an empty item, as CommonMark has it (and as one writes).
+    const listKind = /^\s*[-*+](?:\s+|$)/.test(line) ? "bulletList" : /^\s*\d+[.)](?:\s+|$)/.test(line) ? "orderedList" : null;
     if (listKind) {
-      const marker = listKind === "bulletList" ? /^\s*[-*+]\s+/ : /^\s*\d+[.)]\s+/;
+      const marker = listKind === "bulletList" ? /^\s*[-*+](?:\s+|$)/ : /^\s*\d+[.)](?:\s+|$)/;
       const items: PmNode[] = [];
       while (i < lines.length && marker.test(lines[i] ?? "")) {
         items.push({ type: "listItem", content: [paragraph((lines[i] ?? "").replace(marker, ""))] });
@@ -179,7 +181,7 @@ export function fromMarkdown(markdown: string): PmNode {
       continue;
     }
     const para: string[] = [];
-    while (i < lines.length && (lines[i] ?? "").trim() && !/^(#{1,6}\s|\s*[-*+]\s|\s*\d+[.)]\s|>)/.test(lines[i] ?? "")) {
+    while (i < lines.length && (lines[i] ?? "").trim() && !/^(#{1,6}(\s|$)|\s*[-*+](\s|$)|\s*\d+[.)](\s|$)|>)/.test(lines[i] ?? "")) {
       para.push((lines[i] ?? "").trim());
       i++;
     }
