@@ -14,6 +14,8 @@ pub mod drafting;
 pub mod error;
 pub mod export;
 pub mod feedback;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod host;
 mod ids;
 pub mod import;

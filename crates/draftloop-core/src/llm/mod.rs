@@ -8,6 +8,8 @@
 
 mod anthropic;
 mod client;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod local;
 mod openai;
 pub mod sse;
