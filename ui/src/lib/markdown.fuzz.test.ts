@@ -25,6 +25,8 @@ describe("the Markdown conversion, fuzzed", () => {
         }),
         { numRuns: runs, seed: Number(process.env.FUZZ_SEED ?? "20261202") },
       );
-    });
+      // A long run needs longer than a test's default 5 s (about 10 µs a run, more on a
+      // loaded machine).
+    }, Math.max(5000, runs / 10));
   }
 });
