@@ -302,7 +302,7 @@ describe("The review gate", () => {
       await s.waitUntil("Split is open", `return document.querySelector('[data-testid="queue-detail"]')?.dataset.title === "Split";`);
       await s.waitFor('[data-testid="confidence-breakdown"]');
       await s.keys("a");
-      await s.waitUntil("reviewed", `return /Gave your review of "Split"/.test(document.querySelector('[data-testid="toast"]')?.textContent ?? "");`);
+      await s.waitUntil("reviewed", `return /Gave your review of "Split": the reviewers disagreed, so it goes to a senior reviewer/.test(document.querySelector('[data-testid="toast"]')?.textContent ?? "");`);
       await queueLength(s, 0);
       await (await s.find('[data-testid="queue-tab-senior"]')).click();
       await queueLength(s, 1);

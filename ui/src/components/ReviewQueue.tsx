@@ -141,8 +141,13 @@ export function ReviewQueue({ projects, onOpenDocument, onNotice }: Props) {
         const title = reviewed.document.title;
         // A review of a draft that asks for several decides it only once all are in.
         const onlyAReview = item.reviews_wanted > 1 && item.tier === 1 && verdict !== "escalate" && !reviewed.fallback && reviewed.document.status === "in_review";
+        // The last review in, disagreeing: the draft went to the senior tier.
+        const toSenior =
+          onlyAReview && (await api.reviewQueue({ project_id: item.project_id, order, kind: "review", tier: 2 })).some((i) => i.document_id === item.document_id);
         const said = onlyAReview
-          ? `Gave your review of "${title}"`
+          ? toSenior
+            ? `Gave your review of "${title}": the reviewers disagreed, so it goes to a senior reviewer`
+            : `Gave your review of "${title}"`
           :
           verdict === "approve"
             ? `Approved "${title}"`
@@ -162,7 +167,7 @@ export function ReviewQueue({ projects, onOpenDocument, onNotice }: Props) {
         setBusy(false);
       }
     },
-    [item, busy, reason, items, index, load, onNotice],
+    [item, busy, reason, items, index, load, onNotice, order],
   );
 
   useEffect(() => {
