@@ -17,6 +17,7 @@ import { RoutingDialog } from "./components/RoutingDialog";
 import { SearchDialog } from "./components/SearchDialog";
 import { Sidebar } from "./components/Sidebar";
 import { gathered, patchSummaries, serially, useChanged } from "./lib/changed";
+import { wordCount } from "./lib/words";
 import { modalOpen } from "./lib/keys";
 
 type DialogState =
@@ -174,7 +175,7 @@ export function App() {
       setDocuments((ds) =>
         ds.some((d) => d.id === doc.id)
           ? ds
-          : [...ds, { id: doc.id, project_id: doc.project_id, title: doc.title, status: doc.status, words: doc.body_markdown.split(/\s+/).filter(Boolean).length, updated_at: doc.updated_at }],
+          : [...ds, { id: doc.id, project_id: doc.project_id, title: doc.title, status: doc.status, words: wordCount(doc.body_markdown), updated_at: doc.updated_at }],
       );
       setProjectId(doc.project_id);
       localStorage.setItem(LAST_DOCUMENT_KEY, id);
