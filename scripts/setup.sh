@@ -12,7 +12,7 @@ as_root() {
 # What WebKitGTK, Tauri and the tests need (TESTING.md lists the same).
 APP_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config libdbus-1-dev)
-TEST_PACKAGES=(webkit2gtk-driver xvfb xdotool gnome-keyring dbus-x11 libsecret-tools python3 python3-venv dunst xclip)
+TEST_PACKAGES=(webkit2gtk-driver xvfb xdotool gnome-keyring dbus-x11 libsecret-tools python3 python3-venv dunst xclip sqlite3)
 
 install_packages() {
   local missing=()

@@ -1,7 +1,7 @@
 // Starts the real app under Xvfb through tauri-driver, isolated in temp dirs, and
 // keeps screenshots under target/e2e-screenshots for people to look at.
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -195,6 +195,32 @@ export class Desktop {
       console.warn(`could not remove ${this.home}: ${(e as Error).message}`);
     }
   }
+}
+
+/** The app's processes on `dataDir`: the desktop binary and everything it started
+ * (WebKit's web and network processes). */
+export function appProcesses(dataDir: string): number[] {
+  const children = (pattern: string[]): number[] => {
+    try {
+      return execFileSync("pgrep", pattern, { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    } catch {
+      return []; // none
+    }
+  };
+  const all = new Set(children(["-f", "--", `--data-dir ${dataDir}$`]));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const pid of [...all]) {
+      for (const child of children(["-P", String(pid)])) {
+        if (!all.has(child)) {
+          all.add(child);
+          grew = true;
+        }
+      }
+    }
+  }
+  return [...all];
 }
 
 /** Stops `child` and waits until it has exited (at most 5 s). */

@@ -4,11 +4,10 @@
 // environment of the app's processes holds it.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { desktopWithLlm, fill, screenshot } from "./harness";
+import { appProcesses, desktopWithLlm, fill, screenshot } from "./harness";
 import { sleep } from "./webdriver";
 
 const KEY = "sk-secret-e2e-7f3a9c";
@@ -31,34 +30,6 @@ function holding(dir: string, needle: string): string[] {
     }
   }
   return found;
-}
-
-/** The app's processes: the desktop binary and everything it started (WebKit's). */
-function appProcesses(): number[] {
-  const roots = execFileSync("pgrep", ["-f", "target/debug/draftloop-desktop|draftloop-desktop --data-dir"], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean)
-    .map(Number);
-  const all = new Set(roots);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const pid of [...all]) {
-      let children: string;
-      try {
-        children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" });
-      } catch {
-        continue; // no children
-      }
-      for (const child of children.split("\n").filter(Boolean).map(Number)) {
-        if (!all.has(child)) {
-          all.add(child);
-          grew = true;
-        }
-      }
-    }
-  }
-  return [...all];
 }
 
 describe("Secrets", () => {
@@ -100,7 +71,7 @@ describe("Secrets", () => {
       assert.ok(env.llm.requests().length > 0);
 
       // No process of the app has it in its environment.
-      const pids = appProcesses();
+      const pids = appProcesses(dir);
       assert.ok(pids.length >= 2, `the app and WebKit's processes: ${pids.join(", ")}`);
       for (const pid of pids) {
         let environ: Buffer;

@@ -557,10 +557,13 @@ fn a_cancelled_export_leaves_no_file_of_any_format() {
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with("draftloop.db"))
+        .filter(|n| !n.starts_with("draftloop.db") && n != "exports-under-way")
         .collect();
     assert!(left.is_empty(), "{left:?}");
     assert!(!dpo.exists() && !parquet.exists());
+    // Nor a note of it as an export under way.
+    let notes = std::fs::read_dir(dir.path().join("exports-under-way")).unwrap();
+    assert_eq!(notes.count(), 0);
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod records;
 pub mod redact;
 mod rows;
 mod split;
+mod under_way;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -26,7 +27,9 @@ pub use records::Record;
 use redact::{redact, Masked};
 use rows::Row;
 use split::Split;
-use writer::Sink;
+pub use under_way::sweep as sweep_cut_off_exports;
+use under_way::UnderWay;
+use writer::{partial_of, Sink};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -296,6 +299,14 @@ pub(crate) fn make_folder_for(file: &Path) -> Result<()> {
 }
 
 /// Where the files go: `out` itself, or `train`/`eval` files in the `out` directory.
+/// Where the dataset card of an export to `out` goes.
+fn card_path(out: &Path, split: Option<f64>) -> PathBuf {
+    match split {
+        Some(_) => out.join("README.md"),
+        None => PathBuf::from(format!("{}.card.md", out.display())),
+    }
+}
+
 fn targets_for(
     out: &Path,
     format: Format,
@@ -498,13 +509,31 @@ impl Workspace {
             Some(ratio) => Some(self.split(&filters, ratio)?),
             None => None,
         };
-        let mut targets: Vec<Target> = Vec::new();
+        let mut planned = Vec::new();
         for (format, out) in outs {
+            let (train, eval) = targets_for(out, *format, opts.split)?;
+            planned.push((*format, out, train, eval));
+        }
+        // Every partial file is written down before the first is made, so one left by a
+        // cut-off export is removed at the next start.
+        let partials: Vec<PathBuf> = planned
+            .iter()
+            .flat_map(|(_, out, train, eval)| {
+                let card = opts.card.then(|| card_path(out, opts.split));
+                [Some(train), eval.as_ref(), card.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| partial_of(p))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let _under_way = UnderWay::begin(self.data_dir(), &partials)?;
+        let mut targets: Vec<Target> = Vec::new();
+        for (format, out, train_path, eval_path) in planned {
             let created = (|| -> Result<Target> {
-                let (train_path, eval_path) = targets_for(out, *format, opts.split)?;
-                let train = Sink::create(*format, &train_path, &dims)?;
+                let train = Sink::create(format, &train_path, &dims)?;
                 let eval = match &eval_path {
-                    Some(p) => match Sink::create(*format, p, &dims) {
+                    Some(p) => match Sink::create(format, p, &dims) {
                         Ok(sink) => Some(sink),
                         Err(e) => {
                             train.abandon();
@@ -515,7 +544,7 @@ impl Workspace {
                 };
                 Ok(Target {
                     opts: ExportOptions {
-                        format: *format,
+                        format,
                         ..opts.clone()
                     },
                     out: out.clone(),
@@ -630,12 +659,11 @@ impl Workspace {
                 summary.files.push(e.finish()?.display().to_string());
             }
             if opts.card {
-                let card_path = match opts.split {
-                    Some(_) => t.out.join("README.md"),
-                    None => PathBuf::from(format!("{}.card.md", t.out.display())),
-                };
-                std::fs::write(&card_path, card::render(&t.opts, &filters, &summary))?;
-                summary.files.push(card_path.display().to_string());
+                let card = card_path(&t.out, opts.split);
+                let partial = partial_of(&card);
+                std::fs::write(&partial, card::render(&t.opts, &filters, &summary))?;
+                std::fs::rename(&partial, &card)?;
+                summary.files.push(card.display().to_string());
             }
             summaries.push(summary);
         }

@@ -63,6 +63,13 @@ fn csv_field(out: &mut impl Write, value: &str) -> std::io::Result<()> {
     }
 }
 
+/// Where a file is written until it is whole.
+pub(super) fn partial_of(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".partial");
+    PathBuf::from(name)
+}
+
 pub(super) struct Sink {
     path: PathBuf,
     partial: PathBuf,
@@ -84,7 +91,7 @@ struct ParquetSink {
 
 impl Sink {
     pub(super) fn create(format: Format, path: &Path, dims: &[String]) -> Result<Sink> {
-        let partial = PathBuf::from(format!("{}.partial", path.display()));
+        let partial = partial_of(path);
         let file = File::create(&partial)
             .map_err(|e| Error::invalid(format!("could not write {}: {e}", path.display())))?;
         let kind = match format {

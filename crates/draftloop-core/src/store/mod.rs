@@ -110,6 +110,8 @@ impl Workspace {
              PRAGMA busy_timeout = 5000;",
         )?;
         migrations::migrate(&mut conn, &path)?;
+        // Half-written exports of a run that was cut off must not pass for results.
+        crate::export::sweep_cut_off_exports(data_dir);
         // Every use case's statements stay prepared (rusqlite keeps 16 by default; a
         // batch's draft alone runs some forty).
         conn.set_prepared_statement_cache_capacity(256);
@@ -151,6 +153,11 @@ impl Workspace {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The folder the database lives in.
+    pub fn data_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
     }
 
     pub fn actor(&self) -> &Actor {
