@@ -148,7 +148,12 @@ export class Desktop {
 
   /** Launches the app on `dataDir`; the returned session is the app's window. */
   launch(dataDir: string): Promise<Session> {
-    return Session.start(this.base, APP, ["--data-dir", dataDir]);
+    return this.launchBinary(APP, dataDir);
+  }
+
+  /** As `launch`, with another build of the app (a packaged one). */
+  launchBinary(binary: string, dataDir: string): Promise<Session> {
+    return Session.start(this.base, binary, ["--data-dir", dataDir]);
   }
 
   /** Types `path` into the system's file chooser titled `title` and confirms it, as a

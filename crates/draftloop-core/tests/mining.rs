@@ -429,3 +429,100 @@ fn a_full_rewrite_of_20000_words_respects_the_deadline() {
     );
     assert!(a.edits >= 20_000);
 }
+
+/// The kinds found and their support, leaving out length changes (a by-product of
+/// the edits under test, not one of them).
+fn found(pairs: &[Pair]) -> Vec<(Kind, u32, String)> {
+    let mut all: Vec<(Kind, u32, String)> = suggestions(pairs)
+        .into_iter()
+        .filter(|s| !matches!(s.kind, Kind::Shorten | Kind::Lengthen))
+        .map(|s| (s.kind, s.support, s.key))
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn a_sentence_added_right_after_a_fixed_word_is_counted_as_an_addition() {
+    // The last word's typo fixed, and a closing line added right after it.
+    let p = pairs(
+        8,
+        5,
+        "email",
+        |b| format!("{b} See you at the shwo."),
+        |d| d.replace("the shwo.", "the show. Reply to save your seat."),
+    );
+    let s = only(&p, Kind::AddPhrase);
+    assert_eq!(s.support, 5);
+    assert_eq!(s.details["phrase"], "Reply to save your seat");
+    assert_eq!(s.details["position"], "end");
+    assert_eq!(found(&p).len(), 1, "{:#?}", found(&p));
+}
+
+#[test]
+fn an_emoji_removed_beside_a_replaced_word_counts_for_both() {
+    let p = pairs(
+        8,
+        4,
+        "social post",
+        |b| format!("We utilize 🚀 it daily. {b}"),
+        |d| d.replace("utilize 🚀", "use"),
+    );
+    let kinds: Vec<(Kind, u32)> = found(&p).into_iter().map(|(k, n, _)| (k, n)).collect();
+    assert_eq!(kinds, vec![(Kind::ReplaceTerm, 4), (Kind::Emoji, 4)]);
+}
+
+#[test]
+fn an_emoji_removed_beside_a_repunctuated_clause_counts_for_both() {
+    let p = pairs(
+        8,
+        4,
+        "social post",
+        |b| format!("Big news!! 🎉 {b}"),
+        |d| d.replace("Big news!! 🎉", "Big news."),
+    );
+    let kinds: Vec<(Kind, u32)> = found(&p).into_iter().map(|(k, n, _)| (k, n)).collect();
+    assert_eq!(kinds, vec![(Kind::Punctuation, 4), (Kind::Emoji, 4)]);
+}
+
+#[test]
+fn a_term_replaced_in_a_sentence_that_was_also_cut_short_counts_for_both() {
+    let p = pairs(
+        8,
+        5,
+        "email",
+        |b| format!("Teams leverage the planner to map the week, as many experts agree. {b}"),
+        |d| {
+            d.replace(
+                "Teams leverage the planner to map the week, as many experts agree.",
+                "Teams use the planner to map the week.",
+            )
+        },
+    );
+    let all = found(&p);
+    let kinds: Vec<(Kind, u32)> = all.iter().map(|(k, n, _)| (*k, *n)).collect();
+    assert_eq!(
+        kinds,
+        vec![(Kind::ReplaceTerm, 5), (Kind::RemovePhrase, 5)],
+        "{all:#?}"
+    );
+    assert!(all.iter().any(|(_, _, key)| key.contains("leverage")));
+}
+
+#[test]
+fn a_sentence_cut_next_to_one_added_counts_for_both() {
+    let p = pairs(
+        8,
+        5,
+        "email",
+        |b| format!("{b} Our experts are the best in the business."),
+        |d| {
+            d.replace(
+                "Our experts are the best in the business.",
+                "Reply by Friday to get a quote.",
+            )
+        },
+    );
+    let kinds: Vec<(Kind, u32)> = found(&p).into_iter().map(|(k, n, _)| (k, n)).collect();
+    assert_eq!(kinds, vec![(Kind::RemovePhrase, 5), (Kind::AddPhrase, 5)]);
+}

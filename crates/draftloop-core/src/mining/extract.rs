@@ -309,6 +309,106 @@ fn similarity(a: &[Tok<'_>], b: &[Tok<'_>]) -> f64 {
     shared as f64 / longer as f64
 }
 
+/// Which words changed between two sentences (one edited into the other).
+fn word_changes(
+    a: &[Tok<'_>],
+    b: &[Tok<'_>],
+    old: Range<usize>,
+    new: Range<usize>,
+    deadline: Instant,
+    out: &mut Vec<Op>,
+) {
+    let (ta, tb): (Vec<&str>, Vec<&str>) = (
+        a[old.clone()].iter().map(|t| t.text).collect(),
+        b[new.clone()].iter().map(|t| t.text).collect(),
+    );
+    for w in capture_diff_slices_deadline(Algorithm::Myers, &ta, &tb, Some(deadline)) {
+        let (t, o, n) = w.as_tag_tuple();
+        let (o, n) = (
+            old.start + o.start..old.start + o.end,
+            new.start + n.start..new.start + n.end,
+        );
+        match t {
+            DiffTag::Equal => {}
+            DiffTag::Replace => out.extend(split_by_case(a, b, o, n, deadline)),
+            _ => out.push((t, o, n)),
+        }
+    }
+}
+
+/// Sentence pairs of a changed run compared at most: beyond, the run is a rewrite and
+/// its sentences are cut and added.
+const MAX_ALIGNED: usize = 64 * 64;
+
+/// Pairs the old sentences of a changed run with the new ones they were edited into:
+/// in order, each pair sharing at least half its words, as many shared words as can
+/// be. The steps go through both runs in order: (old, new) edited, (old, -) cut,
+/// (-, new) added.
+fn align_sentences(
+    a: &[Tok<'_>],
+    b: &[Tok<'_>],
+    sa: &[Range<usize>],
+    sb: &[Range<usize>],
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let (m, n) = (sa.len(), sb.len());
+    let mut steps = Vec::with_capacity(m + n);
+    if m.saturating_mul(n) > MAX_ALIGNED {
+        steps.extend((0..m).map(|i| (Some(i), None)));
+        steps.extend((0..n).map(|j| (None, Some(j))));
+        return steps;
+    }
+    // best[i][j]: the most shared words pairing the first i old with the first j new,
+    // and the step that got there.
+    #[derive(Clone, Copy)]
+    enum Step {
+        Paired,
+        Cut,
+        Added,
+    }
+    let width = n + 1;
+    let mut best = vec![0.0f64; (m + 1) * width];
+    let mut came = vec![Step::Added; (m + 1) * width];
+    for i in 0..=m {
+        for j in 0..=n {
+            let mut here = (f64::NEG_INFINITY, Step::Added);
+            if i > 0 && j > 0 {
+                let s = similarity(&a[sa[i - 1].clone()], &b[sb[j - 1].clone()]);
+                if s >= 0.5 {
+                    here = (best[(i - 1) * width + j - 1] + s, Step::Paired);
+                }
+            }
+            if i > 0 && best[(i - 1) * width + j] > here.0 {
+                here = (best[(i - 1) * width + j], Step::Cut);
+            }
+            if j > 0 && best[i * width + j - 1] > here.0 {
+                here = (best[i * width + j - 1], Step::Added);
+            }
+            if i + j > 0 {
+                (best[i * width + j], came[i * width + j]) = here;
+            }
+        }
+    }
+    let (mut i, mut j) = (m, n);
+    while i + j > 0 {
+        match came[i * width + j] {
+            Step::Paired => {
+                steps.push((Some(i - 1), Some(j - 1)));
+                (i, j) = (i - 1, j - 1);
+            }
+            Step::Cut => {
+                steps.push((Some(i - 1), None));
+                i -= 1;
+            }
+            Step::Added => {
+                steps.push((None, Some(j - 1)));
+                j -= 1;
+            }
+        }
+    }
+    steps.reverse();
+    steps
+}
+
 /// Changes in two steps: which sentences changed, then which words within changed
 /// sentences. Words never align across sentences ("sends a summary" is not "Book a demo").
 fn changes(
@@ -356,26 +456,36 @@ fn changes(
             DiffTag::Insert => {
                 out.extend(ns.map(|i| (DiffTag::Insert, old.start..old.start, sb[i].clone())))
             }
-            // Sentences with little in common were replaced, not edited.
-            DiffTag::Replace if similarity(&a[old.clone()], &b[new.clone()]) < 0.5 => {
-                out.extend(os.map(|i| (DiffTag::Delete, sa[i].clone(), new.start..new.start)));
-                out.extend(ns.map(|i| (DiffTag::Insert, old.end..old.end, sb[i].clone())));
-            }
+            // A run of changed sentences: each old one paired with the new one it became
+            // (most words in common, in order); the rest were cut or added, each a
+            // change of its own, even right beside an edited one.
             DiffTag::Replace => {
-                let (ta, tb): (Vec<&str>, Vec<&str>) = (
-                    a[old.clone()].iter().map(|t| t.text).collect(),
-                    b[new.clone()].iter().map(|t| t.text).collect(),
-                );
-                for w in capture_diff_slices_deadline(Algorithm::Myers, &ta, &tb, Some(deadline)) {
-                    let (t, o, n) = w.as_tag_tuple();
-                    let (o, n) = (
-                        old.start + o.start..old.start + o.end,
-                        new.start + n.start..new.start + n.end,
-                    );
-                    match t {
-                        DiffTag::Equal => {}
-                        DiffTag::Replace => out.extend(split_by_case(a, b, o, n, deadline)),
-                        _ => out.push((t, o, n)),
+                let steps = align_sentences(a, b, &sa[os.clone()], &sb[ns.clone()]);
+                let paired = steps.iter().any(|s| matches!(s, (Some(_), Some(_))));
+                if !paired && similarity(&a[old.clone()], &b[new.clone()]) >= 0.5 {
+                    // Sentences joined or split: their words still line up.
+                    word_changes(a, b, old, new, deadline, &mut out);
+                    continue;
+                }
+                let (mut at_a, mut at_b) = (old.start, new.start);
+                for step in steps {
+                    match step {
+                        (Some(i), None) => {
+                            let r = sa[os.start + i].clone();
+                            at_a = r.end;
+                            out.push((DiffTag::Delete, r, at_b..at_b));
+                        }
+                        (None, Some(j)) => {
+                            let r = sb[ns.start + j].clone();
+                            at_b = r.end;
+                            out.push((DiffTag::Insert, at_a..at_a, r));
+                        }
+                        (Some(i), Some(j)) => {
+                            let (ra, rb) = (sa[os.start + i].clone(), sb[ns.start + j].clone());
+                            (at_a, at_b) = (ra.end, rb.end);
+                            word_changes(a, b, ra, rb, deadline, &mut out);
+                        }
+                        (None, None) => {}
                     }
                 }
             }
@@ -400,11 +510,13 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
             after: context(final_text, &b, new.start, new.end),
         };
         // Punctuation and emoji people take out, character by character; not the
-        // hyphens and commas inside a phrase removed whole.
+        // hyphens and commas inside words that were replaced or a phrase removed whole.
+        // An emoji is never part of a phrase: it counts beside a replaced word too.
         let inserted: Vec<&str> = ins.iter().map(|t| t.text).collect();
         let words_removed = del.iter().any(Tok::is_word);
-        for t in del.iter().filter(|t| !t.is_word() && !words_removed) {
-            if t.is_emoji() {
+        let phrase_removed = words_removed && !ins.iter().any(Tok::is_word);
+        for t in del.iter().filter(|t| !t.is_word()) {
+            if t.is_emoji() && !phrase_removed && !inserted.contains(&t.text) {
                 found.push(Found {
                     whole_sentence: false,
                     kind: Kind::Emoji,
@@ -413,7 +525,11 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                     weight: 1.0,
                     example: example.clone(),
                 });
-            } else if !inserted.contains(&t.text) && !matches!(t.text, "," | "." | "'" | "\"") {
+            } else if !words_removed
+                && !t.is_emoji()
+                && !inserted.contains(&t.text)
+                && !matches!(t.text, "," | "." | "'" | "\"")
+            {
                 found.push(Found {
                     whole_sentence: false,
                     kind: Kind::Punctuation,
