@@ -64,16 +64,23 @@ ensure_tauri_driver() {
   fi
 }
 
-# Hugging Face `datasets` (pinned, from PyPI) for the export interop test, in a venv
-# under target/; reinstalled only when the pinned list changes.
-ensure_python_env() {
-  local env="$ROOT/target/pyenv" pins="$ROOT/tests/interop/requirements.txt"
+# A venv under target/ from a pinned list of PyPI packages; reinstalled only when the
+# list changes.
+ensure_venv() {
+  local env="$ROOT/target/$1" pins="$2"
   if [ ! -x "$env/bin/python" ] || [ "$pins" -nt "$env/.installed" ]; then
-    step "Installing the Python packages for the interop test"
+    step "Installing $3"
     python3 -m venv "$env"
     "$env/bin/pip" install --quiet --disable-pip-version-check -r "$pins"
     touch "$env/.installed"
   fi
+}
+
+# The interop tests' Python: Hugging Face `datasets` for the exports, and LiteLLM's
+# proxy as a model server nobody here wrote (each in its own venv: their pins differ).
+ensure_python_env() {
+  ensure_venv pyenv "$ROOT/tests/interop/requirements.txt" "the Python packages for the export interop test"
+  ensure_venv proxyenv "$ROOT/tests/interop/proxy-requirements.txt" "LiteLLM's proxy for the model interop test"
 }
 
 # The desktop app with ui/dist embedded (custom-protocol is always on), and the CLI.
