@@ -1,10 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { api, toApiError, type ApiError } from "./api";
 import type { Document, DocumentSummary, ErrorKind, Project, WorkspaceInfo } from "./bindings";
 import { ExportDialog, ImportDialog } from "./components/DatasetDialogs";
 import { AboutDialog, ConfirmDialog, NewProjectDialog, RenameDialog, ShortcutsDialog } from "./components/Dialog";
-import { Dashboard } from "./components/Dashboard";
-import { DocumentPane } from "./components/DocumentPane";
 import { FeedbackPanel } from "./components/FeedbackPanel";
 import { AuditTrail } from "./components/AuditTrail";
 import { BatchDialog, type BatchRun } from "./components/BatchDialog";
@@ -12,13 +10,23 @@ import { InsightsDialog } from "./components/InsightsDialog";
 import { PromptDialog } from "./components/PromptDialog";
 import { ProvidersDialog } from "./components/ProvidersDialog";
 import { PublishDialog } from "./components/PublishDialog";
-import { ReviewQueue } from "./components/ReviewQueue";
 import { RoutingDialog } from "./components/RoutingDialog";
 import { SearchDialog } from "./components/SearchDialog";
 import { Sidebar } from "./components/Sidebar";
 import { gathered, patchSummaries, serially, useChanged } from "./lib/changed";
 import { wordCount } from "./lib/words";
 import { modalOpen } from "./lib/keys";
+
+// The editor (TipTap) and the charts (Chart.js) are most of the code; the project list
+// is painted without them. The editor loads once it is (see `preload`); the charts only
+// when the dashboard is opened, so an idle window does not hold them.
+const loadDocumentPane = () => import("./components/DocumentPane");
+const loadReviewQueue = () => import("./components/ReviewQueue");
+const loadDashboard = () => import("./components/Dashboard");
+const DocumentPane = lazy(() => loadDocumentPane().then((m) => ({ default: m.DocumentPane })));
+const ReviewQueue = lazy(() => loadReviewQueue().then((m) => ({ default: m.ReviewQueue })));
+const Dashboard = lazy(() => loadDashboard().then((m) => ({ default: m.Dashboard })));
+const preload = () => Promise.all([loadDocumentPane(), loadReviewQueue()]);
 
 type DialogState =
   | { kind: "new-project" }
@@ -186,8 +194,10 @@ export function App() {
   useEffect(() => {
     (async () => {
       try {
-        setInfo(await api.workspaceInfo());
-        const { projects: p } = await reload();
+        const [workspace, { projects: p }] = await Promise.all([api.workspaceInfo(), reload()]);
+        setInfo(workspace);
+        // Once the list is painted; a document opened before then waits for its pane.
+        setTimeout(() => void preload().catch(() => undefined), 0);
         const last = localStorage.getItem(LAST_DOCUMENT_KEY);
         // The last document may be past the first page, or gone.
         const reopened = last ? await openDocument(last).then(() => true, () => false) : false;
@@ -342,56 +352,58 @@ export function App() {
           setView("audit");
         }}
       />
-      {view === "audit" && info ? (
-        <AuditTrail exportFolder={info.export_folder} onNotice={setToast} />
-      ) : view === "dashboard" && info ? (
-        <Dashboard projects={projects} exportFolder={info.export_folder} onNotice={setToast} onOpenDocument={(id) => openDocument(id).catch(showError)} />
-      ) : view === "review" ? (
-        <ReviewQueue projects={projects} onNotice={setToast} onOpenDocument={(id) => openDocument(id).catch(showError)} />
-      ) : current ? (
-        <DocumentPane
-          key={current.id}
-          document={current}
-          project={currentProject}
-          save={saveText}
-          rename={renameDocument}
-          onDelete={() => setDialog({ kind: "delete-document", document: current })}
-          onSaved={onSaved}
-          onError={setToast}
-          onNotice={setToast}
-          registerFlush={registerFlush}
-          titleRef={titleRef}
-          selectTitle={freshDocument === current.id}
-          onTitleSelected={() => setFreshDocument(null)}
-          onApplied={(doc) => {
-            setCurrent(doc);
-            onSaved(doc);
-          }}
-          onOpenPrompt={() => currentProject && setDialog({ kind: "prompt", project: currentProject })}
-          onOpenProviders={() => setDialog({ kind: "providers" })}
-          onOpenInsights={() => currentProject && setDialog({ kind: "insights", project: currentProject })}
-        />
-      ) : (
-        <main className="document-pane empty-state" data-testid="empty-state">
-          <div>
-            <h1>{projects.length ? "Open a document" : "Welcome to Draftloop"}</h1>
-            <p className="muted">
-              {projects.length
-                ? "Pick a document on the left, or start a new one."
-                : "Co-draft with a model and keep people in charge of what ships. Start with a project."}
-            </p>
-            {currentProject ? (
-              <button className="primary" onClick={() => void newDocument(currentProject.id)}>
-                New document in {currentProject.name}
-              </button>
-            ) : (
-              <button className="primary" onClick={() => setDialog({ kind: "new-project" })}>
-                Create a project
-              </button>
-            )}
-          </div>
-        </main>
-      )}
+      <Suspense fallback={<main className="document-pane" />}>
+        {view === "audit" && info ? (
+          <AuditTrail exportFolder={info.export_folder} onNotice={setToast} />
+        ) : view === "dashboard" && info ? (
+          <Dashboard projects={projects} exportFolder={info.export_folder} onNotice={setToast} onOpenDocument={(id) => openDocument(id).catch(showError)} />
+        ) : view === "review" ? (
+          <ReviewQueue projects={projects} onNotice={setToast} onOpenDocument={(id) => openDocument(id).catch(showError)} />
+        ) : current ? (
+          <DocumentPane
+            key={current.id}
+            document={current}
+            project={currentProject}
+            save={saveText}
+            rename={renameDocument}
+            onDelete={() => setDialog({ kind: "delete-document", document: current })}
+            onSaved={onSaved}
+            onError={setToast}
+            onNotice={setToast}
+            registerFlush={registerFlush}
+            titleRef={titleRef}
+            selectTitle={freshDocument === current.id}
+            onTitleSelected={() => setFreshDocument(null)}
+            onApplied={(doc) => {
+              setCurrent(doc);
+              onSaved(doc);
+            }}
+            onOpenPrompt={() => currentProject && setDialog({ kind: "prompt", project: currentProject })}
+            onOpenProviders={() => setDialog({ kind: "providers" })}
+            onOpenInsights={() => currentProject && setDialog({ kind: "insights", project: currentProject })}
+          />
+        ) : (
+          <main className="document-pane empty-state" data-testid="empty-state">
+            <div>
+              <h1>{projects.length ? "Open a document" : "Welcome to Draftloop"}</h1>
+              <p className="muted">
+                {projects.length
+                  ? "Pick a document on the left, or start a new one."
+                  : "Co-draft with a model and keep people in charge of what ships. Start with a project."}
+              </p>
+              {currentProject ? (
+                <button className="primary" onClick={() => void newDocument(currentProject.id)}>
+                  New document in {currentProject.name}
+                </button>
+              ) : (
+                <button className="primary" onClick={() => setDialog({ kind: "new-project" })}>
+                  Create a project
+                </button>
+              )}
+            </div>
+          </main>
+        )}
+      </Suspense>
       {!current && view === "documents" && <FeedbackPanel project={currentProject} document={null} words={0} />}
       {info && (
         <div className="statusbar muted">

@@ -428,8 +428,10 @@ impl Workspace {
              GROUP BY project_id",
             1,
         )?;
+        // CROSS JOIN keeps the tombstones outside: left to itself, the planner walks
+        // every document to save a sort, 0.65 s on 215,000 documents with no deletions.
         add(
-            "SELECT d.project_id, count(*) FROM tombstones t JOIN documents d ON d.id = t.entity_id
+            "SELECT d.project_id, count(*) FROM tombstones t CROSS JOIN documents d ON d.id = t.entity_id
              GROUP BY d.project_id",
             -1,
         )?;
