@@ -177,16 +177,14 @@ fn edit(text: &str, rules: &BTreeSet<Rule>) -> String {
                 let sentences: Vec<&str> = body.split_inclusive(['.', '!']).collect();
                 if sentences.len() > SHORT_SENTENCES + 1 {
                     let kept: String = sentences[..SHORT_SENTENCES].concat();
-                    let tail: String = sentences
-                        .last()
-                        .map(|s| {
-                            if s.contains("demo") || s.contains('🚀') {
-                                s.to_string()
-                            } else {
-                                String::new()
-                            }
-                        })
-                        .unwrap_or_default();
+                    // The call to action and the emoji after it stay: a user who
+                    // adds one does not cut it (it was cut here with the emoji last,
+                    // so the habit never showed in seed 2's edits).
+                    let tail: String = sentences[SHORT_SENTENCES..]
+                        .iter()
+                        .filter(|s| s.contains("demo") || s.contains('🚀'))
+                        .copied()
+                        .collect();
                     format!("{head}\n\n{}{}", kept.trim_end(), tail)
                 } else {
                     t
