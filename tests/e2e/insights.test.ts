@@ -1,8 +1,11 @@
 // Learning from edits in the real app: people make the same edit in three drafts,
 // Insights suggests it, accepting makes a prompt version, and the next generation
-// sends the new instruction to the model.
+// sends the new instruction to the model. And learning from what people said: tags and
+// low ratings many drafts got become suggestions too.
 
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { desktopWithLlm, fill, screenshot } from "./harness";
 import { KEY, type Session } from "./webdriver";
@@ -75,6 +78,41 @@ describe("Learning from edits", () => {
       assert.equal(last?.body.messages?.[0]?.content, "You write short launch emails.\nReplace 'short' with 'brief'.");
     } catch (e) {
       await screenshot(s, "FAILED-insights").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit().catch(() => undefined);
+    }
+  });
+
+  it("suggests from tags and low ratings many drafts got, with the drafts behind them", async () => {
+    const dir = desktop.dataDir("insights-said");
+    const draft = "Our autumn range leverages synergies across every channel to deliver best-in-class value for stakeholders this season and beyond.";
+    const records = [
+      { tags: ["too-long"], final: "Our autumn range is here." },
+      { tags: ["too-long"], final: "Our autumn range is in stores now." },
+      { tags: ["too-long"], ratings: { clarity: 2 }, comment: "Pure jargon, nobody talks like this." },
+      { ratings: { clarity: 1 }, comment: "Jargon again: say what it is." },
+      { ratings: { clarity: 2 }, comment: "Too much jargon." },
+      { ratings: { clarity: 4 } },
+    ].map((r, i) => JSON.stringify({ project: "Autumn", prompt: `Write about the autumn range, take ${i + 1}.`, draft, ...r }));
+    const file = join(dir, "..", "said.jsonl");
+    writeFileSync(file, records.join("\n") + "\n");
+    const imported = desktop.cli(["--data-dir", dir, "import", file]);
+    assert.equal(imported.status, 0, imported.stderr);
+
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="document-link"]')).click();
+      await (await s.waitFor('[data-testid="open-insights"]')).click();
+      await s.waitUntil("two suggestions", `return document.querySelectorAll('[data-testid="suggestion"]').length === 2;`);
+      const [tagged, rated] = await s.findAll('[data-testid="suggestion"]');
+      assert.match(await tagged!.text(), /Keep it to about 10 words \(people tagged 3 of 6 drafts 'too-long'; they kept about 33% of them\)\./);
+      assert.match(await tagged!.text(), /on 3 of 6 drafts people gave feedback on/);
+      assert.match(await rated!.text(), /Take care with clarity: reviewers rated it 2 or lower on 3 of 4 drafts\. Their comments mention 'jargon'\./);
+      assert.match(await rated!.text(), /on 3 of 4 drafts people rated/);
+      await screenshot(s, "23-insights-from-feedback");
+    } catch (e) {
+      await screenshot(s, "FAILED-insights-said").catch(() => undefined);
       throw e;
     } finally {
       await s.quit().catch(() => undefined);

@@ -499,7 +499,7 @@ export type DiffKind = "equal" | "insert" | "delete";
 
 export type DiffSpan = { kind: DiffKind, text: string, };
 
-export type Kind = "replace_term" | "remove_phrase" | "add_phrase" | "shorten" | "lengthen" | "to_bullets" | "punctuation" | "emoji" | "casing" | "contractions" | "greeting" | "closing" | "spelling_variant";
+export type Kind = "replace_term" | "remove_phrase" | "add_phrase" | "shorten" | "lengthen" | "to_bullets" | "punctuation" | "emoji" | "casing" | "contractions" | "greeting" | "closing" | "spelling_variant" | "tagged" | "rated_low";
 
 export type Example = { before: string, after: string, };
 

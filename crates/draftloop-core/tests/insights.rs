@@ -144,3 +144,145 @@ fn a_rejected_pattern_is_not_suggested_again() {
         "rejecting changes no prompt"
     );
 }
+
+/// What people said of the drafts, not how they edited them: a tag many drafts got
+/// (or a thumbs-down with it as the reason), and a dimension rated low on many, with
+/// the words their comments share. Each counted once a draft, by the fold.
+#[test]
+fn suggestions_come_from_tags_thumbs_down_reasons_and_low_ratings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ws, p) = common::spring(dir.path());
+    let v1 = ws.save_prompt(&p, "You write emails.", "Write.").unwrap();
+    let long = "Our spring sale starts on Monday and runs for two whole weeks across every store we have in the country this year.";
+    assert_eq!(long.split_whitespace().count(), 22);
+    let mut docs = Vec::new();
+    let mut drafts = Vec::new();
+    // Drafts 0 and 1 people cut short (to 10 and 12 words); 2 to 5 they left as written.
+    for (i, kept) in [Some(10), Some(12), None, None, None, None]
+        .into_iter()
+        .enumerate()
+    {
+        let doc = ws.create_document(&p, &format!("Sale {i}")).unwrap();
+        let g = common::drafted(&mut ws, &doc.id, Some(&v1.id), &[long]);
+        if let Some(words) = kept {
+            let short: Vec<&str> = long.split_whitespace().take(words).collect();
+            ws.save_document_text(&doc.id, &text(&short.join(" ")))
+                .unwrap();
+        }
+        docs.push(doc.id);
+        drafts.push(g[0].id.clone());
+    }
+    let mut say = |i: usize, feedback: Feedback| {
+        ws.record_feedback(&docs[i], Some(&drafts[i]), &feedback)
+            .unwrap();
+    };
+    let tag = |tag: &str| Feedback::Tag {
+        tag: tag.into(),
+        span: None,
+        removed: false,
+    };
+    let thumbs_down = |reason: &str| Feedback::Thumb {
+        up: false,
+        reason: Some(reason.into()),
+        text: None,
+    };
+    let rate = |value: i32| Feedback::Rating {
+        dimension: "clarity".into(),
+        value,
+    };
+    let comment = |text: &str| Feedback::Comment {
+        text: text.into(),
+        span: None,
+    };
+    // too-long: tagged on 0, 1 and 3, a thumbs-down's reason on 2 and 3 (3 counts once).
+    say(0, tag("too-long"));
+    say(1, tag("too-long"));
+    say(2, thumbs_down("too-long"));
+    say(3, tag("too-long"));
+    say(3, thumbs_down("too-long"));
+    // off-brand on two drafts only: too few.
+    say(0, tag("off-brand"));
+    say(4, tag("off-brand"));
+    // clarity 2 or lower on 0, 1 and 4; draft 2's 1 was changed to 4, so it stands at 4.
+    say(0, rate(2));
+    say(0, comment("Too much jargon here."));
+    say(1, rate(1));
+    say(1, comment("Jargon and acronyms."));
+    say(4, rate(2));
+    say(4, comment("Acronyms everywhere, and jargon."));
+    say(2, rate(1));
+    say(2, rate(4));
+    say(3, rate(3));
+    // Draft 5: nothing said of it, so it is not among the drafts counted.
+
+    let insights = ws.insights(&p).unwrap();
+    let found: Vec<(Kind, &str, u32)> = insights
+        .suggestions
+        .iter()
+        .map(|i| (i.suggestion.kind, i.key.as_str(), i.suggestion.support))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Kind::Tagged, "tag:too-long", 4),
+            (Kind::RatedLow, "rating:clarity", 3)
+        ]
+    );
+
+    let tagged = &insights.suggestions[0];
+    let d = &tagged.suggestion.details;
+    assert_eq!(
+        (
+            d["drafts"].as_u64(),
+            d["of"].as_u64(),
+            d["thumbs_down"].as_u64()
+        ),
+        (Some(4), Some(5), Some(2))
+    );
+    // What people kept of the two they cut: 22 of 44 words, about 10 words each.
+    assert_eq!(
+        (d["kept_ratio"].as_f64(), d["target_words"].as_f64()),
+        (Some(0.5), Some(10.0))
+    );
+    assert_eq!(
+        tagged.suggestion.instruction,
+        "Keep it to about 10 words (people tagged 4 of 5 drafts 'too-long'; they kept about 50% of them)."
+    );
+    let behind = [&docs[0], &docs[1], &docs[2], &docs[3]];
+    assert_eq!(tagged.example_documents.len(), 3);
+    assert!(tagged
+        .example_documents
+        .iter()
+        .all(|d| behind.contains(&d.as_ref().unwrap())));
+
+    let rated = &insights.suggestions[1];
+    assert_eq!(
+        rated.suggestion.details["of"].as_u64(),
+        Some(5),
+        "drafts rated on clarity"
+    );
+    assert_eq!(
+        rated.suggestion.instruction,
+        "Take care with clarity: reviewers rated it 2 or lower on 3 of 5 drafts. Their comments mention 'jargon', 'acronyms'."
+    );
+    let behind = [&docs[0], &docs[1], &docs[4]];
+    assert!(rated
+        .example_documents
+        .iter()
+        .all(|d| behind.contains(&d.as_ref().unwrap())));
+
+    // Decided like any suggestion: a rejected one is gone, an accepted one is a prompt.
+    ws.reject_suggestion(&p, &decision(tagged, &tagged.suggestion.instruction))
+        .unwrap();
+    let instruction = rated.suggestion.instruction.clone();
+    let v2 = ws
+        .accept_suggestion(
+            &p,
+            &decision(rated, &instruction),
+            &format!("You write emails.\n{instruction}"),
+            "Write.",
+        )
+        .unwrap();
+    assert!(v2.system_prompt.ends_with("'jargon', 'acronyms'."));
+    assert!(ws.insights(&p).unwrap().suggestions.is_empty());
+}

@@ -18,7 +18,12 @@ const KIND_LABELS: Record<string, string> = {
   greeting: "greeting",
   closing: "closing",
   spelling_variant: "spelling",
+  tagged: "tags",
+  rated_low: "ratings",
 };
+
+/** Suggestions from what people said of drafts (tags, reasons, ratings), not from edits. */
+const SAID = new Set(["tagged", "rated_low"]);
 
 function decision(i: Insight, instruction: string): SuggestionDecision {
   const s = i.suggestion;
@@ -161,7 +166,7 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
               </div>
             </section>
           ) : insights.suggestions.length === 0 ? (
-            <p className="muted">No suggestions yet. Once people edit the model's drafts the same way in at least three drafts, Draftloop suggests a prompt change here.</p>
+            <p className="muted">No suggestions yet. Once people edit the model's drafts the same way, or tag or rate them low the same way, in at least three drafts, Draftloop suggests a prompt change here.</p>
           ) : (
             <ol className="suggestions">
               {insights.suggestions.map((i) => (
@@ -171,11 +176,21 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
                     <span className="chip">{KIND_LABELS[i.suggestion.kind] ?? i.suggestion.kind}</span>
                   </div>
                   <div className="muted small" data-testid="suggestion-support">
-                    in {i.suggestion.support} of {insights.pairs} edited drafts · explains {Math.round(i.suggestion.impact * 100)}% of all edits
+                    {SAID.has(i.suggestion.kind)
+                      ? `on ${i.suggestion.support} of ${String(i.suggestion.details.of)} drafts people ${i.suggestion.kind === "rated_low" ? "rated" : "gave feedback on"}`
+                      : `in ${i.suggestion.support} of ${insights.pairs} edited drafts · explains ${Math.round(i.suggestion.impact * 100)}% of all edits`}
                   </div>
                   {i.suggestion.examples.slice(0, 2).map((ex, k) => (
                     <div className="example" key={k}>
-                      <del>{ex.before}</del> → <ins>{ex.after}</ins>
+                      {SAID.has(i.suggestion.kind) ? (
+                        <>
+                          <q>{ex.before}</q> <span className="chip">{ex.after}</span>
+                        </>
+                      ) : (
+                        <>
+                          <del>{ex.before}</del> → <ins>{ex.after}</ins>
+                        </>
+                      )}
                       {i.example_documents[k] && (
                         <button className="link" onClick={() => i.example_documents[k] && onOpenDocument(i.example_documents[k])}>
                           Open

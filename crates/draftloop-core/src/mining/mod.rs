@@ -31,6 +31,10 @@ pub enum Kind {
     Greeting,
     Closing,
     SpellingVariant,
+    /// Many drafts got a tag (or a thumbs-down with it as the reason).
+    Tagged,
+    /// Many drafts were rated low on a rubric dimension.
+    RatedLow,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -354,7 +358,8 @@ fn analyze_all(pairs: &[Pair], deadline: Duration) -> Vec<Analysis> {
     })
 }
 
-fn instruction(kind: Kind, d: &Value) -> String {
+/// The instruction a suggestion proposes, from its kind and details.
+pub(crate) fn instruction(kind: Kind, d: &Value) -> String {
     let s = |field: &str| d[field].as_str().unwrap_or_default().to_owned();
     match kind {
         Kind::ReplaceTerm => format!("Replace '{}' with '{}'.", s("from"), s("to")),
@@ -390,5 +395,58 @@ fn instruction(kind: Kind, d: &Value) -> String {
             "Use American spelling (color, organize).".into()
         }
         Kind::SpellingVariant => "Use British spelling (colour, organise).".into(),
+        Kind::Tagged => tagged_instruction(d),
+        Kind::RatedLow => {
+            let mut out = format!(
+                "Take care with {}: reviewers rated it {} or lower on {} of {} drafts.",
+                s("dimension"),
+                d["at_most"],
+                d["drafts"],
+                d["of"]
+            );
+            let mentions: Vec<String> = d["mentions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.as_str().map(|m| format!("'{m}'")))
+                .collect();
+            if !mentions.is_empty() {
+                out.push_str(&format!(" Their comments mention {}.", mentions.join(", ")));
+            }
+            out
+        }
     }
+}
+
+/// A tag's instruction: what the common tags ask for, and otherwise the tag itself.
+fn tagged_instruction(d: &Value) -> String {
+    let tag = d["tag"].as_str().unwrap_or_default();
+    let plain = tag.to_lowercase().replace(['-', '_'], " ");
+    let why = format!(
+        "people tagged {} of {} drafts '{tag}'",
+        d["drafts"], d["of"]
+    );
+    let target = d["target_words"].as_f64().filter(|w| *w > 0.0);
+    let kept = d["kept_ratio"].as_f64();
+    if ["too long", "long", "wordy", "too wordy", "verbose"].contains(&plain.as_str()) {
+        return match (target, kept) {
+            (Some(w), Some(r)) => {
+                format!(
+                    "Keep it to about {w} words ({why}; they kept about {:.0}% of them).",
+                    r * 100.0
+                )
+            }
+            _ => format!("Keep it shorter ({why})."),
+        };
+    }
+    if ["too short", "short", "thin"].contains(&plain.as_str()) {
+        return match target {
+            Some(w) => format!("Write about {w} words ({why})."),
+            None => format!("Write more ({why})."),
+        };
+    }
+    if plain.contains("cta") || plain.contains("call to action") {
+        return format!("End with a clear call to action ({why}).");
+    }
+    format!("Avoid what people tag '{tag}' ({why}).")
 }

@@ -1,5 +1,8 @@
-//! A project's Insights: suggestions mined from its own edits, the person's accept or
+//! A project's Insights: suggestions mined from its own edits and from what people
+//! said of its drafts (tags, thumbs-down reasons, low ratings), the person's accept or
 //! reject, and the learning curve that shows whether accepted suggestions helped.
+
+mod said;
 
 use std::time::Instant;
 
@@ -60,9 +63,17 @@ pub struct SuggestionDecision {
     pub examples: Vec<Example>,
 }
 
+/// A model draft and what people kept of it, with where the draft came from.
+struct Edited {
+    pair: Pair,
+    prompt_version: Option<String>,
+    generation: Option<String>,
+}
+
 impl Workspace {
-    /// Model drafts and what people kept, with the prompt version behind each draft.
-    fn versioned_pairs(&self, project_id: &str) -> Result<Vec<(Pair, Option<String>)>> {
+    /// Model drafts and what people kept, with the prompt version behind each draft and
+    /// the generation it was.
+    fn versioned_pairs(&self, project_id: &str) -> Result<Vec<Edited>> {
         let project = self.project(project_id)?;
         let mut out = Vec::new();
         for doc in self.documents(Some(project_id))? {
@@ -96,7 +107,11 @@ impl Workspace {
                     doc_type: Some(project.content_type.clone()),
                     document_id: Some(doc.id.clone()),
                 };
-                out.push((pair, version));
+                out.push(Edited {
+                    pair,
+                    prompt_version: version,
+                    generation: r.generation_id.clone(),
+                });
             }
         }
         Ok(out)
@@ -170,7 +185,7 @@ impl Workspace {
         Ok(self
             .versioned_pairs(project_id)?
             .into_iter()
-            .map(|(p, _)| p)
+            .map(|e| e.pair)
             .collect())
     }
 
@@ -190,8 +205,17 @@ impl Workspace {
 
     pub fn insights(&self, project_id: &str) -> Result<Insights> {
         let versioned = self.versioned_pairs(project_id)?;
-        let pairs: Vec<Pair> = versioned.iter().map(|(p, _)| p.clone()).collect();
-        let report = mining::mine(&pairs, &MineOptions::default());
+        let pairs: Vec<Pair> = versioned.iter().map(|e| e.pair.clone()).collect();
+        let mut report = mining::mine(&pairs, &MineOptions::default());
+        let kept: std::collections::HashMap<&str, &Pair> = versioned
+            .iter()
+            .filter_map(|e| Some((e.generation.as_deref()?, &e.pair)))
+            .collect();
+        report.suggestions.extend(self.said_suggestions(
+            project_id,
+            &kept,
+            MineOptions::default().min_support,
+        )?);
         let decided = self.decided(project_id)?;
         let kind_name = |k: Kind| {
             serde_json::to_value(k)
@@ -223,8 +247,8 @@ impl Workspace {
             .map(|(i, v)| {
                 let distances: Vec<f64> = versioned
                     .iter()
-                    .filter(|(_, pv)| pv.as_deref() == Some(v.id.as_str()))
-                    .map(|(p, _)| {
+                    .filter(|e| e.prompt_version.as_deref() == Some(v.id.as_str()))
+                    .map(|Edited { pair: p, .. }| {
                         mining::analyze(
                             &p.draft,
                             &p.final_text,
