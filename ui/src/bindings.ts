@@ -537,7 +537,12 @@ pairs: number, mean_edit_distance: number | null,
 /**
  * Share of this version's drafts approved; none until reviews exist.
  */
-approval_rate: number | null, };
+approval_rate: number | null, 
+/**
+ * Of this version's drafts the review gate routed, the share it sent to a person
+ * (the rest it approved); none until the gate has routed one.
+ */
+needed_person: number | null, };
 
 export type Insights = { pairs: number, mean_edit_distance: number, suggestions: Array<Insight>, curve: Array<CurvePoint>, };
 

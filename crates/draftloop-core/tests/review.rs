@@ -1556,3 +1556,33 @@ async fn several_blind_reviews_decide_together_or_go_to_a_senior() {
     );
     assert_eq!((m.approved, m.reviewed), (2, 2));
 }
+
+#[tokio::test]
+async fn the_learning_curve_shows_the_share_of_drafts_that_needed_a_person() {
+    let g = gate();
+    g.policy(|p| p.audit_sample_rate = 0.0);
+    // v1: three drafts the gate is sure of, one it sends to a person.
+    for (i, p) in [0.99, 0.99, 0.99, 0.5].into_iter().enumerate() {
+        g.route(&format!("v1 draft {i}"), Some(p), "model").await;
+    }
+    g.core
+        .with(|ws| {
+            ws.save_prompt(
+                &g.project,
+                "You write short emails.",
+                "Write about {{topic}}.",
+            )
+        })
+        .unwrap();
+    // v2: both sent to a person; a third, on a deleted document, is left out.
+    for i in 0..2 {
+        g.route(&format!("v2 draft {i}"), Some(0.5), "model").await;
+    }
+    let (gone, _) = g.route("v2 deleted", Some(0.99), "model").await;
+    g.core.with(|ws| ws.delete_document(&gone)).unwrap();
+
+    let curve = g.core.read(|ws| ws.insights(&g.project)).unwrap().curve;
+    let shares: Vec<(u32, Option<f64>)> =
+        curve.iter().map(|c| (c.version, c.needed_person)).collect();
+    assert_eq!(shares, [(1, Some(0.25)), (2, Some(1.0))]);
+}

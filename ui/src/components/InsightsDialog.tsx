@@ -71,6 +71,7 @@ function LearningCurve({ curve }: { curve: CurvePoint[] }) {
             <th>Edited drafts</th>
             <th>Words changed</th>
             <th>Approval rate</th>
+            <th>Needed a person</th>
           </tr>
         </thead>
         <tbody>
@@ -81,6 +82,7 @@ function LearningCurve({ curve }: { curve: CurvePoint[] }) {
               <td>{c.pairs}</td>
               <td>{c.mean_edit_distance === null ? "—" : percent(c.mean_edit_distance)}</td>
               <td>{c.approval_rate === null ? "no reviews yet" : `${Math.round(c.approval_rate * 100)}%`}</td>
+              <td title="Of the drafts the review gate routed, the share it sent to a person">{c.needed_person === null ? "not routed yet" : percent(c.needed_person)}</td>
             </tr>
           ))}
         </tbody>

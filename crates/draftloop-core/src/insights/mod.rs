@@ -41,6 +41,9 @@ pub struct CurvePoint {
     pub mean_edit_distance: Option<f64>,
     /// Share of this version's drafts approved; none until reviews exist.
     pub approval_rate: Option<f64>,
+    /// Of this version's drafts the review gate routed, the share it sent to a person
+    /// (the rest it approved); none until the gate has routed one.
+    pub needed_person: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -180,6 +183,22 @@ impl Workspace {
         Ok(out)
     }
 
+    /// Per prompt version: drafts the review gate sent to a person, and drafts it
+    /// routed at all (a deleted document's drafts left out).
+    fn routed_by_version(
+        &self,
+        project_id: &str,
+    ) -> Result<std::collections::HashMap<String, (u32, u32)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT g.prompt_version_id, count(*) FILTER (WHERE g.routed = 'queued'), count(*)
+             FROM generations g JOIN live_documents d ON d.id = g.document_id
+             WHERE d.project_id = ?1 AND g.routed IS NOT NULL AND g.prompt_version_id IS NOT NULL
+             GROUP BY g.prompt_version_id",
+        )?;
+        let rows = stmt.query_map([project_id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The workspace's own edit pairs in a project.
     pub fn edit_pairs(&self, project_id: &str) -> Result<Vec<Pair>> {
         Ok(self
@@ -241,6 +260,7 @@ impl Workspace {
         let mut versions: Vec<PromptVersion> = self.prompt_versions(project_id)?;
         versions.reverse();
         let decided = self.decisions_by_version(project_id)?;
+        let routed = self.routed_by_version(project_id)?;
         let curve = versions
             .iter()
             .enumerate()
@@ -268,6 +288,10 @@ impl Workspace {
                         .get(&v.id)
                         .filter(|(_, n)| *n > 0)
                         .map(|(approved, n)| *approved as f64 / *n as f64),
+                    needed_person: routed
+                        .get(&v.id)
+                        .filter(|(_, n)| *n > 0)
+                        .map(|(queued, n)| *queued as f64 / *n as f64),
                 }
             })
             .collect();
