@@ -34,11 +34,16 @@ pub fn run(ws: &mut Workspace, cmd: ProjectsCommand) -> Result<()> {
             match format {
                 Format::Json => output::json(&projects)?,
                 Format::Table => {
-                    let counts = ws.documents(None)?;
+                    // Counted on the index, as the sidebar counts them: reading every
+                    // document's summary took seconds on a large workspace.
+                    let counts = ws.document_list(0)?.counts;
                     let rows: Vec<Vec<String>> = projects
                         .iter()
                         .map(|p| {
-                            let docs = counts.iter().filter(|d| d.project_id == p.id).count();
+                            let docs = counts
+                                .iter()
+                                .find(|c| c.project_id == p.id)
+                                .map_or(0, |c| c.documents);
                             vec![
                                 p.name.clone(),
                                 p.content_type.clone(),

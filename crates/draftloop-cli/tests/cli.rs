@@ -88,11 +88,21 @@ fn manages_projects() {
     assert_eq!(json[1]["content_type"], "email");
     assert_eq!(json[1]["rubric"][0]["name"], "accuracy");
 
+    for title in ["Launch email", "Follow-up"] {
+        ok(
+            d,
+            &["documents", "add", title, "--project", "Spring launch"],
+        );
+    }
     let table = ok(d, &["projects", "list"]);
     let lines: Vec<&str> = table.lines().collect();
     assert!(lines[0].starts_with("NAME"), "{table}");
     assert!(lines[2].starts_with("Spring launch"), "{table}");
-    assert!(lines[2].contains("email"), "{table}");
+    // Name (two words), content type, documents, id.
+    let documents = |line: &str| line.split_whitespace().nth_back(1).map(str::to_owned);
+    assert_eq!(lines[2].split_whitespace().nth(2), Some("email"), "{table}");
+    assert_eq!(documents(lines[2]).as_deref(), Some("2"), "{table}");
+    assert_eq!(documents(lines[1]).as_deref(), Some("0"), "{table}");
 
     ok(d, &["projects", "rename", "spring launch", "Summer launch"]);
     ok(d, &["projects", "remove", "Catalogue"]);
