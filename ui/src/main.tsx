@@ -1,12 +1,14 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./App";
+import { App, readFirst } from "./App";
 import "./styles.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+void readFirst().then((first) =>
+  createRoot(root).render(
+    <StrictMode>
+      <App first={first} />
+    </StrictMode>,
+  ),
 );
