@@ -66,11 +66,14 @@ export type FirstRead = { ok: { info: WorkspaceInfo; projects: Project[]; list: 
 /** Started before React is: the first render then shows the project list, instead of an
  * empty shell and a second render once the reads come back (see docs/benchmarks.md). */
 export function readFirst(): Promise<FirstRead> {
-  return Promise.all([api.workspaceInfo(), api.listProjects(), api.documentList(SIDEBAR_PAGE)]).then(
-    ([info, projects, list]) => ({ ok: { info, projects, list } }),
+  return Promise.all([api.workspaceInfo(), readSidebar()]).then(
+    ([info, [projects, list]]) => ({ ok: { info, projects, list } }),
     (e: unknown) => ({ error: toApiError(e) }),
   );
 }
+
+/** The projects, and a page of each one's documents with their numbers. */
+const readSidebar = () => Promise.all([api.listProjects(), api.documentList(SIDEBAR_PAGE)]);
 
 /** Per project: how many documents it holds, and how many of its newest the pages read. */
 function pagedCounts(list: DocumentList): Record<string, { total: number; paged: number }> {
@@ -110,7 +113,7 @@ export function App({ first }: { first: FirstRead }) {
   const showError = useCallback((e: unknown) => setToast(toApiError(e).message), []);
 
   const reload = useCallback(async () => {
-    const [p, list] = await Promise.all([api.listProjects(), api.documentList(SIDEBAR_PAGE)]);
+    const [p, list] = await readSidebar();
     setProjects(p);
     setDocuments(list.documents);
     setCounts(pagedCounts(list));

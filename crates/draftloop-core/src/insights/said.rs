@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rusqlite::OptionalExtension;
 use serde_json::json;
 
 use crate::document::word_count;
@@ -85,13 +86,8 @@ impl Workspace {
             let events = self.feedback_events(&doc.id)?;
             let fold = Fold::of(&events);
             for generation in fold.generation_ids() {
-                let draft: Option<String> = output
-                    .query_row([generation], |r| r.get(0))
-                    .map(Some)
-                    .or_else(|e| match e {
-                        rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                        e => Err(e),
-                    })?;
+                let draft: Option<String> =
+                    output.query_row([generation], |r| r.get(0)).optional()?;
                 let Some(draft) = draft else { continue };
                 if let Some(said) = Said::of(&doc.id, draft, fold.generation(generation)) {
                     drafts.push((said, kept.get(generation).copied()));
