@@ -118,4 +118,82 @@ describe("Learning from edits", () => {
       await s.quit().catch(() => undefined);
     }
   });
+
+  it("phrases a rule with the model from edits that say the same in other words, and sends it once accepted", async () => {
+    const dir = desktop.dataDir("insights-phrase");
+    // Each person adds a time to answer by, each time in other words: no rule kind
+    // explains that, and the sentences share no word. One adds something unrelated.
+    const deadlines = ["Reply by Friday.", "The deadline is noon tomorrow.", "Orders close Monday at midnight.", "Seats are held until Thursday."];
+    const added = [...deadlines, "Our office dog is called Biscuit."];
+    const topics = ["planner", "report", "jacket", "webinar", "scale"];
+    const records = added.map((sentence, i) => {
+      const draft = `Meet the new ${topics[i]}. It was built for busy teams and ships this spring.`;
+      return JSON.stringify({ project: "Autumn", prompt: `Write about the ${topics[i]}.`, draft, final: `${draft} ${sentence}` });
+    });
+    const file = join(dir, "..", "phrase.jsonl");
+    writeFileSync(file, records.join("\n") + "\n");
+    const imported = desktop.cli(["--data-dir", dir, "import", file]);
+    assert.equal(imported.status, 0, imported.stderr);
+    const provider = desktop.cli(["--data-dir", dir, "providers", "add", "Local", "--kind", "openai-compatible", "--base-url", `${env.llm.base}/v1`, "--model", "test-model"]);
+    assert.equal(provider.status, 0, provider.stderr);
+
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="document-link"]')).click();
+      await (await s.waitFor('[data-testid="open-prompt"]')).click();
+      await fill(s, '[data-testid="prompt-system"]', "You write launch emails.");
+      await fill(s, '[data-testid="prompt-template"]', "Write an email about {{topic}}.");
+      await (await s.find('[data-testid="save-prompt"]')).click();
+      await s.waitFor('[data-testid="prompt-versions"] li');
+      await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
+
+      await (await s.find('[data-testid="open-insights"]')).click();
+      await (await s.waitFor('[data-testid="phrase-embedder"] option[value="Local"]')).click();
+      await fill(s, '[data-testid="phrase-embedding-model"]', "test-embedding");
+      await (await s.find('[data-testid="phrase-run"]:not([disabled])')).click();
+      const outcome = await s.waitFor('[data-testid="phrase-outcome"]');
+      assert.match(await outcome.text(), /^The model phrased 1 rule from 5 sentences people added or cut that no suggestion explains\./);
+      const rule = await s.waitFor('[data-testid="suggestion"].phrased');
+      const text = await rule.text();
+      assert.match(text, /Write a sentence like "(Reply by Friday\.|The deadline is noon tomorrow\.|Orders close Monday at midnight\.|Seats are held until Thursday\.)"/);
+      assert.match(text, /written by the model/);
+      assert.match(text, /from sentences people added in 4 of 5 edited drafts, grouped by meaning · phrased by Local \(test-model\)/);
+      for (const d of deadlines) assert.ok(text.includes(d), `the rule shows "${d}" as an example`);
+      assert.ok(!text.includes("Biscuit"));
+      await screenshot(s, "24-phrased-by-the-model");
+
+      // What was sent: the sentences' embeddings, then the one group to phrase.
+      const requests = env.llm.requests() as { path: string; body: { input?: string[]; messages?: { role: string; content: string }[] } }[];
+      const embedded = requests.filter((r) => r.path.endsWith("/embeddings"));
+      assert.equal(embedded.length, 1);
+      assert.equal(embedded[0]!.body.input?.length, 5);
+      const asked = requests.filter((r) => r.path.endsWith("/chat/completions")).at(-1)?.body.messages?.at(-1)?.content ?? "";
+      assert.match(asked, /^In 4 of 5 drafts they edited, people added a sentence like one of these:/);
+      for (const d of deadlines) assert.ok(asked.includes(d), `the request carries "${d}"`);
+      assert.ok(!asked.includes("Biscuit"));
+      const phrased = (await rule.text()).match(/Write a sentence like "[^"]+"/)![0];
+
+      await (await s.find('[data-testid="suggestion"].phrased [data-testid="accept-suggestion"]')).click();
+      await s.waitFor('[data-testid="accept-editor"] [data-testid="diff"] ins');
+      await (await s.find('[data-testid="save-suggestion"]')).click();
+      await s.waitUntil("the phrased rule is gone", `return !document.querySelector('[data-testid="suggestion"].phrased');`);
+      await s.waitUntil("the curve has two versions", `return document.querySelectorAll('[data-testid="learning-curve"] tbody tr').length === 2;`);
+      await screenshot(s, "25-phrased-rule-accepted");
+      await s.chord([KEY.ESCAPE]);
+
+      // The next generation carries the rule the model wrote.
+      await (await s.waitFor('[data-testid="open-generate"]')).click();
+      await (await s.waitFor('[data-testid="generate-n"] option[value="1"]')).click();
+      await fill(s, '[data-testid="brief-topic"]', "the autumn range");
+      await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
+      await s.waitFor('[data-testid="variant"][data-status="done"]');
+      const last = env.llm.requests().at(-1);
+      assert.equal(last?.body.messages?.[0]?.content, `You write launch emails.\n${phrased}`);
+    } catch (e) {
+      await screenshot(s, "FAILED-insights-phrase").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit().catch(() => undefined);
+    }
+  });
 });

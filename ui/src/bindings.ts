@@ -499,7 +499,7 @@ export type DiffKind = "equal" | "insert" | "delete";
 
 export type DiffSpan = { kind: DiffKind, text: string, };
 
-export type Kind = "replace_term" | "remove_phrase" | "add_phrase" | "shorten" | "lengthen" | "to_bullets" | "punctuation" | "emoji" | "casing" | "contractions" | "greeting" | "closing" | "spelling_variant" | "tagged" | "rated_low";
+export type Kind = "replace_term" | "remove_phrase" | "add_phrase" | "shorten" | "lengthen" | "to_bullets" | "punctuation" | "emoji" | "casing" | "contractions" | "greeting" | "closing" | "spelling_variant" | "tagged" | "rated_low" | "phrased";
 
 export type Example = { before: string, after: string, };
 
@@ -551,6 +551,39 @@ export type SuggestionDecision = { kind: Kind, key: string,
  * The instruction as the person edited it.
  */
 instruction: string, support: number, doc_type: string | null, examples: Array<Example>, };
+
+export type PhraseRequest = { 
+/**
+ * Chosen by the UI, so it can stop the request while it runs.
+ */
+request_id: string, project_id: string, 
+/**
+ * Writes the rules, with its default model.
+ */
+provider: string, 
+/**
+ * Groups the sentences by meaning; by the words they share when none.
+ */
+embeddings: EmbeddingsSource | null, };
+
+export type EmbeddingsSource = { provider: string, model: string, };
+
+export type PhraseProgress = { "stage": "grouped", sentences: number, to_phrase: number, } | { "stage": "token", group: number, text: string, };
+
+export type Phrased = { 
+/**
+ * Sentences people added or cut that no suggestion explains.
+ */
+sentences: number, 
+/**
+ * Groups of them from enough separate drafts, before those already phrased are
+ * left out.
+ */
+groups: number, 
+/**
+ * The rules the model wrote, as open suggestions.
+ */
+rules: Array<Insight>, };
 
 export type Span = { anchor: string, from: number, to: number, quote: string, };
 

@@ -28,14 +28,84 @@ pub const NO_LOGPROBS_MODEL: &str = "no-logprobs-model";
 pub const JUDGE_ASKS: &str = "Answer with the number only.";
 pub const JUDGE_MARKER: &str = "[[judge ";
 
-fn judged(body: &Value, prompt: &str) -> Option<String> {
-    let system = body["system"].as_str().map(str::to_owned).or_else(|| {
+/// How a request to phrase a rule from people's edits ends its instructions; such a
+/// request gets a rule naming its first example: `Write a sentence like "…"`.
+pub const PHRASE_ASKS: &str = "Answer with the rule only.";
+
+fn system_text(body: &Value) -> Option<String> {
+    body["system"].as_str().map(str::to_owned).or_else(|| {
         body["messages"]
             .as_array()?
             .iter()
             .find(|m| m["role"] == "system")
             .and_then(|m| m["content"].as_str().map(str::to_owned))
-    })?;
+    })
+}
+
+/// The rule a phrasing request gets: its first quoted example, as a sentence to write.
+fn phrased(body: &Value, prompt: &str) -> Option<String> {
+    if !system_text(body)?.contains(PHRASE_ASKS) {
+        return None;
+    }
+    let first = prompt.split('"').nth(1).unwrap_or("this");
+    Some(format!("Write a sentence like \"{first}\""))
+}
+
+/// Words the test server's embeddings read as one meaning, so a test can tell grouping
+/// by meaning from grouping by shared words: "Reply by Friday." and "The deadline is
+/// noon on the 3rd." share no word but both name a time.
+pub const CONCEPTS: &[&[&str]] = &[
+    &[
+        "deadline", "due", "friday", "monday", "tuesday", "wednesday", "thursday", "noon",
+        "tomorrow", "eod", "until", "midnight",
+    ],
+    &["price", "cost", "costs", "fee", "pricing", "discount", "usd", "eur", "cheaper"],
+    &["said", "says", "told", "customer", "quote", "according"],
+];
+const EMBEDDING_DIMENSIONS: usize = 64;
+
+/// A deterministic sentence embedding: a strong dimension per concept its words name,
+/// and its other words hashed into the rest.
+pub fn embedding(text: &str) -> Vec<f32> {
+    let mut v = vec![0.0f32; EMBEDDING_DIMENSIONS];
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+    {
+        match CONCEPTS.iter().position(|c| c.contains(&word.as_str())) {
+            Some(k) => v[k] += 4.0,
+            None => {
+                let h = word.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                });
+                let rest = (EMBEDDING_DIMENSIONS - CONCEPTS.len()) as u64;
+                v[CONCEPTS.len() + (h % rest) as usize] += 1.0;
+            }
+        }
+    }
+    v
+}
+
+fn embeddings_body(body: &Value) -> Value {
+    let inputs: Vec<String> = match &body["input"] {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().unwrap_or_default().to_owned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let data: Vec<Value> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| json!({"object": "embedding", "index": i, "embedding": embedding(t)}))
+        .collect();
+    json!({"object": "list", "data": data, "model": body["model"], "usage": {"prompt_tokens": 0, "total_tokens": 0}})
+}
+
+fn judged(body: &Value, prompt: &str) -> Option<String> {
+    let system = system_text(body)?;
     if !system.contains(JUDGE_ASKS) {
         return None;
     }
@@ -341,6 +411,9 @@ fn respond(
         );
     }
     let model = req.body["model"].as_str().unwrap_or_default();
+    if req.path.ends_with("/embeddings") && model != UNKNOWN_MODEL {
+        return json_response(out, 200, &embeddings_body(&req.body), None);
+    }
     if model == UNKNOWN_MODEL {
         return json_response(
             out,
@@ -382,6 +455,9 @@ fn respond(
     };
     let replies: Vec<Vec<String>> = match judged(&req.body, &prompt) {
         Some(rating) => vec![vec![rating]; n],
+        None if phrased(&req.body, &prompt).is_some() => {
+            vec![tokens(&phrased(&req.body, &prompt).unwrap_or_default()); n]
+        }
         None => (0..n).map(|i| tokens(&reply_text(i, &prompt))).collect(),
     };
     let input_tokens = prompt.split_whitespace().count();

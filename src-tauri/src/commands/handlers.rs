@@ -40,6 +40,7 @@ macro_rules! handlers {
             commands::insights::project_insights,
             commands::insights::accept_suggestion,
             commands::insights::reject_suggestion,
+            commands::insights::phrase_with_model,
             commands::metrics::metrics,
             commands::metrics::metrics_drafts,
             commands::metrics::export_metrics_csv,

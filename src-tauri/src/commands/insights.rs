@@ -1,8 +1,12 @@
+use std::sync::Arc;
+
+use draftloop_core::insights::phrase::{PhraseProgress, PhraseRequest, Phrased};
 use draftloop_core::insights::{Insights, SuggestionDecision};
 use draftloop_core::prompt::PromptVersion;
+use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::state::{read_workspace, with_workspace, AppState, CommandResult};
+use crate::state::{presented, read_workspace, with_workspace, AppState, CommandResult};
 
 #[tauri::command]
 pub async fn project_insights(
@@ -33,4 +37,20 @@ pub async fn reject_suggestion(
     decision: SuggestionDecision,
 ) -> CommandResult<()> {
     with_workspace(&state, |ws| ws.reject_suggestion(&project_id, &decision))
+}
+
+/// Groups the edits no suggestion explains and has the model phrase the strongest as
+/// rules, kept as open suggestions; progress and the rules' text stream over
+/// `on_progress`. Group N's request is stopped with `cancel_variant("<request_id>:N", 0)`.
+#[tauri::command]
+pub async fn phrase_with_model(
+    state: State<'_, AppState>,
+    request: PhraseRequest,
+    on_progress: Channel<PhraseProgress>,
+) -> CommandResult<Phrased> {
+    let sink = Arc::new(move |p: PhraseProgress| {
+        // A closed window drops the progress; the rules are still kept.
+        let _ = on_progress.send(p);
+    });
+    presented(state.core()?.phrase_with_model(request, sink).await)
 }

@@ -1,6 +1,6 @@
 // The backend as the UI sees it. Components talk only to this interface; `tauri.ts`
 // implements it over IPC to the Rust core, which holds every rule.
-import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, DraftRef, Figure, BatchSummary, Changed, Confidence, PromptApproval, Profile, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentList, DocumentSummary, DocumentText, EmailFields, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Notice, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SearchHit, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, DraftRef, Figure, BatchSummary, Changed, Confidence, PromptApproval, Profile, PublishFormat, PublishSummary, RoutingVersion, ThresholdSuggestion, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, RoutingPolicy, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentList, DocumentSummary, DocumentText, EmailFields, ErrorKind, ErrorPayload, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Notice, PhraseProgress, PhraseRequest, Phrased, Project, PromptVersion, Provider, ProviderCheck, ReviseRequest, Revision, RubricDimension, SearchHit, SuggestionDecision, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 export interface DraftloopApi {
   workspaceInfo(): Promise<WorkspaceInfo>;
@@ -70,6 +70,9 @@ export interface DraftloopApi {
   /** Saves the edited prompt as a new version made from the suggestion. */
   acceptSuggestion(projectId: string, decision: SuggestionDecision, systemPrompt: string, userTemplate: string): Promise<PromptVersion>;
   rejectSuggestion(projectId: string, decision: SuggestionDecision): Promise<void>;
+  /** Groups the edits no suggestion explains and has the model phrase rules for the
+   * strongest groups, streaming progress; the rules are kept as open suggestions. */
+  phraseWithModel(request: PhraseRequest, onProgress: (progress: PhraseProgress) => void): Promise<Phrased>;
   /** Durable once it resolves. `generationId` null: the document's current draft. */
   recordFeedback(documentId: string, generationId: string | null, feedback: Feedback): Promise<FeedbackEvent>;
   documentFeedback(documentId: string): Promise<DocumentFeedback>;

@@ -1,6 +1,6 @@
 // Generated from the #[tauri::command]s in src-tauri/src/commands by
 // `UPDATE_CONTRACT=1 cargo test -p draftloop-desktop contract`; do not edit.
-import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentList, DocumentSummary, DocumentText, DraftRef, EmailFields, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, Figure, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, Profile, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SearchHit, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
+import type { AuditCheck, AuditFilter, AuditPage, BatchProgress, BatchSummary, Confidence, DiffSpan, Document, DocumentChanges, DocumentFeedback, DocumentList, DocumentSummary, DocumentText, DraftRef, EmailFields, ExportOptions, ExportPreview, ExportProgress, ExportSummary, ExportTarget, Feedback, FeedbackEvent, Figure, GenerateRequest, Generation, ImportProgress, ImportSummary, Insights, LocalServer, Metrics, MetricsScope, NewProject, NewProvider, PhraseProgress, PhraseRequest, Phrased, Profile, Project, PromptApproval, PromptVersion, Provider, ProviderCheck, PublishFormat, PublishSummary, QueueFilter, QueueItem, ReliabilityBin, ReviewDecision, Reviewed, ReviseRequest, Revision, RoutingPolicy, RoutingVersion, RubricDimension, SearchHit, SuggestionDecision, ThresholdSuggestion, Token, VariantSet, WorkspaceInfo } from "../bindings";
 
 /** What a command streams to: a Tauri `Channel` of these messages. */
 export interface ChannelOf<T> {
@@ -44,6 +44,7 @@ export interface Commands {
   project_insights: { args: { projectId: string }; returns: Insights };
   accept_suggestion: { args: { projectId: string; decision: SuggestionDecision; systemPrompt: string; userTemplate: string }; returns: PromptVersion };
   reject_suggestion: { args: { projectId: string; decision: SuggestionDecision }; returns: void };
+  phrase_with_model: { args: { request: PhraseRequest; onProgress: ChannelOf<PhraseProgress> }; returns: Phrased };
   metrics: { args: { scope: MetricsScope }; returns: Metrics };
   metrics_drafts: { args: { scope: MetricsScope; figure: Figure }; returns: Array<DraftRef> };
   export_metrics_csv: { args: { scope: MetricsScope; path: string }; returns: void };

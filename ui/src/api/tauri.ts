@@ -3,7 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open, save } from "@tauri-apps/plugin-dialog";
-import type { BatchProgress, Changed, ExportProgress, ImportProgress, Notice, Token } from "../bindings";
+import type { BatchProgress, Changed, ExportProgress, ImportProgress, Notice, PhraseProgress, Token } from "../bindings";
 import { ApiError, toApiError, type DraftloopApi } from "./api";
 import type { Commands } from "./commands";
 
@@ -83,6 +83,11 @@ export const tauriApi: DraftloopApi = {
   acceptSuggestion: (projectId, decision, systemPrompt, userTemplate) =>
     call("accept_suggestion", { projectId, decision, systemPrompt, userTemplate }),
   rejectSuggestion: (projectId, decision) => call("reject_suggestion", { projectId, decision }),
+  phraseWithModel(request, onProgress) {
+    const channel = new Channel<PhraseProgress>();
+    channel.onmessage = onProgress;
+    return call("phrase_with_model", { request, onProgress: channel });
+  },
   recordFeedback: (documentId, generationId, feedback) => call("record_feedback", { documentId, generationId, feedback }),
   documentFeedback: (documentId) => call("document_feedback", { documentId }),
   documentChanges: (documentId) => call("document_changes", { documentId }),

@@ -3,6 +3,7 @@ import { api, toApiError } from "../api";
 import type { CurvePoint, DiffSpan, Insight, Insights, Project, PromptVersion, SuggestionDecision } from "../bindings";
 import { Modal } from "./Dialog";
 import { DiffView } from "./DiffView";
+import { PhraseWithModel } from "./PhraseWithModel";
 
 const KIND_LABELS: Record<string, string> = {
   replace_term: "word choice",
@@ -20,6 +21,7 @@ const KIND_LABELS: Record<string, string> = {
   spelling_variant: "spelling",
   tagged: "tags",
   rated_low: "ratings",
+  phrased: "written by the model",
 };
 
 /** Suggestions from what people said of drafts (tags, reasons, ratings), not from edits. */
@@ -28,6 +30,17 @@ const SAID = new Set(["tagged", "rated_low"]);
 function decision(i: Insight, instruction: string): SuggestionDecision {
   const s = i.suggestion;
   return { kind: s.kind, key: i.key, instruction, support: s.support, doc_type: s.doc_type, examples: s.examples };
+}
+
+/** How many drafts show a suggestion, and where it comes from. */
+function support(i: Insight, pairs: number): string {
+  const s = i.suggestion;
+  if (SAID.has(s.kind)) return `on ${s.support} of ${String(s.details.of)} drafts people ${s.kind === "rated_low" ? "rated" : "gave feedback on"}`;
+  if (s.kind === "phrased") {
+    const grouped = s.details.grouped_by === "embeddings" ? "grouped by meaning" : "grouped by shared words";
+    return `from sentences people ${s.details.added ? "added" : "cut"} in ${s.support} of ${String(s.details.of)} edited drafts, ${grouped} · phrased by ${String(s.details.provider)} (${String(s.details.model)})`;
+  }
+  return `in ${s.support} of ${pairs} edited drafts · explains ${Math.round(s.impact * 100)}% of all edits`;
 }
 
 /** A share of words as people read it. */
@@ -172,22 +185,22 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
           ) : (
             <ol className="suggestions">
               {insights.suggestions.map((i) => (
-                <li key={`${i.suggestion.kind}:${i.key}`} data-testid="suggestion">
+                <li key={`${i.suggestion.kind}:${i.key}`} data-testid="suggestion" className={i.suggestion.kind === "phrased" ? "phrased" : undefined}>
                   <div className="suggestion-head">
                     <strong>{i.suggestion.instruction}</strong>
                     <span className="chip">{KIND_LABELS[i.suggestion.kind] ?? i.suggestion.kind}</span>
                   </div>
                   <div className="muted small" data-testid="suggestion-support">
-                    {SAID.has(i.suggestion.kind)
-                      ? `on ${i.suggestion.support} of ${String(i.suggestion.details.of)} drafts people ${i.suggestion.kind === "rated_low" ? "rated" : "gave feedback on"}`
-                      : `in ${i.suggestion.support} of ${insights.pairs} edited drafts · explains ${Math.round(i.suggestion.impact * 100)}% of all edits`}
+                    {support(i, insights.pairs)}
                   </div>
-                  {i.suggestion.examples.slice(0, 2).map((ex, k) => (
+                  {i.suggestion.examples.slice(0, i.suggestion.kind === "phrased" ? 4 : 2).map((ex, k) => (
                     <div className="example" key={k}>
                       {SAID.has(i.suggestion.kind) ? (
                         <>
                           <q>{ex.before}</q> <span className="chip">{ex.after}</span>
                         </>
+                      ) : i.suggestion.kind === "phrased" ? (
+                        ex.after ? <ins>{ex.after}</ins> : <del>{ex.before}</del>
                       ) : (
                         <>
                           <del>{ex.before}</del> → <ins>{ex.after}</ins>
@@ -212,6 +225,7 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
               ))}
             </ol>
           )}
+          <PhraseWithModel projectId={project.id} onPhrased={() => void load()} />
           <h3>Learning curve</h3>
           <LearningCurve curve={insights.curve} />
         </>

@@ -2,6 +2,7 @@
 //! said of its drafts (tags, thumbs-down reasons, low ratings), the person's accept or
 //! reject, and the learning curve that shows whether accepted suggestions helped.
 
+pub mod phrase;
 mod said;
 
 use std::time::Instant;
@@ -211,7 +212,8 @@ impl Workspace {
     /// Patterns people already accepted or rejected in this project.
     fn decided(&self, project_id: &str) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn().prepare(
-            "SELECT kind, json_extract(scope, '$.key') FROM suggestions WHERE project_id = ?1",
+            "SELECT kind, json_extract(scope, '$.key') FROM suggestions
+             WHERE project_id = ?1 AND status != 'open'",
         )?;
         let rows = stmt.query_map([project_id], |r| {
             Ok((
@@ -242,7 +244,8 @@ impl Workspace {
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default()
         };
-        let suggestions = report
+        let mut suggestions: Vec<Insight> = self.open_phrased(project_id)?;
+        suggestions.extend(report
             .suggestions
             .into_iter()
             .filter(|s| {
@@ -254,8 +257,7 @@ impl Workspace {
                 key: s.key.clone(),
                 example_documents: s.example_documents.clone(),
                 suggestion: s,
-            })
-            .collect();
+            }));
 
         let mut versions: Vec<PromptVersion> = self.prompt_versions(project_id)?;
         versions.reverse();

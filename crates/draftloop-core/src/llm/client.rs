@@ -98,6 +98,9 @@ impl Default for Limits {
     }
 }
 
+/// Inputs per embeddings request: well under every server's limit (OpenAI's is 2,048).
+const EMBEDDING_BATCH: usize = 128;
+
 /// The longest `Retry-After` honoured; a longer one is reported as rate limiting.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
@@ -228,6 +231,35 @@ impl LlmClient {
                 Arc::new(|_| {}),
             )
             .await
+    }
+
+    /// One vector per input, in order, from an OpenAI-style `/embeddings` endpoint
+    /// (OpenAI, Ollama, vLLM and others serve one), asked in batches.
+    pub async fn embed(
+        &self,
+        endpoint: &Endpoint,
+        model: &str,
+        inputs: &[String],
+    ) -> Result<Vec<Vec<f32>>, LlmError> {
+        if endpoint.kind == ProviderKind::Anthropic {
+            return Err(LlmError::new(
+                LlmErrorKind::InvalidInput,
+                "Anthropic's API has no embeddings endpoint: pick an OpenAI-compatible provider for embeddings",
+            ));
+        }
+        let url = format!("{}/embeddings", openai_base(endpoint));
+        let cancel = CancellationToken::new();
+        let mut out = Vec::with_capacity(inputs.len());
+        for batch in inputs.chunks(EMBEDDING_BATCH) {
+            let body = serde_json::json!({"model": model, "input": batch});
+            let (response, _) = self.send(endpoint, &url, &body, model, &cancel).await?;
+            let bytes = self.read_body(response, &cancel).await?.unwrap_or_default();
+            let json: Value = serde_json::from_slice(&bytes).map_err(|e| {
+                LlmError::malformed(format!("the embeddings answer is not valid JSON: {e}"))
+            })?;
+            out.extend(openai::read_embeddings(&json, batch.len())?);
+        }
+        Ok(out)
     }
 
     async fn one(

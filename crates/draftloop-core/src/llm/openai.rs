@@ -114,3 +114,34 @@ pub(super) fn read_event(
     read_usage(&json, state);
     Ok(())
 }
+
+/// The vectors of an embeddings answer (`data[].embedding`), put in input order by
+/// their `index`; exactly one per input.
+pub(super) fn read_embeddings(json: &Value, inputs: usize) -> Result<Vec<Vec<f32>>, LlmError> {
+    let data = json["data"]
+        .as_array()
+        .ok_or_else(|| LlmError::malformed("the embeddings answer has no data"))?;
+    let mut out: Vec<Option<Vec<f32>>> = vec![None; inputs];
+    for (position, item) in data.iter().enumerate() {
+        let index = item["index"].as_u64().map_or(position, |i| i as usize);
+        let vector: Option<Vec<f32>> = item["embedding"]
+            .as_array()
+            .and_then(|v| v.iter().map(|x| x.as_f64().map(|x| x as f32)).collect());
+        match (out.get_mut(index), vector) {
+            (Some(slot @ None), Some(v)) => *slot = Some(v),
+            _ => {
+                return Err(LlmError::malformed(format!(
+                    "the embeddings answer's item {position} is not one vector for one input"
+                )))
+            }
+        }
+    }
+    out.into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| {
+            LlmError::malformed(format!(
+                "the embeddings answer has {} vectors for {inputs} inputs",
+                data.len()
+            ))
+        })
+}

@@ -111,6 +111,16 @@ pub struct Analysis {
     pub draft_words: usize,
     pub final_words: usize,
     pub found: Vec<Found>,
+    /// Whole sentences people added or cut: what no rule kind may explain, for the
+    /// model to phrase (`insights::phrase`).
+    pub sentences: Vec<SentenceEdit>,
+}
+
+/// A sentence added to the draft or cut from it, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentenceEdit {
+    pub added: bool,
+    pub text: String,
 }
 
 impl Analysis {
@@ -132,7 +142,7 @@ fn span<'a>(text: &'a str, toks: &[Tok<'_>]) -> &'a str {
     }
 }
 
-fn phrase_key(phrase: &str) -> String {
+pub(crate) fn phrase_key(phrase: &str) -> String {
     phrase
         .trim_matches(|c: char| !c.is_alphanumeric())
         .split_whitespace()
@@ -500,10 +510,22 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
     // Sorted, as sentences come in order.
     let sentence_starts: Vec<usize> = sb.iter().map(|r| r.start).collect();
     let mut found: Vec<Found> = Vec::new();
+    let mut sentences = Vec::new();
     let mut edits = 0;
     for (tag, old, new) in changes(&a, &b, &sa, &sb, deadline) {
         edits += old.len().max(new.len());
         let whole_sentence = tag == DiffTag::Delete && sa.contains(&old);
+        if whole_sentence {
+            sentences.push(SentenceEdit {
+                added: false,
+                text: span(draft, &a[old.clone()]).to_owned(),
+            });
+        } else if tag == DiffTag::Insert && sb.contains(&new) {
+            sentences.push(SentenceEdit {
+                added: true,
+                text: span(final_text, &b[new.clone()]).to_owned(),
+            });
+        }
         let (del, ins) = (&a[old.clone()], &b[new.clone()]);
         let example = Example {
             before: context(draft, &a, old.start, old.end),
@@ -622,6 +644,7 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
         draft_words,
         final_words,
         found,
+        sentences,
     }
 }
 

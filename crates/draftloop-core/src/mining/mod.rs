@@ -2,6 +2,7 @@
 //! prompt-refinement suggestions. A pattern becomes a suggestion only when enough
 //! separate pairs show it, so one-off fixes never do.
 
+pub mod clusters;
 pub(crate) mod extract;
 mod words;
 
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ts_rs::TS;
 
-pub use extract::{analyze, Analysis};
+pub use extract::{analyze, Analysis, SentenceEdit};
 
 /// The kinds of edit the miner recognises; part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -35,6 +36,8 @@ pub enum Kind {
     Tagged,
     /// Many drafts were rated low on a rubric dimension.
     RatedLow,
+    /// A rule the model phrased from edits no other kind explains (`insights::phrase`).
+    Phrased,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -334,6 +337,55 @@ pub fn aggregate(mined: &[Mined], options: &MineOptions) -> MiningReport {
     aggregator.finish(options)
 }
 
+/// A whole sentence people added or cut that no suggestion of `report` explains.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unexplained {
+    pub added: bool,
+    pub text: String,
+    /// The pair it comes from: an index into the mined pairs.
+    pub pair: usize,
+    pub doc_type: Option<String>,
+    pub document_id: Option<String>,
+}
+
+/// The sentences people added or cut that no suggestion in `report` explains (not the
+/// phrase a rule adds or removes, not a greeting or closing line): what the model may
+/// phrase once similar ones are grouped.
+pub fn unexplained(mined: &[Mined], report: &MiningReport) -> Vec<Unexplained> {
+    let explained: std::collections::HashSet<(Option<&str>, Kind, &str)> = report
+        .suggestions
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::AddPhrase | Kind::RemovePhrase))
+        .map(|s| (s.doc_type.as_deref(), s.kind, s.key.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for (i, m) in mined.iter().enumerate() {
+        for s in &m.analysis.sentences {
+            let kind = if s.added {
+                Kind::AddPhrase
+            } else {
+                Kind::RemovePhrase
+            };
+            let key = extract::phrase_key(&s.text);
+            if key.is_empty()
+                || explained.contains(&(m.doc_type.as_deref(), kind, key.as_str()))
+                || words::is_greeting(&s.text)
+                || words::is_closing(&s.text)
+            {
+                continue;
+            }
+            out.push(Unexplained {
+                added: s.added,
+                text: s.text.clone(),
+                pair: i,
+                doc_type: m.doc_type.clone(),
+                document_id: m.document_id.clone(),
+            });
+        }
+    }
+    out
+}
+
 /// Analyses pairs on all cores; each diff has its own deadline.
 fn analyze_all(pairs: &[Pair], deadline: Duration) -> Vec<Analysis> {
     let threads = std::thread::available_parallelism()
@@ -396,6 +448,7 @@ pub(crate) fn instruction(kind: Kind, d: &Value) -> String {
         }
         Kind::SpellingVariant => "Use British spelling (colour, organise).".into(),
         Kind::Tagged => tagged_instruction(d),
+        Kind::Phrased => s("rule"),
         Kind::RatedLow => {
             let mut out = format!(
                 "Take care with {}: reviewers rated it {} or lower on {} of {} drafts.",

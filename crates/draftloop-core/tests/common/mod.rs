@@ -1,5 +1,8 @@
 //! What several test files set up the same way.
 
+// Each test file uses only some of these.
+#![allow(dead_code)]
+
 use draftloop_core::document::DocumentText;
 use draftloop_core::generation::{Generation, GenerationContext};
 use draftloop_core::llm::{ChatMessage, Completion, CompletionRequest, Role};
