@@ -28,8 +28,9 @@ use crate::store::Workspace;
 pub const MAX_GROUPS: usize = 3;
 /// Sentences of a group the model sees.
 const MAX_SHOWN: usize = 8;
-/// Sentences grouped at most: the most recent drafts' (embeddings cost money).
-const MAX_SENTENCES: usize = 2_000;
+/// Sentences grouped at most: the most recent drafts' (embeddings cost money, and
+/// grouping takes time cubic in their number).
+const MAX_SENTENCES: usize = 600;
 /// How a phrasing request ends its instructions (the test LLM server answers such a
 /// request with a rule).
 pub const PHRASE_ASKS: &str = "Answer with the rule only.";

@@ -7,12 +7,13 @@ use std::collections::BTreeSet;
 
 use super::Unexplained;
 
-/// How alike a sentence must be to a group (cosine to its centroid) to join it, when
-/// sentences are compared by their words: about half their content words shared.
+/// How alike two groups' sentences must be on average (cosine) to merge, when they
+/// are compared by their words: most content words shared.
 pub const WORDS_THRESHOLD: f32 = 0.5;
-/// The same for sentence embeddings (all-MiniLM-L6-v2 puts paraphrases at 0.5–0.8 and
-/// unrelated sentences of one domain at 0.1–0.3).
-pub const EMBEDDINGS_THRESHOLD: f32 = 0.45;
+/// The same for sentence embeddings. With all-MiniLM-L6-v2, sentences that say the same
+/// kind of thing in other words average 0.27–0.39 and unrelated ones of one domain
+/// 0.08–0.19 (`docs/benchmarks.md`, non-lexical habits).
+pub const EMBEDDINGS_THRESHOLD: f32 = 0.25;
 
 /// Sentences that say similar things, all added or all cut, in one content type.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,78 +64,52 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Groups `items` (with one vector each) that are alike: each sentence, in order, joins
-/// the group whose centroid it is closest to when that is at least `threshold`, else
-/// starts one; then each sentence moves once to the centroid it is closest to, so the
-/// order they came in matters less. Only groups from at least `min_support` separate
-/// pairs are kept, the most supported first.
-pub fn group(items: &[Unexplained], vectors: &[Vec<f32>], threshold: f32, min_support: u32) -> Vec<Group> {
+/// Groups `items` (with one vector each) that are alike, by average linkage: starting
+/// from one group per sentence, the two groups whose sentences are most alike on
+/// average merge, while that average is at least `threshold`. Sentences added and cut,
+/// or of different content types, never share a group. Only groups from at least
+/// `min_support` separate pairs are kept, the most supported first.
+pub fn group(
+    items: &[Unexplained],
+    vectors: &[Vec<f32>],
+    threshold: f32,
+    min_support: u32,
+) -> Vec<Group> {
     let vectors: Vec<Vec<f32>> = vectors.iter().map(|v| unit(v)).collect();
     let dimensions = vectors.first().map_or(0, Vec::len);
-    struct Forming {
-        added: bool,
-        doc_type: Option<String>,
-        sum: Vec<f32>,
-        members: Vec<usize>,
-    }
-    let centroid = |f: &Forming| unit(&f.sum);
-    let mut forming: Vec<Forming> = Vec::new();
+    // Sentences with a usable vector, by (added, content type).
+    let mut parts: Vec<(bool, Option<String>, Vec<usize>)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let Some(v) = vectors.get(i).filter(|v| v.len() == dimensions && v.iter().any(|x| *x != 0.0)) else {
+        let usable = vectors
+            .get(i)
+            .is_some_and(|v| v.len() == dimensions && v.iter().any(|x| *x != 0.0));
+        if !usable {
             continue;
-        };
-        let best = forming
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.added == item.added && f.doc_type == item.doc_type)
-            .map(|(k, f)| (k, dot(v, &centroid(f))))
-            .filter(|(_, s)| *s >= threshold)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        match best {
-            Some((k, _)) => {
-                let f = &mut forming[k];
-                f.sum.iter_mut().zip(v).for_each(|(s, x)| *s += x);
-                f.members.push(i);
-            }
-            None => forming.push(Forming {
-                added: item.added,
-                doc_type: item.doc_type.clone(),
-                sum: v.clone(),
-                members: vec![i],
-            }),
+        }
+        match parts
+            .iter_mut()
+            .find(|(added, doc_type, _)| *added == item.added && *doc_type == item.doc_type)
+        {
+            Some((_, _, members)) => members.push(i),
+            None => parts.push((item.added, item.doc_type.clone(), vec![i])),
         }
     }
-    // One pass of moving each sentence to its closest centroid.
-    let centroids: Vec<Vec<f32>> = forming.iter().map(centroid).collect();
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); forming.len()];
-    for (k, f) in forming.iter().enumerate() {
-        for &i in &f.members {
-            let home = dot(&vectors[i], &centroids[k]);
-            let closest = forming
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| g.added == f.added && g.doc_type == f.doc_type)
-                .map(|(j, _)| (j, dot(&vectors[i], &centroids[j])))
-                .filter(|(_, s)| *s >= threshold)
-                .fold((k, home), |best, c| if c.1 > best.1 { c } else { best });
-            members[closest.0].push(i);
-        }
-    }
-    let mut groups: Vec<Group> = forming
-        .into_iter()
-        .zip(members)
-        .filter_map(|(f, mut members)| {
+    let mut groups: Vec<Group> = Vec::new();
+    for (added, doc_type, members) in parts {
+        for mut members in average_linkage(&members, &vectors, threshold) {
             members.sort_unstable();
             let pairs: BTreeSet<usize> = members.iter().map(|&i| items[i].pair).collect();
             let support = pairs.len() as u32;
-            (support >= min_support).then_some(Group {
-                added: f.added,
-                doc_type: f.doc_type,
-                members,
-                support,
-            })
-        })
-        .collect();
+            if support >= min_support {
+                groups.push(Group {
+                    added,
+                    doc_type: doc_type.clone(),
+                    members,
+                    support,
+                });
+            }
+        }
+    }
     groups.sort_by(|a, b| {
         b.support
             .cmp(&a.support)
@@ -142,6 +117,46 @@ pub fn group(items: &[Unexplained], vectors: &[Vec<f32>], threshold: f32, min_su
             .then(a.members.first().cmp(&b.members.first()))
     });
     groups
+}
+
+/// Merges the two most alike groups (mean cosine of their sentences) while that mean
+/// is at least `threshold`; returns the groups of `members`.
+fn average_linkage(members: &[usize], vectors: &[Vec<f32>], threshold: f32) -> Vec<Vec<usize>> {
+    let n = members.len();
+    // sum[a * n + b]: the summed cosines between the sentences of groups a and b.
+    let mut sum = vec![0.0f32; n * n];
+    for a in 0..n {
+        for b in a + 1..n {
+            let s = dot(&vectors[members[a]], &vectors[members[b]]);
+            sum[a * n + b] = s;
+            sum[b * n + a] = s;
+        }
+    }
+    let mut groups: Vec<Option<Vec<usize>>> = members.iter().map(|&i| Some(vec![i])).collect();
+    loop {
+        let mut best: Option<(usize, usize, f32)> = None;
+        for a in 0..n {
+            let Some(ga) = &groups[a] else { continue };
+            for b in a + 1..n {
+                let Some(gb) = &groups[b] else { continue };
+                let mean = sum[a * n + b] / (ga.len() * gb.len()) as f32;
+                if mean >= threshold && best.is_none_or(|(_, _, m)| mean > m) {
+                    best = Some((a, b, mean));
+                }
+            }
+        }
+        let Some((a, b, _)) = best else { break };
+        let merged = groups[b].take().unwrap_or_default();
+        if let Some(ga) = groups[a].as_mut() {
+            ga.extend(merged);
+        }
+        for x in 0..n {
+            let s = sum[b * n + x];
+            sum[a * n + x] += s;
+            sum[x * n + a] += s;
+        }
+    }
+    groups.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
