@@ -196,4 +196,65 @@ describe("Learning from edits", () => {
       await s.quit().catch(() => undefined);
     }
   });
+
+  it("scopes a suggestion to one author's drafts: it goes into their block of the prompt", async () => {
+    const dir = desktop.dataDir("insights-author");
+    const records = ["planner", "report", "webinar"].map((topic) =>
+      JSON.stringify({ project: "Winter", prompt: `Write about the ${topic}.`, draft: `Teams utilize the ${topic} every day. It keeps the week on track.`, final: `Teams use the ${topic} every day. It keeps the week on track.` }),
+    );
+    const file = join(dir, "..", "author.jsonl");
+    writeFileSync(file, records.join("\n") + "\n");
+    const imported = desktop.cli(["--data-dir", dir, "import", file]);
+    assert.equal(imported.status, 0, imported.stderr);
+    const provider = desktop.cli(["--data-dir", dir, "providers", "add", "Local", "--kind", "openai-compatible", "--base-url", `${env.llm.base}/v1`, "--model", "test-model"]);
+    assert.equal(provider.status, 0, provider.stderr);
+
+    const s = await desktop.launch(dir);
+    try {
+      await (await s.waitFor('[data-testid="document-link"]')).click();
+      await (await s.waitFor('[data-testid="open-prompt"]')).click();
+      await fill(s, '[data-testid="prompt-system"]', "You write winter emails.");
+      await fill(s, '[data-testid="prompt-template"]', "Write an email about {{topic}}.");
+      await (await s.find('[data-testid="save-prompt"]')).click();
+      await s.waitFor('[data-testid="prompt-versions"] li');
+      await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
+
+      await (await s.find('[data-testid="open-insights"]')).click();
+      // The one author: whoever imported the edits (no reviewer was named).
+      const option = await s.waitFor('[data-testid="insights-author"] option:nth-child(2)');
+      assert.match(await option.text(), /: 3 edited drafts \(for .+'s drafts only\)$/);
+      await option.click();
+      const suggestion = await s.waitFor('[data-testid="suggestion"]');
+      assert.match(await suggestion.text(), /Replace 'utilize' with 'use'\./);
+      await (await s.find('[data-testid="accept-suggestion"]')).click();
+      const editor = await s.waitFor('[data-testid="accept-editor"]');
+      assert.match(await editor.text(), /Instruction for .+'s drafts only/);
+      assert.match(await editor.text(), /The block of the prompt for .+'s drafts, sent after the system prompt when drafting their documents, changes like this/);
+      await screenshot(s, "26-accept-for-one-author");
+      await (await s.find('[data-testid="save-suggestion"]')).click();
+      await s.waitUntil("the suggestion is gone", `return !document.querySelector('[data-testid="suggestion"]');`);
+      await s.chord([KEY.ESCAPE]);
+
+      await (await s.waitFor('[data-testid="open-prompt"]')).click();
+      const block = await s.waitFor('[data-testid="author-block"]');
+      assert.equal(await block.property("value"), "Replace 'utilize' with 'use'.");
+      assert.equal(await (await s.find('[data-testid="prompt-system"]')).property("value"), "You write winter emails.");
+      await screenshot(s, "27-authors-block-in-the-prompt");
+      await (await s.find('[data-testid="prompt-dialog"] .dialog-actions button')).click();
+
+      // Drafting a document of theirs sends the block after the system prompt.
+      await (await s.waitFor('[data-testid="open-generate"]')).click();
+      await (await s.waitFor('[data-testid="generate-n"] option[value="1"]')).click();
+      await fill(s, '[data-testid="brief-topic"]', "the winter range");
+      await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();
+      await s.waitFor('[data-testid="variant"][data-status="done"]');
+      const last = env.llm.requests().at(-1);
+      assert.equal(last?.body.messages?.[0]?.content, "You write winter emails.\n\nReplace 'utilize' with 'use'.");
+    } catch (e) {
+      await screenshot(s, "FAILED-insights-author").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.quit().catch(() => undefined);
+    }
+  });
 });

@@ -431,7 +431,12 @@ origin: string, author: string, created_at: string,
 /**
  * The `{{variables}}` its system prompt and template use.
  */
-variables: Array<string>, };
+variables: Array<string>, 
+/**
+ * Instructions for one author's drafts, by author: added to the system prompt when
+ * drafting a document of theirs.
+ */
+author_blocks: { [key in string]?: string }, };
 
 export type Generation = { id: string, document_id: string | null, group_id: string, provider: string, model: string, prompt_version_id: string | null, output: string, incomplete: boolean, logprob_mean: number | null, logprob_min: number | null, latency_ms: number | null, prompt_tokens: number | null, completion_tokens: number | null, error: string | null, 
 /**
@@ -544,13 +549,28 @@ approval_rate: number | null,
  */
 needed_person: number | null, };
 
-export type Insights = { pairs: number, mean_edit_distance: number, suggestions: Array<Insight>, curve: Array<CurvePoint>, };
+export type Insights = { 
+/**
+ * Whose drafts these are mined from: one author, or everyone's (none).
+ */
+author: string | null, pairs: number, mean_edit_distance: number, suggestions: Array<Insight>, curve: Array<CurvePoint>, 
+/**
+ * The authors whose drafts people edited, for scoping to one of them.
+ */
+authors: Array<AuthorEdits>, };
+
+export type AuthorEdits = { author: string, name: string, pairs: number, };
 
 export type SuggestionDecision = { kind: Kind, key: string, 
 /**
  * The instruction as the person edited it.
  */
-instruction: string, support: number, doc_type: string | null, examples: Array<Example>, };
+instruction: string, support: number, doc_type: string | null, examples: Array<Example>, 
+/**
+ * Scoped to this author's drafts: accepting adds the instruction to their block
+ * of the prompt, not to the system prompt everyone's drafts get.
+ */
+author: string | null, };
 
 export type PhraseRequest = { 
 /**

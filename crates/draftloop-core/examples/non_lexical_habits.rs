@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use draftloop_core::drafting::ProviderKind;
-use draftloop_core::llm::{Endpoint, Limits, LlmClient};
 use draftloop_core::insights::phrase::MAX_GROUPS;
+use draftloop_core::llm::{Endpoint, Limits, LlmClient};
 use draftloop_core::mining::clusters::{self, Group};
 use draftloop_core::mining::{self, MineOptions, Pair, Unexplained};
 
@@ -102,7 +102,13 @@ fn fills(h: Habit) -> &'static [&'static str] {
             "a nurse in Leeds",
             "Tom, who runs a bakery",
         ],
-        Habit::Meeting => &["our team", "a specialist", "Sam", "our founder", "the product lead"],
+        Habit::Meeting => &[
+            "our team",
+            "a specialist",
+            "Sam",
+            "our founder",
+            "the product lead",
+        ],
     }
 }
 
@@ -140,7 +146,14 @@ const ONE_OFFS: &[&str] = &[
     "Returns are accepted for thirty days.",
 ];
 
-const TOPICS: &[&str] = &["planner", "report", "jacket", "webinar", "scale", "trail shoe"];
+const TOPICS: &[&str] = &[
+    "planner",
+    "report",
+    "jacket",
+    "webinar",
+    "scale",
+    "trail shoe",
+];
 const CLAUSES: &[&str] = &[
     "saves your team an hour every week",
     "keeps every task in one view",
@@ -184,12 +197,7 @@ fn simulate(seed: u64, habits: &BTreeSet<Habit>) -> (Vec<Pair>, HashMap<String, 
     for round in 0..DRAFTS {
         let topic = rng.pick(TOPICS);
         let sentences: Vec<String> = (0..4)
-            .map(|k| {
-                format!(
-                    "The {topic} {}.",
-                    CLAUSES[(round + k * 2) % CLAUSES.len()]
-                )
-            })
+            .map(|k| format!("The {topic} {}.", CLAUSES[(round + k * 2) % CLAUSES.len()]))
             .collect();
         let draft = format!("Meet the new {topic}. {}", sentences.join(" "));
         let mut kept: Vec<String> = vec![format!("Meet the new {topic}.")];
@@ -221,10 +229,17 @@ fn simulate(seed: u64, habits: &BTreeSet<Habit>) -> (Vec<Pair>, HashMap<String, 
 }
 
 /// The label most of a group's sentences have, and how many have it.
-fn majority(group: &Group, sentences: &[Unexplained], labels: &HashMap<String, Label>) -> (Label, usize) {
+fn majority(
+    group: &Group,
+    sentences: &[Unexplained],
+    labels: &HashMap<String, Label>,
+) -> (Label, usize) {
     let mut counts: BTreeMap<Label, usize> = BTreeMap::new();
     for &i in &group.members {
-        let label = labels.get(sentences[i].text.trim()).copied().unwrap_or(Label::OneOff);
+        let label = labels
+            .get(sentences[i].text.trim())
+            .copied()
+            .unwrap_or(Label::OneOff);
         *counts.entry(label).or_default() += 1;
     }
     counts.into_iter().max_by_key(|(_, n)| *n).unwrap()
@@ -309,7 +324,8 @@ fn main() {
     for seed in SEEDS {
         let mut rng = Rng(seed);
         // Two or three of the four habits.
-        let mut habits: BTreeSet<Habit> = HABITS.iter().copied().filter(|_| rng.chance(0.6)).collect();
+        let mut habits: BTreeSet<Habit> =
+            HABITS.iter().copied().filter(|_| rng.chance(0.6)).collect();
         while habits.len() < 2 {
             habits.insert(HABITS[(rng.next() % 4) as usize]);
         }
@@ -319,7 +335,10 @@ fn main() {
         let sentences = mining::unexplained(&mined, &report);
         if std::env::var("DEBUG_SUGGESTIONS").is_ok() {
             for s in &report.suggestions {
-                println!("  suggestion {:?} {} support {}", s.kind, s.instruction, s.support);
+                println!(
+                    "  suggestion {:?} {} support {}",
+                    s.kind, s.instruction, s.support
+                );
             }
         }
         let texts: Vec<String> = sentences.iter().map(|s| s.text.clone()).collect();
@@ -350,7 +369,12 @@ fn main() {
             );
             for g in &groups {
                 let (label, n) = majority(g, &sentences, &labels);
-                println!("    {label:?} {n}/{} support {}: {:?}", g.members.len(), g.support, sentences[g.members[0]].text);
+                println!(
+                    "    {label:?} {n}/{} support {}: {:?}",
+                    g.members.len(),
+                    g.support,
+                    sentences[g.members[0]].text
+                );
             }
             let t = totals.entry(name).or_default();
             t.habits += s.habits;

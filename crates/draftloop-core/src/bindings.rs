@@ -103,6 +103,7 @@ pub fn typescript() -> String {
         insights::Insight::decl(),
         insights::CurvePoint::decl(),
         insights::Insights::decl(),
+        insights::AuthorEdits::decl(),
         insights::SuggestionDecision::decl(),
         insights::phrase::PhraseRequest::decl(),
         insights::phrase::EmbeddingsSource::decl(),

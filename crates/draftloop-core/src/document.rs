@@ -31,14 +31,17 @@ pub(crate) struct ImportedDocument<'a> {
     pub body_markdown: &'a str,
     pub at: &'a str,
     pub import_id: &'a str,
+    /// Who kept its text, else who imported it.
+    pub author: &'a str,
 }
 
 pub(crate) fn insert_imported(tx: &Transaction, d: &ImportedDocument<'_>) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO documents (id, project_id, title, status, body_markdown, created_at, updated_at, import_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+        "INSERT INTO documents (id, project_id, title, status, body_markdown, created_at, updated_at, import_id,
+             author)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)",
     )?
-    .execute(params![d.id, d.project_id, d.title, d.status, d.body_markdown, d.at, d.import_id])?;
+    .execute(params![d.id, d.project_id, d.title, d.status, d.body_markdown, d.at, d.import_id, d.author])?;
     Ok(())
 }
 
@@ -55,9 +58,10 @@ pub(crate) fn insert_for_batch(
     let id = new_id();
     let title = clean_title(title).unwrap_or_else(|_| UNTITLED.to_owned());
     tx.execute(
-        "INSERT INTO documents (id, project_id, title, brief, status, created_at, updated_at, batch_key)
-         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?5, ?6)",
-        params![id, project_id, title, serde_json::to_string(brief)?, at, batch_key],
+        "INSERT INTO documents (id, project_id, title, brief, status, created_at, updated_at, batch_key,
+             author)
+         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?5, ?6, ?7)",
+        params![id, project_id, title, serde_json::to_string(brief)?, at, batch_key, actor.as_str()],
     )?;
     audit::record(
         tx,
@@ -339,8 +343,8 @@ impl Workspace {
         self.write(|tx, actor| {
             tx.execute(
                 &format!(
-                    "INSERT INTO documents ({COLUMNS})
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                    "INSERT INTO documents ({COLUMNS}, author)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
                 ),
                 params![
                     document.id,
@@ -354,6 +358,7 @@ impl Workspace {
                     document.updated_at,
                     document.email.subject,
                     document.email.preheader,
+                    actor.as_str(),
                 ],
             )?;
             audit::record(
@@ -366,6 +371,16 @@ impl Workspace {
             )
         })?;
         Ok(document)
+    }
+
+    /// Whose drafts the document holds (see migration 0015); none when not known.
+    pub fn document_author(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT author FROM documents WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten())
     }
 
     pub fn document(&self, id: &str) -> Result<Document> {

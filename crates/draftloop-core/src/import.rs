@@ -606,6 +606,25 @@ fn import_line(
         Some(Decision::Rejected) => "rejected",
         None => "draft",
     };
+    let person = record
+        .reviewer
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let person = match person {
+        None => actor.clone(),
+        Some(name) => {
+            let id = match people.get(name) {
+                Some(id) => id,
+                None => {
+                    let id =
+                        crate::profile::ensure(tx, name, crate::profile::ProfileRole::Reviewer)?;
+                    people.entry(name.to_owned()).or_insert(id)
+                }
+            };
+            Actor::new(name).on_device(actor.device()).for_person(id)
+        }
+    };
     crate::document::insert_imported(
         tx,
         &crate::document::ImportedDocument {
@@ -616,6 +635,11 @@ fn import_line(
             body_markdown: kept.unwrap_or(&record.draft),
             at: &at,
             import_id: &import.id,
+            author: if kept.is_some() {
+                person.as_str()
+            } else {
+                actor.as_str()
+            },
         },
     )?;
 
@@ -666,25 +690,6 @@ fn import_line(
                 &at,
             )
         };
-    let person = record
-        .reviewer
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    let person = match person {
-        None => actor.clone(),
-        Some(name) => {
-            let id = match people.get(name) {
-                Some(id) => id,
-                None => {
-                    let id =
-                        crate::profile::ensure(tx, name, crate::profile::ProfileRole::Reviewer)?;
-                    people.entry(name.to_owned()).or_insert(id)
-                }
-            };
-            Actor::new(name).on_device(actor.device()).for_person(id)
-        }
-    };
     let model_revision = insert_revision(
         "model",
         &format!("model:{}", record.model.as_deref().unwrap_or("unknown")),

@@ -8,7 +8,7 @@ use draftloop_core::document::DocumentText;
 use draftloop_core::feedback::{Feedback, Verdict};
 use draftloop_core::insights::{Insight, SuggestionDecision};
 use draftloop_core::mining::Kind;
-use draftloop_core::Workspace;
+use draftloop_core::{Actor, Workspace};
 
 fn text(markdown: &str) -> DocumentText {
     DocumentText::markdown(markdown)
@@ -37,6 +37,7 @@ fn decision(i: &Insight, instruction: &str) -> SuggestionDecision {
         support: i.suggestion.support,
         doc_type: i.suggestion.doc_type.clone(),
         examples: i.suggestion.examples.clone(),
+        author: None,
     }
 }
 
@@ -143,6 +144,105 @@ fn a_rejected_pattern_is_not_suggested_again() {
         1,
         "rejecting changes no prompt"
     );
+}
+
+/// A writer's style is not the team's: Insights scoped to one author mines their drafts
+/// alone, and accepting puts the instruction in their block of the prompt, which only
+/// their documents' drafts are sent with.
+#[test]
+fn one_authors_habit_goes_into_their_block_of_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut alice, p) = common::spring(dir.path());
+    let v1 = alice
+        .save_prompt(&p, "You write emails.", "Write about {{topic}}.")
+        .unwrap();
+    let mut bob = Workspace::open(dir.path(), Actor::new("test:bob")).unwrap();
+    let mut bobs = Vec::new();
+    for i in 0..3 {
+        let draft = format!("We utilize item {i} daily. It ships on Monday.");
+        edited_draft(
+            &mut alice,
+            &p,
+            &v1.id,
+            &draft,
+            &draft.replace("utilize", "use"),
+        );
+        let draft = format!("Big news about item {i}! It ships on Monday.");
+        bobs.push(edited_draft(
+            &mut bob,
+            &p,
+            &v1.id,
+            &draft,
+            &draft.replace('!', "."),
+        ));
+    }
+    assert_eq!(
+        bob.document_author(&bobs[0]).unwrap().as_deref(),
+        Some("test:bob")
+    );
+
+    let everyone = alice.insights(&p).unwrap();
+    assert_eq!(everyone.suggestions.len(), 2, "{:#?}", everyone.suggestions);
+    let authors: Vec<(&str, &str, u32)> = everyone
+        .authors
+        .iter()
+        .map(|a| (a.author.as_str(), a.name.as_str(), a.pairs))
+        .collect();
+    assert_eq!(
+        authors,
+        [("test:alice", "alice", 3), ("test:bob", "bob", 3)]
+    );
+
+    let bobs_insights = alice.insights_for(&p, Some("test:bob")).unwrap();
+    assert_eq!(bobs_insights.pairs, 3);
+    assert_eq!(bobs_insights.suggestions.len(), 1);
+    let habit = &bobs_insights.suggestions[0];
+    assert_eq!(habit.suggestion.instruction, "Don't use exclamation marks.");
+    let mut scoped = decision(habit, &habit.suggestion.instruction);
+    scoped.author = Some("test:bob".into());
+    let v2 = alice
+        .accept_suggestion(&p, &scoped, "You write emails.", "Write about {{topic}}.")
+        .unwrap();
+    assert_eq!(
+        v2.system_prompt, "You write emails.",
+        "the team's prompt is as it was"
+    );
+    assert_eq!(v2.origin, "suggestion");
+    assert_eq!(
+        v2.author_blocks.get("test:bob").map(String::as_str),
+        Some("Don't use exclamation marks.")
+    );
+    let topic = [("topic".to_owned(), "the fair".to_owned())].into();
+    let system = |author: &str| {
+        v2.messages_for(&topic, Some(author)).unwrap()[0]
+            .content
+            .clone()
+    };
+    assert_eq!(
+        system("test:bob"),
+        "You write emails.\n\nDon't use exclamation marks."
+    );
+    assert_eq!(system("test:alice"), "You write emails.");
+
+    // Decided for bob; still a pattern for everyone's drafts, and alice's are her own.
+    assert!(alice
+        .insights_for(&p, Some("test:bob"))
+        .unwrap()
+        .suggestions
+        .is_empty());
+    assert_eq!(alice.insights(&p).unwrap().suggestions.len(), 2);
+    let alices = alice.insights_for(&p, Some("test:alice")).unwrap();
+    assert_eq!(alices.suggestions.len(), 1);
+    assert_eq!(
+        alices.suggestions[0].suggestion.instruction,
+        "Replace 'utilize' with 'use'."
+    );
+
+    // A prompt saved by hand keeps the blocks.
+    let v3 = alice
+        .save_prompt(&p, "You write short emails.", "Write about {{topic}}.")
+        .unwrap();
+    assert_eq!(v3.author_blocks, v2.author_blocks);
 }
 
 /// What people said of the drafts, not how they edited them: a tag many drafts got

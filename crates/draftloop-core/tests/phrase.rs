@@ -72,7 +72,12 @@ fn setup() -> Setup {
 }
 
 const TOPICS: [&str; 6] = [
-    "planner", "report", "jacket", "webinar", "scale", "trail shoe",
+    "planner",
+    "report",
+    "jacket",
+    "webinar",
+    "scale",
+    "trail shoe",
 ];
 
 /// Model drafts, each kept with `added[i]` appended by a person.
@@ -87,7 +92,10 @@ fn edited(s: &Setup, added: &[&str]) {
                     TOPICS[i]
                 );
                 common::drafted(ws, &doc.id, Some(&version.id), &[&draft]);
-                ws.save_document_text(&doc.id, &DocumentText::markdown(&format!("{draft} {sentence}")))?;
+                ws.save_document_text(
+                    &doc.id,
+                    &DocumentText::markdown(&format!("{draft} {sentence}")),
+                )?;
             }
             Ok(())
         })
@@ -138,6 +146,7 @@ fn decision(i: &Insight) -> SuggestionDecision {
         support: i.suggestion.support,
         doc_type: i.suggestion.doc_type.clone(),
         examples: i.suggestion.examples.clone(),
+        author: None,
     }
 }
 
@@ -145,7 +154,10 @@ fn decision(i: &Insight) -> SuggestionDecision {
 async fn sentences_saying_the_same_in_other_words_are_grouped_by_embeddings_and_phrased() {
     let s = setup();
     let mut added = DEADLINES.to_vec();
-    added.extend(["Our office dog is called Biscuit.", "The team grew this year."]);
+    added.extend([
+        "Our office dog is called Biscuit.",
+        "The team grew this year.",
+    ]);
     edited(&s, &added);
 
     // By words, the deadlines share nothing: no group, nothing sent.
@@ -179,7 +191,12 @@ async fn sentences_saying_the_same_in_other_words_are_grouped_by_embeddings_and_
     let rule = &phrased.rules[0];
     assert_eq!(rule.suggestion.kind, Kind::Phrased);
     assert_eq!(rule.suggestion.support, 4);
-    let mut after: Vec<&str> = rule.suggestion.examples.iter().map(|e| e.after.as_str()).collect();
+    let mut after: Vec<&str> = rule
+        .suggestion
+        .examples
+        .iter()
+        .map(|e| e.after.as_str())
+        .collect();
     assert_eq!(
         rule.suggestion.instruction,
         format!("Write a sentence like \"{}\"", after[0])
@@ -195,7 +212,12 @@ async fn sentences_saying_the_same_in_other_words_are_grouped_by_embeddings_and_
     let generation_id = rule.suggestion.details["generation_id"].as_str().unwrap();
     let (generation, messages) = s
         .core
-        .read(|ws| Ok((ws.generation(generation_id)?, ws.generation_messages(generation_id)?)))
+        .read(|ws| {
+            Ok((
+                ws.generation(generation_id)?,
+                ws.generation_messages(generation_id)?,
+            ))
+        })
         .unwrap();
     assert_eq!(generation.document_id, None);
     assert_eq!(generation.output, rule.suggestion.instruction);
@@ -207,7 +229,13 @@ async fn sentences_saying_the_same_in_other_words_are_grouped_by_embeddings_and_
 
     // Progress: the grouping, then the rule as it streamed.
     let seen = seen.lock().unwrap();
-    assert!(matches!(seen[0], PhraseProgress::Grouped { sentences: 6, to_phrase: 1 }));
+    assert!(matches!(
+        seen[0],
+        PhraseProgress::Grouped {
+            sentences: 6,
+            to_phrase: 1
+        }
+    ));
     let streamed: String = seen
         .iter()
         .filter_map(|p| match p {
@@ -230,12 +258,22 @@ async fn sentences_saying_the_same_in_other_words_are_grouped_by_embeddings_and_
     let system = format!("You write emails.\n{}", rule.suggestion.instruction);
     let version = s
         .core
-        .with(|ws| ws.accept_suggestion(&s.project, &decision(shown[0]), &system, "Write about {{topic}}."))
+        .with(|ws| {
+            ws.accept_suggestion(
+                &s.project,
+                &decision(shown[0]),
+                &system,
+                "Write about {{topic}}.",
+            )
+        })
         .unwrap();
     assert_eq!(version.system_prompt, system);
     assert_eq!(version.origin, "suggestion");
     let insights = s.core.read(|ws| ws.insights(&s.project)).unwrap();
-    assert!(insights.suggestions.iter().all(|i| i.suggestion.kind != Kind::Phrased));
+    assert!(insights
+        .suggestions
+        .iter()
+        .all(|i| i.suggestion.kind != Kind::Phrased));
 
     // A group already phrased is not sent again.
     let again = s
@@ -270,7 +308,10 @@ async fn a_rejected_rule_is_not_shown_or_phrased_again() {
         .with(|ws| ws.reject_suggestion(&s.project, &decision(rule)))
         .unwrap();
     let insights = s.core.read(|ws| ws.insights(&s.project)).unwrap();
-    assert!(insights.suggestions.iter().all(|i| i.suggestion.kind != Kind::Phrased));
+    assert!(insights
+        .suggestions
+        .iter()
+        .all(|i| i.suggestion.kind != Kind::Phrased));
     let again = s
         .core
         .phrase_with_model(request(&s, None), progress().1)
@@ -298,10 +339,17 @@ async fn bad_requests_are_refused_before_anything_is_sent_or_kept() {
         (unnamed_model, ErrorKind::InvalidInput),
         (no_project, ErrorKind::NotFound),
     ] {
-        let e = s.core.phrase_with_model(bad, progress().1).await.unwrap_err();
+        let e = s
+            .core
+            .phrase_with_model(bad, progress().1)
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), kind, "{e}");
     }
     assert!(s.server.requests().is_empty());
     let insights = s.core.read(|ws| ws.insights(&s.project)).unwrap();
-    assert!(insights.suggestions.iter().all(|i| i.suggestion.kind != Kind::Phrased));
+    assert!(insights
+        .suggestions
+        .iter()
+        .all(|i| i.suggestion.kind != Kind::Phrased));
 }

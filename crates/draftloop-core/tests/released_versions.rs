@@ -135,6 +135,13 @@ fn every_released_version_opens_with_nothing_lost() {
             );
         }
 
+        // Every document has its author, from the audit trail of the version that made it.
+        assert_eq!(
+            count(&conn, "SELECT count(*) FROM documents WHERE author IS NULL"),
+            0,
+            "v{version}: documents with no author"
+        );
+
         // The use cases read what the old version wrote.
         let documents = ws.documents(None).expect("documents");
         assert_eq!(

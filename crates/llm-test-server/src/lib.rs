@@ -56,10 +56,22 @@ fn phrased(body: &Value, prompt: &str) -> Option<String> {
 /// noon on the 3rd." share no word but both name a time.
 pub const CONCEPTS: &[&[&str]] = &[
     &[
-        "deadline", "due", "friday", "monday", "tuesday", "wednesday", "thursday", "noon",
-        "tomorrow", "eod", "until", "midnight",
+        "deadline",
+        "due",
+        "friday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "noon",
+        "tomorrow",
+        "eod",
+        "until",
+        "midnight",
     ],
-    &["price", "cost", "costs", "fee", "pricing", "discount", "usd", "eur", "cheaper"],
+    &[
+        "price", "cost", "costs", "fee", "pricing", "discount", "usd", "eur", "cheaper",
+    ],
     &["said", "says", "told", "customer", "quote", "according"],
 ];
 const EMBEDDING_DIMENSIONS: usize = 64;

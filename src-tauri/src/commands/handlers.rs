@@ -52,6 +52,7 @@ macro_rules! handlers {
             commands::prompts::list_prompt_versions,
             commands::prompts::save_prompt,
             commands::prompts::restore_prompt_version,
+            commands::prompts::save_author_block,
             commands::providers::list_providers,
             commands::providers::add_provider,
             commands::providers::change_provider,

@@ -8,15 +8,18 @@ use tauri::State;
 
 use crate::state::{presented, read_workspace, with_workspace, AppState, CommandResult};
 
+/// Insights from everyone's drafts, or from one author's (`author`, a handle).
 #[tauri::command]
 pub async fn project_insights(
     state: State<'_, AppState>,
     project_id: String,
+    author: Option<String>,
 ) -> CommandResult<Insights> {
-    read_workspace(&state, |ws| ws.insights(&project_id))
+    read_workspace(&state, |ws| ws.insights_for(&project_id, author.as_deref()))
 }
 
-/// Saves the prompt the person edited as a new version made from the suggestion.
+/// Saves the prompt the person edited as a new version made from the suggestion; a
+/// decision scoped to an author adds the instruction to that author's block.
 #[tauri::command]
 pub async fn accept_suggestion(
     state: State<'_, AppState>,

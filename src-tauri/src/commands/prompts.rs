@@ -30,3 +30,16 @@ pub async fn restore_prompt_version(
 ) -> CommandResult<PromptVersion> {
     with_workspace(&state, |ws| ws.restore_prompt_version(&id))
 }
+
+/// Saves one author's block of the prompt as given (empty removes it): a new version.
+#[tauri::command]
+pub async fn save_author_block(
+    state: State<'_, AppState>,
+    project_id: String,
+    author: String,
+    block: String,
+) -> CommandResult<PromptVersion> {
+    with_workspace(&state, |ws| {
+        ws.save_author_block(&project_id, &author, &block)
+    })
+}

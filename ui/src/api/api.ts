@@ -53,6 +53,8 @@ export interface DraftloopApi {
   listPromptVersions(projectId: string): Promise<PromptVersion[]>;
   savePrompt(projectId: string, systemPrompt: string, userTemplate: string): Promise<PromptVersion>;
   restorePromptVersion(id: string): Promise<PromptVersion>;
+  /** One author's block of the prompt, as given (empty removes it): a new version. */
+  saveAuthorBlock(projectId: string, author: string, block: string): Promise<PromptVersion>;
 
   /** Streams tokens to `onToken` while variants generate; resolves with the recorded generations. */
   generate(request: GenerateRequest, onToken: (token: Token) => void): Promise<Generation[]>;
@@ -66,7 +68,8 @@ export interface DraftloopApi {
   setDisplayName(name: string): Promise<WorkspaceInfo>;
   restoreRevision(documentId: string, revisionId: string): Promise<Document>;
 
-  projectInsights(projectId: string): Promise<Insights>;
+  /** Insights from everyone's drafts, or from one author's (`author`, a handle). */
+  projectInsights(projectId: string, author: string | null): Promise<Insights>;
   /** Saves the edited prompt as a new version made from the suggestion. */
   acceptSuggestion(projectId: string, decision: SuggestionDecision, systemPrompt: string, userTemplate: string): Promise<PromptVersion>;
   rejectSuggestion(projectId: string, decision: SuggestionDecision): Promise<void>;

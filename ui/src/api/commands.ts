@@ -41,7 +41,7 @@ export interface Commands {
   restore_revision: { args: { documentId: string; revisionId: string }; returns: Document };
   document_requests: { args: { documentId: string }; returns: Array<VariantSet> };
   list_revisions: { args: { documentId: string }; returns: Array<Revision> };
-  project_insights: { args: { projectId: string }; returns: Insights };
+  project_insights: { args: { projectId: string; author: string | null }; returns: Insights };
   accept_suggestion: { args: { projectId: string; decision: SuggestionDecision; systemPrompt: string; userTemplate: string }; returns: PromptVersion };
   reject_suggestion: { args: { projectId: string; decision: SuggestionDecision }; returns: void };
   phrase_with_model: { args: { request: PhraseRequest; onProgress: ChannelOf<PhraseProgress> }; returns: Phrased };
@@ -56,6 +56,7 @@ export interface Commands {
   list_prompt_versions: { args: { projectId: string }; returns: Array<PromptVersion> };
   save_prompt: { args: { projectId: string; systemPrompt: string; userTemplate: string }; returns: PromptVersion };
   restore_prompt_version: { args: { id: string }; returns: PromptVersion };
+  save_author_block: { args: { projectId: string; author: string; block: string }; returns: PromptVersion };
   list_providers: { args: Record<string, never>; returns: Array<Provider> };
   add_provider: { args: { provider: NewProvider; apiKey: string | null }; returns: Provider };
   change_provider: { args: { name: string; provider: NewProvider; apiKey: string | null; removeKey: boolean }; returns: Provider };

@@ -62,6 +62,7 @@ export const tauriApi: DraftloopApi = {
   listPromptVersions: (projectId) => call("list_prompt_versions", { projectId }),
   savePrompt: (projectId, systemPrompt, userTemplate) => call("save_prompt", { projectId, systemPrompt, userTemplate }),
   restorePromptVersion: (id) => call("restore_prompt_version", { id }),
+  saveAuthorBlock: (projectId, author, block) => call("save_author_block", { projectId, author, block }),
   generate(request, onToken) {
     const channel = new Channel<Token>();
     channel.onmessage = onToken;
@@ -79,7 +80,7 @@ export const tauriApi: DraftloopApi = {
   documentRequests: (documentId) => call("document_requests", { documentId }),
   setDisplayName: (name) => call("set_display_name", { name }),
   restoreRevision: (documentId, revisionId) => call("restore_revision", { documentId, revisionId }),
-  projectInsights: (projectId) => call("project_insights", { projectId }),
+  projectInsights: (projectId, author) => call("project_insights", { projectId, author }),
   acceptSuggestion: (projectId, decision, systemPrompt, userTemplate) =>
     call("accept_suggestion", { projectId, decision, systemPrompt, userTemplate }),
   rejectSuggestion: (projectId, decision) => call("reject_suggestion", { projectId, decision }),

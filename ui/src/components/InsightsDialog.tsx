@@ -27,10 +27,13 @@ const KIND_LABELS: Record<string, string> = {
 /** Suggestions from what people said of drafts (tags, reasons, ratings), not from edits. */
 const SAID = new Set(["tagged", "rated_low"]);
 
-function decision(i: Insight, instruction: string): SuggestionDecision {
+function decision(i: Insight, instruction: string, author: string | null): SuggestionDecision {
   const s = i.suggestion;
-  return { kind: s.kind, key: i.key, instruction, support: s.support, doc_type: s.doc_type, examples: s.examples };
+  return { kind: s.kind, key: i.key, instruction, support: s.support, doc_type: s.doc_type, examples: s.examples, author };
 }
+
+/** `local:alice` → `alice`, when the person has no name in the workspace. */
+const nameOf = (insights: Insights, author: string) => insights.authors.find((a) => a.author === author)?.name ?? author.replace(/^[^:]*:/, "");
 
 /** How many drafts show a suggestion, and where it comes from. */
 function support(i: Insight, pairs: number): string {
@@ -110,29 +113,33 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
   const [prompt, setPrompt] = useState<PromptVersion | null>(null);
   const [accepting, setAccepting] = useState<{ insight: Insight; instruction: string; system: string; spans: DiffSpan[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Whose drafts: everyone's (null) or one author's.
+  const [author, setAuthor] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
       // Both at once: a suggestion accepted before the prompt arrived would replace the
       // prompt with its instruction alone.
-      const [found, versions] = await Promise.all([api.projectInsights(project.id), api.listPromptVersions(project.id)]);
+      const [found, versions] = await Promise.all([api.projectInsights(project.id, author), api.listPromptVersions(project.id)]);
       setPrompt(versions[0] ?? null);
       setInsights(found);
     } catch (e) {
       setError(toApiError(e).message);
     }
-  }, [project.id]);
+  }, [project.id, author]);
   useEffect(() => void load(), [load]);
 
+  /** Accepting adds the instruction to the system prompt, or for one author's
+   * pattern, to their block of it; shown as the change it makes. */
   const propose = async (insight: Insight, instruction: string) => {
-    const current = prompt?.system_prompt ?? "";
-    const system = current.trim() ? `${current.trimEnd()}\n${instruction}` : instruction;
-    setAccepting({ insight, instruction, system, spans: await api.diffTexts(current, system) });
+    const current = author ? (prompt?.author_blocks[author] ?? "") : (prompt?.system_prompt ?? "");
+    const changed = current.trim() ? `${current.trimEnd()}\n${instruction}` : instruction;
+    setAccepting({ insight, instruction, system: author ? (prompt?.system_prompt ?? "") : changed, spans: await api.diffTexts(current, changed) });
   };
   const save = async () => {
     if (!accepting) return;
     try {
-      const saved = await api.acceptSuggestion(project.id, decision(accepting.insight, accepting.instruction), accepting.system, prompt?.user_template ?? "{{brief}}");
+      const saved = await api.acceptSuggestion(project.id, decision(accepting.insight, accepting.instruction, author), accepting.system, prompt?.user_template ?? "{{brief}}");
       // The list is mined again; until then none of it can be accepted against the
       // prompt it was shown with.
       setPrompt(saved);
@@ -145,7 +152,7 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
   };
   const reject = async (insight: Insight) => {
     try {
-      await api.rejectSuggestion(project.id, decision(insight, insight.suggestion.instruction));
+      await api.rejectSuggestion(project.id, decision(insight, insight.suggestion.instruction, author));
       setInsights(null);
       await load();
     } catch (e) {
@@ -160,6 +167,26 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
         <p className="muted">Mining your edits…</p>
       ) : (
         <>
+          {insights.authors.length > 0 && !accepting && (
+            <label className="inline-field scope">
+              Edits by
+              <select
+                data-testid="insights-author"
+                value={author ?? ""}
+                onChange={(e) => {
+                  setInsights(null);
+                  setAuthor(e.target.value || null);
+                }}
+              >
+                <option value="">Everyone (suggestions for the whole project)</option>
+                {insights.authors.map((a) => (
+                  <option key={a.author} value={a.author}>
+                    {a.name}: {a.pairs} edited draft{a.pairs === 1 ? "" : "s"} (for {a.name}'s drafts only)
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <p className="muted small">
             {insights.pairs === 0
               ? "No edited drafts yet."
@@ -168,10 +195,10 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
           {accepting ? (
             <section className="accepting" data-testid="accept-editor">
               <label className="inline-field">
-                Instruction to add to the prompt
+                {author ? `Instruction for ${nameOf(insights, author)}'s drafts only` : "Instruction to add to the prompt"}
                 <textarea rows={2} data-testid="suggestion-instruction" value={accepting.instruction} onChange={(e) => void propose(accepting.insight, e.target.value)} />
               </label>
-              <p className="muted small">The system prompt changes like this:</p>
+              <p className="muted small">{author ? `The block of the prompt for ${nameOf(insights, author)}'s drafts, sent after the system prompt when drafting their documents, changes like this:` : "The system prompt changes like this:"}</p>
               <DiffView spans={accepting.spans} />
               <div className="dialog-actions">
                 <button onClick={() => setAccepting(null)}>Back</button>
@@ -225,7 +252,7 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
               ))}
             </ol>
           )}
-          <PhraseWithModel projectId={project.id} onPhrased={() => void load()} />
+          {!author && <PhraseWithModel projectId={project.id} onPhrased={() => void load()} />}
           <h3>Learning curve</h3>
           <LearningCurve curve={insights.curve} />
         </>

@@ -6,6 +6,23 @@ import { article } from "../lib/labels";
 import { Modal } from "./Dialog";
 import { DiffView } from "./DiffView";
 
+/** One author's block, editable; saving makes a new prompt version. */
+function AuthorBlock({ author, block, onSave }: { author: string; block: string; onSave: (text: string) => void }) {
+  const [text, setText] = useState(block);
+  const name = author.replace(/^[^:]*:/, "");
+  return (
+    <div className="author-block">
+      <label>
+        For {name}'s drafts
+        <textarea data-testid="author-block" data-author={author} rows={2} value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <button type="button" data-testid="save-author-block" disabled={text === block} onClick={() => onSave(text)}>
+        {text.trim() ? "Save block" : "Remove block"}
+      </button>
+    </div>
+  );
+}
+
 /** The project's prompt. Saving a change makes a new version; any version can be restored. */
 export function PromptDialog({ project, onClose }: { project: Project; onClose: () => void }) {
   const [versions, setVersions] = useState<PromptVersion[]>([]);
@@ -60,6 +77,15 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
       setError(toApiError(e).message);
     }
   };
+  const saveBlock = async (author: string, block: string) => {
+    try {
+      await api.saveAuthorBlock(project.id, author, block);
+      await load();
+      setError(null);
+    } catch (e) {
+      setError(toApiError(e).message);
+    }
+  };
   const latest = versions[0];
   const changed = !latest || latest.system_prompt !== system || latest.user_template !== template;
   const approve = async () => {
@@ -86,6 +112,15 @@ export function PromptDialog({ project, onClose }: { project: Project; onClose: 
         </label>
         </>
       )}
+        {latest && Object.keys(latest.author_blocks).length > 0 && (
+          <section className="author-blocks" data-testid="author-blocks">
+            <h3>Authors' blocks</h3>
+            <p className="muted small">Sent after the system prompt when drafting that author's documents, from suggestions accepted for their drafts only. Empty a block to remove it.</p>
+            {Object.entries(latest.author_blocks).map(([author, block]) => (
+              <AuthorBlock key={`${latest.id}:${author}`} author={author} block={block ?? ""} onSave={(text) => void saveBlock(author, text)} />
+            ))}
+          </section>
+        )}
         {error && <p className="form-error" role="alert">{error}</p>}
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>

@@ -180,8 +180,9 @@ impl Core {
                         "write the project's prompt first (Prompt, in the document header)",
                     )
                 })?;
+                let author = ws.document_author(&document.id)?;
                 Ok(Asked {
-                    messages: version.messages(&document.values())?,
+                    messages: version.messages_for(&document.values(), author.as_deref())?,
                     prompt_version_id: Some(version.id),
                     document_id: Some(document.id),
                 })

@@ -28,6 +28,9 @@ pub struct PromptVersion {
     pub created_at: String,
     /// The `{{variables}}` its system prompt and template use.
     pub variables: Vec<String>,
+    /// Instructions for one author's drafts, by author: added to the system prompt when
+    /// drafting a document of theirs.
+    pub author_blocks: BTreeMap<String, String>,
 }
 
 /// Each `{{name}}` of a text, in order, repeats included.
@@ -101,12 +104,30 @@ pub fn render(template: &str, values: &BTreeMap<String, String>) -> Result<Strin
 impl PromptVersion {
     /// The messages this version sends for `values`.
     pub fn messages(&self, values: &BTreeMap<String, String>) -> Result<Vec<ChatMessage>> {
+        self.messages_for(values, None)
+    }
+
+    /// The messages this version sends for `values` in a document of `author`: the
+    /// system prompt, then that author's block, if any.
+    pub fn messages_for(
+        &self,
+        values: &BTreeMap<String, String>,
+        author: Option<&str>,
+    ) -> Result<Vec<ChatMessage>> {
         let mut messages = Vec::new();
-        if !self.system_prompt.trim().is_empty() {
-            messages.push(ChatMessage::new(
-                Role::System,
-                render(&self.system_prompt, values)?,
-            ));
+        let mut system = render(&self.system_prompt, values)?;
+        if let Some(block) = author
+            .and_then(|a| self.author_blocks.get(a))
+            .map(|b| b.trim())
+            .filter(|b| !b.is_empty())
+        {
+            system = match system.trim_end() {
+                "" => block.to_owned(),
+                before => format!("{before}\n\n{block}"),
+            };
+        }
+        if !system.trim().is_empty() {
+            messages.push(ChatMessage::new(Role::System, system));
         }
         messages.push(ChatMessage::new(
             Role::User,
@@ -150,8 +171,8 @@ pub fn revision_messages(
     ])
 }
 
-const COLUMNS: &str =
-    "id, project_id, parent_id, system_prompt, user_template, origin, author, created_at";
+const COLUMNS: &str = "id, project_id, parent_id, system_prompt, user_template, origin, author, \
+    created_at, author_blocks";
 
 fn from_row(row: &Row) -> rusqlite::Result<PromptVersion> {
     let system_prompt: String = row.get(3)?;
@@ -166,6 +187,7 @@ fn from_row(row: &Row) -> rusqlite::Result<PromptVersion> {
         origin: row.get(5)?,
         author: row.get(6)?,
         created_at: row.get(7)?,
+        author_blocks: serde_json::from_str(&row.get::<_, String>(8)?).unwrap_or_default(),
     })
 }
 
@@ -206,22 +228,25 @@ impl Workspace {
             .ok_or_else(|| Error::NotFound(format!("prompt version {id}")))
     }
 
-    /// Saves the prompt as a new version, unless it equals the latest one.
+    /// Saves the prompt as a new version, unless it equals the latest one. Authors'
+    /// blocks carry over from the latest version.
     pub fn save_prompt(
         &mut self,
         project_id: &str,
         system_prompt: &str,
         user_template: &str,
     ) -> Result<PromptVersion> {
-        self.save_prompt_from(project_id, system_prompt, user_template, "hand", None)
+        self.save_prompt_from(project_id, system_prompt, user_template, None, "hand", None)
     }
 
-    /// Saves a new version, saying where it came from: by hand, or an accepted suggestion.
+    /// Saves a new version, saying where it came from: by hand, or an accepted
+    /// suggestion. `author_blocks` `None` keeps the latest version's.
     pub(crate) fn save_prompt_from(
         &mut self,
         project_id: &str,
         system_prompt: &str,
         user_template: &str,
+        author_blocks: Option<&BTreeMap<String, String>>,
         origin: &str,
         suggestion_id: Option<&str>,
     ) -> Result<PromptVersion> {
@@ -230,8 +255,20 @@ impl Workspace {
         }
         self.project(project_id)?;
         let latest = self.latest_prompt(project_id)?;
+        let author_blocks: BTreeMap<String, String> = match (author_blocks, &latest) {
+            (Some(blocks), _) => blocks
+                .iter()
+                .map(|(a, b)| (a.clone(), b.trim().to_owned()))
+                .filter(|(_, b)| !b.is_empty())
+                .collect(),
+            (None, Some(latest)) => latest.author_blocks.clone(),
+            (None, None) => BTreeMap::new(),
+        };
         if let Some(latest) = &latest {
-            if latest.system_prompt == system_prompt && latest.user_template == user_template {
+            if latest.system_prompt == system_prompt
+                && latest.user_template == user_template
+                && latest.author_blocks == author_blocks
+            {
                 return Ok(latest.clone());
             }
         }
@@ -245,10 +282,11 @@ impl Workspace {
             author: self.actor().as_str().to_owned(),
             created_at: now(),
             variables: prompt_variables(system_prompt, user_template),
+            author_blocks,
         };
         self.write(|tx, actor| {
             tx.execute(
-                &format!("INSERT INTO prompt_versions ({COLUMNS}, suggestion_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+                &format!("INSERT INTO prompt_versions ({COLUMNS}, suggestion_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
                 params![
                     version.id,
                     version.project_id,
@@ -258,6 +296,7 @@ impl Workspace {
                     version.origin,
                     version.author,
                     version.created_at,
+                    serde_json::to_string(&version.author_blocks)?,
                     suggestion_id,
                 ],
             )?;
@@ -273,10 +312,54 @@ impl Workspace {
         Ok(version)
     }
 
+    /// Saves the latest prompt with `author`'s block as given: a new version, the
+    /// system prompt and template unchanged. An empty block removes it.
+    pub fn save_author_block(
+        &mut self,
+        project_id: &str,
+        author: &str,
+        block: &str,
+    ) -> Result<PromptVersion> {
+        self.author_block_from(project_id, author, block, "hand", None)
+    }
+
+    pub(crate) fn author_block_from(
+        &mut self,
+        project_id: &str,
+        author: &str,
+        block: &str,
+        origin: &str,
+        suggestion_id: Option<&str>,
+    ) -> Result<PromptVersion> {
+        if author.trim().is_empty() {
+            return Err(Error::invalid("name the author the block is for"));
+        }
+        let latest = self.latest_prompt(project_id)?.ok_or_else(|| {
+            Error::invalid("write the project's prompt first (Prompt, in the document header)")
+        })?;
+        let mut blocks = latest.author_blocks.clone();
+        blocks.insert(author.to_owned(), block.to_owned());
+        self.save_prompt_from(
+            project_id,
+            &latest.system_prompt,
+            &latest.user_template,
+            Some(&blocks),
+            origin,
+            suggestion_id,
+        )
+    }
+
     /// Makes an old version the newest again, as a new version copying it.
     pub fn restore_prompt_version(&mut self, id: &str) -> Result<PromptVersion> {
         let old = self.prompt_version(id)?;
-        self.save_prompt(&old.project_id, &old.system_prompt, &old.user_template)
+        self.save_prompt_from(
+            &old.project_id,
+            &old.system_prompt,
+            &old.user_template,
+            Some(&old.author_blocks),
+            "hand",
+            None,
+        )
     }
 }
 

@@ -49,10 +49,22 @@ pub struct CurvePoint {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Insights {
+    /// Whose drafts these are mined from: one author, or everyone's (none).
+    pub author: Option<String>,
     pub pairs: u32,
     pub mean_edit_distance: f64,
     pub suggestions: Vec<Insight>,
     pub curve: Vec<CurvePoint>,
+    /// The authors whose drafts people edited, for scoping to one of them.
+    pub authors: Vec<AuthorEdits>,
+}
+
+/// An author and how many of their drafts people edited.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AuthorEdits {
+    pub author: String,
+    pub name: String,
+    pub pairs: u32,
 }
 
 /// What the person decided about a suggestion, as the UI sends it back.
@@ -65,6 +77,10 @@ pub struct SuggestionDecision {
     pub support: u32,
     pub doc_type: Option<String>,
     pub examples: Vec<Example>,
+    /// Scoped to this author's drafts: accepting adds the instruction to their block
+    /// of the prompt, not to the system prompt everyone's drafts get.
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 /// A model draft and what people kept of it, with where the draft came from.
@@ -72,6 +88,8 @@ struct Edited {
     pair: Pair,
     prompt_version: Option<String>,
     generation: Option<String>,
+    /// Whose document it is.
+    author: Option<String>,
 }
 
 impl Workspace {
@@ -81,6 +99,7 @@ impl Workspace {
         let project = self.project(project_id)?;
         let mut out = Vec::new();
         for doc in self.documents(Some(project_id))? {
+            let author = self.document_author(&doc.id)?;
             let revisions = self.revisions(&doc.id)?;
             let current = self.document(&doc.id)?.body_markdown;
             for (i, r) in revisions.iter().enumerate() {
@@ -115,6 +134,7 @@ impl Workspace {
                     pair,
                     prompt_version: version,
                     generation: r.generation_id.clone(),
+                    author: author.clone(),
                 });
             }
         }
@@ -225,18 +245,64 @@ impl Workspace {
     }
 
     pub fn insights(&self, project_id: &str) -> Result<Insights> {
-        let versioned = self.versioned_pairs(project_id)?;
+        self.insights_for(project_id, None)
+    }
+
+    /// The authors of edited drafts, with their names and counts, most edited first.
+    fn authors_of(&self, versioned: &[Edited]) -> Result<Vec<AuthorEdits>> {
+        let mut counts: std::collections::BTreeMap<&str, u32> = Default::default();
+        for e in versioned {
+            if let Some(a) = &e.author {
+                *counts.entry(a).or_default() += 1;
+            }
+        }
+        let profiles = self.profiles()?;
+        let mut out: Vec<AuthorEdits> = counts
+            .into_iter()
+            .map(|(author, pairs)| AuthorEdits {
+                author: author.to_owned(),
+                name: profiles
+                    .iter()
+                    .find(|p| p.handle == author)
+                    .map(|p| p.display_name.clone())
+                    .unwrap_or_else(|| {
+                        author.split_once(':').map_or(author, |(_, n)| n).to_owned()
+                    }),
+                pairs,
+            })
+            .collect();
+        out.sort_by(|a, b| b.pairs.cmp(&a.pairs).then(a.name.cmp(&b.name)));
+        Ok(out)
+    }
+
+    /// Insights from everyone's drafts, or from one author's (`author`): only their
+    /// edits count then, and what people said of drafts and the model's phrased rules,
+    /// which are the project's, are left out.
+    pub fn insights_for(&self, project_id: &str, author: Option<&str>) -> Result<Insights> {
+        let mut versioned = self.versioned_pairs(project_id)?;
+        let authors = self.authors_of(&versioned)?;
+        if let Some(a) = author {
+            versioned.retain(|e| e.author.as_deref() == Some(a));
+        }
         let pairs: Vec<Pair> = versioned.iter().map(|e| e.pair.clone()).collect();
         let mut report = mining::mine(&pairs, &MineOptions::default());
         let kept: std::collections::HashMap<&str, &Pair> = versioned
             .iter()
             .filter_map(|e| Some((e.generation.as_deref()?, &e.pair)))
             .collect();
-        report.suggestions.extend(self.said_suggestions(
-            project_id,
-            &kept,
-            MineOptions::default().min_support,
-        )?);
+        match author {
+            // Decisions on one author's patterns are theirs alone.
+            Some(a) => {
+                for s in &mut report.suggestions {
+                    s.key = format!("{a}|{}", s.key);
+                }
+            }
+            None => report.suggestions.extend(self.said_suggestions(
+                project_id,
+                &kept,
+                MineOptions::default().min_support,
+            )?),
+        }
         let decided = self.decided(project_id)?;
         let kind_name = |k: Kind| {
             serde_json::to_value(k)
@@ -244,20 +310,25 @@ impl Workspace {
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default()
         };
-        let mut suggestions: Vec<Insight> = self.open_phrased(project_id)?;
-        suggestions.extend(report
-            .suggestions
-            .into_iter()
-            .filter(|s| {
-                !decided
-                    .iter()
-                    .any(|(k, key)| *k == kind_name(s.kind) && *key == s.key)
-            })
-            .map(|s| Insight {
-                key: s.key.clone(),
-                example_documents: s.example_documents.clone(),
-                suggestion: s,
-            }));
+        let mut suggestions: Vec<Insight> = match author {
+            None => self.open_phrased(project_id)?,
+            Some(_) => Vec::new(),
+        };
+        suggestions.extend(
+            report
+                .suggestions
+                .into_iter()
+                .filter(|s| {
+                    !decided
+                        .iter()
+                        .any(|(k, key)| *k == kind_name(s.kind) && *key == s.key)
+                })
+                .map(|s| Insight {
+                    key: s.key.clone(),
+                    example_documents: s.example_documents.clone(),
+                    suggestion: s,
+                }),
+        );
 
         let mut versions: Vec<PromptVersion> = self.prompt_versions(project_id)?;
         versions.reverse();
@@ -298,6 +369,8 @@ impl Workspace {
             })
             .collect();
         Ok(Insights {
+            author: author.map(str::to_owned),
+            authors,
             pairs: report.pairs,
             mean_edit_distance: report.mean_edit_distance,
             suggestions,
@@ -317,7 +390,7 @@ impl Workspace {
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        let scope = json!({"doc_type": d.doc_type, "key": d.key}).to_string();
+        let scope = json!({"doc_type": d.doc_type, "key": d.key, "author": d.author}).to_string();
         let examples = serde_json::to_string(&d.examples)?;
         self.write(|tx, actor| {
             tx.execute(
@@ -349,8 +422,9 @@ impl Workspace {
         })
     }
 
-    /// Accepting makes a new prompt version with the instruction; the next generation
-    /// uses it.
+    /// Accepting makes a new prompt version with the instruction (in the system prompt
+    /// the person edited, or for a decision scoped to an author, added to that author's
+    /// block); the next generation uses it.
     pub fn accept_suggestion(
         &mut self,
         project_id: &str,
@@ -360,10 +434,28 @@ impl Workspace {
     ) -> Result<PromptVersion> {
         check(decision)?;
         let id = new_id();
+        // One author's pattern goes into their block; the prompt as the person left it
+        // is saved with it.
+        let blocks = match &decision.author {
+            Some(author) => {
+                let mut blocks = self
+                    .latest_prompt(project_id)?
+                    .map(|v| v.author_blocks)
+                    .unwrap_or_default();
+                let block = blocks.entry(author.clone()).or_default();
+                if !block.trim().is_empty() {
+                    block.push('\n');
+                }
+                block.push_str(decision.instruction.trim());
+                Some(blocks)
+            }
+            None => None,
+        };
         let version = self.save_prompt_from(
             project_id,
             system_prompt,
             user_template,
+            blocks.as_ref(),
             "suggestion",
             Some(&id),
         )?;

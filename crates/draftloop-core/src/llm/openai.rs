@@ -136,12 +136,10 @@ pub(super) fn read_embeddings(json: &Value, inputs: usize) -> Result<Vec<Vec<f32
             }
         }
     }
-    out.into_iter()
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| {
-            LlmError::malformed(format!(
-                "the embeddings answer has {} vectors for {inputs} inputs",
-                data.len()
-            ))
-        })
+    out.into_iter().collect::<Option<Vec<_>>>().ok_or_else(|| {
+        LlmError::malformed(format!(
+            "the embeddings answer has {} vectors for {inputs} inputs",
+            data.len()
+        ))
+    })
 }
