@@ -1,6 +1,8 @@
 """Datasets benchmark: import N records with the release `draftloop`, then export DPO
 JSONL and Parquet, against python_export.py doing the same transform from the same
-JSONL, in the same run; wall time and peak memory of each process.
+JSONL, in the same run; wall time and peak memory of each process. Then the DPO export
+alone against its floor, the `sqlite3` CLI reading what it reads (scan.sql), in turn;
+and the workspace's size against the JSONL's.
 Usage (from the repo root, after `cargo build --release -p draftloop-cli` and
 `./scripts/test` or scripts/setup.sh's Python env for pyarrow):
     python3 benches/datasets/run.py [N]"""
@@ -49,7 +51,20 @@ def main():
             ours = measure([CLI, "--data-dir", ws, "export", "--format", "dpo,parquet", "--out", both])
             theirs = measure([PY, os.path.join(HERE, "python_export.py"), history, py_out])
             turns.append((ours, theirs))
-        t_dpo, m_dpo = measure([CLI, "--data-dir", ws, "export", "--format", "dpo", "--out", os.path.join(tmp, "dpo.jsonl")])
+        # The DPO export alone against sqlite3 reading the same rows (one thread), in turn.
+        db = os.path.join(ws, "draftloop.db")
+        floor_turns = []
+        for _ in range(3):
+            dpo = measure([CLI, "--data-dir", ws, "export", "--format", "dpo", "--out", os.path.join(tmp, "dpo.jsonl")])
+            with open(os.path.join(HERE, "scan.sql")) as sql:
+                os.sync()
+                started = time.perf_counter()
+                subprocess.run(["sqlite3", "-batch", "-readonly", db], stdin=sql, check=True)
+                scan = time.perf_counter() - started
+            floor_turns.append((dpo, scan))
+        t_dpo = sorted(d[0] for d, _ in floor_turns)[1]
+        m_dpo = max(d[1] for d, _ in floor_turns)
+        t_scan = sorted(sc for _, sc in floor_turns)[1]
         t_pq, m_pq = measure([CLI, "--data-dir", ws, "export", "--format", "parquet", "--out", os.path.join(tmp, "ratings.parquet")])
         rows = lambda p: sum(1 for _ in open(p))
         median = lambda xs: sorted(xs)[len(xs) // 2]
@@ -66,7 +81,14 @@ def main():
         print(f"the same DPO pairs on both sides: {same}")
         if not same:
             sys.exit("the two exports disagree: the comparison is void")
+        for i, ((d, _), sc) in enumerate(floor_turns):
+            print(f"turn {i + 1}: draftloop export dpo {d:6.2f} s | sqlite3 scan.sql {sc:6.2f} s")
         print(f"draftloop export dpo         {t_dpo:7.2f} s  peak {m_dpo:6.0f} MiB  ({rows(os.path.join(tmp, 'dpo.jsonl'))} rows)")
+        print(f"DPO export against the sqlite3 scan of what it reads, medians of 3 turns: {t_dpo / t_scan:.2f}x "
+              f"({t_dpo:.2f} s / {t_scan:.2f} s; the export runs 3 threads, sqlite3 1)")
+        size = sum(os.path.getsize(os.path.join(ws, f)) for f in os.listdir(ws) if f.startswith("draftloop.db"))
+        print(f"workspace {size / 2**20:.0f} MiB for {os.path.getsize(history) / 2**20:.0f} MiB of JSONL: "
+              f"{size / os.path.getsize(history):.1f}x")
         print(f"draftloop export parquet     {t_pq:7.2f} s  peak {m_pq:6.0f} MiB")
         print(f"export speed-up, medians of 3 turns: {t_py / t_both:.1f}x in one pass ({t_py:.2f} s / {t_both:.2f} s); "
               f"{t_py / (t_dpo + t_pq):.1f}x as two exports")
