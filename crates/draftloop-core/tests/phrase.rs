@@ -94,7 +94,7 @@ fn edited(s: &Setup, added: &[&str]) {
                 common::drafted(ws, &doc.id, Some(&version.id), &[&draft]);
                 ws.save_document_text(
                     &doc.id,
-                    &DocumentText::markdown(&format!("{draft} {sentence}")),
+                    &DocumentText::markdown(format!("{draft} {sentence}")),
                 )?;
             }
             Ok(())
@@ -228,7 +228,7 @@ async fn sentences_saying_the_same_in_other_words_are_grouped_by_embeddings_and_
     assert!(!asked.contains("Biscuit"), "{asked}");
 
     // Progress: the grouping, then the rule as it streamed.
-    let seen = seen.lock().unwrap();
+    let seen = seen.lock().unwrap().clone();
     assert!(matches!(
         seen[0],
         PhraseProgress::Grouped {
