@@ -15,6 +15,9 @@ pub struct MineArgs {
     /// Mine this project's own edits instead.
     #[arg(long)]
     project: Option<String>,
+    /// With --project: only this author's documents (a handle, as `people list` shows it).
+    #[arg(long, requires = "project")]
+    author: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     /// Pairs a pattern must show in before it is suggested.
@@ -67,7 +70,7 @@ pub fn run(ws: &Workspace, args: MineArgs) -> Result<()> {
     let report = match (&args.pairs, &args.project) {
         (Some(path), _) => mine_file(path, &options)?.finish(&options),
         (None, Some(name)) => {
-            let pairs = ws.edit_pairs(&ws.project_named(name)?.id)?;
+            let pairs = ws.edit_pairs_by(&ws.project_named(name)?.id, args.author.as_deref())?;
             aggregate(&analyze_pairs(&pairs, options.diff_deadline), &options)
         }
         (None, None) => {

@@ -100,3 +100,51 @@ fn a_malformed_line_is_named_and_nothing_is_printed() {
     assert!(err.starts_with("error: line 4: "), "{err}");
     assert_eq!(err.lines().count(), 1);
 }
+
+/// `--project P --author A`: one author's documents alone (an imported record's author
+/// is its reviewer, who kept the text); an author with none there is refused.
+#[test]
+fn mines_one_authors_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/interop/history.jsonl"
+    );
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_draftloop"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["import", history]).status.success());
+    let pairs = |author: Option<&str>| {
+        let mut args = vec!["mine", "--project", "Spring launch", "--format", "json"];
+        args.extend(author.map(|a| ["--author", a]).into_iter().flatten());
+        let out = run(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["pairs"]
+            .as_u64()
+            .unwrap()
+    };
+    // history.jsonl: dana kept 7 drafts' texts, lee 6, in Spring launch.
+    assert_eq!(pairs(Some("dana")), 7);
+    assert_eq!(pairs(Some("lee")), 6);
+    assert_eq!(pairs(None), 13);
+
+    let out = run(&["mine", "--project", "Spring launch", "--author", "nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no document in this project is by \"nobody\"; its authors: dana, lee"),
+        "{err}"
+    );
+    let out = run(&["mine", "--pairs", history, "--author", "dana"]);
+    assert_eq!(out.status.code(), Some(2), "--author needs --project");
+}

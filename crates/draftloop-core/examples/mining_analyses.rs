@@ -13,7 +13,9 @@ use draftloop_core::mining::{analyze, Pair};
 use serde_json::json;
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: mining_analyses PAIRS.jsonl");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: mining_analyses PAIRS.jsonl");
     let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
     let mut out = BufWriter::new(std::io::stdout().lock());
     // Far enough away never to be reached.

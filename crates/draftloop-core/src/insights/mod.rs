@@ -222,9 +222,35 @@ impl Workspace {
 
     /// The workspace's own edit pairs in a project.
     pub fn edit_pairs(&self, project_id: &str) -> Result<Vec<Pair>> {
+        self.edit_pairs_by(project_id, None)
+    }
+
+    /// The edit pairs of one author's documents in a project (everyone's with `None`).
+    /// An author with no document there is refused, naming those who have some.
+    pub fn edit_pairs_by(&self, project_id: &str, author: Option<&str>) -> Result<Vec<Pair>> {
+        if let Some(a) = author {
+            let mut stmt = self.conn().prepare(
+                "SELECT DISTINCT author FROM live_documents
+                 WHERE project_id = ?1 AND author IS NOT NULL ORDER BY author",
+            )?;
+            let authors: Vec<String> = stmt
+                .query_map([project_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if !authors.iter().any(|x| x == a) {
+                return Err(Error::invalid(format!(
+                    "no document in this project is by \"{a}\"; its authors: {}",
+                    if authors.is_empty() {
+                        "none".into()
+                    } else {
+                        authors.join(", ")
+                    }
+                )));
+            }
+        }
         Ok(self
             .versioned_pairs(project_id)?
             .into_iter()
+            .filter(|e| author.is_none() || e.author.as_deref() == author)
             .map(|e| e.pair)
             .collect())
     }
