@@ -317,12 +317,18 @@ impl Core {
                 clusters::WORDS_THRESHOLD,
             ),
         };
-        let groups = clusters::group(
-            &sentences,
-            &vectors,
-            threshold,
-            MineOptions::default().min_support,
-        );
+        // Grouping takes time cubic in the sentences: off the async runtime.
+        let (sentences, groups) = tokio::task::spawn_blocking(move || {
+            let groups = clusters::group(
+                &sentences,
+                &vectors,
+                threshold,
+                MineOptions::default().min_support,
+            );
+            (sentences, groups)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("grouping the edits stopped: {e}")))?;
         let to_phrase: Vec<&Group> = groups
             .iter()
             .filter(|g| {
