@@ -36,11 +36,8 @@ fn mine_file(path: &PathBuf, options: &MineOptions) -> Result<Aggregator> {
     let mut aggregator = Aggregator::default();
     // Lines are parsed on the analysis threads too, so no core waits on the reader.
     let mut count = |chunk: &[(usize, String)]| -> Result<()> {
-        let mined = analyze_lines(chunk, options.diff_deadline).map_err(|(n, e)| {
-            Error::InvalidInput(format!(
-                "line {n}: not a {{\"draft\", \"final\"}} object: {e}"
-            ))
-        })?;
+        let mined = analyze_lines(chunk, options.diff_deadline)
+            .map_err(|(n, e)| Error::InvalidInput(format!("line {n}: {e}")))?;
         for m in &mined {
             aggregator.add(m);
         }

@@ -526,3 +526,30 @@ fn a_sentence_cut_next_to_one_added_counts_for_both() {
     let kinds: Vec<(Kind, u32)> = found(&p).into_iter().map(|(k, n, _)| (k, n)).collect();
     assert_eq!(kinds, vec![(Kind::RemovePhrase, 5), (Kind::AddPhrase, 5)]);
 }
+
+/// Beyond ASCII a combining mark joins the space before it into one token: text shared
+/// by both sides that holds one is segmented whole, not cut there (this panicked, and
+/// `mine` lost the rest of the chunk). Every pair keeps its own content type.
+#[test]
+fn a_combining_mark_after_a_space_in_the_shared_text_is_segmented_whole() {
+    let far = Instant::now() + Duration::from_secs(60);
+    let a = analyze("a  \u{301}b and more", "a  \u{301}c and more", far);
+    assert_eq!((a.draft_words, a.final_words, a.edits), (5, 5, 1));
+
+    let mut pairs = vec![pair(
+        "a  \u{301}b and more".into(),
+        "a  \u{301}c and more".into(),
+        "email",
+    )];
+    for i in 0..3 {
+        let draft = format!("We utilize item {i} daily.");
+        pairs.push(pair(draft.clone(), draft.replace("utilize", "use"), "blog"));
+    }
+    let report = mine(&pairs, &MineOptions::default());
+    let term = report
+        .suggestions
+        .iter()
+        .find(|s| s.kind == Kind::ReplaceTerm && s.instruction == "Replace 'utilize' with 'use'.")
+        .expect("the blog posts' pattern");
+    assert_eq!((term.support, term.doc_type.as_deref()), (3, Some("blog")));
+}

@@ -105,7 +105,7 @@ pub struct Found {
     pub whole_sentence: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Analysis {
     pub edits: usize,
     pub draft_words: usize,
@@ -181,10 +181,15 @@ fn sentences(text: &str, toks: &[Tok<'_>]) -> Vec<Range<usize>> {
     out
 }
 
-/// Tokens of both texts, segmenting the text they share only once: white space always
-/// separates tokens, so the common start and end (cut at white space) tokenize alike.
+/// Tokens of both texts, segmenting the text they share only once: in ASCII text white
+/// space always separates tokens, so the common start and end (cut at white space)
+/// tokenize alike. Not so beyond ASCII (a combining mark joins the space before it into
+/// one token, which a cut there would split), so other texts are segmented whole.
 fn tokenize_pair<'a, 'b>(draft: &'a str, final_text: &'b str) -> (Vec<Tok<'a>>, Vec<Tok<'b>>) {
     let a = tokenize(draft);
+    if !draft.is_ascii() || !final_text.is_ascii() {
+        return (a, tokenize(final_text));
+    }
     let (da, fb) = (draft.as_bytes(), final_text.as_bytes());
     let mut prefix = da.iter().zip(fb).take_while(|(x, y)| x == y).count();
     let max_suffix = da.len().min(fb.len()) - prefix;

@@ -279,7 +279,8 @@ pub fn analyze_pairs(pairs: &[Pair], deadline: Duration) -> Vec<Mined> {
 }
 
 /// Parses JSONL lines (`(line number, text)`) into pairs and analyses them, both on all
-/// cores. A line that is not a pair fails the whole call with the first such line.
+/// cores. A line that is not a pair, or that the miner fails on, fails the whole call
+/// with the first such line and what is wrong with it.
 pub fn analyze_lines(
     lines: &[(usize, String)],
     deadline: Duration,
@@ -295,8 +296,9 @@ pub fn analyze_lines(
                 s.spawn(move || {
                     part.iter()
                         .map(|(n, line)| {
-                            let p: Pair =
-                                serde_json::from_str(line).map_err(|e| (*n, e.to_string()))?;
+                            let p: Pair = serde_json::from_str(line).map_err(|e| {
+                                (*n, format!("not a {{\"draft\", \"final\"}} object: {e}"))
+                            })?;
                             let analysis =
                                 analyze(&p.draft, &p.final_text, Instant::now() + deadline);
                             Ok(Mined {
@@ -315,9 +317,10 @@ pub fn analyze_lines(
             .collect();
         handles
             .into_iter()
-            .map(|h| {
+            .zip(lines.chunks(chunk))
+            .map(|(h, part)| {
                 h.join()
-                    .unwrap_or_else(|_| Err((0, "the analysis stopped unexpectedly".into())))
+                    .unwrap_or_else(|_| Err(failed_line(part, deadline)))
             })
             .collect()
     });
@@ -403,11 +406,45 @@ fn analyze_all(pairs: &[Pair], deadline: Duration) -> Vec<Analysis> {
                 })
             })
             .collect();
+        // A chunk whose thread failed is analysed again pair by pair, so every analysis
+        // stays beside its pair; a pair the miner cannot analyse counts as unchanged.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .zip(pairs.chunks(chunk))
+            .flat_map(|(h, part)| {
+                h.join().unwrap_or_else(|_| {
+                    part.iter()
+                        .map(|p| analyze_guarded(&p.draft, &p.final_text, deadline))
+                        .map(Option::unwrap_or_default)
+                        .collect()
+                })
+            })
             .collect()
     })
+}
+
+/// `analyze`, with a failure (a bug) caught instead of ending the caller's thread.
+fn analyze_guarded(draft: &str, final_text: &str, deadline: Duration) -> Option<Analysis> {
+    std::panic::catch_unwind(|| analyze(draft, final_text, Instant::now() + deadline)).ok()
+}
+
+/// The line of a chunk the miner failed on, found by analysing them one by one.
+fn failed_line(part: &[(usize, String)], deadline: Duration) -> (usize, String) {
+    for (n, line) in part {
+        if let Ok(p) = serde_json::from_str::<Pair>(line) {
+            if analyze_guarded(&p.draft, &p.final_text, deadline).is_none() {
+                return (
+                    *n,
+                    "the miner failed on this pair (a bug in Draftloop; please report it with the pair)"
+                        .into(),
+                );
+            }
+        }
+    }
+    (
+        part.first().map_or(0, |(n, _)| *n),
+        "the analysis stopped unexpectedly".into(),
+    )
 }
 
 /// The instruction a suggestion proposes, from its kind and details.
