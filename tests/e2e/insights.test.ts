@@ -42,6 +42,10 @@ describe("Learning from edits", () => {
     }
     const added = desktop.cli(["--data-dir", dir, "providers", "add", "Local", "--kind", "openai-compatible", "--base-url", `${env.llm.base}/v1`, "--model", "test-model"]);
     assert.equal(added.status, 0, added.stderr);
+    // Another email project, with a prompt of its own: a suggestion accepted for the
+    // content type reaches it too.
+    assert.equal(desktop.cli(["--data-dir", dir, "projects", "add", "Autumn launch", "--content-type", "email"]).status, 0);
+    assert.equal(desktop.cli(["--data-dir", dir, "prompts", "set", "--project", "Autumn launch", "--system", "You write autumn emails.", "--template", "Write about {{topic}}."]).status, 0);
 
     const s = await desktop.launch(dir);
     try {
@@ -64,12 +68,25 @@ describe("Learning from edits", () => {
 
       await (await s.find('[data-testid="accept-suggestion"]')).click();
       await s.waitFor('[data-testid="accept-editor"] [data-testid="diff"] ins');
+      const wide = await s.waitFor('[data-testid="content-type-wide"]');
+      assert.match(await (await s.find('[data-testid="accept-editor"] .inline-check')).text(), /Also add it to the other email projects' prompts: Autumn launch/);
+      await wide.click();
       await screenshot(s, "21-accept-suggestion");
       await (await s.find('[data-testid="save-suggestion"]')).click();
       await s.waitUntil("the curve has two versions", `return document.querySelectorAll('[data-testid="learning-curve"] tbody tr').length === 2;`);
       await s.waitUntil("the suggestion is gone", `return !document.querySelector('[data-testid="suggestion"]');`);
       await screenshot(s, "22-learning-curve");
       await s.chord([KEY.ESCAPE]);
+      const autumn = desktop.cli(["--data-dir", dir, "prompts", "list", "--project", "Autumn launch", "--format", "json"]);
+      assert.equal(autumn.status, 0, autumn.stderr);
+      const versions = JSON.parse(autumn.stdout) as { system_prompt: string; origin: string }[];
+      assert.deepEqual(
+        versions.map((v) => [v.origin, v.system_prompt]),
+        [
+          ["suggestion", "You write autumn emails.\nReplace 'short' with 'brief'."],
+          ["hand", "You write autumn emails."],
+        ],
+      );
 
       // The next generation carries the accepted instruction.
       await (await s.waitFor('[data-testid="generate"]:not([disabled])')).click();

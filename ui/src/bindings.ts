@@ -570,7 +570,12 @@ instruction: string, support: number, doc_type: string | null, examples: Array<E
  * Scoped to this author's drafts: accepting adds the instruction to their block
  * of the prompt, not to the system prompt everyone's drafts get.
  */
-author: string | null, };
+author: string | null, 
+/**
+ * Scoped to the content type: accepting also adds the instruction to the system
+ * prompt of every other project of this project's content type that has a prompt.
+ */
+content_type_wide: boolean, };
 
 export type PhraseRequest = { 
 /**

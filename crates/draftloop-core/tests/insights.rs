@@ -38,6 +38,7 @@ fn decision(i: &Insight, instruction: &str) -> SuggestionDecision {
         doc_type: i.suggestion.doc_type.clone(),
         examples: i.suggestion.examples.clone(),
         author: None,
+        content_type_wide: false,
     }
 }
 
@@ -144,6 +145,83 @@ fn a_rejected_pattern_is_not_suggested_again() {
         1,
         "rejecting changes no prompt"
     );
+}
+
+/// A pattern accepted for the content type goes into every project of that type that
+/// has a prompt, and is decided there too; other types' projects are left alone.
+#[test]
+fn a_suggestion_accepted_for_the_content_type_reaches_its_other_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ws, spring) = common::spring(dir.path());
+    let new = |ws: &mut Workspace, name: &str, content_type: &str| {
+        ws.create_project(&draftloop_core::NewProject {
+            name: name.into(),
+            content_type: content_type.into(),
+        })
+        .unwrap()
+        .id
+    };
+    let (autumn, docs, winter) = (
+        new(&mut ws, "Autumn", "email"),
+        new(&mut ws, "Docs", "blog post"),
+        new(&mut ws, "Winter", "email"),
+    );
+    let v1 = ws
+        .save_prompt(&spring, "You write emails.", "Write.")
+        .unwrap();
+    let a1 = ws
+        .save_prompt(&autumn, "You write autumn emails.", "Write.")
+        .unwrap();
+    ws.save_prompt(&docs, "You write posts.", "Write.").unwrap();
+    for i in 0..3 {
+        let draft = format!("We utilize item {i} daily. It ships on Monday.");
+        edited_draft(
+            &mut ws,
+            &spring,
+            &v1.id,
+            &draft,
+            &draft.replace("utilize", "use"),
+        );
+        edited_draft(
+            &mut ws,
+            &autumn,
+            &a1.id,
+            &draft,
+            &draft.replace("utilize", "use"),
+        );
+    }
+    assert_eq!(ws.insights(&autumn).unwrap().suggestions.len(), 1);
+    let names: Vec<String> = ws
+        .projects_like(&spring)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(
+        names,
+        ["Autumn"],
+        "Winter has no prompt yet, Docs is another type"
+    );
+
+    let s = ws.insights(&spring).unwrap().suggestions.remove(0);
+    let mut wide = decision(&s, &s.suggestion.instruction);
+    wide.content_type_wide = true;
+    let system = format!("You write emails.\n{}", s.suggestion.instruction);
+    ws.accept_suggestion(&spring, &wide, &system, "Write.")
+        .unwrap();
+
+    let autumn_now = ws.latest_prompt(&autumn).unwrap().unwrap();
+    assert_eq!(
+        autumn_now.system_prompt,
+        "You write autumn emails.\nReplace 'utilize' with 'use'."
+    );
+    assert_eq!(autumn_now.origin, "suggestion");
+    assert!(
+        ws.insights(&autumn).unwrap().suggestions.is_empty(),
+        "decided there too"
+    );
+    assert_eq!(ws.prompt_versions(&docs).unwrap().len(), 1);
+    assert!(ws.latest_prompt(&winter).unwrap().is_none());
 }
 
 /// A writer's style is not the team's: Insights scoped to one author mines their drafts

@@ -147,6 +147,7 @@ fn decision(i: &Insight) -> SuggestionDecision {
         doc_type: i.suggestion.doc_type.clone(),
         examples: i.suggestion.examples.clone(),
         author: None,
+        content_type_wide: false,
     }
 }
 

@@ -41,6 +41,7 @@ macro_rules! handlers {
             commands::insights::accept_suggestion,
             commands::insights::reject_suggestion,
             commands::insights::phrase_with_model,
+            commands::insights::projects_like,
             commands::metrics::metrics,
             commands::metrics::metrics_drafts,
             commands::metrics::export_metrics_csv,

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use draftloop_core::insights::phrase::{PhraseProgress, PhraseRequest, Phrased};
 use draftloop_core::insights::{Insights, SuggestionDecision};
 use draftloop_core::prompt::PromptVersion;
+use draftloop_core::Project;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -56,4 +57,14 @@ pub async fn phrase_with_model(
         let _ = on_progress.send(p);
     });
     presented(state.core()?.phrase_with_model(request, sink).await)
+}
+
+/// The other projects of this project's content type that have a prompt: where a
+/// suggestion accepted for the content type also goes.
+#[tauri::command]
+pub async fn projects_like(
+    state: State<'_, AppState>,
+    project_id: String,
+) -> CommandResult<Vec<Project>> {
+    read_workspace(&state, |ws| ws.projects_like(&project_id))
 }

@@ -75,6 +75,8 @@ export interface DraftloopApi {
   rejectSuggestion(projectId: string, decision: SuggestionDecision): Promise<void>;
   /** Groups the edits no suggestion explains and has the model phrase rules for the
    * strongest groups, streaming progress; the rules are kept as open suggestions. */
+  /** The other projects of the project's content type that have a prompt. */
+  projectsLike(projectId: string): Promise<Project[]>;
   phraseWithModel(request: PhraseRequest, onProgress: (progress: PhraseProgress) => void): Promise<Phrased>;
   /** Durable once it resolves. `generationId` null: the document's current draft. */
   recordFeedback(documentId: string, generationId: string | null, feedback: Feedback): Promise<FeedbackEvent>;

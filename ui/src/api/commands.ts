@@ -45,6 +45,7 @@ export interface Commands {
   accept_suggestion: { args: { projectId: string; decision: SuggestionDecision; systemPrompt: string; userTemplate: string }; returns: PromptVersion };
   reject_suggestion: { args: { projectId: string; decision: SuggestionDecision }; returns: void };
   phrase_with_model: { args: { request: PhraseRequest; onProgress: ChannelOf<PhraseProgress> }; returns: Phrased };
+  projects_like: { args: { projectId: string }; returns: Array<Project> };
   metrics: { args: { scope: MetricsScope }; returns: Metrics };
   metrics_drafts: { args: { scope: MetricsScope; figure: Figure }; returns: Array<DraftRef> };
   export_metrics_csv: { args: { scope: MetricsScope; path: string }; returns: void };

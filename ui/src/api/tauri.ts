@@ -84,6 +84,7 @@ export const tauriApi: DraftloopApi = {
   acceptSuggestion: (projectId, decision, systemPrompt, userTemplate) =>
     call("accept_suggestion", { projectId, decision, systemPrompt, userTemplate }),
   rejectSuggestion: (projectId, decision) => call("reject_suggestion", { projectId, decision }),
+  projectsLike: (projectId) => call("projects_like", { projectId }),
   phraseWithModel(request, onProgress) {
     const channel = new Channel<PhraseProgress>();
     channel.onmessage = onProgress;

@@ -27,9 +27,9 @@ const KIND_LABELS: Record<string, string> = {
 /** Suggestions from what people said of drafts (tags, reasons, ratings), not from edits. */
 const SAID = new Set(["tagged", "rated_low"]);
 
-function decision(i: Insight, instruction: string, author: string | null): SuggestionDecision {
+function decision(i: Insight, instruction: string, author: string | null, contentTypeWide = false): SuggestionDecision {
   const s = i.suggestion;
-  return { kind: s.kind, key: i.key, instruction, support: s.support, doc_type: s.doc_type, examples: s.examples, author };
+  return { kind: s.kind, key: i.key, instruction, support: s.support, doc_type: s.doc_type, examples: s.examples, author, content_type_wide: contentTypeWide };
 }
 
 /** `local:alice` → `alice`, when the person has no name in the workspace. */
@@ -115,6 +115,15 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
   const [error, setError] = useState<string | null>(null);
   // Whose drafts: everyone's (null) or one author's.
   const [author, setAuthor] = useState<string | null>(null);
+  // Where an accepted instruction also goes: the other projects of the content type.
+  const [alike, setAlike] = useState<Project[]>([]);
+  const [wide, setWide] = useState(false);
+  useEffect(() => {
+    api
+      .projectsLike(project.id)
+      .then(setAlike)
+      .catch(() => setAlike([]));
+  }, [project.id]);
 
   const load = useCallback(async () => {
     try {
@@ -139,7 +148,8 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
   const save = async () => {
     if (!accepting) return;
     try {
-      const saved = await api.acceptSuggestion(project.id, decision(accepting.insight, accepting.instruction, author), accepting.system, prompt?.user_template ?? "{{brief}}");
+      const saved = await api.acceptSuggestion(project.id, decision(accepting.insight, accepting.instruction, author, wide && !author), accepting.system, prompt?.user_template ?? "{{brief}}");
+      setWide(false);
       // The list is mined again; until then none of it can be accepted against the
       // prompt it was shown with.
       setPrompt(saved);
@@ -200,6 +210,12 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
               </label>
               <p className="muted small">{author ? `The block of the prompt for ${nameOf(insights, author)}'s drafts, sent after the system prompt when drafting their documents, changes like this:` : "The system prompt changes like this:"}</p>
               <DiffView spans={accepting.spans} />
+              {!author && alike.length > 0 && (
+                <label className="inline-check">
+                  <input type="checkbox" data-testid="content-type-wide" checked={wide} onChange={(e) => setWide(e.target.checked)} />
+                  Also add it to the other {project.content_type} projects' prompts: {alike.map((p) => p.name).join(", ")}
+                </label>
+              )}
               <div className="dialog-actions">
                 <button onClick={() => setAccepting(null)}>Back</button>
                 <button className="primary" data-testid="save-suggestion" disabled={!accepting.instruction.trim()} onClick={() => void save()}>
@@ -252,7 +268,7 @@ export function InsightsDialog({ project, onOpenDocument, onClose }: { project: 
               ))}
             </ol>
           )}
-          {!author && <PhraseWithModel projectId={project.id} onPhrased={() => void load()} />}
+          {!author && !accepting && <PhraseWithModel projectId={project.id} onPhrased={() => void load()} />}
           <h3>Learning curve</h3>
           <LearningCurve curve={insights.curve} />
         </>

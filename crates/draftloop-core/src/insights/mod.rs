@@ -81,6 +81,10 @@ pub struct SuggestionDecision {
     /// of the prompt, not to the system prompt everyone's drafts get.
     #[serde(default)]
     pub author: Option<String>,
+    /// Scoped to the content type: accepting also adds the instruction to the system
+    /// prompt of every other project of this project's content type that has a prompt.
+    #[serde(default)]
+    pub content_type_wide: bool,
 }
 
 /// A model draft and what people kept of it, with where the draft came from.
@@ -486,7 +490,56 @@ impl Workspace {
             Some(&id),
         )?;
         self.decide(&id, project_id, decision, "accepted", Some(&version.id))?;
+        if decision.content_type_wide && decision.author.is_none() {
+            self.accept_in_projects_like(project_id, decision)?;
+        }
         Ok(version)
+    }
+
+    /// The other projects of `project_id`'s content type that have a prompt.
+    pub fn projects_like(&self, project_id: &str) -> Result<Vec<crate::Project>> {
+        let content_type = self.project(project_id)?.content_type;
+        let mut out = Vec::new();
+        for p in self.projects()? {
+            if p.id != project_id
+                && p.content_type == content_type
+                && self.latest_prompt(&p.id)?.is_some()
+            {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds an accepted instruction to the system prompt of the other projects of the
+    /// content type, each a new version from the suggestion, and records it accepted
+    /// there too, so their Insights do not suggest it again.
+    fn accept_in_projects_like(
+        &mut self,
+        project_id: &str,
+        decision: &SuggestionDecision,
+    ) -> Result<()> {
+        for p in self.projects_like(project_id)? {
+            let Some(latest) = self.latest_prompt(&p.id)? else {
+                continue;
+            };
+            let instruction = decision.instruction.trim();
+            let system = match latest.system_prompt.trim_end() {
+                "" => instruction.to_owned(),
+                before => format!("{before}\n{instruction}"),
+            };
+            let id = new_id();
+            let version = self.save_prompt_from(
+                &p.id,
+                &system,
+                &latest.user_template,
+                None,
+                "suggestion",
+                Some(&id),
+            )?;
+            self.decide(&id, &p.id, decision, "accepted", Some(&version.id))?;
+        }
+        Ok(())
     }
 
     /// A rejected pattern is not suggested again in this project.
