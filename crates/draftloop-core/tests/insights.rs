@@ -173,22 +173,12 @@ fn a_suggestion_accepted_for_the_content_type_reaches_its_other_projects() {
         .save_prompt(&autumn, "You write autumn emails.", "Write.")
         .unwrap();
     ws.save_prompt(&docs, "You write posts.", "Write.").unwrap();
-    for i in 0..3 {
-        let draft = format!("We utilize item {i} daily. It ships on Monday.");
-        edited_draft(
-            &mut ws,
-            &spring,
-            &v1.id,
-            &draft,
-            &draft.replace("utilize", "use"),
-        );
-        edited_draft(
-            &mut ws,
-            &autumn,
-            &a1.id,
-            &draft,
-            &draft.replace("utilize", "use"),
-        );
+    for (project, version) in [(&spring, &v1.id), (&autumn, &a1.id)] {
+        for i in 0..3 {
+            let draft = format!("We utilize item {i} daily. It ships on Monday.");
+            let kept = draft.replace("utilize", "use");
+            edited_draft(&mut ws, project, version, &draft, &kept);
+        }
     }
     assert_eq!(ws.insights(&autumn).unwrap().suggestions.len(), 1);
     let names: Vec<String> = ws
