@@ -291,6 +291,21 @@ fn one_authors_habit_goes_into_their_block_of_the_prompt() {
         "You write emails.\n\nDon't use exclamation marks."
     );
     assert_eq!(system("test:alice"), "You write emails.");
+    // "Revise with notes" on bob's document is asked with his block too.
+    let revise = |author: &str| {
+        draftloop_core::prompt::revision_messages(
+            Some(&v2),
+            &topic,
+            "Big news!",
+            "Shorter.",
+            Some(author),
+        )
+        .unwrap()[0]
+            .content
+            .clone()
+    };
+    assert_eq!(revise("test:bob"), system("test:bob"));
+    assert_eq!(revise("test:alice"), "You write emails.");
 
     // Decided for bob; still a pattern for everyone's drafts, and alice's are her own.
     assert!(alice

@@ -430,11 +430,13 @@ impl Core {
         let (asked, provider) = self.with(|ws| {
             let document = ws.document(&request.document_id)?;
             let version = ws.latest_prompt(&document.project_id)?;
+            let author = ws.document_author(&document.id)?;
             let messages = revision_messages(
                 version.as_ref(),
                 &document.values(),
                 &document.body_markdown,
                 &request.notes,
+                author.as_deref(),
             )?;
             let asked = Asked {
                 messages,

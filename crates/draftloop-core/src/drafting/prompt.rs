@@ -141,13 +141,15 @@ impl PromptVersion {
 const DEFAULT_SYSTEM: &str =
     "You are a careful editor. You revise drafts as asked and keep everything else as it is.";
 
-/// "Revise with notes": the project's system prompt (if any), then the current draft
-/// and the person's notes in one user turn, asking for the whole revised text.
+/// "Revise with notes": the project's system prompt (with the block of `author`, whose
+/// document it is, if any), then the current draft and the person's notes in one user
+/// turn, asking for the whole revised text.
 pub fn revision_messages(
     version: Option<&PromptVersion>,
     brief: &BTreeMap<String, String>,
     draft: &str,
     notes: &str,
+    author: Option<&str>,
 ) -> Result<Vec<ChatMessage>> {
     if notes.trim().is_empty() {
         return Err(Error::invalid("write a note on what to change"));
@@ -155,10 +157,16 @@ pub fn revision_messages(
     if draft.trim().is_empty() {
         return Err(Error::invalid("there is no text to revise yet"));
     }
+    // The version's system message as drafting sends it, block included.
     let system = match version {
-        Some(v) if !v.system_prompt.trim().is_empty() => render(&v.system_prompt, brief)?,
-        _ => DEFAULT_SYSTEM.to_owned(),
+        Some(v) => v
+            .messages_for(brief, author)?
+            .into_iter()
+            .find(|m| m.role == Role::System)
+            .map(|m| m.content),
+        None => None,
     };
+    let system = system.unwrap_or_else(|| DEFAULT_SYSTEM.to_owned());
     let user = format!(
         "Here is the current draft:\n\n{draft}\n\nRevise it following these notes, and reply with the \
          whole revised text only, in Markdown.\n\nNotes:\n{notes}",
