@@ -2,7 +2,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use clap::Args;
-use draftloop_core::mining::{aggregate, analyze_lines, analyze_pairs, Aggregator, MineOptions};
+use draftloop_core::mining::{aggregate, analyze_jsonl, analyze_pairs, Aggregator, MineOptions};
 use draftloop_core::{Error, Result, Workspace};
 
 use crate::output::{self, Format};
@@ -25,37 +25,20 @@ pub struct MineArgs {
     min_support: u32,
 }
 
-/// Pairs parsed and analysed at a time: memory stays flat however long the file is.
-const CHUNK: usize = 2048;
-
 /// Streams the file through the analysis, keeping only what each pair showed. Every
 /// line is read before anything prints, so a malformed one stops the run with no output.
 fn mine_file(path: &PathBuf, options: &MineOptions) -> Result<Aggregator> {
     let file = std::fs::File::open(path)
         .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", path.display())))?;
     let mut aggregator = Aggregator::default();
+    let lines = std::io::BufReader::new(file)
+        .lines()
+        .enumerate()
+        .map(|(i, line)| line.map(|l| (i + 1, l)).map_err(|e| (i + 1, e.to_string())))
+        .filter(|line| !matches!(line, Ok((_, l)) if l.trim().is_empty()));
     // Lines are parsed on the analysis threads too, so no core waits on the reader.
-    let mut count = |chunk: &[(usize, String)]| -> Result<()> {
-        let mined = analyze_lines(chunk, options.diff_deadline)
-            .map_err(|(n, e)| Error::InvalidInput(format!("line {n}: {e}")))?;
-        for m in &mined {
-            aggregator.add(m);
-        }
-        Ok(())
-    };
-    let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| Error::InvalidInput(format!("line {}: {e}", i + 1)))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        chunk.push((i + 1, line));
-        if chunk.len() == CHUNK {
-            count(&chunk)?;
-            chunk.clear();
-        }
-    }
-    count(&chunk)?;
+    analyze_jsonl(lines, options.diff_deadline, |m| aggregator.add(&m))
+        .map_err(|(n, e)| Error::InvalidInput(format!("line {n}: {e}")))?;
     Ok(aggregator)
 }
 

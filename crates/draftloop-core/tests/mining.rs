@@ -553,3 +553,101 @@ fn a_combining_mark_after_a_space_in_the_shared_text_is_segmented_whole() {
         .expect("the blog posts' pattern");
     assert_eq!((term.support, term.doc_type.as_deref()), (3, Some("blog")));
 }
+
+/// JSONL lines of `pairs`, numbered from 1, as a reader yields them.
+fn jsonl(pairs: &[Pair]) -> Vec<Result<(usize, String), (usize, String)>> {
+    pairs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let line = serde_json::json!({"draft": p.draft, "final": p.final_text, "doc_type": p.doc_type});
+            Ok((i + 1, line.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_jsonl_stream_is_mined_as_the_same_pairs_in_memory_in_their_order() {
+    // Many batches, two content types and edits only in some: a pair handed on out of
+    // order or twice changes the supports, the examples or the content types.
+    let mut all = pairs(
+        300,
+        120,
+        "email",
+        |b| b.replace("teams", "teams utilize"),
+        |d| d.replace("utilize", "use"),
+    );
+    all.extend(pairs(
+        300,
+        40,
+        "blog",
+        |b| format!("In today's world, {b}"),
+        |d| d.replacen("In today's world, ", "", 1),
+    ));
+    let mut mined = Vec::new();
+    draftloop_core::mining::analyze_jsonl(jsonl(&all).into_iter(), patient().diff_deadline, |m| {
+        mined.push(m)
+    })
+    .unwrap();
+    assert_eq!(mined.len(), all.len());
+    let in_memory = draftloop_core::mining::analyze_pairs(&all, patient().diff_deadline);
+    for (i, (streamed, kept)) in mined.iter().zip(&in_memory).enumerate() {
+        assert_eq!(streamed.doc_type, kept.doc_type, "pair {i}");
+        assert_eq!(streamed.analysis.edits, kept.analysis.edits, "pair {i}");
+        assert_eq!(
+            streamed.analysis.draft_words, kept.analysis.draft_words,
+            "pair {i}"
+        );
+    }
+    let options = patient();
+    let report = draftloop_core::mining::aggregate(&mined, &options);
+    assert_eq!(report, mine(&all, &options));
+    assert!(!report.suggestions.is_empty());
+}
+
+#[test]
+fn mining_a_jsonl_stream_stops_at_its_first_bad_line() {
+    let all = pairs(
+        400,
+        100,
+        "email",
+        |b| b.to_owned(),
+        |d| d.replace("The ", "A "),
+    );
+    let mut lines = jsonl(&all);
+    // Two bad lines in different batches: the first one is named, and nothing at or
+    // after it was handed on.
+    lines[149] = Ok((150, "{\"draft\": 1}".into()));
+    lines[289] = Ok((290, "not json".into()));
+    let mut seen = 0;
+    let err = draftloop_core::mining::analyze_jsonl(
+        lines.clone().into_iter(),
+        patient().diff_deadline,
+        |_| seen += 1,
+    )
+    .unwrap_err();
+    assert_eq!(err.0, 150, "{err:?}");
+    assert!(
+        err.1.contains("not a {\"draft\", \"final\"} object"),
+        "{err:?}"
+    );
+    assert_eq!(seen, 149);
+
+    // A line that cannot be read ends it there, unless a bad line came first.
+    let mut unreadable = jsonl(&all);
+    unreadable[300] = Err((301, "stream did not contain valid UTF-8".into()));
+    let mut seen = 0;
+    let err = draftloop_core::mining::analyze_jsonl(
+        unreadable.into_iter(),
+        patient().diff_deadline,
+        |_| seen += 1,
+    )
+    .unwrap_err();
+    assert_eq!(err, (301, "stream did not contain valid UTF-8".to_owned()));
+    assert_eq!(seen, 300);
+    lines[300] = Err((301, "stream did not contain valid UTF-8".into()));
+    let err =
+        draftloop_core::mining::analyze_jsonl(lines.into_iter(), patient().diff_deadline, |_| {})
+            .unwrap_err();
+    assert_eq!(err.0, 150);
+}

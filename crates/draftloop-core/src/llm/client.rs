@@ -1,6 +1,6 @@
 //! The HTTP side: timeouts, retries, size cap, streaming and cancellation.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
@@ -106,7 +106,10 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 #[derive(Clone)]
 pub struct LlmClient {
-    http: reqwest::Client,
+    /// Made at the first request: setting up TLS reads the system's certificates, tens
+    /// of milliseconds that a command or a window that never calls a model should not
+    /// wait for.
+    http: Arc<OnceLock<reqwest::Client>>,
     limits: Limits,
 }
 
@@ -119,8 +122,19 @@ pub(super) struct StreamState {
 
 impl LlmClient {
     pub fn new(limits: Limits) -> Result<Self, LlmError> {
+        Ok(LlmClient {
+            http: Arc::default(),
+            limits,
+        })
+    }
+
+    /// The HTTP client, set up at the first call.
+    fn http(&self) -> Result<&reqwest::Client, LlmError> {
+        if let Some(http) = self.http.get() {
+            return Ok(http);
+        }
         let http = reqwest::Client::builder()
-            .connect_timeout(limits.connect)
+            .connect_timeout(self.limits.connect)
             .user_agent(concat!("Draftloop/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {
@@ -129,7 +143,8 @@ impl LlmClient {
                     format!("could not set up HTTP: {e}"),
                 )
             })?;
-        Ok(LlmClient { http, limits })
+        // Two first calls at once may both build one; either serves.
+        Ok(self.http.get_or_init(|| http))
     }
 
     /// Runs one completion with `request.n` variants, streaming tokens to `sink`;
@@ -369,7 +384,7 @@ impl LlmClient {
         loop {
             attempt += 1;
             let send = self
-                .http
+                .http()?
                 .post(url)
                 .headers(headers(endpoint)?)
                 .json(body)

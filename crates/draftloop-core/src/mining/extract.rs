@@ -4,7 +4,7 @@ use std::ops::Range;
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use similar::{capture_diff_slices_deadline, Algorithm, DiffTag};
+use similar::{capture_diff_slices_deadline, Algorithm, DiffOp, DiffTag};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::words;
@@ -134,6 +134,24 @@ impl Analysis {
     }
 }
 
+/// Whether `r` is one whole sentence of `sentences` (sorted, as they come in order).
+fn is_sentence(sentences: &[Range<usize>], r: &Range<usize>) -> bool {
+    sentences
+        .binary_search_by_key(&r.start, |s| s.start)
+        .is_ok_and(|i| sentences[i] == *r)
+}
+
+/// How many of `toks` are words, and the text from the first word to the last.
+fn words_in<'a>(text: &'a str, toks: &[Tok<'_>]) -> (usize, &'a str) {
+    let count = toks.iter().filter(|t| t.is_word()).count();
+    let first = toks.iter().position(Tok::is_word);
+    let last = toks.iter().rposition(Tok::is_word);
+    match (first, last) {
+        (Some(f), Some(l)) => (count, span(text, &toks[f..=l])),
+        _ => (0, ""),
+    }
+}
+
 /// The text from the first to the last token, as written.
 fn span<'a>(text: &'a str, toks: &[Tok<'_>]) -> &'a str {
     match (toks.first(), toks.last()) {
@@ -240,6 +258,18 @@ fn tokenize_pair<'a, 'b>(draft: &'a str, final_text: &'b str) -> (Vec<Tok<'a>>, 
 
 type Op = (DiffTag, Range<usize>, Range<usize>);
 
+/// Tokens (or sentences) two sides may have together before a diff watches the clock:
+/// below, Myers ends in well under a millisecond, and reading the clock at every step
+/// cost more than the diff.
+const TIMED_DIFF: usize = 512;
+
+/// Myers over two slices, stopping at `deadline` with a coarser answer when they are
+/// long enough to take time.
+fn diff<T: std::hash::Hash + Eq + Ord>(a: &[T], b: &[T], deadline: Instant) -> Vec<DiffOp> {
+    let deadline = (a.len() + b.len() > TIMED_DIFF).then_some(deadline);
+    capture_diff_slices_deadline(Algorithm::Myers, a, b, deadline)
+}
+
 /// A replaced run often hides separate edits that differ only in case ("In today's
 /// world, teams utilize" → "Teams use"): align ignoring case, then split the run.
 fn split_by_case(
@@ -251,7 +281,7 @@ fn split_by_case(
 ) -> Vec<Op> {
     let lower = |t: &[Tok<'_>]| t.iter().map(|t| lower_hash(t.text)).collect::<Vec<_>>();
     let (la, lb) = (lower(&a[old.clone()]), lower(&b[new.clone()]));
-    let ops = capture_diff_slices_deadline(Algorithm::Myers, &la, &lb, Some(deadline));
+    let ops = diff(&la, &lb, deadline);
     if !ops.iter().any(|op| op.tag() == DiffTag::Equal) {
         return vec![(DiffTag::Replace, old, new)];
     }
@@ -292,19 +322,24 @@ fn lower_hash(text: &str) -> u64 {
         .fold(BASIS, |h, c| (h ^ u64::from(c)).wrapping_mul(PRIME))
 }
 
+/// Sorted hashes of the lowercased words of `toks`: a bag of words that compares by a
+/// merge, with no strings or maps built.
+fn word_bag(toks: &[Tok<'_>]) -> Vec<u64> {
+    let mut h: Vec<u64> = toks
+        .iter()
+        .filter(|t| t.is_word())
+        .map(|t| lower_hash(t.text))
+        .collect();
+    h.sort_unstable();
+    h
+}
+
 /// Share of the longer side's words that the other side also has (case ignored).
 fn similarity(a: &[Tok<'_>], b: &[Tok<'_>]) -> f64 {
-    // Sorted hashes of lowercased words, counted by a merge: no strings, no maps.
-    let hashes = |toks: &[Tok<'_>]| {
-        let mut h: Vec<u64> = toks
-            .iter()
-            .filter(|t| t.is_word())
-            .map(|t| lower_hash(t.text))
-            .collect();
-        h.sort_unstable();
-        h
-    };
-    let (ha, hb) = (hashes(a), hashes(b));
+    bag_similarity(&word_bag(a), &word_bag(b))
+}
+
+fn bag_similarity(ha: &[u64], hb: &[u64]) -> f64 {
     let longer = ha.len().max(hb.len());
     if longer == 0 {
         return 1.0;
@@ -337,7 +372,7 @@ fn word_changes(
         a[old.clone()].iter().map(|t| t.text).collect(),
         b[new.clone()].iter().map(|t| t.text).collect(),
     );
-    for w in capture_diff_slices_deadline(Algorithm::Myers, &ta, &tb, Some(deadline)) {
+    for w in diff(&ta, &tb, deadline) {
         let (t, o, n) = w.as_tag_tuple();
         let (o, n) = (
             old.start + o.start..old.start + o.end,
@@ -380,6 +415,9 @@ fn align_sentences(
         Cut,
         Added,
     }
+    // Each sentence's bag is built once, not once per sentence it is compared with.
+    let bags_a: Vec<Vec<u64>> = sa.iter().map(|r| word_bag(&a[r.clone()])).collect();
+    let bags_b: Vec<Vec<u64>> = sb.iter().map(|r| word_bag(&b[r.clone()])).collect();
     let width = n + 1;
     let mut best = vec![0.0f64; (m + 1) * width];
     let mut came = vec![Step::Added; (m + 1) * width];
@@ -387,7 +425,7 @@ fn align_sentences(
         for j in 0..=n {
             let mut here = (f64::NEG_INFINITY, Step::Added);
             if i > 0 && j > 0 {
-                let s = similarity(&a[sa[i - 1].clone()], &b[sb[j - 1].clone()]);
+                let s = bag_similarity(&bags_a[i - 1], &bags_b[j - 1]);
                 if s >= 0.5 {
                     here = (best[(i - 1) * width + j - 1] + s, Step::Paired);
                 }
@@ -456,7 +494,7 @@ fn changes(
         _ => ranges.get(r.start).map_or(len..len, |s| s.start..s.start),
     };
     let mut out = Vec::new();
-    for op in capture_diff_slices_deadline(Algorithm::Myers, &ka, &kb, Some(deadline)) {
+    for op in diff(&ka, &kb, deadline) {
         let (tag, os, ns) = op.as_tag_tuple();
         let (old, new) = (
             span_of(sa, os.clone(), a.len()),
@@ -519,42 +557,43 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
     let mut edits = 0;
     for (tag, old, new) in changes(&a, &b, &sa, &sb, deadline) {
         edits += old.len().max(new.len());
-        let whole_sentence = tag == DiffTag::Delete && sa.contains(&old);
+        let whole_sentence = tag == DiffTag::Delete && is_sentence(&sa, &old);
         if whole_sentence {
             sentences.push(SentenceEdit {
                 added: false,
                 text: span(draft, &a[old.clone()]).to_owned(),
             });
-        } else if tag == DiffTag::Insert && sb.contains(&new) {
+        } else if tag == DiffTag::Insert && is_sentence(&sb, &new) {
             sentences.push(SentenceEdit {
                 added: true,
                 text: span(final_text, &b[new.clone()]).to_owned(),
             });
         }
         let (del, ins) = (&a[old.clone()], &b[new.clone()]);
-        let example = Example {
+        // Built only for what is found: most changes find nothing.
+        let example = || Example {
             before: context(draft, &a, old.start, old.end),
             after: context(final_text, &b, new.start, new.end),
         };
         // Punctuation and emoji people take out, character by character; not the
         // hyphens and commas inside words that were replaced or a phrase removed whole.
         // An emoji is never part of a phrase: it counts beside a replaced word too.
-        let inserted: Vec<&str> = ins.iter().map(|t| t.text).collect();
+        let inserted = |text: &str| ins.iter().any(|t| t.text == text);
         let words_removed = del.iter().any(Tok::is_word);
         let phrase_removed = words_removed && !ins.iter().any(Tok::is_word);
         for t in del.iter().filter(|t| !t.is_word()) {
-            if t.is_emoji() && !phrase_removed && !inserted.contains(&t.text) {
+            if t.is_emoji() && !phrase_removed && !inserted(t.text) {
                 found.push(Found {
                     whole_sentence: false,
                     kind: Kind::Emoji,
                     key: String::new(),
                     details: json!({"chars": t.text}),
                     weight: 1.0,
-                    example: example.clone(),
+                    example: example(),
                 });
             } else if !words_removed
                 && !t.is_emoji()
-                && !inserted.contains(&t.text)
+                && !inserted(t.text)
                 && !matches!(t.text, "," | "." | "'" | "\"")
             {
                 found.push(Found {
@@ -563,15 +602,14 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                     key: t.text.to_owned(),
                     details: json!({"chars": t.text}),
                     weight: 1.0,
-                    example: example.clone(),
+                    example: example(),
                 });
             }
         }
-        let dw: Vec<Tok> = del.iter().copied().filter(Tok::is_word).collect();
-        let iw: Vec<Tok> = ins.iter().copied().filter(Tok::is_word).collect();
-        let (from, to) = (span(draft, &dw), span(final_text, &iw));
-        let weight = dw.len().max(iw.len()) as f64;
-        match (dw.is_empty(), iw.is_empty()) {
+        let (dw, from) = words_in(draft, del);
+        let (iw, to) = words_in(final_text, ins);
+        let weight = dw.max(iw) as f64;
+        match (dw == 0, iw == 0) {
             (true, true) => {}
             (false, false) => {
                 if let Some(made) = words::contraction(from, to) {
@@ -582,7 +620,7 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                         key: key.into(),
                         details: json!({"use": made}),
                         weight,
-                        example,
+                        example: example(),
                     });
                 } else if from.to_lowercase() == to.to_lowercase() {
                     // A word that now starts a sentence is capitalized by grammar, not taste.
@@ -597,9 +635,9 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                         key: key.into(),
                         details: json!({"to": key}),
                         weight,
-                        example,
+                        example: example(),
                     });
-                } else if dw.len() == 1 && iw.len() == 1 {
+                } else if dw == 1 && iw == 1 {
                     if let Some(dir) = words::spelling_variant(from, to) {
                         found.push(Found {
                             whole_sentence: false,
@@ -607,16 +645,16 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                             key: dir.into(),
                             details: json!({"spelling": dir}),
                             weight,
-                            example,
+                            example: example(),
                         });
                     } else if !words::is_typo(from, to) {
-                        push_term(&mut found, from, to, weight, example);
+                        push_term(&mut found, from, to, weight, example());
                     }
-                } else if dw.len() <= MAX_TERM_WORDS && iw.len() <= MAX_TERM_WORDS {
-                    push_term(&mut found, from, to, weight, example);
+                } else if dw <= MAX_TERM_WORDS && iw <= MAX_TERM_WORDS {
+                    push_term(&mut found, from, to, weight, example());
                 }
             }
-            (false, true) if dw.len() <= MAX_PHRASE_WORDS => {
+            (false, true) if dw <= MAX_PHRASE_WORDS => {
                 let at_start = old.start <= 1;
                 found.push(Found {
  whole_sentence,
@@ -624,10 +662,10 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                     key: phrase_key(from),
                     details: json!({"phrase": from.trim_end_matches([',', ';', ':']), "position": if at_start { "start" } else { "any" }}),
                     weight,
-                    example,
+                    example: example(),
                 });
             }
-            (true, false) if iw.len() <= MAX_PHRASE_WORDS => {
+            (true, false) if iw <= MAX_PHRASE_WORDS => {
                 let at_end = new.end + 1 >= b.len();
                 found.push(Found {
                     whole_sentence: false,
@@ -635,7 +673,7 @@ pub fn analyze(draft: &str, final_text: &str, deadline: Instant) -> Analysis {
                     key: phrase_key(to),
                     details: json!({"phrase": to, "position": if at_end { "end" } else { "any" }}),
                     weight,
-                    example,
+                    example: example(),
                 });
             }
             _ => {}

@@ -278,57 +278,125 @@ pub fn analyze_pairs(pairs: &[Pair], deadline: Duration) -> Vec<Mined> {
         .collect()
 }
 
-/// Parses JSONL lines (`(line number, text)`) into pairs and analyses them, both on all
-/// cores. A line that is not a pair, or that the miner fails on, fails the whole call
-/// with the first such line and what is wrong with it.
-pub fn analyze_lines(
-    lines: &[(usize, String)],
+/// Lines handed to a worker at a time: enough that the hand-over costs nothing, few
+/// enough that both cores stay busy to the end.
+const LINES_PER_BATCH: usize = 64;
+
+/// A failure while mining a JSONL file: the line it is on and what is wrong.
+pub type LineError = (usize, String);
+
+/// A batch's analyses, up to its first failure if any.
+type Analysed = (Vec<Mined>, Option<LineError>);
+
+/// Parses JSONL lines (`(line number, text)`, as `lines` yields them) into pairs and
+/// analyses them on all cores, handing each analysis to `each` in line order. The
+/// workers live for the whole call, so memory stays flat however long the input and
+/// what one batch freed serves the next. The first line that is not a pair, that the
+/// miner fails on, or that cannot be read ends the call with that line and why;
+/// `each` has then seen only the lines before it.
+pub fn analyze_jsonl(
+    lines: impl Iterator<Item = std::result::Result<(usize, String), LineError>>,
     deadline: Duration,
-) -> std::result::Result<Vec<Mined>, (usize, String)> {
+    mut each: impl FnMut(Mined),
+) -> std::result::Result<(), LineError> {
+    use std::sync::{mpsc, Mutex, PoisonError};
+    type Batch = Vec<(usize, String)>;
+    type Done = (usize, Analysed);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let chunk = lines.len().div_ceil(threads).max(1);
-    let parts: Vec<std::result::Result<Vec<Mined>, (usize, String)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = lines
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|(n, line)| {
-                            let p: Pair = serde_json::from_str(line).map_err(|e| {
-                                (*n, format!("not a {{\"draft\", \"final\"}} object: {e}"))
-                            })?;
-                            let analysis =
-                                analyze(&p.draft, &p.final_text, Instant::now() + deadline);
-                            Ok(Mined {
-                                analysis,
-                                doc_type: p
-                                    .doc_type
-                                    .as_ref()
-                                    .map(|d| d.trim().to_lowercase())
-                                    .filter(|d| !d.is_empty()),
-                                document_id: None,
-                            })
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .zip(lines.chunks(chunk))
-            .map(|(h, part)| {
-                h.join()
-                    .unwrap_or_else(|_| Err(failed_line(part, deadline)))
-            })
-            .collect()
-    });
-    let mut out = Vec::with_capacity(lines.len());
-    for part in parts {
-        out.extend(part?);
+    let (work, inbox) = mpsc::sync_channel::<(usize, Batch)>(threads * 2);
+    let inbox = Mutex::new(inbox);
+    let (done, results) = mpsc::channel::<Done>();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let (inbox, done) = (&inbox, done.clone());
+            s.spawn(move || loop {
+                let next = inbox.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                let Ok((seq, batch)) = next else { break };
+                let analysed = std::panic::catch_unwind(|| analyze_batch(&batch, deadline))
+                    .unwrap_or_else(|_| failed_line(&batch, deadline));
+                if done.send((seq, analysed)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done);
+        // Results come back in any order; they are handed on in the order sent.
+        let mut waiting: BTreeMap<usize, Analysed> = BTreeMap::new();
+        let mut handed = 0;
+        let mut failed: Option<LineError> = None;
+        let mut hand_on = |(seq, analysed): Done, failed: &mut Option<LineError>| {
+            waiting.insert(seq, analysed);
+            while failed.is_none() {
+                let Some((mined, failure)) = waiting.remove(&handed) else {
+                    break;
+                };
+                handed += 1;
+                mined.into_iter().for_each(&mut each);
+                *failed = failure;
+            }
+        };
+        let (mut sent, mut batch, mut unread) = (0, Vec::with_capacity(LINES_PER_BATCH), None);
+        for line in lines {
+            match line {
+                Ok(line) => batch.push(line),
+                Err(e) => {
+                    unread = Some(e);
+                    break;
+                }
+            }
+            if batch.len() == LINES_PER_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(LINES_PER_BATCH));
+                if work.send((sent, full)).is_err() {
+                    break;
+                }
+                sent += 1;
+                while let Ok(d) = results.try_recv() {
+                    hand_on(d, &mut failed);
+                }
+                if failed.is_some() {
+                    break;
+                }
+            }
+        }
+        if failed.is_none() && !batch.is_empty() {
+            // A send fails only when every worker is gone; their results say why.
+            let _ = work.send((sent, batch));
+        }
+        drop(work);
+        for d in results.iter() {
+            hand_on(d, &mut failed);
+        }
+        match failed.or(unread) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    })
+}
+
+/// Parses and analyses one batch of JSONL lines, up to the first that fails.
+fn analyze_batch(batch: &[(usize, String)], deadline: Duration) -> Analysed {
+    let mut mined = Vec::with_capacity(batch.len());
+    for (n, line) in batch {
+        let p: Pair = match serde_json::from_str(line) {
+            Ok(p) => p,
+            Err(e) => {
+                let why = format!("not a {{\"draft\", \"final\"}} object: {e}");
+                return (mined, Some((*n, why)));
+            }
+        };
+        mined.push(Mined {
+            analysis: analyze(&p.draft, &p.final_text, Instant::now() + deadline),
+            doc_type: p
+                .doc_type
+                .as_ref()
+                .map(|d| d.trim().to_lowercase())
+                .filter(|d| !d.is_empty()),
+            document_id: None,
+        });
     }
-    Ok(out)
+    (mined, None)
 }
 
 /// Counts patterns across analysed pairs, per content type, into ranked suggestions.
@@ -428,23 +496,23 @@ fn analyze_guarded(draft: &str, final_text: &str, deadline: Duration) -> Option<
     std::panic::catch_unwind(|| analyze(draft, final_text, Instant::now() + deadline)).ok()
 }
 
-/// The line of a chunk the miner failed on, found by analysing them one by one.
-fn failed_line(part: &[(usize, String)], deadline: Duration) -> (usize, String) {
-    for (n, line) in part {
-        if let Ok(p) = serde_json::from_str::<Pair>(line) {
-            if analyze_guarded(&p.draft, &p.final_text, deadline).is_none() {
-                return (
-                    *n,
-                    "the miner failed on this pair (a bug in Draftloop; please report it with the pair)"
-                        .into(),
-                );
-            }
+/// A batch the miner failed on, analysed again line by line: the analyses before the
+/// line it fails on, and that line (or all of them, if none fails alone).
+fn failed_line(batch: &[(usize, String)], deadline: Duration) -> Analysed {
+    let mut mined = Vec::new();
+    for (i, (n, _)) in batch.iter().enumerate() {
+        let Some(one) = std::panic::catch_unwind(|| analyze_batch(&batch[i..=i], deadline)).ok()
+        else {
+            let why = "the miner failed on this pair (a bug in Draftloop; please report it with the pair)";
+            return (mined, Some((*n, why.into())));
+        };
+        mined.extend(one.0);
+        if one.1.is_some() {
+            return (mined, one.1);
         }
     }
-    (
-        part.first().map_or(0, |(n, _)| *n),
-        "the analysis stopped unexpectedly".into(),
-    )
+    // Every line went through on its own: nothing is missing.
+    (mined, None)
 }
 
 /// The instruction a suggestion proposes, from its kind and details.
