@@ -21,6 +21,7 @@ use std::process::ExitCode;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let data_dir = draftloop_core::data_dir::resolve(data_dir_arg(std::env::args().skip(1)));
     let result = tauri::Builder::default()
         // The system's file chooser, for import and export paths.
@@ -38,6 +39,17 @@ fn main() -> ExitCode {
             eprintln!("Draftloop could not start: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Transparent huge pages off for the app (and the WebKit processes it starts, which
+/// inherit the setting): mimalloc marks its arenas for them, so a first touch faulted in
+/// 2 MiB at a time, about 15 MB an idle window held for nothing (docs/benchmarks.md,
+/// start-up and idle memory). A desktop app's working set is small; it loses nothing.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = nix::sys::prctl::set_thp_disable(true) {
+        eprintln!("Draftloop could not turn transparent huge pages off ({e}); going on");
     }
 }
 

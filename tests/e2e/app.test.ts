@@ -209,6 +209,10 @@ describe("Draftloop desktop", () => {
     try {
       const listed = (n: number) => `return document.querySelectorAll('[data-testid="project"][data-name="Archive"] [data-testid="document-link"]').length === ${n};`;
       await s.waitUntil("the first page", listed(100));
+      // The first page came from the reads first-read.js asked for before the app's
+      // script loaded: all three were taken, none asked twice.
+      const early = await s.execute(`return window.__draftloopEarly ? Object.keys(window.__draftloopEarly) : null;`);
+      assert.deepEqual(early, []);
       const more = await s.find('[data-testid="show-more-documents"]');
       assert.match(await more.text(), /Show more: 30 older/);
       await more.click();

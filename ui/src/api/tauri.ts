@@ -17,10 +17,30 @@ async function call<K extends keyof Commands>(command: K, args: Commands[K]["arg
     });
   }
   try {
-    return await invoke<Commands[K]["returns"]>(command, args);
+    const early = takeEarly(command, args) as Promise<Commands[K]["returns"]> | undefined;
+    return await (early ?? invoke<Commands[K]["returns"]>(command, args));
   } catch (e) {
     throw toApiError(e);
   }
+}
+
+declare global {
+  interface Window {
+    /** Answers public/first-read.js asked for before this script loaded, by command and
+     * arguments; each is taken once. */
+    __draftloopEarly?: Record<string, Promise<unknown>>;
+  }
+}
+
+/** The answer first-read.js already asked for with exactly these arguments, if any
+ * (once: a later call asks again, for what is true then). */
+function takeEarly(command: string, args: unknown): Promise<unknown> | undefined {
+  const early = window.__draftloopEarly;
+  if (!early) return undefined;
+  const key = `${command} ${JSON.stringify(args)}`;
+  const answer = early[key];
+  delete early[key];
+  return answer;
 }
 
 export function isTauri(): boolean {
