@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { DocumentSummary, Project } from "../bindings";
 import { STATUS_LABELS } from "../lib/labels";
 
@@ -37,8 +37,25 @@ interface SidebarProps {
   onAudit: () => void;
 }
 
+/** Rows each project shows in the window's first frame: more than a window holds. The
+ * rest of the page follows right after that frame is painted, so a large history (100
+ * rows a project) does not hold up the first paint (docs/benchmarks.md, start-up). */
+const FIRST_FRAME_ROWS = 30;
+
 export function Sidebar(props: SidebarProps) {
   const { projects, documents, selectedProjectId, selectedDocumentId } = props;
+  const [whole, setWhole] = useState(false);
+  useEffect(() => {
+    // A task queued from an animation frame runs once that frame is painted.
+    let task = 0;
+    const frame = requestAnimationFrame(() => {
+      task = window.setTimeout(() => setWhole(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(task);
+    };
+  }, []);
   const byProject = useMemo(() => {
     const out = new Map<string, DocumentSummary[]>();
     for (const d of documents) {
@@ -71,9 +88,11 @@ export function Sidebar(props: SidebarProps) {
       <nav className="projects">
         {projects.length === 0 && <p className="muted hint">No projects yet. A project holds documents of one kind: campaign emails, blog posts, product copy.</p>}
         {projects.map((project) => {
-          const docs = byProject.get(project.id) ?? [];
+          const all = byProject.get(project.id) ?? [];
+          const docs = whole ? all : all.slice(0, FIRST_FRAME_ROWS);
           const count = props.counts[project.id];
-          const more = count ? count.total - count.paged : 0;
+          // Not counted in the first frame, whose list stops short of the page.
+          const more = count && docs.length === all.length ? count.total - count.paged : 0;
           const selected = project.id === selectedProjectId;
           return (
             <section key={project.id} className={`project ${selected ? "selected" : ""}`} data-testid="project" data-name={project.name}>
