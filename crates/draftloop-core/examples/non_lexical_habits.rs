@@ -303,7 +303,7 @@ fn main() {
         base_url: url,
         api_key: None,
     };
-    let client = LlmClient::new(Limits::default()).unwrap();
+    let client = LlmClient::new(Limits::default());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -101,8 +101,7 @@ async fn main() {
     let client = LlmClient::new(Limits {
         max_response_bytes: 1 << 30,
         ..Limits::default()
-    })
-    .unwrap();
+    });
     let http = reqwest::Client::new();
     let base = server.openai_base();
 

@@ -72,7 +72,7 @@ impl Core {
         let gate = WriteGate::default();
         let mut workspace = Workspace::open(data_dir, actor.clone())?;
         workspace.share_gate(&gate);
-        let llm = LlmClient::new(limits)?;
+        let llm = LlmClient::new(limits);
         Ok(Core {
             inner: Arc::new(Inner {
                 workspace: Mutex::new(workspace),

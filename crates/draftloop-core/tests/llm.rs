@@ -27,7 +27,7 @@ fn limits() -> Limits {
 }
 
 fn client() -> LlmClient {
-    LlmClient::new(limits()).expect("client")
+    LlmClient::new(limits())
 }
 
 fn endpoint(server: &TestLlmServer, kind: ProviderKind) -> Endpoint {
@@ -410,8 +410,7 @@ async fn an_oversized_answer_is_capped() {
     let c = LlmClient::new(Limits {
         max_response_bytes: 1024 * 1024,
         ..limits()
-    })
-    .unwrap();
+    });
     let err = fails(
         &c,
         &endpoint(&server, ProviderKind::Openai),
@@ -467,8 +466,7 @@ async fn an_unreachable_server_says_so() {
             ..limits().retry
         },
         ..limits()
-    })
-    .unwrap();
+    });
     let err = fails(&c, &ep, &request(PROMPT, 1, true), sink).await;
     assert_eq!(err.kind, LlmErrorKind::Unreachable);
 }

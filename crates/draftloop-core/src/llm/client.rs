@@ -121,11 +121,11 @@ pub(super) struct StreamState {
 }
 
 impl LlmClient {
-    pub fn new(limits: Limits) -> Result<Self, LlmError> {
-        Ok(LlmClient {
+    pub fn new(limits: Limits) -> Self {
+        LlmClient {
             http: Arc::default(),
             limits,
-        })
+        }
     }
 
     /// The HTTP client, set up at the first call.
