@@ -36,11 +36,24 @@ describe("Datasets", () => {
 
       await (await s.find('[data-testid="open-export"]')).click();
       await (await s.waitFor('[data-testid="format-parquet"]')).click();
-      await s.execute(`const sel = document.querySelector('[data-testid="export-project"]');
+      const countIn = `return /^\\d+ dpo rows?$/.test(document.querySelector('[data-testid="export-count"]')?.textContent ?? "") && document.querySelector('[data-testid="export-preview"] pre') !== null;`;
+      await s.waitUntil("the first count is in", countIn);
+      // The count goes while a change is counted and comes back a moment later; the fields
+      // stay where they are meanwhile, or a click aimed at one lands on another. Where the
+      // folder field is, is read the moment "Counting…" is shown (a mutation observer runs
+      // before any later task, so before the new count can arrive).
+      const folderTop = `document.querySelector('[data-testid="export-folder"]').getBoundingClientRect().top`;
+      const whileCounting = await s.executeAsync(`const done = arguments[arguments.length - 1];
+        const count = document.querySelector('[data-testid="export-count"]');
+        new MutationObserver((_, o) => { if (count.textContent === "Counting…") { o.disconnect(); done(${folderTop}); } })
+          .observe(count, { childList: true, characterData: true, subtree: true });
+        const sel = document.querySelector('[data-testid="export-project"]');
         const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value").set;
         set.call(sel, "Spring launch"); sel.dispatchEvent(new Event("change", { bubbles: true }));`);
+      await s.waitUntil("the narrowed count is in", countIn);
+      assert.equal(await s.execute(`return ${folderTop};`), whileCounting, "the folder field stays put when the count comes in");
       await fill(s, '[data-testid="export-split"]', "0.25");
-      await s.waitUntil("the live count is in", `return /^\\d+ dpo rows?$/.test(document.querySelector('[data-testid="export-count"]')?.textContent ?? "") && document.querySelector('[data-testid="export-preview"] pre') !== null;`);
+      await s.waitUntil("the live count is in", countIn);
       // Prompt versions are offered by the names the app shows, not as ids to type.
       const offered = (await s.execute(`return [...document.querySelectorAll('[data-testid="export-prompt-version"] option')].map((o) => o.textContent);`)) as string[];
       assert.equal(offered[0], "Any version");

@@ -247,7 +247,12 @@ export async function screenshot(session: Session, name: string): Promise<string
 export async function fill(s: Session, css: string, text: string): Promise<void> {
   const el = await s.waitFor(css);
   await el.click();
-  await s.waitUntil(`focus on ${css}`, `return document.activeElement === arguments[0];`, [el.ref()]);
+  try {
+    await s.waitUntil(`focus on ${css}`, `return document.activeElement === arguments[0];`, [el.ref()]);
+  } catch (e) {
+    const focus = await s.execute(`const a = document.activeElement; return a ? a.outerHTML.slice(0, 120) : null;`);
+    throw new Error(`${String(e)}; the focus is on ${focus}`);
+  }
   await s.chord([KEY.CONTROL, "a"]);
   await s.keys(KEY.BACKSPACE);
   await el.type(text);

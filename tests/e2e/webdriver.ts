@@ -124,13 +124,13 @@ export class Element {
     readonly id: string,
   ) {}
 
-  /** Scrolls the element to the middle of its scrolling panel first: the driver only
-   * scrolls the page, not an overflowing side panel. */
   /** The element as a script argument. */
   ref(): Record<string, string> {
     return { [ELEMENT]: this.id };
   }
 
+  /** Scrolls the element to the middle of its scrolling panel first: the driver only
+   * scrolls the page, not an overflowing side panel. */
   async click(): Promise<unknown> {
     await this.session.execute(`arguments[0].scrollIntoView({ block: "center" });`, [this.ref()]);
     return this.session.elementCall(`/element/${this.id}/click`, "POST", {});
