@@ -663,6 +663,66 @@ fn import_round_trips_rolls_back_on_a_bad_line_and_does_not_duplicate() {
     }
 }
 
+/// A model revision whose text is its generation's output keeps that text there only;
+/// History, restoring and the exports still read it, and a model revision whose text
+/// the editor changed keeps its own.
+#[test]
+fn a_model_revision_keeps_the_output_once_and_reads_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ws, project) = common::spring(dir.path());
+    let (doc, generations) = variants(
+        &mut ws,
+        &project,
+        &["Sale starts Monday.", "Sale starts Tuesday."],
+    );
+    use_variant(&mut ws, &doc, &generations[1], "Sale starts **Tuesday**.");
+    ws.save_document_text(&doc, &DocumentText::markdown("Sale starts Wednesday."))
+        .unwrap();
+
+    let revisions = ws.revisions(&doc).unwrap();
+    let texts: Vec<_> = revisions
+        .iter()
+        .map(|r| (r.author_kind.as_str(), r.body_markdown.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("model", "Sale starts Monday."),
+            ("model", "Sale starts **Tuesday**.")
+        ]
+    );
+    let conn = rusqlite::Connection::open(dir.path().join(draftloop_core::DATABASE_FILE)).unwrap();
+    let stored: Vec<(i64, String)> = conn
+        .prepare("SELECT text_is_output, body_markdown FROM revisions ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        stored,
+        [(1, String::new()), (0, "Sale starts **Tuesday**.".into())]
+    );
+
+    // Restoring the first brings its words back, as a person's revision, after the
+    // person's own text is kept.
+    let restored = ws.restore_revision(&doc, &revisions[0].id).unwrap();
+    assert_eq!(restored.body_markdown, "Sale starts Monday.");
+    let after: Vec<_> = ws
+        .revisions(&doc)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.author_kind, r.body_markdown))
+        .collect();
+    assert_eq!(
+        after[2..],
+        [
+            ("human".into(), "Sale starts Wednesday.".into()),
+            ("human".into(), "Sale starts Monday.".into())
+        ]
+    );
+}
+
 /// A document with one request's variants of a draft, the first in the editor.
 fn variants(ws: &mut Workspace, project: &str, texts: &[&str]) -> (String, Vec<String>) {
     let doc = ws.create_document(project, "Launch").unwrap().id;

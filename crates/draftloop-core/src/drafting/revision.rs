@@ -25,6 +25,12 @@ pub struct Revision {
     pub created_at: String,
 }
 
+/// A revision's Markdown, in a query over `revisions` named `r`: a model revision whose
+/// text is its generation's output word for word keeps it there only (0016_compact.sql).
+pub(crate) const TEXT: &str = "CASE WHEN r.text_is_output \
+    THEN (SELECT g.output FROM generations g WHERE g.id = r.generation_id) \
+    ELSE r.body_markdown END";
+
 /// A revision row: the table is written here only. `who` is a person's handle, or
 /// `model:<name>` for the model's text.
 #[allow(clippy::too_many_arguments)]
@@ -39,10 +45,22 @@ pub(crate) fn insert_row(
 ) -> Result<String> {
     let id = new_id();
     tx.prepare_cached(
-        "INSERT INTO revisions (id, document_id, author_kind, actor, generation_id, body_json, body_markdown, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO revisions (id, document_id, author_kind, actor, generation_id, body_json,
+                                body_markdown, created_at, text_is_output)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, iif(same, '', ?7), ?8, same
+         FROM (SELECT coalesce(?3 = 'model'
+                 AND ?7 = (SELECT output FROM generations WHERE id = ?5), 0) AS same)",
     )?
-    .execute(params![id, document_id, author_kind, who, generation_id, text.body_json, text.body_markdown, at])?;
+    .execute(params![
+        id,
+        document_id,
+        author_kind,
+        who,
+        generation_id,
+        text.body_json,
+        text.body_markdown,
+        at
+    ])?;
     Ok(id)
 }
 
@@ -52,10 +70,10 @@ pub(crate) fn latest(
     document_id: &str,
 ) -> Result<Option<(String, String, Option<String>)>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, body_markdown, generation_id FROM revisions WHERE document_id = ?1
-             ORDER BY id DESC LIMIT 1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT r.id, {TEXT}, r.generation_id FROM revisions r WHERE r.document_id = ?1
+             ORDER BY r.id DESC LIMIT 1"
+        ))?
         .query_row([document_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?)
 }
@@ -160,7 +178,9 @@ impl Workspace {
         let found: Option<(String, String, String)> = self
             .conn()
             .query_row(
-                "SELECT document_id, body_json, body_markdown FROM revisions WHERE id = ?1",
+                &format!(
+                    "SELECT r.document_id, r.body_json, {TEXT} FROM revisions r WHERE r.id = ?1"
+                ),
                 [revision_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
@@ -198,10 +218,10 @@ impl Workspace {
 
     /// Oldest first.
     pub fn revisions(&self, document_id: &str) -> Result<Vec<Revision>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, document_id, author_kind, actor, generation_id, body_markdown, created_at
-             FROM revisions WHERE document_id = ?1 ORDER BY id",
-        )?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT r.id, r.document_id, r.author_kind, r.actor, r.generation_id, {TEXT}, r.created_at
+             FROM revisions r WHERE r.document_id = ?1 ORDER BY r.id"
+        ))?;
         let rows = stmt.query_map([document_id], |r| {
             Ok(Revision {
                 id: r.get(0)?,

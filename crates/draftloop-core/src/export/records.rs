@@ -511,7 +511,10 @@ impl Workspace {
     fn revision_text(&self, rowid: i64) -> Result<String> {
         Ok(self
             .conn()
-            .prepare_cached("SELECT body_markdown FROM revisions WHERE rowid = ?1")?
+            .prepare_cached(&format!(
+                "SELECT {} FROM revisions r WHERE r.rowid = ?1",
+                crate::revision::TEXT
+            ))?
             .query_row([rowid], |r| r.get(0))?)
     }
 

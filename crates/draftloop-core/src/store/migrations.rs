@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_draft_facts.sql"),
     include_str!("../../migrations/0014_multi_review.sql"),
     include_str!("../../migrations/0015_authors.sql"),
+    include_str!("../../migrations/0016_compact.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
