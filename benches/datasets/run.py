@@ -85,7 +85,7 @@ def main():
             print(f"turn {i + 1}: draftloop export dpo {d:6.2f} s | sqlite3 scan.sql {sc:6.2f} s")
         print(f"draftloop export dpo         {t_dpo:7.2f} s  peak {m_dpo:6.0f} MiB  ({rows(os.path.join(tmp, 'dpo.jsonl'))} rows)")
         print(f"DPO export against the sqlite3 scan of what it reads, medians of 3 turns: {t_dpo / t_scan:.2f}x "
-              f"({t_dpo:.2f} s / {t_scan:.2f} s; the export runs 3 threads, sqlite3 1)")
+              f"({t_dpo:.2f} s / {t_scan:.2f} s; the export runs 4 threads: two readers, the merge, the writer; sqlite3 1)")
         size = sum(os.path.getsize(os.path.join(ws, f)) for f in os.listdir(ws) if f.startswith("draftloop.db"))
         print(f"workspace {size / 2**20:.0f} MiB for {os.path.getsize(history) / 2**20:.0f} MiB of JSONL: "
               f"{size / os.path.getsize(history):.1f}x")
