@@ -1181,7 +1181,7 @@ class Aggregator:
         self.pairs += 1
         dw, fw = a["draft_words"], a["final_words"]
         denom = max(dw, fw)
-        self.distance_sum += 0.0 if denom == 0 else a["edits"] / denom
+        self.distance_sum += 0.0 if denom == 0 else min(1.0, a["edits"] / denom)
         self.ratio_sum += 1.0 if dw == 0 else fw / dw
         group = self.groups.setdefault(doc_type, [0, 0.0, {}])
         group[0] += 1

@@ -372,6 +372,19 @@ fn reports_pairs_distance_and_length_ratio() {
     assert!((report.mean_length_ratio - 0.75).abs() < 1e-9);
 }
 
+/// The edit distance is the share of the words people changed: words moved about count
+/// on both sides of the diff, yet the share never passes all of them.
+#[test]
+fn the_edit_distance_is_a_share_of_the_words_at_most_all() {
+    let p = vec![pair(
+        "alpha beta gamma".into(),
+        "gamma beta alpha".into(),
+        "email",
+    )];
+    let report = mine(&p, &patient());
+    assert_eq!(report.mean_edit_distance, 1.0);
+}
+
 /// The word diff stops at its deadline with a coarser (never a wrong) answer: one long
 /// sentence where every tenth word changed, diffed with time to spare and with none.
 /// Checked by what it returns, not by how long it took.

@@ -124,12 +124,15 @@ pub struct SentenceEdit {
 }
 
 impl Analysis {
+    /// The share of the words people changed, 0–1. Words moved about are deleted in one
+    /// place and inserted in another, so the edits can outnumber the longer text's words:
+    /// the share stops at all of them.
     pub fn normalized_distance(&self) -> f64 {
         let denom = self.draft_words.max(self.final_words);
         if denom == 0 {
             0.0
         } else {
-            self.edits as f64 / denom as f64
+            (self.edits as f64 / denom as f64).min(1.0)
         }
     }
 }
