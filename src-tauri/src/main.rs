@@ -28,7 +28,8 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             use tauri::Manager;
-            app.manage(state::AppState::open(&data_dir, app.handle().clone()));
+            app.manage(state::AppState::opening());
+            state::AppState::open(app.handle(), data_dir);
             Ok(())
         })
         .invoke_handler(handlers!())
