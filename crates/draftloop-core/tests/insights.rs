@@ -225,16 +225,16 @@ fn one_authors_habit_goes_into_their_block_of_the_prompt() {
         .save_prompt(&p, "You write emails.", "Write about {{topic}}.")
         .unwrap();
     let mut bob = Workspace::open(dir.path(), Actor::new("test:bob")).unwrap();
-    let mut bobs = Vec::new();
+    let (mut alice_docs, mut bobs) = (Vec::new(), Vec::new());
     for i in 0..3 {
         let draft = format!("We utilize item {i} daily. It ships on Monday.");
-        edited_draft(
+        alice_docs.push(edited_draft(
             &mut alice,
             &p,
             &v1.id,
             &draft,
             &draft.replace("utilize", "use"),
-        );
+        ));
         let draft = format!("Big news about item {i}! It ships on Monday.");
         bobs.push(edited_draft(
             &mut bob,
@@ -326,6 +326,26 @@ fn one_authors_habit_goes_into_their_block_of_the_prompt() {
         .save_prompt(&p, "You write short emails.", "Write about {{topic}}.")
         .unwrap();
     assert_eq!(v3.author_blocks, v2.author_blocks);
+
+    // The curve under one author's scope is of their drafts too: alice's were all
+    // approved, bob's all rejected.
+    for (docs, verdict) in [(&alice_docs, Verdict::Approve), (&bobs, Verdict::Reject)] {
+        for doc in docs {
+            let said = Feedback::Decision {
+                verdict,
+                reason: None,
+            };
+            alice.record_feedback(doc, None, &said).unwrap();
+        }
+    }
+    let first_version = |author: Option<&str>| {
+        let insights = alice.insights_for(&p, author).unwrap();
+        let v = &insights.curve[0];
+        (v.pairs, v.approval_rate)
+    };
+    assert_eq!(first_version(None), (6, Some(0.5)));
+    assert_eq!(first_version(Some("test:alice")), (3, Some(1.0)));
+    assert_eq!(first_version(Some("test:bob")), (3, Some(0.0)));
 }
 
 /// What people said of the drafts, not how they edited them: a tag many drafts got

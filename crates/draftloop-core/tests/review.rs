@@ -1562,8 +1562,10 @@ async fn the_learning_curve_shows_the_share_of_drafts_that_needed_a_person() {
     let g = gate();
     g.policy(|p| p.audit_sample_rate = 0.0);
     // v1: three drafts the gate is sure of, one it sends to a person.
+    let mut first = None;
     for (i, p) in [0.99, 0.99, 0.99, 0.5].into_iter().enumerate() {
-        g.route(&format!("v1 draft {i}"), Some(p), "model").await;
+        let (doc, _) = g.route(&format!("v1 draft {i}"), Some(p), "model").await;
+        first.get_or_insert(doc);
     }
     g.core
         .with(|ws| {
@@ -1585,4 +1587,22 @@ async fn the_learning_curve_shows_the_share_of_drafts_that_needed_a_person() {
     let shares: Vec<(u32, Option<f64>)> =
         curve.iter().map(|c| (c.version, c.needed_person)).collect();
     assert_eq!(shares, [(1, Some(0.25)), (2, Some(1.0))]);
+
+    // Scoped to an author, the shares are of their drafts: all of these, or none.
+    let shares_of = |author: &str| -> Vec<(u32, Option<f64>)> {
+        let insights = g.core.read(|ws| ws.insights_for(&g.project, Some(author)));
+        insights
+            .unwrap()
+            .curve
+            .iter()
+            .map(|c| (c.version, c.needed_person))
+            .collect()
+    };
+    let author = g
+        .core
+        .read(|ws| ws.document_author(first.as_deref().unwrap()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(shares_of(&author), shares);
+    assert_eq!(shares_of("local:nobody"), [(1, None), (2, None)]);
 }

@@ -150,6 +150,7 @@ impl Workspace {
     fn decisions_by_version(
         &self,
         project_id: &str,
+        author: Option<&str>,
     ) -> Result<std::collections::HashMap<String, (u32, u32)>> {
         let mut versions: std::collections::HashMap<String, String> = Default::default();
         // Each document's decisions, in document order.
@@ -169,10 +170,11 @@ impl Workspace {
                 "SELECT e.document_id, {} FROM feedback_events e
                  JOIN live_documents d ON d.id = e.document_id
                  WHERE d.project_id = ?1 AND e.kind = 'decision'
+                   AND (?2 IS NULL OR d.author = ?2)
                  ORDER BY e.document_id",
                 feedback::EVENT_COLUMNS_OF_E
             ))?;
-            let rows = stmt.query_map([project_id], |r| {
+            let rows = stmt.query_map(rusqlite::params![project_id, author], |r| {
                 Ok((r.get(0)?, feedback::event_from_row_at(r, 1)?))
             })?;
             for row in rows {
@@ -213,14 +215,18 @@ impl Workspace {
     fn routed_by_version(
         &self,
         project_id: &str,
+        author: Option<&str>,
     ) -> Result<std::collections::HashMap<String, (u32, u32)>> {
         let mut stmt = self.conn().prepare(
             "SELECT g.prompt_version_id, count(*) FILTER (WHERE g.routed = 'queued'), count(*)
              FROM generations g JOIN live_documents d ON d.id = g.document_id
              WHERE d.project_id = ?1 AND g.routed IS NOT NULL AND g.prompt_version_id IS NOT NULL
+               AND (?2 IS NULL OR d.author = ?2)
              GROUP BY g.prompt_version_id",
         )?;
-        let rows = stmt.query_map([project_id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        let rows = stmt.query_map(rusqlite::params![project_id, author], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -362,8 +368,10 @@ impl Workspace {
 
         let mut versions: Vec<PromptVersion> = self.prompt_versions(project_id)?;
         versions.reverse();
-        let decided = self.decisions_by_version(project_id)?;
-        let routed = self.routed_by_version(project_id)?;
+        // Each point of the curve is of the same drafts as the rest of the page: one
+        // author's when scoped to them.
+        let decided = self.decisions_by_version(project_id, author)?;
+        let routed = self.routed_by_version(project_id, author)?;
         let curve = versions
             .iter()
             .enumerate()
