@@ -27,9 +27,16 @@ pub struct Revision {
 
 /// A revision's Markdown, in a query over `revisions` named `r`: a model revision whose
 /// text is its generation's output word for word keeps it there only (0016_compact.sql).
-pub(crate) const TEXT: &str = "CASE WHEN r.text_is_output \
-    THEN (SELECT g.output FROM generations g WHERE g.id = r.generation_id) \
-    ELSE r.body_markdown END";
+/// A macro, so the queries stay string literals (`concat!`): the export asks once a kept
+/// revision.
+macro_rules! revision_text {
+    () => {
+        "CASE WHEN r.text_is_output \
+         THEN (SELECT g.output FROM generations g WHERE g.id = r.generation_id) \
+         ELSE r.body_markdown END"
+    };
+}
+pub(crate) use revision_text;
 
 /// A revision row: the table is written here only. `who` is a person's handle, or
 /// `model:<name>` for the model's text.
@@ -70,8 +77,10 @@ pub(crate) fn latest(
     document_id: &str,
 ) -> Result<Option<(String, String, Option<String>)>> {
     Ok(conn
-        .prepare_cached(&format!(
-            "SELECT r.id, {TEXT}, r.generation_id FROM revisions r WHERE r.document_id = ?1
+        .prepare_cached(concat!(
+            "SELECT r.id, ",
+            revision_text!(),
+            ", r.generation_id FROM revisions r WHERE r.document_id = ?1
              ORDER BY r.id DESC LIMIT 1"
         ))?
         .query_row([document_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -178,8 +187,10 @@ impl Workspace {
         let found: Option<(String, String, String)> = self
             .conn()
             .query_row(
-                &format!(
-                    "SELECT r.document_id, r.body_json, {TEXT} FROM revisions r WHERE r.id = ?1"
+                concat!(
+                    "SELECT r.document_id, r.body_json, ",
+                    revision_text!(),
+                    " FROM revisions r WHERE r.id = ?1"
                 ),
                 [revision_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -218,9 +229,10 @@ impl Workspace {
 
     /// Oldest first.
     pub fn revisions(&self, document_id: &str) -> Result<Vec<Revision>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT r.id, r.document_id, r.author_kind, r.actor, r.generation_id, {TEXT}, r.created_at
-             FROM revisions r WHERE r.document_id = ?1 ORDER BY r.id"
+        let mut stmt = self.conn().prepare_cached(concat!(
+            "SELECT r.id, r.document_id, r.author_kind, r.actor, r.generation_id, ",
+            revision_text!(),
+            ", r.created_at FROM revisions r WHERE r.document_id = ?1 ORDER BY r.id"
         ))?;
         let rows = stmt.query_map([document_id], |r| {
             Ok(Revision {

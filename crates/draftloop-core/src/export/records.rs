@@ -511,9 +511,10 @@ impl Workspace {
     fn revision_text(&self, rowid: i64) -> Result<String> {
         Ok(self
             .conn()
-            .prepare_cached(&format!(
-                "SELECT {} FROM revisions r WHERE r.rowid = ?1",
-                crate::revision::TEXT
+            .prepare_cached(concat!(
+                "SELECT ",
+                crate::revision::revision_text!(),
+                " FROM revisions r WHERE r.rowid = ?1"
             ))?
             .query_row([rowid], |r| r.get(0))?)
     }
