@@ -23,6 +23,28 @@ pub fn normalized_edit_distance(a: &str, b: &str) -> f64 {
     (total - 2 * common(&x, &y)) as f64 / total as f64
 }
 
+/// Whether the word edit distance between two texts is at least `min`: what an export
+/// asks of each edit. The lengths alone often settle it: no common subsequence is longer
+/// than the shorter text, so the distance is at least the difference in length over the
+/// total, and the subsequence need not be found.
+pub fn edit_distance_at_least(a: &str, b: &str, min: f64) -> bool {
+    if min <= 0.0 {
+        return true;
+    }
+    if a == b {
+        return false;
+    }
+    let (x, y) = (words(a), words(b));
+    let total = x.len() + y.len();
+    if total == 0 {
+        return false;
+    }
+    if x.len().abs_diff(y.len()) as f64 / total as f64 >= min {
+        return true;
+    }
+    (total - 2 * common(&x, &y)) as f64 / total as f64 >= min
+}
+
 /// The length of the longest common subsequence of two token sequences.
 fn common(x: &[&str], y: &[&str]) -> usize {
     // Shared ends belong to every longest common subsequence.
@@ -47,8 +69,9 @@ fn lcs(x: &[&str], y: &[&str]) -> usize {
     let width = x.len().div_ceil(64);
     // For each distinct token of `x`, the positions where it occurs, as `width` words
     // of one flat table.
-    let mut at: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut masks: Vec<u64> = Vec::new();
+    let mut at: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(x.len(), Default::default());
+    let mut masks: Vec<u64> = Vec::with_capacity(x.len() * width);
     for (i, token) in x.iter().enumerate() {
         let start = *at.entry(token).or_insert_with(|| {
             masks.resize(masks.len() + width, 0);
@@ -127,6 +150,46 @@ mod tests {
             normalized_edit_distance("Hello, world.", "Hello world."),
             1.0 / 7.0
         );
+    }
+
+    #[test]
+    fn at_least_agrees_with_the_distance_on_many_pairs() {
+        // Pairs whose lengths differ a little and a lot, around every threshold.
+        let vocabulary = ["a", "b", "c", "d", "the", ",", "."];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut shortcuts = 0;
+        for _ in 0..2_000 {
+            let n = next(40);
+            let m = n + next(8);
+            let a: Vec<&str> = (0..n).map(|_| vocabulary[next(vocabulary.len())]).collect();
+            let mut b: Vec<&str> = a.clone();
+            for _ in 0..next(4) {
+                if !b.is_empty() {
+                    let at = next(b.len());
+                    b[at] = vocabulary[next(vocabulary.len())];
+                }
+            }
+            b.extend((n..m).map(|_| vocabulary[next(vocabulary.len())]));
+            let (a, b) = (a.join(" "), b.join(" "));
+            let distance = normalized_edit_distance(&a, &b);
+            for min in [0.0, 0.01, 0.05, 0.1, 0.2, 0.5, 1.0] {
+                assert_eq!(
+                    edit_distance_at_least(&a, &b, min),
+                    distance >= min,
+                    "{a:?} / {b:?} at {min}"
+                );
+            }
+            let (x, y) = (words(&a).len(), words(&b).len());
+            shortcuts += usize::from(x.abs_diff(y) as f64 / (x + y).max(1) as f64 >= 0.05);
+        }
+        // Both ways of deciding were taken many times.
+        assert!(shortcuts > 200 && shortcuts < 1_800, "{shortcuts}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::feedback::Verdict;
 use crate::llm::Role;
 
-use super::{normalized_edit_distance, ExportOptions, Format, Record};
+use super::{distance::edit_distance_at_least, ExportOptions, Format, Record};
 
 #[derive(Serialize)]
 pub(super) struct Turn<'a> {
@@ -188,7 +188,7 @@ pub(super) fn each_row(
         let kept = r
             .final_text
             .as_deref()
-            .filter(|kept| normalized_edit_distance(&r.output, kept) >= opts.min_edit_distance);
+            .filter(|kept| edit_distance_at_least(&r.output, kept, opts.min_edit_distance));
         kept.map(|k| (k, r.output.as_str())).into_iter().chain(
             r.preferred_over
                 .iter()
