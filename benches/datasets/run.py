@@ -54,8 +54,11 @@ def main():
         # The DPO export alone against sqlite3 reading the same rows (one thread), in turn.
         db = os.path.join(ws, "draftloop.db")
         floor_turns = []
-        for _ in range(3):
-            dpo = measure([CLI, "--data-dir", ws, "export", "--format", "dpo", "--out", os.path.join(tmp, "dpo.jsonl")])
+        for turn in range(3):
+            # A file of its own each turn: replacing the last turn's would time the
+            # deletion of 145 MB as well.
+            out = os.path.join(tmp, f"dpo{turn}.jsonl")
+            dpo = measure([CLI, "--data-dir", ws, "export", "--format", "dpo", "--out", out])
             with open(os.path.join(HERE, "scan.sql")) as sql:
                 os.sync()
                 started = time.perf_counter()
@@ -83,7 +86,7 @@ def main():
             sys.exit("the two exports disagree: the comparison is void")
         for i, ((d, _), sc) in enumerate(floor_turns):
             print(f"turn {i + 1}: draftloop export dpo {d:6.2f} s | sqlite3 scan.sql {sc:6.2f} s")
-        print(f"draftloop export dpo         {t_dpo:7.2f} s  peak {m_dpo:6.0f} MiB  ({rows(os.path.join(tmp, 'dpo.jsonl'))} rows)")
+        print(f"draftloop export dpo         {t_dpo:7.2f} s  peak {m_dpo:6.0f} MiB  ({rows(os.path.join(tmp, 'dpo0.jsonl'))} rows)")
         print(f"DPO export against the sqlite3 scan of what it reads, medians of 3 turns: {t_dpo / t_scan:.2f}x "
               f"({t_dpo:.2f} s / {t_scan:.2f} s; the export runs 4 threads: two readers, the merge, the writer; sqlite3 1)")
         size = sum(os.path.getsize(os.path.join(ws, f)) for f in os.listdir(ws) if f.startswith("draftloop.db"))

@@ -89,6 +89,10 @@ struct ParquetSink {
     ints: Vec<Vec<Option<i32>>>,
 }
 
+/// Rows go to the file in writes of this size: an export of 145 MB made 18,000 write
+/// calls with the default 8 KiB.
+const WRITE_BUFFER: usize = 256 * 1024;
+
 impl Sink {
     pub(super) fn create(format: Format, path: &Path, dims: &[String]) -> Result<Sink> {
         let partial = partial_of(path);
@@ -96,7 +100,7 @@ impl Sink {
             .map_err(|e| Error::invalid(format!("could not write {}: {e}", path.display())))?;
         let kind = match format {
             Format::Csv => {
-                let mut w = BufWriter::new(file);
+                let mut w = BufWriter::with_capacity(WRITE_BUFFER, file);
                 let header: Vec<&str> = COLUMNS
                     .iter()
                     .copied()
@@ -112,7 +116,7 @@ impl Sink {
                 Kind::Csv(w, dims.to_vec())
             }
             Format::Parquet => Kind::Parquet(Box::new(ParquetSink::new(file, dims)?)),
-            _ => Kind::Jsonl(BufWriter::new(file)),
+            _ => Kind::Jsonl(BufWriter::with_capacity(WRITE_BUFFER, file)),
         };
         Ok(Sink {
             path: path.to_owned(),

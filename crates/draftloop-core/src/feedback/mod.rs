@@ -162,8 +162,10 @@ impl Feedback {
     /// the workspace; this reads the same JSON (a test holds the two to each other).
     pub fn from_payload(payload: &str) -> serde_json::Result<Feedback> {
         #[derive(Deserialize)]
-        struct Flat {
-            kind: String,
+        struct Flat<'a> {
+            // Borrowed from the payload: no copy of every event's kind.
+            #[serde(borrow)]
+            kind: std::borrow::Cow<'a, str>,
             up: Option<bool>,
             reason: Option<String>,
             text: Option<String>,
@@ -193,7 +195,7 @@ impl Feedback {
                 p.kind
             ))
         };
-        Ok(match p.kind.as_str() {
+        Ok(match p.kind.as_ref() {
             "thumb" => Feedback::Thumb {
                 up: p.up.ok_or_else(|| missing("up"))?,
                 reason: p.reason,
