@@ -914,9 +914,8 @@ mod tests {
             "ABC123def 12ab ab12 $5.00 50% (parens) [x] {y} #tag @user",
         ];
         // `words`, which keeps no offsets, gives the same texts.
-        let words_of = |t: &str| -> Vec<String> {
-            general(t).into_iter().map(|(_, w)| w).collect()
-        };
+        let words_of =
+            |t: &str| -> Vec<String> { general(t).into_iter().map(|(_, w)| w).collect() };
         for s in samples {
             assert_eq!(fast(s), general(s), "{s:?}");
             assert_eq!(words(s), words_of(s), "{s:?}");
