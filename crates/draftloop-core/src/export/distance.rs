@@ -120,17 +120,21 @@ mod tests {
         row[y.len()]
     }
 
-    #[test]
-    fn matches_the_dynamic_programme_on_many_sequences() {
-        // A small vocabulary makes many repeats; lengths cross the 64-bit word edges.
-        let vocabulary = ["a", "b", "c", "d", "the", ",", "."];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |n: usize| {
+    /// Numbers below `n`, the same every run (xorshift).
+    fn numbers(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n: usize| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             (seed % n as u64) as usize
-        };
+        }
+    }
+
+    #[test]
+    fn matches_the_dynamic_programme_on_many_sequences() {
+        // A small vocabulary makes many repeats; lengths cross the 64-bit word edges.
+        let vocabulary = ["a", "b", "c", "d", "the", ",", "."];
+        let mut next = numbers(0x2545_f491_4f6c_dd1d);
         for _ in 0..2_000 {
             let (n, m) = (next(200), next(200));
             let x: Vec<&str> = (0..n).map(|_| vocabulary[next(vocabulary.len())]).collect();
@@ -156,13 +160,7 @@ mod tests {
     fn at_least_agrees_with_the_distance_on_many_pairs() {
         // Pairs whose lengths differ a little and a lot, around every threshold.
         let vocabulary = ["a", "b", "c", "d", "the", ",", "."];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = numbers(0x9e37_79b9_7f4a_7c15);
         let mut shortcuts = 0;
         for _ in 0..2_000 {
             let n = next(40);
